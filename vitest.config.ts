@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** Unit tests live beside the code (`*.test.ts`); end-to-end specs in test/e2e are Playwright's, not vitest's. */
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'node_modules/**', 'out/**', 'dist/**'],
+    environment: 'node',
+    testTimeout: 15_000,
+    typecheck: { enabled: false },
+  },
+});

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** True when `url` points at this machine (loopback), where plain http carries no patient data off the host. */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+}
+
+/**
+ * Every setting and its bounds. Sources are layered by main (defaults < user settings < environment in
+ * development < IT policy, which locks what it sets). Unknown keys are errors that name the key.
+ */
+export const SettingsFields = z.strictObject({
+  /** Base URL of the OpenAI-compatible API, including `/v1`. */
+  llmBaseUrl: z.url({
+    protocol: /^https?$/,
+    error: 'llmBaseUrl must be an http(s) URL such as http://127.0.0.1:8000/v1',
+  }),
+  /** Bearer token for the model server (vLLM `--api-key`); empty when it has none. */
+  llmApiKey: z.string({ error: 'llmApiKey must be text' }).max(4096),
+  /** Model id; empty means the first one `/v1/models` lists (development builds only). */
+  model: z.string({ error: 'model must be text' }).max(256),
+  temperature: z.number({ error: 'temperature must be a number' }).min(0).max(2),
+  maxOutputTokens: z.number({ error: 'maxOutputTokens must be a number' }).int().min(16).max(32_768),
+  requestTimeoutMs: z.number({ error: 'requestTimeoutMs must be a number' }).int().min(1_000).max(600_000),
+  maxRetries: z.number({ error: 'maxRetries must be a number' }).int().min(0).max(5),
+  /** Allows a plain-http model server off this machine. Off by default: patient data would cross the network in clear. */
+  allowInsecureHttp: z.boolean({ error: 'allowInsecureHttp must be true or false' }),
+});
+
+/** The defaults, used where no source sets a value. */
+export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
+  llmBaseUrl: 'http://127.0.0.1:8000/v1',
+  llmApiKey: '',
+  model: '',
+  temperature: 0.2,
+  maxOutputTokens: 1024,
+  requestTimeoutMs: 60_000,
+  maxRetries: 2,
+  allowInsecureHttp: false,
+};
+
+/** One source's contribution: any subset of the settings, each checked, unknown keys refused. */
+export const SettingsLayer = SettingsFields.partial();
+/** @see SettingsLayer */
+export type SettingsLayer = z.output<typeof SettingsLayer>;
+
+/** The effective settings, with the checks that span fields. */
+export const Settings = SettingsFields.superRefine((settings, ctx) => {
+  const url = new URL(settings.llmBaseUrl);
+  if (url.protocol === 'http:' && !isLoopbackUrl(url) && !settings.allowInsecureHttp) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['llmBaseUrl'],
+      message: 'llmBaseUrl uses plain http to another machine; use https, or IT must set allowInsecureHttp in the policy',
+    });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({ code: 'custom', path: ['llmBaseUrl'], message: 'llmBaseUrl must not carry credentials; use llmApiKey' });
+  }
+});
+/** Effective settings after layering. */
+export type Settings = z.output<typeof Settings>;
+/** Names of the settings. */
+export type SettingKey = keyof Settings;
+
+/** What the renderer may read: every setting except the API key, plus which ones IT policy locks. */
+export const SettingsView = z.strictObject({
+  values: z.strictObject({
+    llmBaseUrl: z.string(),
+    llmApiKeySet: z.boolean(),
+    model: z.string(),
+    temperature: z.number(),
+    maxOutputTokens: z.number(),
+    requestTimeoutMs: z.number(),
+    maxRetries: z.number(),
+    allowInsecureHttp: z.boolean(),
+  }),
+  lockedByPolicy: z.array(z.string()),
+});
+/** @see SettingsView */
+export type SettingsView = z.infer<typeof SettingsView>;
+
+/** Health of the model server as main last saw it. */
+export const LlmStatus = z.strictObject({
+  reachable: z.boolean(),
+  state: z.enum(['reachable', 'degraded', 'offline']),
+  model: z.string().nullable(),
+  endpoint: z.string(),
+  latencyMs: z.number().nonnegative().nullable(),
+});
+/** @see LlmStatus */
+export type LlmStatus = z.infer<typeof LlmStatus>;

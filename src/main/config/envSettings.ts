@@ -1,0 +1,31 @@
+import type { SettingKey } from '../../shared/settings';
+
+/** Environment variables read in development and harness builds (never in release builds). */
+export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
+  llmBaseUrl: 'CPA_LLM_BASE_URL',
+  llmApiKey: 'CPA_LLM_API_KEY',
+  model: 'CPA_MODEL',
+  temperature: 'CPA_TEMPERATURE',
+  maxOutputTokens: 'CPA_MAX_OUTPUT_TOKENS',
+  requestTimeoutMs: 'CPA_REQUEST_TIMEOUT_MS',
+  maxRetries: 'CPA_MAX_RETRIES',
+  allowInsecureHttp: 'CPA_ALLOW_INSECURE_HTTP',
+};
+
+const NUMERIC: ReadonlySet<SettingKey> = new Set(['temperature', 'maxOutputTokens', 'requestTimeoutMs', 'maxRetries']);
+
+/**
+ * Reads the settings layer from environment variables. Values keep their text form when they are not numbers
+ * or booleans, so the schema reports "temperature must be a number" naming the field instead of guessing.
+ */
+export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(SETTINGS_ENV_VARS) as [SettingKey, string][]) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    if (NUMERIC.has(key)) layer[key] = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    else if (key === 'allowInsecureHttp') layer[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else layer[key] = raw;
+  }
+  return layer;
+}

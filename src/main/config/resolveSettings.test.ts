@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { SETTINGS_DEFAULTS } from '../../shared/settings';
+import { ConfigError } from './configError';
+import { settingsFromEnv } from './envSettings';
+import { resolveSettings } from './resolveSettings';
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveSettings', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(resolveSettings('release', {})).toEqual({ settings: SETTINGS_DEFAULTS, lockedByPolicy: [] });
+    expect(SETTINGS_DEFAULTS.llmBaseUrl).toBe('http://127.0.0.1:8000/v1');
+  });
+
+  it('layers defaults < user < environment < policy, and policy locks what it sets', () => {
+    const { settings, lockedByPolicy } = resolveSettings('development', {
+      user: { name: 'user settings', values: { temperature: 0.5, maxRetries: 1 } },
+      env: { name: 'environment', values: { temperature: 0.7, model: 'env-model' } },
+      policy: { name: 'policy', values: { model: 'policy-model', llmBaseUrl: 'https://llm.clinic.example/v1' } },
+    });
+    expect(settings).toMatchObject({ temperature: 0.7, maxRetries: 1, model: 'policy-model', llmBaseUrl: 'https://llm.clinic.example/v1' });
+    expect([...lockedByPolicy].sort()).toEqual(['llmBaseUrl', 'model']);
+  });
+
+  it('ignores the environment in release builds', () => {
+    const { settings } = resolveSettings('release', { env: { name: 'environment', values: { temperature: 1.5 } } });
+    expect(settings.temperature).toBe(SETTINGS_DEFAULTS.temperature);
+  });
+
+  it('names the source and the field of every invalid value', () => {
+    const problems = problemsOf(() =>
+      resolveSettings('development', {
+        user: { name: 'user settings /u.json', values: { temperature: 'warm' } },
+        policy: { name: 'policy /etc/p.json', values: { maxOutputTokens: 0, colour: 'blue' } },
+      }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toBe('user settings /u.json: temperature: temperature must be a number');
+    expect(problems[1]).toMatch(/^policy \/etc\/p\.json: .*maxOutputTokens/);
+    expect(problems[1]).toContain('colour');
+  });
+
+  it('refuses plain http to another machine unless policy allows it (check 26)', () => {
+    const problems = problemsOf(() => resolveSettings('release', { user: { name: 'user', values: { llmBaseUrl: 'http://10.0.0.5:8000/v1' } } }));
+    expect(problems[0]).toContain('llmBaseUrl uses plain http to another machine');
+    const allowed = resolveSettings('release', {
+      user: { name: 'user', values: { llmBaseUrl: 'http://10.0.0.5:8000/v1' } },
+      policy: { name: 'policy', values: { allowInsecureHttp: true } },
+    });
+    expect(allowed.settings.llmBaseUrl).toBe('http://10.0.0.5:8000/v1');
+  });
+
+  it('accepts plain http on loopback', () => {
+    expect(resolveSettings('release', { user: { name: 'u', values: { llmBaseUrl: 'http://localhost:8000/v1' } } }).settings.llmBaseUrl).toBe(
+      'http://localhost:8000/v1',
+    );
+  });
+
+  it('refuses credentials inside the URL', () => {
+    expect(problemsOf(() => resolveSettings('release', { user: { name: 'u', values: { llmBaseUrl: 'https://me:secret@llm.example/v1' } } }))[0]).toContain(
+      'must not carry credentials',
+    );
+  });
+});
+
+describe('settingsFromEnv', () => {
+  it('reads CPA_* variables, numbers as numbers, and leaves bad numbers for the schema to name', () => {
+    expect(settingsFromEnv({ CPA_LLM_BASE_URL: 'http://127.0.0.1:9/v1', CPA_TEMPERATURE: '0.4', CPA_MAX_RETRIES: 'lots', OTHER: 'x' })).toEqual({
+      llmBaseUrl: 'http://127.0.0.1:9/v1',
+      temperature: 0.4,
+      maxRetries: 'lots',
+    });
+    expect(problemsOf(() => resolveSettings('harness', { env: { name: 'environment', values: settingsFromEnv({ CPA_MAX_RETRIES: 'lots' }) } }))).toEqual([
+      'environment: maxRetries: maxRetries must be a number',
+    ]);
+  });
+});

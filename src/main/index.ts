@@ -1,0 +1,88 @@
+/**
+ * The composition root of the Electron app: wiring only. Logic lives in services that run in plain Node; this
+ * file connects them to Electron through the adapters in platform/ and the one window factory in windows/.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, session, type BrowserWindow } from 'electron';
+import { parseCommandLine } from './config/commandLine';
+import { ConfigError } from './config/configError';
+import { loadSettings } from './config/loadSettings';
+import { exactOrigins } from './ipc/callContext';
+import { registerOperations } from './ipc/registrar';
+import { createConsoleLogger, errorKind } from './logging/logger';
+import { createElectronIpcTransport } from './platform/electronIpcTransport';
+import { electronAppPaths, electronFetch } from './platform/electronPlatform';
+import { createMainServices } from './services';
+import { systemClock } from './sessions/clock';
+import { registerAppScheme, serveRenderer } from './windows/appProtocol';
+import { createSecureWindow, denyPermissionsByDefault } from './windows/createSecureWindow';
+import { APP_ORIGIN } from './windows/windowSecurity';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const logger = createConsoleLogger();
+let mainWindow: BrowserWindow | null = null;
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.whenReady().then(start, (error: unknown) => fatal(error));
+  app.on('window-all-closed', () => app.quit());
+}
+
+async function start(): Promise<void> {
+  const mode = app.isPackaged ? 'release' : 'development';
+  let config;
+  try {
+    config = await loadSettings({
+      mode,
+      userSettingsPath: join(electronAppPaths().userData, 'settings.json'),
+      policyArgument: parseCommandLine(process.argv).policy,
+      env: process.env,
+      platform: process.platform,
+    });
+  } catch (error) {
+    fatal(error);
+    return;
+  }
+  const services = createMainServices({
+    mode,
+    config,
+    fetch: electronFetch,
+    clock: systemClock,
+    newId: () => randomUUID(),
+    logger,
+  });
+  // electron-vite dev serves the renderer over http; packaged builds use app://renderer.
+  const devUrl = mode === 'development' ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN;
+  const registration = registerOperations(createElectronIpcTransport(), services.handlers, {
+    isAppOrigin: exactOrigins([appOrigin]),
+    logger,
+  });
+  serveRenderer(join(here, '../renderer'));
+  denyPermissionsByDefault(session.defaultSession);
+  mainWindow = createSecureWindow({
+    preloadPath: join(here, '../preload/index.cjs'),
+    appOrigin,
+    title: 'Clinic Protocol Assistant',
+  });
+  await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+  app.once('before-quit', () => {
+    services.dispose();
+    registration.dispose();
+  });
+}
+
+function fatal(error: unknown): void {
+  const message = error instanceof ConfigError ? error.message : 'The app could not start. See the log for details.';
+  logger.error('app.start-failed', { kind: errorKind(error) });
+  dialog.showErrorBox('Clinic Protocol Assistant cannot start', message);
+  app.exit(1);
+}

@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from '../../../test/support/memoryTransport';
+import { channelOf, OPERATION_NAMES } from '../../shared/contract';
+import { AppError, type Result } from '../../shared/errors';
+import { silentLogger, type Logger } from '../logging/logger';
+import { exactOrigins } from './callContext';
+import { registerOperations, type OperationHandlers } from './registrar';
+
+const SESSION = '3f2b8c1e-7d4a-4f6b-9c2d-1e5a7b9c0d3f';
+const TURN = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
+
+function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = silentLogger) {
+  const transport = new MemoryTransport();
+  const calls: string[] = [];
+  const handlers: OperationHandlers = {
+    'protocol.generate': async (_input, call) => {
+      calls.push('protocol.generate');
+      call.emit('protocol.delta', { sessionId: SESSION, turnId: TURN, index: 0, delta: 'Step 1' });
+      throw new AppError('LLM_UNAVAILABLE', 'The model server cannot be reached.');
+    },
+    'protocol.cancel': async () => {
+      calls.push('protocol.cancel');
+      return { cancelled: false };
+    },
+    'settings.get': async () => {
+      calls.push('settings.get');
+      return {
+        values: {
+          llmBaseUrl: 'http://127.0.0.1:8000/v1',
+          llmApiKeySet: false,
+          model: '',
+          temperature: 0.2,
+          maxOutputTokens: 1024,
+          requestTimeoutMs: 60_000,
+          maxRetries: 2,
+          allowInsecureHttp: false,
+        },
+        lockedByPolicy: [],
+      };
+    },
+    'llm.status': async () => {
+      calls.push('llm.status');
+      return { reachable: false, state: 'offline', model: null, endpoint: 'http://127.0.0.1:8000/v1', latencyMs: null };
+    },
+    ...overrides,
+  };
+  const registration = registerOperations(transport, handlers, { isAppOrigin: exactOrigins([APP_ORIGIN_FOR_TESTS]), logger });
+  return { transport, calls, registration };
+}
+
+describe('registrar: caller checks (check 4)', () => {
+  it.each([
+    ['no sender', { origin: APP_ORIGIN_FOR_TESTS, isMainFrame: true, senderId: null }],
+    ['a foreign origin', { origin: 'https://evil.example', isMainFrame: true, senderId: '1' }],
+    ['a look-alike origin', { origin: 'app://renderer.evil.example', isMainFrame: true, senderId: '1' }],
+    ['an unknown origin', { origin: null, isMainFrame: true, senderId: '1' }],
+    ['a sub-frame', { origin: APP_ORIGIN_FOR_TESTS, isMainFrame: false, senderId: '1' }],
+  ])('refuses %s on every channel before parsing or calling the handler', async (_label, context) => {
+    const { transport, calls } = setup();
+    for (const name of OPERATION_NAMES) {
+      const result = (await transport.call(channelOf(name), context, undefined)) as Result<unknown>;
+      expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'This caller is not allowed to use the app.' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('registers every operation of the contract, and only those', () => {
+    const { transport } = setup();
+    expect([...transport.handlers.keys()].sort()).toEqual(OPERATION_NAMES.map(channelOf).sort());
+  });
+
+  it('sends events only to the page that made the call', async () => {
+    const { transport } = setup();
+    await transport.call(channelOf('protocol.generate'), appCaller('7'), { patient: { age: 60, sex: 'female', chiefComplaint: 'Fever' } });
+    expect(transport.sent.map((event) => event.senderId)).toEqual(['7']);
+  });
+
+  it('unregisters everything on dispose', () => {
+    const { transport, registration } = setup();
+    registration.dispose();
+    expect(transport.handlers.size).toBe(0);
+  });
+});
+
+describe('registrar: payload checks (check 5)', () => {
+  it('refuses wrong types with INVALID_INPUT naming the field, without calling the handler', async () => {
+    const { transport, calls } = setup();
+    const result = await transport.call(channelOf('protocol.cancel'), appCaller(), { sessionId: 42 });
+    expect(result).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: 'sessionId: sessionId must be a string' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses an argument to an operation that takes none', async () => {
+    const { transport } = setup();
+    const result = (await transport.call(channelOf('llm.status'), appCaller(), { sneaky: true })) as Result<unknown>;
+    expect(result.ok).toBe(false);
+  });
+
+  it('turns an AppError into its code and message', async () => {
+    const { transport } = setup();
+    const result = await transport.call(channelOf('protocol.generate'), appCaller(), { patient: { age: 60, sex: 'female', chiefComplaint: 'Fever' } });
+    expect(result).toEqual({ ok: false, error: { code: 'LLM_UNAVAILABLE', message: 'The model server cannot be reached.' } });
+  });
+
+  it('turns an unexpected error into INTERNAL with no stack and no detail, and logs only its kind', async () => {
+    const logged: unknown[] = [];
+    const logger: Logger = { ...silentLogger, error: (event, fields) => logged.push({ event, fields }) };
+    const { transport } = setup(
+      {
+        'protocol.cancel': async () => {
+          throw new TypeError('cannot read patient Jane Doe');
+        },
+      },
+      logger,
+    );
+    const result = (await transport.call(channelOf('protocol.cancel'), appCaller(), { sessionId: SESSION })) as Result<unknown>;
+    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong inside the app. Your input was kept; please try again.' } });
+    expect(JSON.stringify(logged)).not.toContain('Jane');
+    expect(logged).toEqual([{ event: 'ipc.handler-failed', fields: { channel: 'protocol.cancel', kind: 'TypeError' } }]);
+  });
+
+  it('refuses a handler answer that breaks the contract instead of passing it on', async () => {
+    const { transport } = setup({ 'protocol.cancel': async () => ({ cancelled: 'yes' }) as never });
+    const result = (await transport.call(channelOf('protocol.cancel'), appCaller(), { sessionId: SESSION })) as Result<unknown>;
+    expect(result.ok === false && result.error.code).toBe('INTERNAL');
+  });
+
+  it('never crashes and never leaks a stack on arbitrary payloads (fuzz)', async () => {
+    const { transport } = setup({
+      'protocol.generate': async () => {
+        throw new AppError('LLM_UNAVAILABLE', 'down');
+      },
+    });
+    const payloads = fc.oneof(
+      fc.anything({ withObjectString: true, withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true }),
+      fc.record({ sessionId: fc.string(), message: fc.anything(), patient: fc.anything() }, { requiredKeys: [] }),
+      fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'patient', 'sessionId'), fc.anything()),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...OPERATION_NAMES), payloads, async (name, payload) => {
+        const result = (await transport.call(channelOf(name), appCaller(), payload)) as Result<unknown>;
+        expect(typeof result.ok).toBe('boolean');
+        if (!result.ok) {
+          expect(result.error.message).not.toMatch(/\n\s+at /);
+          expect(['INVALID_INPUT', 'LLM_UNAVAILABLE']).toContain(result.error.code);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

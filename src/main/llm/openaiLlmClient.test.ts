@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
+import { AppError } from '../../shared/errors';
+import type { LlmClient, StreamChatRequest } from './llmClient';
+import { createOpenAiLlmClient } from './openaiLlmClient';
+
+let server: FakeLlmServer;
+let client: LlmClient;
+
+beforeEach(async () => {
+  server = await startFakeLlmServer();
+  client = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 0 });
+});
+afterEach(() => server.close());
+
+function request(overrides: Partial<StreamChatRequest> = {}): StreamChatRequest & { deltas: string[] } {
+  const deltas: string[] = [];
+  return {
+    model: 'fake-clinical-model',
+    messages: [{ role: 'user', content: 'Suggest a protocol.' }],
+    temperature: 0.2,
+    maxTokens: 256,
+    signal: new AbortController().signal,
+    onDelta: (delta) => deltas.push(delta),
+    deltas,
+    ...overrides,
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('openai LLM client', () => {
+  it('streams the answer in order and reports usage', async () => {
+    server.queueReply('1. Obtain vitals.\n2. Chest X-ray.\n3. CBC.');
+    const call = request();
+    const result = await client.streamChat(call);
+    expect(call.deltas.join('')).toBe('1. Obtain vitals.\n2. Chest X-ray.\n3. CBC.');
+    expect(call.deltas.length).toBeGreaterThan(1);
+    expect(result).toMatchObject({ text: '1. Obtain vitals.\n2. Chest X-ray.\n3. CBC.', end: 'stop', model: 'fake-clinical-model', endpoint: server.baseURL });
+    expect(result.promptTokens).toBeGreaterThan(0);
+    const body = server.chatRequests()[0]?.body as Record<string, unknown>;
+    expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_tokens: 256, temperature: 0.2 });
+  });
+
+  it('reports a server that is down as LLM_UNAVAILABLE', async () => {
+    const url = server.baseURL;
+    await server.close();
+    const down = createOpenAiLlmClient({ baseURL: url, apiKey: '', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 0 });
+    expect(await codeOf(down.streamChat(request()))).toBe('LLM_UNAVAILABLE');
+    server = await startFakeLlmServer();
+  });
+
+  it('does not retry a 401 and says the credentials were refused', async () => {
+    const retrying = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: 'k', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 2 });
+    server.failNext({ kind: 'status', status: 401, message: 'bad key' }, 3);
+    await expect(retrying.streamChat(request())).rejects.toThrow("refused the app's credentials");
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('reports a context overflow as CONTEXT_TOO_LONG', async () => {
+    server.failNext({ kind: 'status', status: 400, message: "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens." });
+    expect(await codeOf(client.streamChat(request()))).toBe('CONTEXT_TOO_LONG');
+  });
+
+  it('keeps the partial text of a cut stream, without duplicates, and marks it cut', async () => {
+    server.queueReply('alpha beta gamma delta epsilon zeta');
+    server.failNext({ kind: 'cutAfter', chunks: 3 });
+    const call = request();
+    const result = await client.streamChat(call);
+    expect(result.end).toBe('stream_cut');
+    expect(result.text).toBe(call.deltas.join(''));
+    expect('alpha beta gamma delta epsilon zeta'.startsWith(result.text)).toBe(true);
+    expect(call.deltas).toHaveLength(3);
+  });
+
+  it('stops on cancel, keeps what arrived, and the server sees the connection close', async () => {
+    server.setChunkDelay(30);
+    server.queueReply('one two three four five six seven eight nine ten eleven twelve');
+    const abort = new AbortController();
+    const call = request({ signal: abort.signal, onDelta: (delta) => {
+      call.deltas.push(delta);
+      if (call.deltas.length === 2) abort.abort();
+    } });
+    const result = await client.streamChat(call);
+    expect(result.end).toBe('cancelled');
+    expect(result.text).toBe(call.deltas.join(''));
+    const recorded = server.chatRequests()[0];
+    await recorded?.done;
+    expect(recorded?.closedEarly).toBe(true);
+  });
+
+  it('times out a server that never answers with LLM_TIMEOUT', async () => {
+    const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 1_000, maxRetries: 0 });
+    server.failNext({ kind: 'hang' });
+    expect(await codeOf(impatient.streamChat(request()))).toBe('LLM_TIMEOUT');
+  });
+
+  it('lists served models with their context length', async () => {
+    expect(await client.listModels()).toEqual([{ id: 'fake-clinical-model', maxModelLen: 8192 }]);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Small interfaces over the Electron APIs main needs. Everything in main outside `platform/`, `windows/` and the
+ * composition root depends on these, not on `electron`, so it runs — and is tested — in plain Node.
+ */
+
+/** OS-backed secret wrapping (Electron `safeStorage`, async API). */
+export interface SecretStorage {
+  isAvailable(): Promise<boolean>;
+  /** Linux backend name (`basic_text` means no real protection); other OSes report `os`. */
+  backend(): string;
+  encrypt(plainText: string): Promise<Uint8Array>;
+  decrypt(cipherText: Uint8Array): Promise<string>;
+}
+
+/** System idle and lock signals (Electron `powerMonitor`). */
+export interface PowerSignals {
+  /** Seconds since the last keyboard or mouse input anywhere on the system. */
+  systemIdleSeconds(): number;
+  /** Calls `listener` on screen lock, suspend or user switch; returns a function that stops listening. */
+  onLockOrSuspend(listener: () => void): () => void;
+}
+
+/** Where the app keeps its files. */
+export interface AppPaths {
+  /** The per-user data folder. */
+  readonly userData: string;
+}

@@ -1,0 +1,56 @@
+import { useMemo } from 'react';
+import { patientSummaryLines } from '../../../../shared/patientSummary';
+import { useAppStore } from '../../stores/appStore';
+import { formatInferenceTime } from './format';
+
+/** The session at a glance: id, turn count, last model and time, the pinned patient summary, and "New patient". */
+export function SessionHeader() {
+  const sessionId = useAppStore((s) => s.sessionId);
+  const turnCount = useAppStore((s) => s.turnCount);
+  const model = useAppStore((s) => s.lastModel);
+  const inferenceMs = useAppStore((s) => s.lastInferenceMs);
+  const patient = useAppStore((s) => s.sessionPatient);
+  const newPatient = useAppStore((s) => s.newPatient);
+  // The same lines the model sees at the top of its prompt, so screen and prompt agree on the patient.
+  const summary = useMemo(() => (patient ? patientSummaryLines(patient) : []), [patient]);
+
+  return (
+    <header className="session-header">
+      <div className="session-header-top">
+        <h2 className="section-title">Session</h2>
+        <button type="button" className="button-secondary" onClick={newPatient}>
+          New patient
+        </button>
+      </div>
+      <dl className="session-facts">
+        <div>
+          <dt>Session</dt>
+          <dd>
+            {sessionId === null ? (
+              <span className="muted">starting…</span>
+            ) : (
+              <code data-testid="session-id">{sessionId}</code>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Turns</dt>
+          <dd data-testid="turn-count">{turnCount}</dd>
+        </div>
+        <div>
+          <dt>Model</dt>
+          <dd>{model ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Inference time</dt>
+          <dd>{inferenceMs === null ? '—' : formatInferenceTime(inferenceMs)}</dd>
+        </div>
+      </dl>
+      <section className="patient-summary" aria-label="Patient summary">
+        {summary.map((line) => (
+          <p key={line}>{line}</p>
+        ))}
+      </section>
+    </header>
+  );
+}

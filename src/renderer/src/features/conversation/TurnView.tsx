@@ -1,0 +1,46 @@
+import { useAppStore } from '../../stores/appStore';
+import { incompleteNote } from './format';
+
+/** Props of {@link TurnView}. */
+export interface TurnViewProps {
+  /** Position of the turn in the store's list; the view selects that one turn so others do not re-render. */
+  index: number;
+}
+
+/** One turn: what the clinician asked and the answer, growing while it streams, with "Stop" while it does. */
+export function TurnView({ index }: TurnViewProps) {
+  const turn = useAppStore((s) => s.turns[index]);
+  const stopRequested = useAppStore((s) => s.stopRequested);
+  const stopTurn = useAppStore((s) => s.stopTurn);
+  if (turn === undefined) return null;
+  const streaming = turn.status === 'streaming';
+
+  return (
+    <article className="turn" aria-label={`Turn ${turn.seq ?? index + 1}`}>
+      <div className="turn-question">
+        <span className="turn-who">Clinician</span>
+        {turn.kind === 'intake' ? (
+          <p className="muted">Protocol requested for the patient above.</p>
+        ) : (
+          <p className="turn-message">{turn.message}</p>
+        )}
+      </div>
+      <div className="turn-answer">
+        <span className="turn-who">Assistant</span>
+        {streaming && turn.answer === '' && <p className="muted">Waiting for the model…</p>}
+        <div data-testid="answer" className="answer" aria-busy={streaming} aria-live={streaming ? 'polite' : 'off'}>
+          {turn.answer}
+        </div>
+        {turn.status === 'incomplete' && <p className="turn-note">{incompleteNote(turn.incompleteReason)}</p>}
+        {streaming && (
+          <div className="turn-actions">
+            <button type="button" className="button-secondary" onClick={() => void stopTurn()} disabled={stopRequested}>
+              Stop
+            </button>
+            {stopRequested && <span className="muted">Stopping…</span>}
+          </div>
+        )}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * Wording of the conversation's small print: inference time and incomplete answers.
+ */
+import type { IncompleteReason } from '../../../../shared/protocol';
+
+/** Inference time for people: "850 ms" under a second, else seconds with one decimal. */
+export function formatInferenceTime(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The note under an incomplete answer, e.g. "(incomplete: cancelled)". */
+export function incompleteNote(reason: IncompleteReason | null): string {
+  return reason === null ? '(incomplete)' : `(incomplete: ${reason})`;
+}

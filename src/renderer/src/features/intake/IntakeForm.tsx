@@ -1,0 +1,92 @@
+import { PREGNANCY_STATES, SEXES } from '../../../../shared/patient';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useAppStore } from '../../stores/appStore';
+import { PlausibilityWarnings } from './PlausibilityWarnings';
+import { SelectField, type SelectOption } from './SelectField';
+import { TextAreaField } from './TextAreaField';
+import { TextField } from './TextField';
+import { AgeUnitSelect, TemperatureUnitSelect } from './UnitSelects';
+
+const SEX_OPTIONS: readonly SelectOption[] = SEXES.map((sex) => ({ value: sex, label: sex }));
+// The empty choice means "not recorded" and is left out of the payload; it is not the same as "unknown".
+const PREGNANCY_OPTIONS: readonly SelectOption[] = [
+  { value: '', label: 'not recorded' },
+  ...PREGNANCY_STATES.map((state) => ({ value: state, label: state })),
+];
+
+/** The patient intake: checked in the store against the shared rules, then sent as the session's first turn. */
+export function IntakeForm() {
+  const submitIntake = useAppStore((s) => s.submitIntake);
+  const intakeError = useAppStore((s) => s.intakeError);
+  const formErrors = useAppStore((s) => s.formErrors);
+  const hasFieldErrors = useAppStore((s) => Object.keys(s.fieldErrors).length > 0);
+
+  return (
+    <form
+      className="intake"
+      noValidate
+      aria-labelledby="intake-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submitIntake();
+      }}
+    >
+      <h2 id="intake-title" className="section-title">
+        Patient intake
+      </h2>
+      <ErrorAlert message={intakeError?.message ?? null} />
+
+      <fieldset className="fieldset">
+        <legend>Patient</legend>
+        <div className="field-grid">
+          <TextField field="age" label="Age" numeric required>
+            <AgeUnitSelect />
+          </TextField>
+          <SelectField field="sex" label="Sex" options={SEX_OPTIONS} required />
+          <TextField field="weightKg" label="Weight (kg)" numeric />
+          <SelectField field="pregnancy" label="Pregnancy" options={PREGNANCY_OPTIONS} />
+        </div>
+        <TextAreaField field="chiefComplaint" label="Chief complaint" required rows={3} />
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>Vital signs</legend>
+        <div className="field-grid">
+          <TextField field="heartRate" label="Heart rate (beats/min)" numeric />
+          <TextField field="systolicBp" label="Systolic BP (mmHg)" numeric />
+          <TextField field="diastolicBp" label="Diastolic BP (mmHg)" numeric />
+          <TextField field="respiratoryRate" label="Respiratory rate (breaths/min)" numeric />
+          <TextField field="temperature" label="Temperature" numeric>
+            <TemperatureUnitSelect />
+          </TextField>
+          <TextField field="spo2" label="SpO2 (%)" numeric />
+        </div>
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>History</legend>
+        <TextAreaField field="allergies" label="Allergies" />
+        <TextAreaField field="medications" label="Medications" />
+        <TextAreaField field="pastMedicalHistory" label="Past medical history" />
+      </fieldset>
+
+      <PlausibilityWarnings />
+
+      {formErrors.length > 0 && (
+        <ul className="form-errors">
+          {formErrors.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button-primary">
+          Get protocol
+        </button>
+        <p className="form-hint" aria-live="polite">
+          {hasFieldErrors ? 'Nothing was sent: please correct the marked fields.' : ''}
+        </p>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,33 @@
+import type { LlmStatus } from '../../../../shared/settings';
+import { useAppStore } from '../../stores/appStore';
+
+/** One line of text for the model server's state. */
+export function describeLlmStatus(status: LlmStatus | null, error: string | null, checking: boolean): string {
+  if (error !== null) return `Model server: status unknown (${error})`;
+  if (status === null) return checking ? 'Model server: checking…' : 'Model server: not checked yet';
+  const model = status.model ? `, ${status.model}` : '';
+  const latency = status.latencyMs !== null ? `, ${Math.round(status.latencyMs)} ms` : '';
+  return `Model server: ${status.state}${model}${latency}`;
+}
+
+/** The model server's status (`data-testid="llm-status"`) with a "Check again" button. */
+export function LlmStatusLine() {
+  const status = useAppStore((s) => s.llmStatus);
+  const error = useAppStore((s) => s.llmStatusError);
+  const checking = useAppStore((s) => s.llmStatusChecking);
+  const checkLlmStatus = useAppStore((s) => s.checkLlmStatus);
+  const state = error !== null ? 'unknown' : (status?.state ?? 'unknown');
+
+  return (
+    <div className="llm-status">
+      <span className={`llm-status-dot llm-status-${state}`} aria-hidden="true" />
+      {/* role=status (not alert): a server going offline is news, not an error in what the clinician did. */}
+      <span data-testid="llm-status" role="status">
+        {describeLlmStatus(status, error, checking)}
+      </span>
+      <button type="button" className="button-quiet" onClick={() => void checkLlmStatus()} disabled={checking}>
+        Check again
+      </button>
+    </div>
+  );
+}

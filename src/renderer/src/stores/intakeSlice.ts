@@ -1,0 +1,74 @@
+/**
+ * The intake form: what the clinician typed, what is wrong with it, which values need confirming, and the action
+ * that checks it and starts a session. The typed values stay here until "New patient", so a failed first turn
+ * (model server down, main refusing the input) never costs the clinician their typing.
+ */
+import type { ErrorPayload } from '../../../shared/errors';
+import type { PlausibilityWarning } from '../../../shared/plausibility';
+import { EMPTY_INTAKE_FORM, type FieldErrors, type IntakeField, type IntakeForm } from '../features/intake/intakeForm';
+import { sameWarnings, validateIntake } from '../features/intake/validateIntake';
+import type { DataOf, SliceCreator } from './types';
+
+/** Intake data and actions. */
+export interface IntakeSlice {
+  form: IntakeForm;
+  /** Impossible or unreadable values, by field; nothing is sent while any is present. */
+  fieldErrors: FieldErrors;
+  /** Problems the schema found that belong to no single field. */
+  formErrors: string[];
+  /** Unusual values from the last check; sending waits until they are confirmed. */
+  warnings: PlausibilityWarning[];
+  /** The clinician ticked "I confirm these values are correct" for {@link warnings}. */
+  warningsConfirmed: boolean;
+  /** Main's refusal or failure of the first turn, shown as an alert above the form. */
+  intakeError: ErrorPayload | null;
+
+  /** Records what was typed in one field, and drops that field's stale error. */
+  setField<F extends IntakeField>(field: F, value: IntakeForm[F]): void;
+  setWarningsConfirmed(confirmed: boolean): void;
+  /** Checks the form and, when it passes (and warnings are confirmed), starts the session. */
+  submitIntake(): Promise<void>;
+}
+
+/** An empty intake. */
+export const initialIntakeState: Readonly<DataOf<IntakeSlice>> = Object.freeze({
+  form: { ...EMPTY_INTAKE_FORM },
+  fieldErrors: {},
+  formErrors: [],
+  warnings: [],
+  warningsConfirmed: false,
+  intakeError: null,
+});
+
+/** Builds the intake slice. It needs no api of its own: sending is the session slice's job. */
+export function createIntakeSlice(): SliceCreator<IntakeSlice> {
+  return (set, get) => ({
+    ...initialIntakeState,
+
+    setField(field, value) {
+      set((state) => {
+        const { [field]: _dropped, ...otherErrors } = state.fieldErrors;
+        return { form: { ...state.form, [field]: value }, fieldErrors: otherErrors };
+      });
+    },
+
+    setWarningsConfirmed(confirmed) {
+      set({ warningsConfirmed: confirmed });
+    },
+
+    async submitIntake() {
+      const state = get();
+      if (state.runningTurnKey !== null) return;
+      const checked = validateIntake(state.form);
+      if (checked.kind === 'invalid') {
+        set({ fieldErrors: checked.errors, formErrors: checked.general, intakeError: null });
+        return;
+      }
+      // A confirmation holds only for the warnings it was given for: change a flagged value and it is asked again.
+      const confirmed = state.warningsConfirmed && sameWarnings(state.warnings, checked.warnings);
+      set({ fieldErrors: {}, formErrors: [], warnings: checked.warnings, warningsConfirmed: confirmed });
+      if (checked.warnings.length > 0 && !confirmed) return;
+      await get().startSession(checked.patient);
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startFakeLlmServer, type FakeLlmServer } from '../fakes/fakeLlmServer';
+import { defaultHarnessDirs, startHarness, type Harness } from '../harness/harnessServer';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+/** Each test gets its own test server and harness, on free ports, and a page opened on the app. */
+export const test = base.extend<{ llm: FakeLlmServer; harness: Harness; app: Page }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from the destructuring pattern.
+  llm: async ({}, use) => {
+    const server = await startFakeLlmServer({ chunkDelayMs: 2 });
+    await use(server);
+    await server.close();
+  },
+  harness: async ({ llm }, use) => {
+    const harness = await startHarness({
+      port: 0,
+      llmUrl: llm.baseURL,
+      dataDir: await mkdtemp(join(tmpdir(), 'cpa-e2e-')),
+      ...defaultHarnessDirs(REPO_ROOT),
+    });
+    await use(harness);
+    await harness.close();
+  },
+  app: async ({ page, harness }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    await page.goto(harness.url);
+    await use(page);
+    expect(problems, 'the page logged no errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Fills the intake form as a clinician would, for seed scenario 1. */
+export async function fillFeverPatient(page: Page): Promise<void> {
+  await page.getByLabel('Age', { exact: true }).fill('60');
+  await page.getByLabel('Sex').selectOption('male');
+  await page.getByLabel('Chief complaint').fill('Fever and productive cough for 3 days');
+  await page.getByLabel('Weight (kg)').fill('82');
+  await page.getByLabel('Heart rate (beats/min)').fill('104');
+  await page.getByLabel('Systolic BP (mmHg)').fill('128');
+  await page.getByLabel('Diastolic BP (mmHg)').fill('76');
+  await page.getByLabel('Respiratory rate (breaths/min)').fill('22');
+  await page.getByLabel('Temperature unit').selectOption('°F');
+  await page.getByLabel('Temperature', { exact: true }).fill('101.8');
+  await page.getByLabel('SpO2 (%)').fill('94');
+  await page.getByLabel('Allergies').fill('Penicillin (rash)');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { buildApi, type ApiCarrier, type AppApi, type Unsubscribe } from './api';
-import { CHANNEL_PREFIX, EVENT_NAMES, OPERATION_NAMES, type OperationOutput } from './contract';
+import { CHANNEL_PREFIX, EVENT_NAMES, events, OPERATION_NAMES, operations, type OperationOutput } from './contract';
 import type { Result } from './errors';
 import type { GenerateInput, ProtocolResponse } from './protocol';
 
@@ -19,6 +19,13 @@ function recordingCarrier() {
   };
   return { carrier, invoked, listeners };
 }
+
+describe('contract', () => {
+  it('gives every named operation and event a schema, and names every schema', () => {
+    expect(Object.keys(operations)).toEqual([...OPERATION_NAMES]);
+    expect(Object.keys(events)).toEqual([...EVENT_NAMES]);
+  });
+});
 
 describe('buildApi', () => {
   it('exposes exactly one function per operation and one on… per event, nothing generic', () => {

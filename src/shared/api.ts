@@ -1,14 +1,6 @@
 import type { Result } from './errors';
-import {
-  channelOf,
-  EVENT_NAMES,
-  OPERATION_NAMES,
-  type EventName,
-  type EventPayload,
-  type OperationInput,
-  type OperationName,
-  type OperationOutput,
-} from './contract';
+import { channelOf, EVENT_NAMES, OPERATION_NAMES, type EventName, type OperationName } from './channels';
+import type { EventPayload, OperationInput, OperationOutput } from './contract';
 
 /** Stops a subscription. Calling it twice is harmless. */
 export type Unsubscribe = () => void;
@@ -66,7 +58,7 @@ export function buildApi(carrier: ApiCarrier): AppApi {
     const channel = channelOf(name);
     domainOf(domain)[verb] = (input?: unknown) => carrier.invoke(channel, input);
   }
-  for (const name of EVENT_NAMES as EventName[]) {
+  for (const name of EVENT_NAMES) {
     const [domain, event] = splitName(name);
     const channel = channelOf(name);
     domainOf(domain)[eventMemberName(event)] = (listener: (payload: unknown) => void): Unsubscribe => {

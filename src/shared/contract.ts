@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from './protocol';
 import { LlmStatus, SettingsView } from './settings';
+import type { EventName, OperationName } from './channels';
+
+export { CHANNEL_PREFIX, channelOf, EVENT_NAMES, OPERATION_NAMES, type EventName, type OperationName } from './channels';
 
 /**
  * The IPC contract: every operation and event, listed once. Main registers its handlers *from* this object,
@@ -8,9 +11,6 @@ import { LlmStatus, SettingsView } from './settings';
  * Names are `<domain>.<verb>`; they become `api.<domain>.<verb>()` and, for events, `api.<domain>.on<Event>()`.
  * Released names are a public interface: rename only with a deprecation.
  */
-
-/** Prefix of every channel on the wire; anything else is not ours and is refused. */
-export const CHANNEL_PREFIX = 'app:';
 
 /** Input schema of an operation that takes no argument. */
 export const NoInput = z.undefined({ error: 'this operation takes no argument' });
@@ -31,18 +31,14 @@ export const operations = {
   'protocol.cancel': operation(CancelInput, CancelOutput),
   'settings.get': operation(NoInput, SettingsView),
   'llm.status': operation(NoInput, LlmStatus),
-} as const;
+} as const satisfies Record<OperationName, OperationSpec>;
 
 /** Every event main pushes to a page, with its payload schema. */
 export const events = {
   'protocol.turnStarted': TurnStartedEvent,
   'protocol.delta': DeltaEvent,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-/** Operation names, e.g. `protocol.generate`. */
-export type OperationName = keyof typeof operations;
-/** Event names, e.g. `protocol.delta`. */
-export type EventName = keyof typeof events;
 /** What the caller passes to an operation (before parsing). */
 export type OperationInput<N extends OperationName> = z.input<(typeof operations)[N]['input']>;
 /** What main's handler receives (after parsing). */
@@ -51,13 +47,3 @@ export type ParsedInput<N extends OperationName> = z.output<(typeof operations)[
 export type OperationOutput<N extends OperationName> = z.output<(typeof operations)[N]['output']>;
 /** An event's payload. */
 export type EventPayload<N extends EventName> = z.output<(typeof events)[N]>;
-
-/** The wire channel of an operation or event. */
-export function channelOf(name: OperationName | EventName): string {
-  return `${CHANNEL_PREFIX}${name}`;
-}
-
-/** Every operation name, in contract order. */
-export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
-/** Every event name, in contract order. */
-export const EVENT_NAMES = Object.keys(events) as EventName[];

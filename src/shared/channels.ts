@@ -1,0 +1,24 @@
+/**
+ * The names of the contract's operations and events, without their schemas. The preload builds `window.api`
+ * from these alone, so the sandboxed preload bundle stays small and carries no validation library; main and the
+ * renderer get the schemas from {@link ./contract}, which must list exactly these names (checked by its types).
+ */
+
+/** Prefix of every channel on the wire; anything else is not ours and is refused. */
+export const CHANNEL_PREFIX = 'app:';
+
+/** Every request/response operation, `<domain>.<verb>`. */
+export const OPERATION_NAMES = ['protocol.generate', 'protocol.cancel', 'settings.get', 'llm.status'] as const;
+
+/** Every event main pushes to a page, `<domain>.<event>`. */
+export const EVENT_NAMES = ['protocol.turnStarted', 'protocol.delta'] as const;
+
+/** Operation names, e.g. `protocol.generate`. */
+export type OperationName = (typeof OPERATION_NAMES)[number];
+/** Event names, e.g. `protocol.delta`. */
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** The wire channel of an operation or event. */
+export function channelOf(name: OperationName | EventName): string {
+  return `${CHANNEL_PREFIX}${name}`;
+}

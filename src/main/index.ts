@@ -72,6 +72,7 @@ async function start(): Promise<void> {
     preloadPath: join(here, '../preload/index.cjs'),
     appOrigin,
     title: 'Clinic Protocol Assistant',
+    allowDevTools: mode === 'development',
   });
   await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
   app.once('before-quit', () => {

@@ -7,6 +7,8 @@ export interface SecureWindowOptions {
   /** The renderer's origin: navigation anywhere else is refused. */
   readonly appOrigin: string;
   readonly title: string;
+  /** Development builds only. */
+  readonly allowDevTools: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
     minHeight: 600,
     title: options.title,
     show: false,
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: secureWebPreferences(options.preloadPath, { allowDevTools: options.allowDevTools }),
   });
   const contents = window.webContents;
   const refuseOutside = (event: { preventDefault(): void }, url: string): void => {

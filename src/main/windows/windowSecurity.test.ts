@@ -10,7 +10,7 @@ import {
 
 describe('secure web preferences (check 1)', () => {
   it('isolates and sandboxes the page, with no Node and no insecure content', () => {
-    expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
+    expect(secureWebPreferences('/app/preload.cjs', { allowDevTools: false })).toMatchObject({
       preload: '/app/preload.cjs',
       contextIsolation: true,
       sandbox: true,
@@ -21,8 +21,14 @@ describe('secure web preferences (check 1)', () => {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       enableBlinkFeatures: '',
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
+      devTools: false,
     });
+  });
+
+  it('allows DevTools only when asked (development builds)', () => {
+    expect(secureWebPreferences('/p', { allowDevTools: true }).devTools).toBe(true);
   });
 });
 

@@ -7,9 +7,10 @@ export const APP_ORIGIN = `${APP_SCHEME}://renderer`;
 
 /**
  * Web preferences of every window: the page is untrusted web content. Kept as a plain object so a Node test
- * (check 1) can read exactly what the factory passes to `BrowserWindow`.
+ * (check 1) can read exactly what the factory passes to `BrowserWindow`. DevTools are for development builds
+ * only: in an installed app they would let anyone at an unlocked workstation read the page's patient data.
  */
-export function secureWebPreferences(preloadPath: string) {
+export function secureWebPreferences(preloadPath: string, options: { allowDevTools: boolean }) {
   return {
     preload: preloadPath,
     contextIsolation: true,
@@ -21,10 +22,12 @@ export function secureWebPreferences(preloadPath: string) {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // A middle click would otherwise open a link in a new window without going through the window-open handler.
+    disableBlinkFeatures: 'Auxclick',
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
-    devTools: true,
+    devTools: options.allowDevTools,
   } as const;
 }
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +51,13 @@ test.describe('npm run web', () => {
   });
 
   test('refuses a data folder outside the temp folder unless told it may persist', async () => {
-    const web = launchWeb(['--port', '0', '--data-dir', join(REPO_ROOT, '.harness-data')]);
-    expect(await web.exitCode).toBe(2);
+    // A path that cannot be under the temp folder wherever the checkout lives; it is refused before it is created.
+    const outside = join('/', `cpa-harness-persistent-${process.pid}-${Date.now()}`);
+    const web = launchWeb(['--port', '0', '--data-dir', outside]);
+    const outcome = await Promise.race([web.exitCode.then((code) => `exit ${code}`), web.firstLine.then((line) => `started: ${line}`)]);
+    if (outcome.startsWith('started')) web.child.kill('SIGTERM');
+    expect(outcome).toBe('exit 2');
     expect(web.stderr()).toContain('--allow-persistent-data-dir');
+    expect(existsSync(outside)).toBe(false);
   });
 });

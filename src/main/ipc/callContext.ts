@@ -19,17 +19,20 @@ export type OriginPolicy = (origin: string) => boolean;
  * which `app://renderer.evil` would pass).
  */
 export function exactOrigins(allowed: readonly string[]): OriginPolicy {
-  const normalised = new Set(allowed.map(normaliseOrigin));
+  const normalised = new Set(allowed.map(originOf));
   return (origin) => {
-    const candidate = normaliseOrigin(origin);
+    const candidate = originOf(origin);
     return candidate !== null && normalised.has(candidate);
   };
 }
 
-function normaliseOrigin(origin: string): string | null {
+/**
+ * The origin of a URL or origin string as `scheme://host[:port]`, or null when it does not parse. Custom schemes
+ * (`app://`) have an opaque WHATWG `origin` ("null"), so it is rebuilt from protocol and host.
+ */
+export function originOf(urlOrOrigin: string): string | null {
   try {
-    const url = new URL(origin);
-    // Custom schemes (app://) have an opaque `origin` ("null"), so rebuild it from protocol and host.
+    const url = new URL(urlOrOrigin);
     return `${url.protocol}//${url.host}`;
   } catch {
     return null;

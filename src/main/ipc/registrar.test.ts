@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from '../../../test/support/memoryTransport';
 import { channelOf, OPERATION_NAMES } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/errors';
+import { SETTINGS_DEFAULTS } from '../../shared/settings';
 import { silentLogger, type Logger } from '../logging/logger';
+import { settingsView } from './handlers/settingsHandlers';
 import { exactOrigins } from './callContext';
 import { registerOperations, type OperationHandlers } from './registrar';
 
@@ -25,19 +27,7 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     },
     'settings.get': async () => {
       calls.push('settings.get');
-      return {
-        values: {
-          llmBaseUrl: 'http://127.0.0.1:8000/v1',
-          llmApiKeySet: false,
-          model: '',
-          temperature: 0.2,
-          maxOutputTokens: 1024,
-          requestTimeoutMs: 60_000,
-          maxRetries: 2,
-          allowInsecureHttp: false,
-        },
-        lockedByPolicy: [],
-      };
+      return settingsView(SETTINGS_DEFAULTS, []);
     },
     'llm.status': async () => {
       calls.push('llm.status');

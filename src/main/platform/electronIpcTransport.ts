@@ -1,5 +1,5 @@
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
-import type { CallContext } from '../ipc/callContext';
+import { originOf, type CallContext } from '../ipc/callContext';
 import type { ChannelHandler, Disposable, IpcTransport } from '../ipc/transport';
 
 /**
@@ -30,13 +30,4 @@ function describeCaller(event: IpcMainInvokeEvent): CallContext {
     isMainFrame: frame === event.sender.mainFrame && frame.parent === null,
     senderId: String(event.sender.id),
   };
-}
-
-function originOf(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return null;
-  }
 }

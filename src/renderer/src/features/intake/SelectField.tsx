@@ -1,8 +1,7 @@
-import { useAppStore } from '../../stores/appStore';
-import { FieldError, useInvalidProps } from './FieldError';
+import { FieldError } from './FieldError';
 import { FieldLabel } from './FieldLabel';
-import { controlId } from './fieldIds';
-import { PATIENT_FIELD_ATTRIBUTES, type TextFieldName } from './textFields';
+import type { TextFieldName } from './textFields';
+import { useFieldBinding } from './useFieldBinding';
 
 /** One choice of a select. */
 export interface SelectOption {
@@ -20,22 +19,12 @@ export interface SelectFieldProps {
 
 /** A field chosen from a fixed list (sex, pregnancy). */
 export function SelectField({ field, label, options, required = false }: SelectFieldProps) {
-  const value = useAppStore((s) => s.form[field]);
-  const setField = useAppStore((s) => s.setField);
-  const invalidProps = useInvalidProps(field);
+  const binding = useFieldBinding(field, required);
 
   return (
     <div className="field">
       <FieldLabel field={field} label={label} required={required} />
-      <select
-        id={controlId(field)}
-        className="input select"
-        value={value}
-        onChange={(event) => setField(field, event.target.value)}
-        aria-required={required || undefined}
-        {...invalidProps}
-        {...PATIENT_FIELD_ATTRIBUTES}
-      >
+      <select className="input select" {...binding}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

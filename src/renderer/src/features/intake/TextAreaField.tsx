@@ -1,8 +1,7 @@
-import { useAppStore } from '../../stores/appStore';
-import { FieldError, useInvalidProps } from './FieldError';
+import { FieldError } from './FieldError';
 import { FieldLabel } from './FieldLabel';
-import { controlId } from './fieldIds';
-import { PATIENT_FIELD_ATTRIBUTES, type TextFieldName } from './textFields';
+import type { TextFieldName } from './textFields';
+import { useFieldBinding } from './useFieldBinding';
 
 /** Props of {@link TextAreaField}. */
 export interface TextAreaFieldProps {
@@ -14,22 +13,15 @@ export interface TextAreaFieldProps {
 
 /** A multi-line free-text field (complaint, allergies, medications, history). */
 export function TextAreaField({ field, label, required = false, rows = 2 }: TextAreaFieldProps) {
-  const value = useAppStore((s) => s.form[field]);
-  const setField = useAppStore((s) => s.setField);
-  const invalidProps = useInvalidProps(field);
+  const binding = useFieldBinding(field, required);
 
   return (
     <div className="field field-wide">
       <FieldLabel field={field} label={label} required={required} />
       <textarea
-        id={controlId(field)}
         className="input textarea"
         rows={rows}
-        value={value}
-        onChange={(event) => setField(field, event.target.value)}
-        aria-required={required || undefined}
-        {...invalidProps}
-        {...PATIENT_FIELD_ATTRIBUTES}
+        {...binding}
       />
       <FieldError field={field} />
     </div>

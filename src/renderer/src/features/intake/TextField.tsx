@@ -1,9 +1,8 @@
 import type { ReactNode } from 'react';
-import { useAppStore } from '../../stores/appStore';
-import { FieldError, useInvalidProps } from './FieldError';
+import { FieldError } from './FieldError';
 import { FieldLabel } from './FieldLabel';
-import { controlId } from './fieldIds';
-import { PATIENT_FIELD_ATTRIBUTES, type TextFieldName } from './textFields';
+import type { TextFieldName } from './textFields';
+import { useFieldBinding } from './useFieldBinding';
 
 /** Props of {@link TextField}. */
 export interface TextFieldProps {
@@ -21,24 +20,17 @@ export interface TextFieldProps {
  * input silently turns "12a" into an empty value, which would drop a vital sign; here it becomes an error instead.
  */
 export function TextField({ field, label, numeric = false, required = false, children }: TextFieldProps) {
-  const value = useAppStore((s) => s.form[field]);
-  const setField = useAppStore((s) => s.setField);
-  const invalidProps = useInvalidProps(field);
+  const binding = useFieldBinding(field, required);
 
   return (
     <div className="field">
       <FieldLabel field={field} label={label} required={required} />
       <div className="field-control-row">
         <input
-          id={controlId(field)}
-          className={numeric ? 'input input-number' : 'input'}
+            className={numeric ? 'input input-number' : 'input'}
           type="text"
           inputMode={numeric ? 'decimal' : undefined}
-          value={value}
-          onChange={(event) => setField(field, event.target.value)}
-          aria-required={required || undefined}
-          {...invalidProps}
-          {...PATIENT_FIELD_ATTRIBUTES}
+          {...binding}
         />
         {children}
       </div>

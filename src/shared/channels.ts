@@ -8,10 +8,18 @@
 export const CHANNEL_PREFIX = 'app:';
 
 /** Every request/response operation, `<domain>.<verb>`. */
-export const OPERATION_NAMES = ['protocol.generate', 'protocol.cancel', 'settings.get', 'llm.status'] as const;
+export const OPERATION_NAMES = [
+  'protocol.generate',
+  'protocol.cancel',
+  'sessions.get',
+  'sessions.list',
+  'sessions.delete',
+  'settings.get',
+  'llm.status',
+] as const;
 
 /** Every event main pushes to a page, `<domain>.<event>`. */
-export const EVENT_NAMES = ['protocol.turnStarted', 'protocol.delta'] as const;
+export const EVENT_NAMES = ['protocol.turnStarted', 'protocol.delta', 'llm.statusChanged'] as const;
 
 /** Operation names, e.g. `protocol.generate`. */
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from './protocol';
+import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
 import type { EventName, OperationName } from './channels';
 
@@ -29,6 +30,9 @@ function operation<I extends z.ZodType, O extends z.ZodType>(input: I, output: O
 export const operations = {
   'protocol.generate': operation(GenerateInput, ProtocolResponse),
   'protocol.cancel': operation(CancelInput, CancelOutput),
+  'sessions.get': operation(SessionRef, SessionInfo),
+  'sessions.list': operation(NoInput, SessionList),
+  'sessions.delete': operation(SessionRef, DeleteOutput),
   'settings.get': operation(NoInput, SettingsView),
   'llm.status': operation(NoInput, LlmStatus),
 } as const satisfies Record<OperationName, OperationSpec>;
@@ -37,6 +41,7 @@ export const operations = {
 export const events = {
   'protocol.turnStarted': TurnStartedEvent,
   'protocol.delta': DeltaEvent,
+  'llm.statusChanged': LlmStatus,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What the caller passes to an operation (before parsing). */

@@ -55,6 +55,10 @@ export const TurnMetadata = z.strictObject({
   conversationCount: z.number().int().positive(),
   promptTokens: z.number().int().nonnegative().nullable(),
   completionTokens: z.number().int().nonnegative().nullable(),
+  /** Earlier turns sent with this one (all of them unless the history was trimmed to fit the context). */
+  historyTurnsIncluded: z.number().int().nonnegative(),
+  /** True when older turns were left out of the prompt to fit the model's context length. */
+  historyTrimmed: z.boolean(),
 });
 /** @see TurnMetadata */
 export type TurnMetadata = z.infer<typeof TurnMetadata>;

@@ -27,6 +27,26 @@ export const SettingsFields = z.strictObject({
   maxRetries: z.number({ error: 'maxRetries must be a number' }).int().min(0).max(5),
   /** Allows a plain-http model server off this machine. Off by default: patient data would cross the network in clear. */
   allowInsecureHttp: z.boolean({ error: 'allowInsecureHttp must be true or false' }),
+  /** Further endpoints serving the same model, tried in order when the current one fails. */
+  llmFallbackUrls: z
+    .array(z.url({ protocol: /^https?$/, error: 'each llmFallbackUrls entry must be an http(s) URL' }), {
+      error: 'llmFallbackUrls must be a list of URLs',
+    })
+    .max(8),
+  /** Context length used when the server does not report `max_model_len`. */
+  contextLength: z.number({ error: 'contextLength must be a number' }).int().min(512).max(2_000_000),
+  /** Tokens kept free beyond the answer, for the chat template and counting error. */
+  contextMarginTokens: z.number({ error: 'contextMarginTokens must be a number' }).int().min(0).max(32_768),
+  /** Model requests in flight at once across all sessions; more wait their turn, first come first served. */
+  maxConcurrentModelRequests: z.number({ error: 'maxConcurrentModelRequests must be a number' }).int().min(1).max(256),
+  /** A live session without a clinician's request for this long is dropped from memory. */
+  sessionIdleTimeoutMs: z.number({ error: 'sessionIdleTimeoutMs must be a number' }).int().min(1_000).max(86_400_000),
+  /** A live session older than this is dropped from memory, active or not (never during a turn). */
+  sessionAbsoluteTimeoutMs: z.number({ error: 'sessionAbsoluteTimeoutMs must be a number' }).int().min(1_000).max(7 * 86_400_000),
+  /** Live sessions kept in memory; past it the least recently used idle one is dropped. */
+  maxLiveSessions: z.number({ error: 'maxLiveSessions must be a number' }).int().min(1).max(1_000_000),
+  /** How long a turn waits for the previous turn of its session before answering SESSION_BUSY. */
+  sessionQueueWaitMs: z.number({ error: 'sessionQueueWaitMs must be a number' }).int().min(0).max(3_600_000),
 });
 
 /** The defaults, used where no source sets a value. */
@@ -39,6 +59,14 @@ export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
   requestTimeoutMs: 60_000,
   maxRetries: 2,
   allowInsecureHttp: false,
+  llmFallbackUrls: [],
+  contextLength: 8192,
+  contextMarginTokens: 256,
+  maxConcurrentModelRequests: 4,
+  sessionIdleTimeoutMs: 30 * 60_000,
+  sessionAbsoluteTimeoutMs: 4 * 60 * 60_000,
+  maxLiveSessions: 500,
+  sessionQueueWaitMs: 90_000,
 };
 
 /** One source's contribution: any subset of the settings, each checked, unknown keys refused. */
@@ -48,16 +76,37 @@ export type SettingsLayer = z.output<typeof SettingsLayer>;
 
 /** The effective settings, with the checks that span fields. */
 export const Settings = SettingsFields.superRefine((settings, ctx) => {
-  const url = new URL(settings.llmBaseUrl);
-  if (url.protocol === 'http:' && !isLoopbackUrl(url) && !settings.allowInsecureHttp) {
+  const endpoints: [string, (string | number)[]][] = [
+    [settings.llmBaseUrl, ['llmBaseUrl']],
+    ...settings.llmFallbackUrls.map((url, index): [string, (string | number)[]] => [url, ['llmFallbackUrls', index]]),
+  ];
+  for (const [endpoint, path] of endpoints) {
+    const url = new URL(endpoint);
+    const name = path.length === 1 ? 'llmBaseUrl' : 'llmFallbackUrls entry';
+    if (url.protocol === 'http:' && !isLoopbackUrl(url) && !settings.allowInsecureHttp) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `${name} uses plain http to another machine; use https, or IT must set allowInsecureHttp in the policy`,
+      });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', path, message: `${name} must not carry credentials; use llmApiKey` });
+    }
+  }
+  if (settings.sessionAbsoluteTimeoutMs < settings.sessionIdleTimeoutMs) {
     ctx.addIssue({
       code: 'custom',
-      path: ['llmBaseUrl'],
-      message: 'llmBaseUrl uses plain http to another machine; use https, or IT must set allowInsecureHttp in the policy',
+      path: ['sessionAbsoluteTimeoutMs'],
+      message: 'sessionAbsoluteTimeoutMs must not be shorter than sessionIdleTimeoutMs',
     });
   }
-  if (url.username || url.password) {
-    ctx.addIssue({ code: 'custom', path: ['llmBaseUrl'], message: 'llmBaseUrl must not carry credentials; use llmApiKey' });
+  if (settings.maxOutputTokens + settings.contextMarginTokens >= settings.contextLength) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxOutputTokens'],
+      message: 'maxOutputTokens plus contextMarginTokens must leave room for the prompt within contextLength',
+    });
   }
 });
 /** Effective settings after layering. */
@@ -76,6 +125,14 @@ export const SettingsView = z.strictObject({
     requestTimeoutMs: z.number(),
     maxRetries: z.number(),
     allowInsecureHttp: z.boolean(),
+    llmFallbackUrls: z.array(z.string()),
+    contextLength: z.number(),
+    contextMarginTokens: z.number(),
+    maxConcurrentModelRequests: z.number(),
+    sessionIdleTimeoutMs: z.number(),
+    sessionAbsoluteTimeoutMs: z.number(),
+    maxLiveSessions: z.number(),
+    sessionQueueWaitMs: z.number(),
   }),
   lockedByPolicy: z.array(z.string()),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt, FIRST_TURN_REQUEST, turnUserText } from './buildPrompt';
+import { buildPrompt, FIRST_TURN_REQUEST, historyAnswerText, NO_ANSWER_TEXT, omissionNote, systemMessageText, turnUserText } from './buildPrompt';
 import { SYSTEM_PROMPT } from './systemPrompt';
 
 const patient = { age: 0.25, sex: 'female' as const, chiefComplaint: 'Poor feeding', weightKg: 5.1, vitals: { temperatureC: 38.4 } };
@@ -28,6 +28,44 @@ describe('buildPrompt', () => {
     const before = buildPrompt(patient, history, 'second');
     const after = buildPrompt(patient, [...history, { userText: 'second', answerText: 'answer two' }], 'third');
     expect(after.slice(0, before.length - 1)).toEqual(before.slice(0, -1));
+  });
+});
+
+describe('buildPrompt with a window', () => {
+  const history = [
+    { userText: 'first', answerText: 'answer one' },
+    { userText: 'second', answerText: 'answer two' },
+    { userText: 'third', answerText: 'answer three' },
+  ];
+
+  it('sends the turns from the window’s start, and says in one line of the system message how many it left out', () => {
+    const messages = buildPrompt(patient, history, 'fourth', { start: 2 });
+    expect(messages.map((message) => message.content)).toEqual([systemMessageText(patient, 2), 'third', 'answer three', 'fourth']);
+    expect(messages[0]?.content.endsWith('\n\nEarlier turns omitted for length: 2. The patient summary above is current.')).toBe(true);
+    expect(messages[0]?.content.startsWith(systemMessageText(patient))).toBe(true);
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
+  });
+
+  it('carries no note while nothing is left out, and is the same as without a window', () => {
+    expect(buildPrompt(patient, history, 'fourth', { start: 0 })).toEqual(buildPrompt(patient, history, 'fourth'));
+    expect(buildPrompt(patient, history, 'fourth')[0]?.content).not.toContain(omissionNote(0).slice(0, 20));
+  });
+
+  it('keeps the prefix byte-identical from one turn to the next while the window stays', () => {
+    const before = buildPrompt(patient, history, 'fourth', { start: 1 });
+    const after = buildPrompt(patient, [...history, { userText: 'fourth', answerText: 'answer four' }], 'fifth', { start: 1 });
+    expect(after.slice(0, before.length)).toEqual(before);
+  });
+
+  it('leaves out every turn when the start is past them, and refuses a start that is not an index', () => {
+    expect(buildPrompt(patient, history, 'fourth', { start: 5 }).map((message) => message.content)).toEqual([systemMessageText(patient, 3), 'fourth']);
+    expect(() => buildPrompt(patient, history, 'fourth', { start: -1 })).toThrow(RangeError);
+    expect(() => buildPrompt(patient, history, 'fourth', { start: 0.5 })).toThrow(RangeError);
+  });
+
+  it('sends an empty answer as the same stand-in that the caller counts', () => {
+    expect(historyAnswerText('')).toBe(NO_ANSWER_TEXT);
+    expect(historyAnswerText('answer')).toBe('answer');
   });
 });
 

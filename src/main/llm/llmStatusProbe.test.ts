@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TestClock } from '../../../test/support/testClock';
 import { AppError } from '../../shared/errors';
 import type { LlmClient, ServedModel } from './llmClient';
+import { LlmRequestError } from './llmErrors';
 import { probeLlmStatus } from './llmStatusProbe';
 import { createModelResolver } from './modelResolver';
 
@@ -36,6 +37,14 @@ describe('probeLlmStatus', () => {
   it('is offline, without throwing, when the server cannot be reached', async () => {
     const status = await probeLlmStatus(stubClient(new AppError('LLM_UNAVAILABLE', 'down')), '', new TestClock());
     expect(status).toMatchObject({ reachable: false, state: 'offline', model: null, latencyMs: null });
+  });
+});
+
+describe('probeLlmStatus, a server answering with an error', () => {
+  it('is degraded, not offline: something is there, but it will not serve (e.g. a refused API key)', async () => {
+    const refused = new LlmRequestError('LLM_UNAVAILABLE', 'refused', { kind: 'auth', status: 401, retryable: false, retryAfterMs: null });
+    const status = await probeLlmStatus(stubClient(refused), 'm', new TestClock());
+    expect(status).toMatchObject({ reachable: true, state: 'degraded', model: 'm', latencyMs: 0 });
   });
 });
 

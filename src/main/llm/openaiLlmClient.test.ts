@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { AppError } from '../../shared/errors';
 import type { LlmClient, StreamChatRequest } from './llmClient';
+import { LlmRequestError } from './llmErrors';
 import { createOpenAiLlmClient } from './openaiLlmClient';
 
 let server: FakeLlmServer;
@@ -35,6 +36,16 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     throw error;
   }
   throw new Error('expected an AppError');
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<LlmRequestError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LlmRequestError) return error;
+    throw error;
+  }
+  throw new Error('expected an LlmRequestError');
 }
 
 describe('openai LLM client', () => {
@@ -100,10 +111,84 @@ describe('openai LLM client', () => {
   it('times out a server that never answers with LLM_TIMEOUT', async () => {
     const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 1_000, maxRetries: 0 });
     server.failNext({ kind: 'hang' });
-    expect(await codeOf(impatient.streamChat(request()))).toBe('LLM_TIMEOUT');
+    expect(await failureOf(impatient.streamChat(request()))).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
   });
 
   it('lists served models with their context length', async () => {
     expect(await client.listModels()).toEqual([{ id: 'fake-clinical-model', maxModelLen: 8192 }]);
+  });
+  it('never retries by itself, even when asked to: the gateway owns retries', async () => {
+    const asked = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 2 });
+    server.failNext({ kind: 'status', status: 503 }, 3);
+    const error = await failureOf(asked.streamChat(request()));
+    expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', kind: 'overloaded', status: 503, retryable: true, retryAfterMs: null });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('says how long a rate-limited server asked to wait', async () => {
+    server.failNext({ kind: 'status', status: 429, retryAfterSeconds: 2 });
+    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true, retryAfterMs: 2_000 });
+  });
+
+  it('classifies failures as worth retrying or not', async () => {
+    server.failNext({ kind: 'status', status: 500 });
+    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'server_error', retryable: true });
+    server.failNext({ kind: 'status', status: 400, message: 'bad' });
+    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'bad_request', retryable: false });
+    server.failNext({ kind: 'status', status: 404, message: 'no such model' });
+    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'not_found', retryable: false });
+    server.failNext({ kind: 'status', status: 400, message: "This model's maximum context length is 8192 tokens." });
+    expect(await failureOf(client.streamChat(request()))).toMatchObject({ code: 'CONTEXT_TOO_LONG', kind: 'context_overflow', retryable: false });
+    await server.close();
+    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'connection', status: null, retryable: true });
+    server = await startFakeLlmServer();
+  });
+
+  it('a slow first token within the timeout still answers', async () => {
+    server.failNext({ kind: 'delay', ms: 200 });
+    server.queueReply('Late but here.');
+    expect(await client.streamChat(request())).toMatchObject({ text: 'Late but here.', end: 'stop' });
+  });
+
+  it('a stream that goes silent before any text times out with LLM_TIMEOUT', async () => {
+    const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 300 });
+    server.setChunkDelay(2_000);
+    expect(await failureOf(impatient.streamChat(request()))).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
+  });
+
+  it('a stream that goes silent mid-way keeps the text so far and is marked cut', async () => {
+    const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 300 });
+    server.queueReply('one two three four five six');
+    server.setChunkDelay(100);
+    const call = request({
+      onDelta: (delta) => {
+        call.deltas.push(delta);
+        // The server is already waiting before the next chunk; the one after that never comes in time.
+        if (call.deltas.length === 1) server.setChunkDelay(2_000);
+      },
+    });
+    const result = await impatient.streamChat(call);
+    expect(result.end).toBe('stream_cut');
+    expect(result.text).toBe(call.deltas.join(''));
+    expect(result.text.startsWith('one ')).toBe(true);
+    expect('one two three four five six'.startsWith(result.text)).toBe(true);
+    expect(result.text.length).toBeLessThan('one two three four five six'.length);
+  });
+
+  it('a malformed chunk before any text is an unreadable answer; after some text, a cut stream — and never logged', async () => {
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      server.queueReply('one two three four');
+      server.failNext({ kind: 'malformedChunk', afterChunks: 0 });
+      expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'unreadable', retryable: false });
+
+      server.queueReply('one two three four');
+      server.failNext({ kind: 'malformedChunk', afterChunks: 2 });
+      expect(await client.streamChat(request())).toMatchObject({ text: 'one two ', end: 'stream_cut' });
+      // The SDK would print the chunk (answer text) to the console; its logging is off.
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+    }
   });
 });

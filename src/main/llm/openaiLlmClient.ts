@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
-import { AppError } from '../../shared/errors';
+import { systemClock, type Clock } from '../sessions/clock';
 import type { LlmClient, ServedModel, StreamChatRequest, StreamChatResult, StreamEnd } from './llmClient';
-import { toLlmAppError } from './llmErrors';
+import { llmTimeoutError, toLlmAppError, unreachable, type LlmFailurePhase, type LlmRequestError } from './llmErrors';
 
 /** How to reach one OpenAI-compatible endpoint. */
 export interface OpenAiLlmClientOptions {
@@ -12,23 +12,41 @@ export interface OpenAiLlmClientOptions {
   readonly fetch: typeof globalThis.fetch;
   /** Limit for the response to start, and for each silence between streamed chunks. */
   readonly timeoutMs: number;
-  /** Retries of a failed request before any text arrived (429 with Retry-After, 503, connection errors). */
-  readonly maxRetries: number;
+  /**
+   * Ignored: this client never retries (the SDK's retries are off). Retries with backoff and failover between
+   * endpoints belong to the gateway (`gateway.ts`), where they are tested with an injected sleep.
+   * @deprecated Build a gateway with `createLlmGateway` for retries.
+   */
+  readonly maxRetries?: number;
+  /** For `Retry-After` given as an HTTP date. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
-/** The model server through the official `openai` SDK. */
+/**
+ * One model-server endpoint through the official `openai` SDK, without retries: every failure before any text is
+ * thrown as an {@link LlmRequestError} saying whether it is worth retrying; once text has arrived nothing is
+ * thrown — a broken or silent stream ends as `stream_cut` with the text so far.
+ */
 export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClient {
   const endpoint = options.baseURL;
+  const clock = options.clock ?? systemClock;
   const client = new OpenAI({
     baseURL: options.baseURL,
     // The SDK insists on a key; vLLM started without --api-key ignores the header.
     apiKey: options.apiKey || 'no-key',
+    // Configuration comes from settings only, never from OPENAI_* variables of whoever launched the app.
+    organization: null,
+    project: null,
     fetch: options.fetch,
     timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    // The SDK would otherwise read OPENAI_* variables and browser checks; configuration comes from settings only.
+    // Retries live in the gateway: the SDK's own would hide attempts from it and wait on real timers.
+    maxRetries: 0,
+    // The SDK logs an unparsable stream chunk verbatim, and a chunk is answer text (patient data).
+    logLevel: 'off',
     dangerouslyAllowBrowser: false,
   });
+  const failure = (error: unknown, phase: LlmFailurePhase): LlmRequestError =>
+    toLlmAppError(error, { endpoint, timeoutMs: options.timeoutMs, phase, nowMs: () => clock.now().getTime() });
 
   return {
     endpoint,
@@ -54,6 +72,7 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
       let end: StreamEnd = 'stream_cut';
       let promptTokens: number | null = null;
       let completionTokens: number | null = null;
+      let phase: LlmFailurePhase = 'request';
       try {
         const stream = await client.chat.completions.create(
           {
@@ -66,6 +85,7 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
           },
           { signal: controller.signal },
         );
+        phase = 'stream';
         armSilenceTimer();
         for await (const chunk of stream) {
           armSilenceTimer();
@@ -84,16 +104,20 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
         }
         // An aborted stream may end the loop without throwing: tell that apart from a clean end.
         if (controller.signal.aborted) end = timedOut ? 'stream_cut' : 'cancelled';
-        if (timedOut && text === '') throw new AppError('LLM_TIMEOUT', silenceMessage(endpoint, options.timeoutMs));
+        if (end === 'stream_cut' && text === '') {
+          // Nothing was said, so nothing can be duplicated: report a failure the gateway may retry.
+          throw timedOut ? llmTimeoutError(endpoint, options.timeoutMs) : unreachable(endpoint, 'closed the connection before answering');
+        }
       } catch (error) {
         if (request.signal.aborted) end = 'cancelled';
-        else if (error instanceof AppError) throw error;
-        else if (timedOut && text === '') throw new AppError('LLM_TIMEOUT', silenceMessage(endpoint, options.timeoutMs));
-        else if (text === '') throw toLlmAppError(error, endpoint, options.timeoutMs);
-        else end = 'stream_cut'; // Keep what arrived; the turn is marked incomplete and retrying is the clinician's choice.
+        else if (text !== '') end = 'stream_cut'; // Keep what arrived; the turn is marked incomplete, never re-asked.
+        else if (timedOut) throw llmTimeoutError(endpoint, options.timeoutMs);
+        else throw failure(error, phase);
       } finally {
         clearTimeout(silenceTimer);
         request.signal.removeEventListener('abort', abortFromCaller);
+        // A stream left early (cut, malformed chunk) must not keep its socket open.
+        controller.abort();
       }
       return { text, end, promptTokens, completionTokens, model, endpoint };
     },
@@ -106,12 +130,8 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
           return { id: entry.id, maxModelLen: typeof maxModelLen === 'number' ? maxModelLen : null };
         });
       } catch (error) {
-        throw toLlmAppError(error, endpoint, options.timeoutMs);
+        throw failure(error, 'request');
       }
     },
   };
-}
-
-function silenceMessage(endpoint: string, timeoutMs: number): string {
-  return `The model server at ${endpoint} did not answer within ${Math.round(timeoutMs / 1000)} s.`;
 }

@@ -21,6 +21,8 @@ import { createSecureWindow, denyPermissionsByDefault } from './windows/createSe
 import { APP_ORIGIN } from './windows/windowSecurity';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** How long quitting waits for running turns before cancelling them (their partial answers are kept). */
+const SHUTDOWN_GRACE_MS = 5_000;
 const logger = createConsoleLogger();
 let mainWindow: BrowserWindow | null = null;
 
@@ -75,9 +77,18 @@ async function start(): Promise<void> {
     allowDevTools: mode === 'development',
   });
   await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
-  app.once('before-quit', () => {
-    services.dispose();
-    registration.dispose();
+  const stopStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  // Quit waits (bounded) for running turns so a clinician's answer is not cut by closing the window.
+  let shuttingDown = false;
+  app.on('before-quit', (event) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    event.preventDefault();
+    stopStatusEvents();
+    void services.shutdown(SHUTDOWN_GRACE_MS).finally(() => {
+      registration.dispose();
+      app.quit();
+    });
   });
 }
 

@@ -39,6 +39,14 @@ export const test = base.extend<{ llm: FakeLlmServer; harness: Harness; app: Pag
 
 export { expect };
 
+/**
+ * Requests that did not come from main's own model client (the OpenAI SDK: turns, status probes): anything a
+ * page managed to send to the model server directly. Must always be empty.
+ */
+export function requestsNotFromMain(llm: FakeLlmServer): FakeLlmServer['requests'] {
+  return llm.requests.filter((request) => !String(request.headers['user-agent']).startsWith('OpenAI/JS'));
+}
+
 /** Fills the intake form as a clinician would, for seed scenario 1. */
 export async function fillFeverPatient(page: Page): Promise<void> {
   await page.getByLabel('Age', { exact: true }).fill('60');

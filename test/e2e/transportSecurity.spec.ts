@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, fillFeverPatient, requestsNotFromMain, test } from './fixtures';
 
 /** Opens a WebSocket to the harness with the given headers and reports how the upgrade ended. */
 function tryConnect(url: string, options: { origin?: string; protocols?: string[]; host?: string }): Promise<string> {
@@ -63,7 +63,8 @@ test.describe('the harness transport refuses strangers (check 4)', () => {
     await page.goto(`${harness.origin}/`);
     const result = await page.evaluate(() => window.api.llm.status());
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(llm.requests).toHaveLength(0);
+    expect(llm.chatRequests()).toHaveLength(0);
+    expect(requestsNotFromMain(llm)).toEqual([]);
     await page.close();
   });
 
@@ -116,8 +117,8 @@ test.describe('content security policy in Chromium (check 8)', () => {
       }
     }, `${llm.baseURL}/models`);
     expect(fetched).toBe('blocked');
-    // Main's own status probe reaches the server (the OpenAI SDK); nothing from the browser may.
-    expect(llm.requests.filter((request) => !String(request.headers['user-agent']).startsWith('OpenAI/JS'))).toEqual([]);
+    // Main's own status probes reach the server; nothing from the browser may.
+    expect(requestsNotFromMain(llm)).toEqual([]);
     expect(violations.length).toBeGreaterThanOrEqual(2);
   });
 

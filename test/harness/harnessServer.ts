@@ -46,6 +46,8 @@ export interface Harness {
 const BRIDGE_PATH = '/__harness/bridge.js';
 const SECRET_PROTOCOL_PREFIX = 'cpa.';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Closing the harness cancels running turns quickly: it is a test tool. */
+const HARNESS_SHUTDOWN_GRACE_MS = 500;
 
 /**
  * The browser harness: main's services with the same registrar and handlers as the app, reached from the built
@@ -101,6 +103,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   origin = `http://127.0.0.1:${port}`;
   hostHeader = `127.0.0.1:${port}`;
   const registration = registerOperations(transport, services.handlers, { isAppOrigin: exactOrigins([origin]), logger });
+  const stopStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
 
   function upgradeRefusal(request: IncomingMessage): string | null {
     if (request.url !== '/ipc') return '404 Not Found';
@@ -138,8 +141,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     secret,
     secretStorage: new InsecureHarnessSecretStorage(options.dataDir),
     async close() {
+      stopStatusEvents();
+      await services.shutdown(HARNESS_SHUTDOWN_GRACE_MS);
       registration.dispose();
-      services.dispose();
       for (const client of wss.clients) client.terminate();
       wss.close();
       for (const socket of sockets) socket.destroy();

@@ -10,13 +10,33 @@ export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
   requestTimeoutMs: 'CPA_REQUEST_TIMEOUT_MS',
   maxRetries: 'CPA_MAX_RETRIES',
   allowInsecureHttp: 'CPA_ALLOW_INSECURE_HTTP',
+  llmFallbackUrls: 'CPA_LLM_FALLBACK_URLS',
+  contextLength: 'CPA_CONTEXT_LENGTH',
+  contextMarginTokens: 'CPA_CONTEXT_MARGIN_TOKENS',
+  maxConcurrentModelRequests: 'CPA_MAX_CONCURRENT_MODEL_REQUESTS',
+  sessionIdleTimeoutMs: 'CPA_SESSION_IDLE_TIMEOUT_MS',
+  sessionAbsoluteTimeoutMs: 'CPA_SESSION_ABSOLUTE_TIMEOUT_MS',
+  maxLiveSessions: 'CPA_MAX_LIVE_SESSIONS',
+  sessionQueueWaitMs: 'CPA_SESSION_QUEUE_WAIT_MS',
 };
 
-const NUMERIC: ReadonlySet<SettingKey> = new Set(['temperature', 'maxOutputTokens', 'requestTimeoutMs', 'maxRetries']);
+const NUMERIC: ReadonlySet<SettingKey> = new Set([
+  'temperature',
+  'maxOutputTokens',
+  'requestTimeoutMs',
+  'maxRetries',
+  'contextLength',
+  'contextMarginTokens',
+  'maxConcurrentModelRequests',
+  'sessionIdleTimeoutMs',
+  'sessionAbsoluteTimeoutMs',
+  'maxLiveSessions',
+  'sessionQueueWaitMs',
+]);
 
 /**
  * Reads the settings layer from environment variables. Values keep their text form when they are not numbers
- * or booleans, so the schema reports "temperature must be a number" naming the field instead of guessing.
+ * or booleans (lists are comma-separated), so the schema reports "temperature must be a number" naming the field instead of guessing.
  */
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const layer: Record<string, unknown> = {};
@@ -25,6 +45,7 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
     if (raw === undefined || raw === '') continue;
     if (NUMERIC.has(key)) layer[key] = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     else if (key === 'allowInsecureHttp') layer[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else if (key === 'llmFallbackUrls') layer[key] = raw.split(',').map((url) => url.trim()).filter(Boolean);
     else layer[key] = raw;
   }
   return layer;

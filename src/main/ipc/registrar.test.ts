@@ -25,6 +25,18 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       calls.push('protocol.cancel');
       return { cancelled: false };
     },
+    'sessions.get': async () => {
+      calls.push('sessions.get');
+      throw new AppError('SESSION_NOT_FOUND', 'No session with this id is known to the app.');
+    },
+    'sessions.list': async () => {
+      calls.push('sessions.list');
+      return { count: 0, sessions: [] };
+    },
+    'sessions.delete': async () => {
+      calls.push('sessions.delete');
+      return { deleted: false };
+    },
     'settings.get': async () => {
       calls.push('settings.get');
       return settingsView(SETTINGS_DEFAULTS, []);
@@ -133,10 +145,24 @@ describe('registrar: payload checks (check 5)', () => {
         expect(typeof result.ok).toBe('boolean');
         if (!result.ok) {
           expect(result.error.message).not.toMatch(/\n\s+at /);
-          expect(['INVALID_INPUT', 'LLM_UNAVAILABLE']).toContain(result.error.code);
+          expect(['INVALID_INPUT', 'LLM_UNAVAILABLE', 'SESSION_NOT_FOUND']).toContain(result.error.code);
         }
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('registrar: broadcast', () => {
+  it('reaches only pages that made an accepted call, and forgets pages that are gone', async () => {
+    const { transport, registration } = setup();
+    await transport.call(channelOf('llm.status'), appCaller('1'));
+    await transport.call(channelOf('llm.status'), appCaller('2'));
+    await transport.call(channelOf('llm.status'), { origin: 'https://evil.example', isMainFrame: true, senderId: '3' });
+    transport.goneSenders.add('2');
+    const status = { reachable: true, state: 'reachable', model: 'm', endpoint: 'http://127.0.0.1:8000/v1', latencyMs: 3 } as const;
+    registration.broadcast('llm.statusChanged', status);
+    registration.broadcast('llm.statusChanged', status);
+    expect(transport.sent.filter((event) => event.channel === channelOf('llm.statusChanged')).map((event) => event.senderId)).toEqual(['1', '1']);
   });
 });

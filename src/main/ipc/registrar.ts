@@ -49,6 +49,15 @@ export function refusalReason(context: CallContext, isAppOrigin: OriginPolicy): 
   return null;
 }
 
+/** The registered operations: stop them, or tell every page that has called in about a change. */
+export interface RegisteredOperations extends Disposable {
+  /**
+   * Sends an event to every page that has made an accepted call and is still there. For events without patient
+   * data only (model-server status); turn events go to the page that started the turn, through {@link CallInfo}.
+   */
+  broadcast<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}
+
 /**
  * Registers every operation of the contract on `transport` — the one place handlers are installed. Each call is
  * checked in this order: caller (sender, origin, main frame), then payload (`safeParse` against the contract),
@@ -59,7 +68,8 @@ export function registerOperations(
   transport: IpcTransport,
   handlers: OperationHandlers,
   options: RegistrarOptions,
-): Disposable {
+): RegisteredOperations {
+  const knownPages = new Set<string>();
   const registrations = OPERATION_NAMES.map((name) =>
     transport.handle(channelOf(name), (context, payload) => dispatch(name, context, payload)),
   );
@@ -74,6 +84,7 @@ export function registerOperations(
     const parsed = spec.input.safeParse(payload);
     if (!parsed.success) return fail('INVALID_INPUT', formatIssues(parsed.error));
     const senderId = context.senderId as string;
+    knownPages.add(senderId);
     const call: CallInfo = {
       senderId,
       emit: (event, eventPayload) => transport.sendTo(senderId, channelOf(event), events[event].parse(eventPayload)),
@@ -96,6 +107,13 @@ export function registerOperations(
   return {
     dispose: () => {
       for (const registration of registrations) registration.dispose();
+      knownPages.clear();
+    },
+    broadcast: (event, payload) => {
+      const checked = events[event].parse(payload);
+      for (const senderId of knownPages) {
+        if (!transport.sendTo(senderId, channelOf(event), checked)) knownPages.delete(senderId);
+      }
     },
   };
 }

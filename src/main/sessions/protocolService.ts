@@ -2,12 +2,14 @@ import type { EventName, EventPayload, ParsedInput } from '../../shared/contract
 import { AppError } from '../../shared/errors';
 import { mergePatient, Patient, type PatientUpdate } from '../../shared/patient';
 import type { ProtocolResponse } from '../../shared/protocol';
-import { buildPrompt, turnUserText } from '../llm/buildPrompt';
-import type { LlmClient } from '../llm/llmClient';
+import { historyAnswerText, turnUserText } from '../llm/buildPrompt';
+import type { LlmClient, StreamChatResult } from '../llm/llmClient';
 import { errorKind, type Logger } from '../logging/logger';
-import type { Clock } from './clock';
+import { sleepOn, type Clock } from './clock';
+import type { ModelRequestLimiter } from './modelRequestLimiter';
+import type { PromptAssembler, PromptPlan } from './promptAssembler';
 import type { Session, TurnRecord } from './session';
-import type { IdSource, SessionRegistry } from './sessionRegistry';
+import type { IdSource, SessionStore } from './sessionStore';
 
 /** Who asked for a turn, and how to reach their page. */
 export interface TurnCaller {
@@ -24,60 +26,120 @@ export interface GenerationSettings {
 
 /** What the protocol service needs. */
 export interface ProtocolServiceDeps {
-  readonly registry: SessionRegistry;
+  readonly store: SessionStore;
   readonly llm: LlmClient;
+  readonly limiter: ModelRequestLimiter;
+  readonly assembler: PromptAssembler;
   readonly resolveModel: () => Promise<string>;
   readonly generation: GenerationSettings;
+  /** How long a turn waits behind its session's earlier turns before `SESSION_BUSY`. */
+  readonly queueWaitMs: number;
   readonly clock: Clock;
   readonly newId: IdSource;
   readonly logger: Logger;
 }
 
+const CLOSING_MESSAGE = 'The app is closing; this message was not sent.';
+
 /**
- * Runs protocol turns: opens a session on the first turn, sends the whole conversation so far with each
+ * Runs protocol turns: opens a session on the first turn, sends as much of the conversation as fits with each
  * follow-up, streams the answer to the page that asked, and records the turn.
  *
- * One turn at a time per session: a second turn while one runs answers `SESSION_BUSY` (the next issue brings
- * a bounded queue). Patient updates are applied only when the turn is recorded, so a failed follow-up changes
+ * Concurrency: turns of one session run one at a time in arrival order (its {@link TurnQueue}, bounded wait);
+ * model requests across sessions share a fair global limit ({@link ModelRequestLimiter}), always taken after
+ * the session lock. Patient updates are applied only when the turn is recorded, so a failed follow-up changes
  * nothing and can simply be sent again.
  */
 export class ProtocolService {
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #accepting = true;
+
   constructor(private readonly deps: ProtocolServiceDeps) {}
 
   /** Generates one turn; resolves once the answer is complete, cut or cancelled (every delta already emitted). */
   async generate(input: ParsedInput<'protocol.generate'>, caller: TurnCaller): Promise<ProtocolResponse> {
-    const { registry, clock, newId } = this.deps;
+    if (!this.#accepting) throw new AppError('INTERNAL', CLOSING_MESSAGE);
+    const { store } = this.deps;
     const isFirstTurn = input.sessionId === undefined;
     const session = isFirstTurn
-      ? registry.create(caller.ownerId, Patient.parse(input.patient))
-      : registry.get(input.sessionId as string, caller.ownerId);
-    if (session.activeTurn) {
-      throw new AppError('SESSION_BUSY', 'A turn is already running in this session. Wait for it, or stop it first.');
+      ? store.create(caller.ownerId, Patient.parse(input.patient))
+      : store.get(input.sessionId as string, caller.ownerId);
+    store.touch(session);
+    const turn = this.#queueTurn(session, input, caller, isFirstTurn);
+    this.#inFlight.add(turn);
+    try {
+      return await turn;
+    } finally {
+      this.#inFlight.delete(turn);
     }
+  }
+
+  /** Stops the turn running in `sessionId`, if any. The generate call then resolves with the partial answer. */
+  cancel(sessionId: string, ownerId: string): boolean {
+    const session = this.deps.store.get(sessionId, ownerId);
+    if (!session.activeTurn) return false;
+    session.activeTurn.abort.abort();
+    return true;
+  }
+
+  /**
+   * Graceful shutdown: refuses new turns, lets running ones finish for up to `graceMs`, cancels the rest (their
+   * partial answers are kept), waits for them to settle, then stops the session timer.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#accepting = false;
+    const pending = [...this.#inFlight];
+    const settled = Promise.allSettled(pending).then(() => 'settled' as const);
+    const outcome = await Promise.race([settled, sleepOn(this.deps.clock, graceMs).then(() => 'timeout' as const)]);
+    if (outcome === 'timeout') {
+      for (const session of this.deps.store.all()) session.activeTurn?.abort.abort();
+      await settled;
+    }
+    this.deps.store.dispose();
+  }
+
+  async #queueTurn(session: Session, input: ParsedInput<'protocol.generate'>, caller: TurnCaller, isFirstTurn: boolean): Promise<ProtocolResponse> {
+    const { store } = this.deps;
+    let release;
+    try {
+      release = await session.queue.acquire(this.deps.queueWaitMs);
+    } finally {
+      store.turnSettled();
+    }
+    try {
+      if (!this.#accepting) throw new AppError('INTERNAL', CLOSING_MESSAGE);
+      // The session may have been deleted while this turn waited.
+      store.get(session.id, caller.ownerId);
+      return await this.#runTurn(session, input, caller, isFirstTurn);
+    } catch (error) {
+      // The clinician never saw a session whose first turn failed: forget it; the form keeps their input.
+      if (isFirstTurn) store.forget(session.id);
+      this.deps.logger.warn('turn.failed', { kind: errorKind(error), code: error instanceof AppError ? error.code : null });
+      throw error;
+    } finally {
+      release();
+      store.turnSettled();
+    }
+  }
+
+  async #runTurn(session: Session, input: ParsedInput<'protocol.generate'>, caller: TurnCaller, isFirstTurn: boolean): Promise<ProtocolResponse> {
+    const { clock, assembler } = this.deps;
     const patient = isFirstTurn ? session.patient : mergePatient(session.patient, input.patient);
     const seq = session.turns.length + 1;
-    const turnId = newId();
+    const turnId = this.deps.newId();
     const abort = new AbortController();
     session.activeTurn = { turnId, seq, senderId: caller.senderId, abort };
-    session.lastAccessAt = clock.now();
-    caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
-
-    const userText = turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn);
-    const messages = buildPrompt(patient, session.turns, userText);
-    const startedAt = clock.monotonicMs();
     try {
+      caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
+      const userText = turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn);
       const model = await this.deps.resolveModel();
+      const userTokens = await assembler.countMessage(model, userText);
       let index = 0;
-      const result = await this.deps.llm.streamChat({
-        model,
-        messages,
-        temperature: this.deps.generation.temperature,
-        maxTokens: this.deps.generation.maxOutputTokens,
-        signal: abort.signal,
-        onDelta: (delta) => {
-          caller.emit('protocol.delta', { sessionId: session.id, turnId, index: index++, delta });
-        },
-      });
+      const onDelta = (delta: string): void => {
+        caller.emit('protocol.delta', { sessionId: session.id, turnId, index: index++, delta });
+      };
+      const { plan, result, inferenceTimeMs } = await this.#callModel(session, { model, patient, userText, userTokens, abort, onDelta });
+      if (result.promptTokens !== null) assembler.observeUsage(model, plan.estimatedPromptTokens, result.promptTokens, plan.messages.length);
       const incompleteReason = result.end === 'stop' ? null : result.end;
       const record: TurnRecord = {
         turnId,
@@ -88,11 +150,12 @@ export class ProtocolService {
         incompleteReason,
         model: result.model,
         endpoint: result.endpoint,
+        tokens: userTokens + (await assembler.countMessage(model, historyAnswerText(result.text))),
       };
       session.patient = patient;
+      session.windowStart = plan.windowStart;
       session.turns.push(record);
-      session.lastAccessAt = clock.now();
-      this.deps.logger.info('turn.finished', { seq, status: record.status, reason: incompleteReason });
+      this.deps.logger.info('turn.finished', { seq, status: record.status, reason: incompleteReason, trimmed: plan.trimmed });
       return {
         sessionId: session.id,
         turnId,
@@ -100,7 +163,7 @@ export class ProtocolService {
         protocol: result.text,
         patientSummary: patient,
         metadata: {
-          inferenceTimeMs: Math.max(0, Math.round(clock.monotonicMs() - startedAt)),
+          inferenceTimeMs,
           model: result.model,
           endpoint: result.endpoint,
           temperature: this.deps.generation.temperature,
@@ -108,32 +171,56 @@ export class ProtocolService {
           conversationCount: session.turns.length,
           promptTokens: result.promptTokens,
           completionTokens: result.completionTokens,
+          historyTurnsIncluded: plan.includedTurns,
+          historyTrimmed: plan.trimmed,
         },
-        timestamp: session.lastAccessAt.toISOString(),
+        timestamp: clock.now().toISOString(),
         status: record.status,
         incompleteReason,
       };
-    } catch (error) {
-      // The clinician never saw a session whose first turn failed: forget it, the form keeps their input.
-      if (isFirstTurn) registry.remove(session.id);
-      this.deps.logger.warn('turn.failed', { seq, kind: errorKind(error), code: error instanceof AppError ? error.code : null });
-      throw error;
     } finally {
       session.activeTurn = null;
     }
   }
 
-  /** Stops the turn running in `sessionId`, if any. The generate call then resolves with the partial answer. */
-  cancel(sessionId: string, ownerId: string): boolean {
-    const session: Session = this.deps.registry.get(sessionId, ownerId);
-    if (!session.activeTurn) return false;
-    session.activeTurn.abort.abort();
-    return true;
-  }
-
-  /** Cancels every running turn (shutdown). */
-  dispose(): void {
-    for (const session of this.deps.registry.all()) session.activeTurn?.abort.abort();
+  /**
+   * Plans the prompt and asks the model, inside the global request limit. When the server says the context is
+   * exceeded (our count was low), the window shrinks by one more block and the request is tried once more.
+   */
+  async #callModel(
+    session: Session,
+    turn: { model: string; patient: Patient; userText: string; userTokens: number; abort: AbortController; onDelta: (delta: string) => void },
+  ): Promise<{ plan: PromptPlan; result: StreamChatResult; inferenceTimeMs: number }> {
+    const { assembler, clock, limiter, llm } = this.deps;
+    for (let extraBlocks = 0; ; extraBlocks += 1) {
+      const plan = await assembler.plan({ ...turn, turns: session.turns, windowStart: session.windowStart, extraBlocks });
+      let releaseSlot;
+      try {
+        releaseSlot = await limiter.acquire(turn.abort.signal);
+      } catch {
+        // Stopped while waiting for a free model slot: nothing was sent, nothing streamed.
+        const result: StreamChatResult = { text: '', end: 'cancelled', promptTokens: null, completionTokens: null, model: turn.model, endpoint: llm.endpoint };
+        return { plan, result, inferenceTimeMs: 0 };
+      }
+      const startedAt = clock.monotonicMs();
+      try {
+        const result = await llm.streamChat({
+          model: turn.model,
+          messages: plan.messages,
+          temperature: this.deps.generation.temperature,
+          maxTokens: this.deps.generation.maxOutputTokens,
+          signal: turn.abort.signal,
+          onDelta: turn.onDelta,
+        });
+        return { plan, result, inferenceTimeMs: Math.max(0, Math.round(clock.monotonicMs() - startedAt)) };
+      } catch (error) {
+        const canShrink = error instanceof AppError && error.code === 'CONTEXT_TOO_LONG' && extraBlocks === 0 && plan.includedTurns > 0;
+        if (!canShrink) throw error;
+        this.deps.logger.warn('turn.context-retry', { includedTurns: plan.includedTurns });
+      } finally {
+        releaseSlot();
+      }
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Patient } from '../../shared/patient';
 import type { IncompleteReason } from '../../shared/protocol';
+import type { TurnQueue } from './turnQueue';
 
-/** A finished turn kept in the session's history. */
+/** A finished turn kept in the session's history window. */
 export interface TurnRecord {
   readonly turnId: string;
   readonly seq: number;
@@ -12,6 +13,8 @@ export interface TurnRecord {
   readonly incompleteReason: IncompleteReason | null;
   readonly model: string;
   readonly endpoint: string;
+  /** Tokens this exchange takes in a prompt (user message + answer + template overhead), counted once. */
+  readonly tokens: number;
 }
 
 /** The turn currently running in a session. */
@@ -22,14 +25,37 @@ export interface ActiveTurn {
   readonly abort: AbortController;
 }
 
+/** Why a session left memory. */
+export type ExpiryReason = 'idle' | 'absolute' | 'evicted';
+
 /** A live session in main's memory. Patient data lives here and in sealed records only, never in logs. */
 export interface Session {
   readonly id: string;
   /** The profile that owns it; main refuses every other profile. */
   readonly ownerId: string;
   readonly createdAt: Date;
+  /** Monotonic creation time, for the absolute timeout. */
+  readonly createdMono: number;
+  /** The clinician's last request (streaming does not count as activity). */
   lastAccessAt: Date;
+  /** Monotonic time of that request, for the idle timeout. */
+  lastAccessMono: number;
   patient: Patient;
   readonly turns: TurnRecord[];
+  /** Index of the first turn the prompt includes; only moves forward, in blocks (prefix-cache friendly). */
+  windowStart: number;
+  /** One turn at a time, in arrival order. */
+  readonly queue: TurnQueue;
   activeTurn: ActiveTurn | null;
+}
+
+/** What main remembers of a session after it left memory: enough to say "expired", nothing about the patient. */
+export interface ExpiredSession {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly createdAt: Date;
+  readonly lastAccessAt: Date;
+  readonly expiredAt: Date;
+  readonly conversationCount: number;
+  readonly reason: ExpiryReason;
 }

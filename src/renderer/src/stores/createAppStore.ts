@@ -18,7 +18,7 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
 
 /** A store with a way to drop its subscriptions to main's events. */
 export interface AppStore extends StoreApi<AppState> {
-  /** Unsubscribes from `turnStarted` and `delta` (hot reload, tests). */
+  /** Unsubscribes from main's events (hot reload, tests). */
   dispose(): void;
 }
 
@@ -35,6 +35,7 @@ export function createAppStore(api: AppApi): AppStore {
   const unsubscribes = [
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),
     api.protocol.onDelta((event) => store.getState().receiveDelta(event)),
+    api.llm.onStatusChanged((status) => store.getState().receiveLlmStatus(status)),
   ];
   return {
     ...store,

@@ -26,3 +26,14 @@ describe('checkLlmStatus', () => {
     expect(fake.statusCalls).toBe(1);
   });
 });
+
+describe('status events from main', () => {
+  it('updates the status line when main reports a change (failover, server gone)', () => {
+    const fake = createFakeApi();
+    const store = createAppStore(fake.api);
+    const offline = { reachable: false, state: 'offline', model: null, endpoint: 'http://127.0.0.1:8000/v1', latencyMs: null } as const;
+    fake.emitStatus(offline);
+    expect(store.getState().llmStatus).toEqual(offline);
+    store.dispose();
+  });
+});

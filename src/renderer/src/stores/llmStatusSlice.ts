@@ -14,6 +14,8 @@ export interface LlmStatusSlice {
   llmStatusChecking: boolean;
   /** Asks main for the status; a check already under way is not doubled. */
   checkLlmStatus(): Promise<void>;
+  /** Main's status event: a failover, the server going away or coming back. */
+  receiveLlmStatus(status: LlmStatus): void;
 }
 
 /** No status known yet. */
@@ -37,6 +39,10 @@ export function createLlmStatusSlice(api: AppApi): SliceCreator<LlmStatusSlice> 
           ? { llmStatus: result.data, llmStatusError: null, llmStatusChecking: false }
           : { llmStatusError: result.error.message, llmStatusChecking: false },
       );
+    },
+
+    receiveLlmStatus(status) {
+      set({ llmStatus: status, llmStatusError: null });
     },
   });
 }

@@ -24,6 +24,8 @@ export interface SessionSlice {
   /** Model and inference time of the last answer, for the header. */
   lastModel: string | null;
   lastInferenceMs: number | null;
+  /** Earlier turns the last answer could not take into account (left out to fit the model's context). */
+  lastOmittedTurns: number;
   /** Key of the turn in flight, if any; only one runs at a time. */
   runningTurnKey: string | null;
   /** Stop was pressed for the running turn (the cancel goes out as soon as the session id is known). */
@@ -57,6 +59,7 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   turnCount: 0,
   lastModel: null,
   lastInferenceMs: null,
+  lastOmittedTurns: 0,
   runningTurnKey: null,
   stopRequested: false,
   followUpDraft: '',
@@ -88,6 +91,7 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
         turnCount: response.metadata.conversationCount,
         lastModel: response.metadata.model,
         lastInferenceMs: response.metadata.inferenceTimeMs,
+        lastOmittedTurns: response.metadata.historyTrimmed ? response.seq - 1 - response.metadata.historyTurnsIncluded : 0,
         runningTurnKey: null,
         stopRequested: false,
       }));

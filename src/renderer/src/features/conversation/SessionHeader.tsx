@@ -9,6 +9,7 @@ export function SessionHeader() {
   const turnCount = useAppStore((s) => s.turnCount);
   const model = useAppStore((s) => s.lastModel);
   const inferenceMs = useAppStore((s) => s.lastInferenceMs);
+  const omittedTurns = useAppStore((s) => s.lastOmittedTurns);
   const patient = useAppStore((s) => s.sessionPatient);
   const newPatient = useAppStore((s) => s.newPatient);
   // The same lines the model sees at the top of its prompt, so screen and prompt agree on the patient.
@@ -46,6 +47,12 @@ export function SessionHeader() {
           <dd>{inferenceMs === null ? '—' : formatInferenceTime(inferenceMs)}</dd>
         </div>
       </dl>
+      {omittedTurns > 0 && (
+        <p className="notice" data-testid="history-trimmed">
+          The conversation is longer than the model can read at once: the last answer did not take the first{' '}
+          {omittedTurns === 1 ? 'turn' : `${omittedTurns} turns`} into account. The patient summary is always included.
+        </p>
+      )}
       <section className="patient-summary" aria-label="Patient summary">
         {summary.map((line) => (
           <p key={line}>{line}</p>

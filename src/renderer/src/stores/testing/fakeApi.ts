@@ -7,6 +7,7 @@ import type { Unsubscribe } from '../../../../shared/api';
 import { fail, ok, type ErrorCode, type Result } from '../../../../shared/errors';
 import type { Patient } from '../../../../shared/patient';
 import type { CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from '../../../../shared/protocol';
+import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/sessions';
 import type { LlmStatus, SettingsView } from '../../../../shared/settings';
 
 /** A `generate` call waiting for the test to answer it. */
@@ -25,6 +26,7 @@ export interface FakeApi {
   status: Result<LlmStatus>;
   emitTurnStarted(event: TurnStartedEvent): void;
   emitDelta(event: DeltaEvent): void;
+  emitStatus(status: LlmStatus): void;
   /** Live listeners per event, to check subscriptions happen once. */
   listenerCount(): { turnStarted: number; delta: number };
 }
@@ -38,6 +40,7 @@ export function flush(): Promise<void> {
 export function createFakeApi(): FakeApi {
   const turnStartedListeners = new Set<(event: TurnStartedEvent) => void>();
   const deltaListeners = new Set<(event: DeltaEvent) => void>();
+  const statusListeners = new Set<(status: LlmStatus) => void>();
   const subscribe = <E>(listeners: Set<(event: E) => void>, listener: (event: E) => void): Unsubscribe => {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -50,6 +53,7 @@ export function createFakeApi(): FakeApi {
     status: ok({ reachable: true, state: 'reachable', model: 'fake-model', endpoint: 'http://127.0.0.1:8000/v1', latencyMs: 12 }),
     emitTurnStarted: (event) => turnStartedListeners.forEach((listener) => listener(event)),
     emitDelta: (event) => deltaListeners.forEach((listener) => listener(event)),
+    emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     listenerCount: () => ({ turnStarted: turnStartedListeners.size, delta: deltaListeners.size }),
     api: {
       protocol: {
@@ -62,6 +66,11 @@ export function createFakeApi(): FakeApi {
         onTurnStarted: (listener: (event: TurnStartedEvent) => void) => subscribe(turnStartedListeners, listener),
         onDelta: (listener: (event: DeltaEvent) => void) => subscribe(deltaListeners, listener),
       },
+      sessions: {
+        get: () => Promise.resolve(fail('INTERNAL', 'not used in these tests') as Result<SessionInfo>),
+        list: () => Promise.resolve(ok<SessionList>({ count: 0, sessions: [] })),
+        delete: () => Promise.resolve(ok<DeleteOutput>({ deleted: false })),
+      },
       settings: {
         get: () => Promise.resolve(fail('INTERNAL', 'not used in these tests') as Result<SettingsView>),
       },
@@ -70,6 +79,7 @@ export function createFakeApi(): FakeApi {
           fake.statusCalls++;
           return Promise.resolve(fake.status);
         },
+        onStatusChanged: (listener: (status: LlmStatus) => void) => subscribe(statusListeners, listener),
       },
     },
   };
@@ -106,6 +116,8 @@ export function protocolResponse(overrides: Partial<ProtocolResponse> & { seq: n
       conversationCount: overrides.seq,
       promptTokens: null,
       completionTokens: null,
+      historyTurnsIncluded: overrides.seq - 1,
+      historyTrimmed: false,
     },
     timestamp: '2025-01-01T00:00:00.000Z',
     status: 'complete',

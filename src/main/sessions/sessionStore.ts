@@ -1,0 +1,277 @@
+import { AppError } from '../../shared/errors';
+import type { Patient } from '../../shared/patient';
+import type { SessionInfo } from '../../shared/sessions';
+import type { Logger } from '../logging/logger';
+import type { Clock, TimerHandle } from './clock';
+import type { ExpiredSession, ExpiryReason, Session } from './session';
+import { TurnQueue } from './turnQueue';
+
+/** Mints ids; `crypto.randomUUID()` in the app (UUID v4 from a CSPRNG), injectable for tests. */
+export type IdSource = () => string;
+
+/** Memory limits of the live set. Timeouts manage memory; the security control is the idle lock (profiles). */
+export interface SessionLimits {
+  readonly idleTimeoutMs: number;
+  readonly absoluteTimeoutMs: number;
+  readonly maxLiveSessions: number;
+}
+
+/** How many expired ids main remembers, so `sessions.get` can say "expired" rather than "unknown". */
+export const REMEMBERED_EXPIRED_SESSIONS = 10_000;
+
+/**
+ * The live sessions. Ids are minted here and only here: an id main does not know is `SESSION_NOT_FOUND`, never a
+ * new session on the caller's say-so, and another owner's session is `FORBIDDEN`.
+ *
+ * Sessions are kept twice in order — by last access (for the idle timeout and least-recently-used eviction) and
+ * by creation (for the absolute timeout) — so a sweep looks only at the oldest entries of each and stops at the
+ * first one that is not due. One timer, aimed at the next expiry, runs the sweep. A session with a turn running
+ * or queued is never expired or evicted.
+ */
+export class SessionStore {
+  readonly #byAccess = new Map<string, Session>();
+  readonly #byCreation = new Map<string, Session>();
+  readonly #expired = new Map<string, ExpiredSession>();
+  #timer: TimerHandle | null = null;
+  #timerDueMono = Number.POSITIVE_INFINITY;
+  #disposed = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly newId: IdSource,
+    private readonly limits: SessionLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens a session for `ownerId` with a freshly minted id, evicting the least recently used idle one at the cap. */
+  create(ownerId: string, patient: Patient): Session {
+    if (this.#byAccess.size >= this.limits.maxLiveSessions) this.#evictLeastRecentlyUsed();
+    const now = this.clock.now();
+    const mono = this.clock.monotonicMs();
+    const session: Session = {
+      id: this.newId(),
+      ownerId,
+      createdAt: now,
+      createdMono: mono,
+      lastAccessAt: now,
+      lastAccessMono: mono,
+      patient,
+      turns: [],
+      windowStart: 0,
+      queue: new TurnQueue(this.clock),
+      activeTurn: null,
+    };
+    this.#byAccess.set(session.id, session);
+    this.#byCreation.set(session.id, session);
+    this.#reschedule();
+    return session;
+  }
+
+  /** The live session `id` if `ownerId` owns it; otherwise the error that says why not. */
+  get(id: string, ownerId: string): Session {
+    const session = this.#byAccess.get(id);
+    if (session && this.#dueReason(session, this.clock.monotonicMs()) !== null && !session.queue.busy) {
+      // The timer may not have fired yet; an overdue session is expired now, exactly at its boundary.
+      this.sweep();
+    }
+    const live = this.#byAccess.get(id);
+    if (live) {
+      if (live.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+      return live;
+    }
+    const expired = this.#expired.get(id);
+    if (expired) {
+      if (expired.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+      throw new AppError('SESSION_NOT_FOUND', expiredMessage(expired.reason));
+    }
+    throw new AppError('SESSION_NOT_FOUND', 'This session is not open in the app. Start a new session.');
+  }
+
+  /** Records the clinician's activity on a session (a new request); streaming answers do not count. */
+  touch(session: Session): void {
+    session.lastAccessAt = this.clock.now();
+    session.lastAccessMono = this.clock.monotonicMs();
+    this.#byAccess.delete(session.id);
+    this.#byAccess.set(session.id, session);
+    this.#reschedule();
+  }
+
+  /** Call when a turn ends (or stops waiting): the session may now be due, so the timer is re-aimed. */
+  turnSettled(): void {
+    this.#reschedule();
+  }
+
+  /** Forgets a session entirely, remembering nothing (its first turn failed: the clinician never saw it). */
+  forget(id: string): void {
+    this.#byAccess.delete(id);
+    this.#byCreation.delete(id);
+    this.#reschedule();
+  }
+
+  /** Deletes the caller's session; a running turn is cancelled. False when it was not live. */
+  delete(id: string, ownerId: string): boolean {
+    const session = this.#byAccess.get(id);
+    if (!session) {
+      const expired = this.#expired.get(id);
+      if (expired && expired.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+      this.#expired.delete(id);
+      return false;
+    }
+    if (session.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+    session.activeTurn?.abort.abort();
+    this.forget(id);
+    return true;
+  }
+
+  /** What `api.sessions.get` answers: live or remembered-expired, for its owner only. */
+  info(id: string, ownerId: string): SessionInfo {
+    const live = this.#byAccess.get(id);
+    if (live && (live.queue.busy || this.#dueReason(live, this.clock.monotonicMs()) === null)) {
+      if (live.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+      return this.#liveInfo(live);
+    }
+    if (live) this.sweep();
+    const expired = this.#expired.get(id);
+    if (!expired) throw new AppError('SESSION_NOT_FOUND', 'No session with this id is known to the app.');
+    if (expired.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+    return {
+      sessionId: expired.id,
+      createdAt: expired.createdAt.toISOString(),
+      lastAccessAt: expired.lastAccessAt.toISOString(),
+      expiresAt: expired.expiredAt.toISOString(),
+      conversationCount: expired.conversationCount,
+      state: 'expired',
+    };
+  }
+
+  /** The owner's live sessions, most recently used first. */
+  list(ownerId: string): SessionInfo[] {
+    const sessions: SessionInfo[] = [];
+    for (const session of this.#byAccess.values()) if (session.ownerId === ownerId) sessions.push(this.#liveInfo(session));
+    return sessions.reverse();
+  }
+
+  /** Every live session (shutdown). */
+  all(): Session[] {
+    return [...this.#byAccess.values()];
+  }
+
+  /** Live sessions. */
+  get size(): number {
+    return this.#byAccess.size;
+  }
+
+  /**
+   * Expires every session that is due and not in use, then re-aims the timer. Touches only the due entries: each
+   * order is walked from its oldest end and left at the first entry that is not yet due. Returns how many expired.
+   */
+  sweep(): number {
+    const nowMono = this.clock.monotonicMs();
+    let expired = 0;
+    for (const session of this.#byAccess.values()) {
+      if (session.queue.busy) continue;
+      if (session.lastAccessMono + this.limits.idleTimeoutMs > nowMono) break;
+      this.#expire(session, 'idle');
+      expired += 1;
+    }
+    for (const session of this.#byCreation.values()) {
+      if (session.queue.busy) continue;
+      if (session.createdMono + this.limits.absoluteTimeoutMs > nowMono) break;
+      this.#expire(session, 'absolute');
+      expired += 1;
+    }
+    if (expired > 0) this.logger.info('sessions.expired', { count: expired, live: this.#byAccess.size });
+    this.#reschedule();
+    return expired;
+  }
+
+  /** Stops the timer. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#clearTimer();
+  }
+
+  #liveInfo(session: Session): SessionInfo {
+    return {
+      sessionId: session.id,
+      createdAt: session.createdAt.toISOString(),
+      lastAccessAt: session.lastAccessAt.toISOString(),
+      expiresAt: new Date(
+        Math.min(session.lastAccessAt.getTime() + this.limits.idleTimeoutMs, session.createdAt.getTime() + this.limits.absoluteTimeoutMs),
+      ).toISOString(),
+      conversationCount: session.turns.length,
+      state: session.queue.busy ? 'running' : 'idle',
+    };
+  }
+
+  #dueReason(session: Session, nowMono: number): ExpiryReason | null {
+    if (session.lastAccessMono + this.limits.idleTimeoutMs <= nowMono) return 'idle';
+    if (session.createdMono + this.limits.absoluteTimeoutMs <= nowMono) return 'absolute';
+    return null;
+  }
+
+  #evictLeastRecentlyUsed(): void {
+    for (const session of this.#byAccess.values()) {
+      if (session.queue.busy) continue;
+      this.#expire(session, 'evicted');
+      this.logger.info('sessions.evicted', { live: this.#byAccess.size });
+      return;
+    }
+    throw new AppError('SESSION_BUSY', 'Every open session is answering right now. Try again in a moment.');
+  }
+
+  #expire(session: Session, reason: ExpiryReason): void {
+    this.#byAccess.delete(session.id);
+    this.#byCreation.delete(session.id);
+    this.#expired.set(session.id, {
+      id: session.id,
+      ownerId: session.ownerId,
+      createdAt: session.createdAt,
+      lastAccessAt: session.lastAccessAt,
+      expiredAt: this.clock.now(),
+      conversationCount: session.turns.length,
+      reason,
+    });
+    if (this.#expired.size > REMEMBERED_EXPIRED_SESSIONS) {
+      const oldest = this.#expired.keys().next().value as string;
+      this.#expired.delete(oldest);
+    }
+  }
+
+  /** Aims the one timer at the earliest expiry among sessions not in use (busy ones are re-aimed when they settle). */
+  #reschedule(): void {
+    if (this.#disposed) return;
+    let due = Number.POSITIVE_INFINITY;
+    for (const session of this.#byAccess.values()) {
+      if (session.queue.busy) continue;
+      due = session.lastAccessMono + this.limits.idleTimeoutMs;
+      break;
+    }
+    for (const session of this.#byCreation.values()) {
+      if (session.queue.busy) continue;
+      due = Math.min(due, session.createdMono + this.limits.absoluteTimeoutMs);
+      break;
+    }
+    if (due === this.#timerDueMono) return;
+    this.#clearTimer();
+    if (due === Number.POSITIVE_INFINITY) return;
+    this.#timerDueMono = due;
+    this.#timer = this.clock.setTimer(() => {
+      this.#timer = null;
+      this.#timerDueMono = Number.POSITIVE_INFINITY;
+      this.sweep();
+    }, due - this.clock.monotonicMs());
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) this.clock.clearTimer(this.#timer);
+    this.#timer = null;
+    this.#timerDueMono = Number.POSITIVE_INFINITY;
+  }
+}
+
+function expiredMessage(reason: ExpiryReason): string {
+  if (reason === 'evicted') return 'This session was closed to make room for newer ones. Continue it from history or start a new one.';
+  if (reason === 'absolute') return 'This session expired: it reached the maximum session length. Continue it from history or start a new one.';
+  return 'This session expired after a period without activity. Continue it from history or start a new one.';
+}

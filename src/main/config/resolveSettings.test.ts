@@ -58,6 +58,31 @@ describe('resolveSettings', () => {
     expect(allowed.settings.llmBaseUrl).toBe('http://10.0.0.5:8000/v1');
   });
 
+  it('refuses plain http to another machine for fallback endpoints too (check 26)', () => {
+    const problems = problemsOf(() =>
+      resolveSettings('release', { policy: { name: 'policy', values: { llmFallbackUrls: ['https://b.clinic.example/v1', 'http://10.0.0.6:8000/v1'] } } }),
+    );
+    expect(problems[0]).toBe(
+      'effective settings: llmFallbackUrls.[1]: llmFallbackUrls entry uses plain http to another machine; use https, or IT must set allowInsecureHttp in the policy',
+    );
+  });
+
+  it('refuses limits that contradict each other', () => {
+    const problems = problemsOf(() =>
+      resolveSettings('release', { policy: { name: 'policy', values: { sessionIdleTimeoutMs: 3_600_000, sessionAbsoluteTimeoutMs: 60_000 } } }),
+    );
+    expect(problems[0]).toContain('sessionAbsoluteTimeoutMs must not be shorter than sessionIdleTimeoutMs');
+    expect(problemsOf(() => resolveSettings('release', { policy: { name: 'p', values: { contextLength: 1024, maxOutputTokens: 1024 } } }))[0]).toContain(
+      'must leave room for the prompt',
+    );
+  });
+
+  it('reads fallback endpoints from a comma-separated environment variable', () => {
+    expect(settingsFromEnv({ CPA_LLM_FALLBACK_URLS: 'https://a.example/v1, https://b.example/v1' })).toEqual({
+      llmFallbackUrls: ['https://a.example/v1', 'https://b.example/v1'],
+    });
+  });
+
   it('accepts plain http on loopback', () => {
     expect(resolveSettings('release', { user: { name: 'u', values: { llmBaseUrl: 'http://localhost:8000/v1' } } }).settings.llmBaseUrl).toBe(
       'http://localhost:8000/v1',

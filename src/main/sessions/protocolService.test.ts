@@ -158,11 +158,12 @@ describe('protocol turns', () => {
     const { turnCaller, events } = caller();
     const running = generate({ sessionId: first.sessionId, message: 'go on' }, turnCaller);
     await expect.poll(() => events.filter((entry) => entry.event === 'protocol.delta').length).toBeGreaterThan(1);
-    expect(engine.service.cancel(first.sessionId, 'local')).toBe(true);
+    expect(engine.service.cancel(first.sessionId, 'local', 'another-page')).toBe(false);
+    expect(engine.service.cancel(first.sessionId, 'local', 'page-1')).toBe(true);
     const cancelled = await running;
     expect(cancelled).toMatchObject({ status: 'incomplete', incompleteReason: 'cancelled' });
     expect('a b c d e f g h i j k l m n o p'.startsWith(cancelled.protocol)).toBe(true);
-    expect(engine.service.cancel(first.sessionId, 'local')).toBe(false);
+    expect(engine.service.cancel(first.sessionId, 'local', 'page-1')).toBe(false);
     server.setChunkDelay(0);
     await expect(generate({ sessionId: first.sessionId, message: 'again' })).resolves.toMatchObject({ seq: 3 });
   });

@@ -74,10 +74,13 @@ export class ProtocolService {
     }
   }
 
-  /** Stops the turn running in `sessionId`, if any. The generate call then resolves with the partial answer. */
-  cancel(sessionId: string, ownerId: string): boolean {
+  /**
+   * Stops the turn running in `sessionId` if the calling page started it (a page never stops another page's
+   * turn). The generate call then resolves with the partial answer. False when there is no such turn.
+   */
+  cancel(sessionId: string, ownerId: string, senderId: string): boolean {
     const session = this.deps.store.get(sessionId, ownerId);
-    if (!session.activeTurn) return false;
+    if (!session.activeTurn || session.activeTurn.senderId !== senderId) return false;
     session.activeTurn.abort.abort();
     return true;
   }

@@ -9,6 +9,6 @@ export function protocolHandlers(
   return {
     'protocol.generate': (input, call) =>
       protocol.generate(input, { ownerId: currentOwner(), senderId: call.senderId, emit: call.emit }),
-    'protocol.cancel': async (input) => ({ cancelled: protocol.cancel(input.sessionId, currentOwner()) }),
+    'protocol.cancel': async (input, call) => ({ cancelled: protocol.cancel(input.sessionId, currentOwner(), call.senderId) }),
   };
 }

@@ -3,12 +3,12 @@
  * through an injected sleep that records the delay and resolves at once; the only real wait is the 1 s timeout.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chatRequest } from '../../../test/support/chatRequest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeLlmServerOptions } from '../../../test/fakes/fakeLlmServer';
 import { TestClock } from '../../../test/support/testClock';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../logging/logger';
 import { createLlmGateway, type LlmGateway, type LlmGatewayOptions } from './gateway';
-import type { StreamChatRequest } from './llmClient';
 import { LlmRequestError } from './llmErrors';
 
 /** Fake patient text: it must never show up in a log line or an error message. */
@@ -74,19 +74,6 @@ function gatewayOf(endpoints: string[], overrides: Partial<LlmGatewayOptions> = 
   return { gateway, sleeps, chatCalls };
 }
 
-function request(overrides: Partial<StreamChatRequest> = {}): StreamChatRequest & { deltas: string[] } {
-  const deltas: string[] = [];
-  return {
-    model: 'fake-clinical-model',
-    messages: [{ role: 'user', content: PROMPT }],
-    temperature: 0.2,
-    maxTokens: 256,
-    signal: new AbortController().signal,
-    onDelta: (delta) => deltas.push(delta),
-    deltas,
-    ...overrides,
-  };
-}
 
 async function failureOf(promise: Promise<unknown>): Promise<LlmRequestError> {
   try {
@@ -119,7 +106,7 @@ describe('LLM fault matrix (check 14)', () => {
     await server.close();
     const { gateway, sleeps, chatCalls } = gatewayOf([url], { maxRetries: 2 });
     const started = performance.now();
-    const error = await failureOf(gateway.streamChat(request()));
+    const error = await failureOf(gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }] })));
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', kind: 'connection', status: null, retryable: true });
@@ -134,7 +121,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.failNext({ kind: 'hang' }, 3);
     const { gateway } = gatewayOf([server.baseURL], { timeoutMs: 1_000, maxRetries: 2 });
     const started = performance.now();
-    const error = await failureOf(gateway.streamChat(request()));
+    const error = await failureOf(gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }] })));
     const elapsed = performance.now() - started;
     expect(error).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
     expect(error.message).toContain('did not answer within 1 s');
@@ -151,7 +138,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.failNext({ kind: 'delay', ms: 300 });
     server.queueReply(REPLY);
     const { gateway, sleeps } = gatewayOf([server.baseURL], { timeoutMs: 1_000 });
-    const call = request();
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }] });
     const result = await gateway.streamChat(call);
     expect(result).toMatchObject({ text: REPLY, end: 'stop', endpoint: server.baseURL, model: 'fake-clinical-model' });
     expect(call.deltas.join('')).toBe(REPLY);
@@ -164,7 +151,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.failNext({ kind: 'status', status: 429, retryAfterSeconds: 2 });
     server.queueReply(REPLY);
     const { gateway, sleeps } = gatewayOf([server.baseURL]);
-    const result = await gateway.streamChat(request());
+    const result = await gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }] }));
     expect(result).toMatchObject({ text: REPLY, end: 'stop' });
     expect(sleeps).toEqual([2_000]);
     expect(server.chatRequests()).toHaveLength(2);
@@ -175,7 +162,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.failNext({ kind: 'status', status: 503 }, 2);
     server.queueReply(REPLY);
     const { gateway, sleeps } = gatewayOf([server.baseURL], { maxRetries: 3, random: () => 0.9 });
-    const call = request();
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }] });
     const result = await gateway.streamChat(call);
     expect(result).toMatchObject({ text: REPLY, end: 'stop' });
     expect(call.deltas.join('')).toBe(REPLY);
@@ -192,7 +179,7 @@ describe('LLM fault matrix (check 14)', () => {
     const server = await startServer();
     server.failNext({ kind: 'status', status: 503 }, 10);
     const { gateway, sleeps } = gatewayOf([server.baseURL], { maxRetries: 2 });
-    const error = await failureOf(gateway.streamChat(request()));
+    const error = await failureOf(gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }] })));
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', kind: 'overloaded', status: 503 });
     expect(error.message).toContain('busy (status 503)');
     expect(server.chatRequests()).toHaveLength(3);
@@ -210,7 +197,7 @@ describe('LLM fault matrix (check 14)', () => {
     const fallback = await startServer();
     server.failNext({ kind: 'status', status, message }, 5);
     const { gateway, sleeps } = gatewayOf([server.baseURL, fallback.baseURL]);
-    const error = await failureOf(gateway.streamChat(request()));
+    const error = await failureOf(gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }] })));
     expect(error).toMatchObject({ code, kind, status, retryable: false });
     expect(error.message).not.toContain(message);
     expect(server.chatRequests()).toHaveLength(1);
@@ -224,7 +211,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.queueReply(REPLY);
     server.failNext({ kind: 'cutAfter', chunks: 3 });
     const { gateway, sleeps } = gatewayOf([server.baseURL]);
-    const call = request();
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }] });
     const result = await gateway.streamChat(call);
     expect(result.end).toBe('stream_cut');
     expect(call.deltas).toEqual(['alpha ', 'beta ', 'gamma ']);
@@ -239,7 +226,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.setChunkDelay(30);
     server.queueReply('one two three four five six seven eight nine ten eleven twelve');
     const abort = new AbortController();
-    const call = request({
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }], 
       signal: abort.signal,
       onDelta: (delta) => {
         call.deltas.push(delta);
@@ -269,7 +256,7 @@ describe('LLM fault matrix (check 14)', () => {
       },
     });
     const started = performance.now();
-    const result = await gateway.streamChat(request({ signal: abort.signal }));
+    const result = await gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }],  signal: abort.signal }));
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(result).toMatchObject({ text: '', end: 'cancelled' });
     expect(sleeps).toHaveLength(1);
@@ -281,7 +268,7 @@ describe('LLM fault matrix (check 14)', () => {
     const abort = new AbortController();
     abort.abort();
     const { gateway } = gatewayOf([server.baseURL]);
-    expect(await gateway.streamChat(request({ signal: abort.signal }))).toMatchObject({ text: '', end: 'cancelled' });
+    expect(await gateway.streamChat(chatRequest({ messages: [{ role: 'user', content: PROMPT }],  signal: abort.signal }))).toMatchObject({ text: '', end: 'cancelled' });
     expect(server.chatRequests()).toHaveLength(0);
   });
 
@@ -290,7 +277,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.queueReply(REPLY);
     server.failNext({ kind: 'malformedChunk', afterChunks: 0 });
     const { gateway } = gatewayOf([server.baseURL]);
-    const call = request();
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }] });
     const error = await failureOf(gateway.streamChat(call));
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', kind: 'unreadable', retryable: false });
     expect(error.message).toContain('could not read');
@@ -303,7 +290,7 @@ describe('LLM fault matrix (check 14)', () => {
     server.queueReply(REPLY);
     server.failNext({ kind: 'malformedChunk', afterChunks: 2 });
     const { gateway } = gatewayOf([server.baseURL]);
-    const call = request();
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }] });
     const result = await gateway.streamChat(call);
     expect(result.end).toBe('stream_cut');
     expect(result.text).toBe('alpha beta ');
@@ -317,7 +304,7 @@ describe('LLM fault matrix (check 14)', () => {
     // The cut exchange consumes a reply too.
     server.queueReply(REPLY, REPLY);
     const { gateway, sleeps } = gatewayOf([server.baseURL]);
-    const call = request();
+    const call = chatRequest({ messages: [{ role: 'user', content: PROMPT }] });
     const result = await gateway.streamChat(call);
     expect(result).toMatchObject({ text: REPLY, end: 'stop' });
     expect(call.deltas.join('')).toBe(REPLY);

@@ -4,13 +4,12 @@
  * back on the same address without racing for a port. Time is a TestClock; backoff sleeps resolve at once.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chatRequest, llmFailureOf } from '../../../test/support/chatRequest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeLlmServerOptions } from '../../../test/fakes/fakeLlmServer';
 import { TestClock } from '../../../test/support/testClock';
 import type { LlmStatus } from '../../shared/settings';
 import { silentLogger } from '../logging/logger';
 import { createLlmGateway, DEFAULT_UNHEALTHY_COOLDOWN_MS, type LlmGateway, type LlmGatewayOptions } from './gateway';
-import type { StreamChatRequest } from './llmClient';
-import { LlmRequestError } from './llmErrors';
 
 const MODEL = 'fake-clinical-model';
 const servers: FakeLlmServer[] = [];
@@ -63,33 +62,11 @@ function harness(endpoints: string[], overrides: Partial<LlmGatewayOptions> = {}
   return { gateway, clock, sleeps, down, slowModels };
 }
 
-function request(overrides: Partial<StreamChatRequest> = {}): StreamChatRequest & { deltas: string[] } {
-  const deltas: string[] = [];
-  return {
-    model: MODEL,
-    messages: [{ role: 'user', content: 'Suggest a protocol.' }],
-    temperature: 0.2,
-    maxTokens: 256,
-    signal: new AbortController().signal,
-    onDelta: (delta) => deltas.push(delta),
-    deltas,
-    ...overrides,
-  };
-}
 
 function modelListings(server: FakeLlmServer): number {
   return server.requests.filter((entry) => entry.method === 'GET' && entry.path === '/v1/models').length;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<LlmRequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LlmRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected an LlmRequestError');
-}
 
 function summary(status: LlmStatus): string {
   return `${status.state}@${status.endpoint}`;
@@ -102,7 +79,7 @@ describe('gateway failover', () => {
     primary.failNext({ kind: 'refuse' }, 3);
     secondary.queueReply('From the secondary.');
     const { gateway, sleeps } = harness([primary.baseURL, secondary.baseURL]);
-    const call = request();
+    const call = chatRequest({ model: MODEL });
     const result = await gateway.streamChat(call);
     expect(result).toMatchObject({ text: 'From the secondary.', end: 'stop', endpoint: secondary.baseURL, model: MODEL });
     expect(call.deltas.join('')).toBe('From the secondary.');
@@ -118,17 +95,17 @@ describe('gateway failover', () => {
     const secondary = await startServer();
     const { gateway, clock, down } = harness([primary.baseURL, secondary.baseURL], { unhealthyCooldownMs: 30_000 });
     down.add(primary.baseURL);
-    expect((await gateway.streamChat(request())).endpoint).toBe(secondary.baseURL);
+    expect((await gateway.streamChat(chatRequest({ model: MODEL }))).endpoint).toBe(secondary.baseURL);
     down.delete(primary.baseURL);
 
     clock.advance(29_999);
     expect(gateway.endpoint).toBe(secondary.baseURL);
-    expect((await gateway.streamChat(request())).endpoint).toBe(secondary.baseURL);
+    expect((await gateway.streamChat(chatRequest({ model: MODEL }))).endpoint).toBe(secondary.baseURL);
     expect(primary.chatRequests()).toHaveLength(0);
 
     clock.advance(1);
     expect(gateway.endpoint).toBe(primary.baseURL);
-    expect((await gateway.streamChat(request())).endpoint).toBe(primary.baseURL);
+    expect((await gateway.streamChat(chatRequest({ model: MODEL }))).endpoint).toBe(primary.baseURL);
   });
 
   it('never uses a fallback that serves a different model id', async () => {
@@ -136,7 +113,7 @@ describe('gateway failover', () => {
     const other = await startServer({ models: [{ id: 'some-other-model', maxModelLen: 4096 }] });
     const { gateway, down } = harness([primary.baseURL, other.baseURL]);
     down.add(primary.baseURL);
-    const error = await failureOf(gateway.streamChat(request()));
+    const error = await llmFailureOf(gateway.streamChat(chatRequest({ model: MODEL })));
     expect(error.code).toBe('LLM_UNAVAILABLE');
     expect(error.message).toContain('Tried 1 model server (3 attempts)');
     expect(other.chatRequests()).toHaveLength(0);
@@ -149,7 +126,7 @@ describe('gateway failover', () => {
     const { gateway, down, sleeps } = harness([primary.baseURL, secondary.baseURL], { maxRetries: 1 });
     down.add(primary.baseURL);
     down.add(secondary.baseURL);
-    const error = await failureOf(gateway.streamChat(request()));
+    const error = await llmFailureOf(gateway.streamChat(chatRequest({ model: MODEL })));
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', kind: 'connection' });
     expect(error.message).toContain('Tried 2 model servers');
     expect(sleeps).toEqual([375]);
@@ -160,7 +137,7 @@ describe('gateway failover', () => {
     const secondary = await startServer();
     primary.failNext({ kind: 'status', status: 429, retryAfterSeconds: 120 });
     const { gateway, clock, sleeps } = harness([primary.baseURL, secondary.baseURL]);
-    expect((await gateway.streamChat(request())).endpoint).toBe(secondary.baseURL);
+    expect((await gateway.streamChat(chatRequest({ model: MODEL }))).endpoint).toBe(secondary.baseURL);
     expect(sleeps).toEqual([]);
     expect(primary.chatRequests()).toHaveLength(1);
     clock.advance(DEFAULT_UNHEALTHY_COOLDOWN_MS);
@@ -175,7 +152,7 @@ describe('gateway failover', () => {
     primary.queueReply('one two three four five');
     primary.failNext({ kind: 'cutAfter', chunks: 2 });
     const { gateway } = harness([primary.baseURL, secondary.baseURL]);
-    const call = request();
+    const call = chatRequest({ model: MODEL });
     const result = await gateway.streamChat(call);
     expect(result).toMatchObject({ text: 'one two ', end: 'stream_cut', endpoint: primary.baseURL });
     expect(call.deltas).toEqual(['one ', 'two ']);
@@ -218,7 +195,7 @@ describe('gateway context length', () => {
     const secondary = await startServer({ models: [{ id: MODEL, maxModelLen: 4096 }] });
     const { gateway, down } = harness([primary.baseURL, secondary.baseURL]);
     down.add(primary.baseURL);
-    await gateway.streamChat(request());
+    await gateway.streamChat(chatRequest({ model: MODEL }));
     expect(await gateway.contextLengthOf(MODEL)).toBe(4096);
   });
 });
@@ -236,7 +213,7 @@ describe('gateway status', () => {
 
     // The primary goes away: the turn fails over, and the failover is visible at once.
     down.add(primary.baseURL);
-    expect((await gateway.streamChat(request())).endpoint).toBe(secondary.baseURL);
+    expect((await gateway.streamChat(chatRequest({ model: MODEL }))).endpoint).toBe(secondary.baseURL);
     expect(seen).toEqual([`reachable@${primary.baseURL}`, `degraded@${secondary.baseURL}`]);
     expect(await gateway.status(MODEL)).toMatchObject({ reachable: true, state: 'degraded', endpoint: secondary.baseURL, model: MODEL });
 
@@ -272,7 +249,7 @@ describe('gateway status', () => {
     gateway.onStatusChange((status) => seen.push(status));
     await gateway.status(MODEL);
     down.add(primary.baseURL);
-    await failureOf(gateway.streamChat(request()));
+    await llmFailureOf(gateway.streamChat(chatRequest({ model: MODEL })));
     expect(seen.map((status) => status.state)).toEqual(['reachable', 'offline']);
   });
 
@@ -283,13 +260,13 @@ describe('gateway status', () => {
     gateway.onStatusChange((status) => seen.push(summary(status)));
     await gateway.status(MODEL);
     primary.failNext({ kind: 'status', status: 401 });
-    await failureOf(gateway.streamChat(request()));
+    await llmFailureOf(gateway.streamChat(chatRequest({ model: MODEL })));
     expect(seen).toEqual([`reachable@${primary.baseURL}`, `degraded@${primary.baseURL}`]);
 
-    await gateway.streamChat(request());
+    await gateway.streamChat(chatRequest({ model: MODEL }));
     expect(seen.at(-1)).toBe(`reachable@${primary.baseURL}`);
     primary.failNext({ kind: 'status', status: 503 }, 3);
-    await failureOf(gateway.streamChat(request()));
+    await llmFailureOf(gateway.streamChat(chatRequest({ model: MODEL })));
     expect(seen.at(-1)).toBe(`degraded@${primary.baseURL}`);
   });
 
@@ -300,7 +277,7 @@ describe('gateway status', () => {
     gateway.onStatusChange((status) => seen.push(status.state));
     await gateway.status(MODEL);
     primary.failNext({ kind: 'status', status: 400, message: "This model's maximum context length is 8192 tokens." });
-    expect((await failureOf(gateway.streamChat(request()))).code).toBe('CONTEXT_TOO_LONG');
+    expect((await llmFailureOf(gateway.streamChat(chatRequest({ model: MODEL })))).code).toBe('CONTEXT_TOO_LONG');
     expect(seen).toEqual(['reachable']);
   });
 
@@ -312,7 +289,7 @@ describe('gateway status', () => {
     slowModels.set(primary.baseURL, 2_500);
     expect(await gateway.status(MODEL)).toMatchObject({ reachable: true, state: 'degraded', endpoint: primary.baseURL, latencyMs: 2_500 });
     // A turn that works does not overrule the probe's finding that the server is slow.
-    await gateway.streamChat(request());
+    await gateway.streamChat(chatRequest({ model: MODEL }));
     expect(seen).toEqual(['degraded']);
     slowModels.clear();
     expect(await gateway.status('not-served-here')).toMatchObject({ reachable: true, state: 'degraded', model: 'not-served-here' });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chatRequest, llmFailureOf } from '../../../test/support/chatRequest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { AppError } from '../../shared/errors';
-import type { LlmClient, StreamChatRequest } from './llmClient';
-import { LlmRequestError } from './llmErrors';
+import type { LlmClient } from './llmClient';
 import { createOpenAiLlmClient } from './openaiLlmClient';
 
 let server: FakeLlmServer;
@@ -14,19 +14,6 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-function request(overrides: Partial<StreamChatRequest> = {}): StreamChatRequest & { deltas: string[] } {
-  const deltas: string[] = [];
-  return {
-    model: 'fake-clinical-model',
-    messages: [{ role: 'user', content: 'Suggest a protocol.' }],
-    temperature: 0.2,
-    maxTokens: 256,
-    signal: new AbortController().signal,
-    onDelta: (delta) => deltas.push(delta),
-    deltas,
-    ...overrides,
-  };
-}
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -38,20 +25,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected an AppError');
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<LlmRequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LlmRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected an LlmRequestError');
-}
 
 describe('openai LLM client', () => {
   it('streams the answer in order and reports usage', async () => {
     server.queueReply('1. Obtain vitals.\n2. Chest X-ray.\n3. CBC.');
-    const call = request();
+    const call = chatRequest();
     const result = await client.streamChat(call);
     expect(call.deltas.join('')).toBe('1. Obtain vitals.\n2. Chest X-ray.\n3. CBC.');
     expect(call.deltas.length).toBeGreaterThan(1);
@@ -65,26 +43,26 @@ describe('openai LLM client', () => {
     const url = server.baseURL;
     await server.close();
     const down = createOpenAiLlmClient({ baseURL: url, apiKey: '', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 0 });
-    expect(await codeOf(down.streamChat(request()))).toBe('LLM_UNAVAILABLE');
+    expect(await codeOf(down.streamChat(chatRequest()))).toBe('LLM_UNAVAILABLE');
     server = await startFakeLlmServer();
   });
 
   it('does not retry a 401 and says the credentials were refused', async () => {
     const retrying = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: 'k', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 2 });
     server.failNext({ kind: 'status', status: 401, message: 'bad key' }, 3);
-    await expect(retrying.streamChat(request())).rejects.toThrow("refused the app's credentials");
+    await expect(retrying.streamChat(chatRequest())).rejects.toThrow("refused the app's credentials");
     expect(server.chatRequests()).toHaveLength(1);
   });
 
   it('reports a context overflow as CONTEXT_TOO_LONG', async () => {
     server.failNext({ kind: 'status', status: 400, message: "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens." });
-    expect(await codeOf(client.streamChat(request()))).toBe('CONTEXT_TOO_LONG');
+    expect(await codeOf(client.streamChat(chatRequest()))).toBe('CONTEXT_TOO_LONG');
   });
 
   it('keeps the partial text of a cut stream, without duplicates, and marks it cut', async () => {
     server.queueReply('alpha beta gamma delta epsilon zeta');
     server.failNext({ kind: 'cutAfter', chunks: 3 });
-    const call = request();
+    const call = chatRequest();
     const result = await client.streamChat(call);
     expect(result.end).toBe('stream_cut');
     expect(result.text).toBe(call.deltas.join(''));
@@ -96,7 +74,7 @@ describe('openai LLM client', () => {
     server.setChunkDelay(30);
     server.queueReply('one two three four five six seven eight nine ten eleven twelve');
     const abort = new AbortController();
-    const call = request({ signal: abort.signal, onDelta: (delta) => {
+    const call = chatRequest({ signal: abort.signal, onDelta: (delta) => {
       call.deltas.push(delta);
       if (call.deltas.length === 2) abort.abort();
     } });
@@ -111,7 +89,7 @@ describe('openai LLM client', () => {
   it('times out a server that never answers with LLM_TIMEOUT', async () => {
     const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 1_000, maxRetries: 0 });
     server.failNext({ kind: 'hang' });
-    expect(await failureOf(impatient.streamChat(request()))).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
+    expect(await llmFailureOf(impatient.streamChat(chatRequest()))).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
   });
 
   it('lists served models with their context length', async () => {
@@ -120,47 +98,47 @@ describe('openai LLM client', () => {
   it('never retries by itself, even when asked to: the gateway owns retries', async () => {
     const asked = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 2_000, maxRetries: 2 });
     server.failNext({ kind: 'status', status: 503 }, 3);
-    const error = await failureOf(asked.streamChat(request()));
+    const error = await llmFailureOf(asked.streamChat(chatRequest()));
     expect(error).toMatchObject({ code: 'LLM_UNAVAILABLE', kind: 'overloaded', status: 503, retryable: true, retryAfterMs: null });
     expect(server.chatRequests()).toHaveLength(1);
   });
 
   it('says how long a rate-limited server asked to wait', async () => {
     server.failNext({ kind: 'status', status: 429, retryAfterSeconds: 2 });
-    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true, retryAfterMs: 2_000 });
+    expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ kind: 'rate_limited', status: 429, retryable: true, retryAfterMs: 2_000 });
   });
 
   it('classifies failures as worth retrying or not', async () => {
     server.failNext({ kind: 'status', status: 500 });
-    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'server_error', retryable: true });
+    expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ kind: 'server_error', retryable: true });
     server.failNext({ kind: 'status', status: 400, message: 'bad' });
-    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'bad_request', retryable: false });
+    expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ kind: 'bad_request', retryable: false });
     server.failNext({ kind: 'status', status: 404, message: 'no such model' });
-    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'not_found', retryable: false });
+    expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ kind: 'not_found', retryable: false });
     server.failNext({ kind: 'status', status: 400, message: "This model's maximum context length is 8192 tokens." });
-    expect(await failureOf(client.streamChat(request()))).toMatchObject({ code: 'CONTEXT_TOO_LONG', kind: 'context_overflow', retryable: false });
+    expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ code: 'CONTEXT_TOO_LONG', kind: 'context_overflow', retryable: false });
     await server.close();
-    expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'connection', status: null, retryable: true });
+    expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ kind: 'connection', status: null, retryable: true });
     server = await startFakeLlmServer();
   });
 
   it('a slow first token within the timeout still answers', async () => {
     server.failNext({ kind: 'delay', ms: 200 });
     server.queueReply('Late but here.');
-    expect(await client.streamChat(request())).toMatchObject({ text: 'Late but here.', end: 'stop' });
+    expect(await client.streamChat(chatRequest())).toMatchObject({ text: 'Late but here.', end: 'stop' });
   });
 
   it('a stream that goes silent before any text times out with LLM_TIMEOUT', async () => {
     const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 300 });
     server.setChunkDelay(2_000);
-    expect(await failureOf(impatient.streamChat(request()))).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
+    expect(await llmFailureOf(impatient.streamChat(chatRequest()))).toMatchObject({ code: 'LLM_TIMEOUT', kind: 'timeout', retryable: true });
   });
 
   it('a stream that goes silent mid-way keeps the text so far and is marked cut', async () => {
     const impatient = createOpenAiLlmClient({ baseURL: server.baseURL, apiKey: '', fetch: globalThis.fetch, timeoutMs: 300 });
     server.queueReply('one two three four five six');
     server.setChunkDelay(100);
-    const call = request({
+    const call = chatRequest({
       onDelta: (delta) => {
         call.deltas.push(delta);
         // The server is already waiting before the next chunk; the one after that never comes in time.
@@ -180,11 +158,11 @@ describe('openai LLM client', () => {
     try {
       server.queueReply('one two three four');
       server.failNext({ kind: 'malformedChunk', afterChunks: 0 });
-      expect(await failureOf(client.streamChat(request()))).toMatchObject({ kind: 'unreadable', retryable: false });
+      expect(await llmFailureOf(client.streamChat(chatRequest()))).toMatchObject({ kind: 'unreadable', retryable: false });
 
       server.queueReply('one two three four');
       server.failNext({ kind: 'malformedChunk', afterChunks: 2 });
-      expect(await client.streamChat(request())).toMatchObject({ text: 'one two ', end: 'stream_cut' });
+      expect(await client.streamChat(chatRequest())).toMatchObject({ text: 'one two ', end: 'stream_cut' });
       // The SDK would print the chunk (answer text) to the console; its logging is off.
       expect(consoleError).not.toHaveBeenCalled();
     } finally {

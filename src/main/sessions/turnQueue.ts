@@ -1,14 +1,8 @@
 import { AppError } from '../../shared/errors';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock } from './clock';
+import { FairSemaphore, type Release } from './fairSemaphore';
 
-/** Gives the lock back. Calling it more than once is harmless. */
-export type Release = () => void;
-
-interface Waiter {
-  grant: (release: Release) => void;
-  refuse: (error: AppError) => void;
-  timer: TimerHandle;
-}
+export type { Release } from './fairSemaphore';
 
 /**
  * One turn at a time for one session, in arrival order. A turn waits at most `waitMs` for the turns before it,
@@ -19,53 +13,27 @@ interface Waiter {
  * must take the global model-request slot only *after* this lock (always in that order), or turns deadlock.
  */
 export class TurnQueue {
-  #held = false;
-  readonly #waiters: Waiter[] = [];
+  readonly #lock: FairSemaphore;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(clock: Clock) {
+    this.#lock = new FairSemaphore(1, clock);
+  }
 
   /** True while a turn holds the lock or waits for it: the session is in use and must not expire. */
   get busy(): boolean {
-    return this.#held || this.#waiters.length > 0;
+    return this.#lock.inUse > 0;
   }
 
   /** Turns waiting behind the current one. */
   get waiting(): number {
-    return this.#waiters.length;
+    return this.#lock.queued;
   }
 
   /** Waits for the session's earlier turns, at most `waitMs`. Resolves with the release function. */
   acquire(waitMs: number): Promise<Release> {
-    if (!this.#held) {
-      this.#held = true;
-      return Promise.resolve(this.#releaser());
-    }
-    return new Promise<Release>((grant, refuse) => {
-      const waiter: Waiter = {
-        grant,
-        refuse,
-        timer: this.clock.setTimer(() => {
-          const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) this.#waiters.splice(index, 1);
-          refuse(new AppError('SESSION_BUSY', 'This session is still answering an earlier message. Try again when it has finished.'));
-        }, waitMs),
-      };
-      this.#waiters.push(waiter);
+    return this.#lock.acquire({
+      waitMs,
+      timeoutError: () => new AppError('SESSION_BUSY', 'This session is still answering an earlier message. Try again when it has finished.'),
     });
-  }
-
-  #releaser(): Release {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiters.shift();
-      if (!next) {
-        this.#held = false;
-        return;
-      }
-      this.clock.clearTimer(next.timer);
-      next.grant(this.#releaser());
-    };
   }
 }

@@ -19,6 +19,8 @@ export function createEndpointModels(
   list: (endpoint: string, signal?: AbortSignal) => Promise<ServedModel[]>,
 ): EndpointModels {
   const cache = new Map<string, { readonly models: ServedModel[]; readonly fetchedAt: number }>();
+  // Many turns starting at once (a clinic's morning) share one listing request instead of each sending its own.
+  const pending = new Map<string, Promise<ServedModel[]>>();
   const remember = (endpoint: string, models: ServedModel[]): void => {
     cache.set(endpoint, { models, fetchedAt: clock.monotonicMs() });
   };
@@ -26,9 +28,18 @@ export function createEndpointModels(
     async get(endpoint, signal) {
       const cached = cache.get(endpoint);
       if (cached && clock.monotonicMs() - cached.fetchedAt < ttlMs) return cached.models;
-      const models = await list(endpoint, signal);
-      remember(endpoint, models);
-      return models;
+      const inFlight = pending.get(endpoint);
+      if (inFlight) return inFlight;
+      const request = list(endpoint, signal).then((models) => {
+        remember(endpoint, models);
+        return models;
+      });
+      pending.set(endpoint, request);
+      try {
+        return await request;
+      } finally {
+        pending.delete(endpoint);
+      }
     },
     remember,
   };

@@ -67,7 +67,8 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
         }, options.timeoutMs);
       };
 
-      let text = '';
+      // Deltas are joined once at the end: `+=` per delta leaves a rope of hundreds of pieces per answer in memory.
+      const parts: string[] = [];
       let model = request.model;
       let end: StreamEnd = 'stream_cut';
       let promptTokens: number | null = null;
@@ -97,20 +98,20 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
           const choice = chunk.choices[0];
           const delta = choice?.delta?.content;
           if (delta) {
-            text += delta;
+            parts.push(delta);
             request.onDelta(delta);
           }
           if (choice?.finish_reason) end = choice.finish_reason === 'length' ? 'max_tokens' : 'stop';
         }
         // An aborted stream may end the loop without throwing: tell that apart from a clean end.
         if (controller.signal.aborted) end = timedOut ? 'stream_cut' : 'cancelled';
-        if (end === 'stream_cut' && text === '') {
+        if (end === 'stream_cut' && parts.length === 0) {
           // Nothing was said, so nothing can be duplicated: report a failure the gateway may retry.
           throw timedOut ? llmTimeoutError(endpoint, options.timeoutMs) : unreachable(endpoint, 'closed the connection before answering');
         }
       } catch (error) {
         if (request.signal.aborted) end = 'cancelled';
-        else if (text !== '') end = 'stream_cut'; // Keep what arrived; the turn is marked incomplete, never re-asked.
+        else if (parts.length > 0) end = 'stream_cut'; // Keep what arrived; the turn is marked incomplete, never re-asked.
         else if (timedOut) throw llmTimeoutError(endpoint, options.timeoutMs);
         else throw failure(error, phase);
       } finally {
@@ -119,7 +120,7 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
         // A stream left early (cut, malformed chunk) must not keep its socket open.
         controller.abort();
       }
-      return { text, end, promptTokens, completionTokens, model, endpoint };
+      return { text: parts.join(''), end, promptTokens, completionTokens, model, endpoint };
     },
 
     async listModels(signal?: AbortSignal): Promise<ServedModel[]> {

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { Patient } from '../../shared/patient';
 import type { PromptAssembler, PromptPlan, PromptRequest } from '../sessions/promptAssembler';
 import { buildPrompt, omissionNote, systemMessageText } from './buildPrompt';
-import { planWindow, promptBudget, shrinkWindow, type WindowRequest } from './contextWindow';
+import { planWindow, promptBudget, shrinkWindow, type WindowPlan, type WindowRequest } from './contextWindow';
 import type { BytesPerTokenEstimator } from './tokens/bytesEstimate';
 import { MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from './tokens/tokenCounter';
 
@@ -10,7 +10,7 @@ import { MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from './tokens/tokenCounte
 export interface PromptAssemblyOptions {
   /** vLLM's `/tokenize` when it answers, else the estimator. */
   readonly counter: TokenCounter;
-  /** Corrected upward from the server's `usage.prompt_tokens`. */
+  /** The conservative local bound, corrected upward from the server's `usage.prompt_tokens`. */
   readonly estimator: BytesPerTokenEstimator;
   /** The served model's context length (`max_model_len`), or null when the server does not say. */
   readonly contextLengthOf: (model: string) => Promise<number | null>;
@@ -20,57 +20,99 @@ export interface PromptAssemblyOptions {
   readonly marginTokens: number;
 }
 
-/** System messages counted recently: the same patient's summary is not counted again on every turn. */
-const SYSTEM_COUNT_CACHE_SIZE = 1_000;
+/** Counts of one patient's system message, per model. */
+interface SystemCounts {
+  estimate?: number;
+  exact?: number;
+}
+
+/** The omission note at a number of omitted turns no session reaches, so its count covers every real note. */
+const WIDEST_NOTE = `\n\n${omissionNote(9_999)}`;
 
 /**
  * The session engine's prompt assembly: system message (with the pinned patient summary) + as many recent turns as
  * fit `contextLength − maxOutputTokens − margin` + the current message, using counts cached on each turn, with the
  * window moved in blocks so the prompt prefix stays stable for vLLM's prefix cache.
+ *
+ * The path to the first token stays local: the window is first planned with the conservative byte estimate of the
+ * system and current messages (it over-counts, so "fits without moving" is safe); only when that says the window
+ * must move are exact counts (`/tokenize`, one round trip each, concurrently) awaited, so an estimate that is
+ * merely cautious never drops history. A server that still finds the prompt too long answers 400, and the engine
+ * shrinks the window once more.
  */
 export function createPromptAssembler(options: PromptAssemblyOptions): PromptAssembler {
-  const systemCounts = new Map<string, number>();
+  const { counter, estimator } = options;
+  // Keyed by the patient object: a follow-up that changes the patient makes a new object, so no stale count.
+  const systemCounts = new WeakMap<Patient, Map<string, SystemCounts>>();
   const noteCounts = new Map<string, number>();
 
-  async function countText(model: string, text: string): Promise<number> {
-    return options.counter.count(model, text);
+  function systemCountsOf(model: string, patient: Patient): SystemCounts {
+    let byModel = systemCounts.get(patient);
+    if (!byModel) systemCounts.set(patient, (byModel = new Map()));
+    let counts = byModel.get(model);
+    if (!counts) byModel.set(model, (counts = {}));
+    return counts;
   }
 
-  async function systemTokens(model: string, patient: Patient): Promise<number> {
-    const text = systemMessageText(patient);
-    const key = `${model}\u0000${text}`;
-    const cached = systemCounts.get(key);
-    if (cached !== undefined) return cached;
-    const counted = (await countText(model, text)) + MESSAGE_OVERHEAD_TOKENS;
-    if (systemCounts.size >= SYSTEM_COUNT_CACHE_SIZE) systemCounts.delete(systemCounts.keys().next().value as string);
-    systemCounts.set(key, counted);
-    return counted;
+  function systemEstimate(model: string, patient: Patient): number {
+    const counts = systemCountsOf(model, patient);
+    counts.estimate ??= estimator.estimate(model, systemMessageText(patient)) + MESSAGE_OVERHEAD_TOKENS;
+    return counts.estimate;
   }
 
-  async function noteTokens(model: string): Promise<number> {
+  async function systemExact(model: string, patient: Patient): Promise<number> {
+    const counts = systemCountsOf(model, patient);
+    counts.exact ??= (await counter.count(model, systemMessageText(patient))) + MESSAGE_OVERHEAD_TOKENS;
+    return counts.exact;
+  }
+
+  async function noteExact(model: string): Promise<number> {
     const cached = noteCounts.get(model);
     if (cached !== undefined) return cached;
-    // Counted once for a number of omitted turns no session reaches, so it covers every real note.
-    const counted = await countText(model, `\n\n${omissionNote(9_999)}`);
+    const counted = await counter.count(model, WIDEST_NOTE);
     noteCounts.set(model, counted);
     return counted;
   }
 
+  /** The same window request with exact counts of the fixed part (concurrent `/tokenize` calls, system cached). */
+  async function exactRequest(request: PromptRequest, base: Omit<WindowRequest, 'fixedTokens' | 'omissionNoteTokens'>): Promise<WindowRequest> {
+    const [system, user, note] = await Promise.all([
+      systemExact(request.model, request.patient),
+      counter.count(request.model, request.userText),
+      noteExact(request.model),
+    ]);
+    return { ...base, fixedTokens: system + user + MESSAGE_OVERHEAD_TOKENS, omissionNoteTokens: note };
+  }
+
   return {
-    async countMessage(model, text) {
-      return (await countText(model, text)) + MESSAGE_OVERHEAD_TOKENS;
+    estimateExchange(model, userText, answerText) {
+      return estimator.estimate(model, userText) + estimator.estimate(model, answerText) + 2 * MESSAGE_OVERHEAD_TOKENS;
+    },
+
+    async countExchange(model, userText, answerText) {
+      const [user, answer] = await Promise.all([counter.count(model, userText), counter.count(model, answerText)]);
+      return user + answer + 2 * MESSAGE_OVERHEAD_TOKENS;
     },
 
     async plan(request: PromptRequest): Promise<PromptPlan> {
-      const contextLength = (await options.contextLengthOf(request.model)) ?? options.fallbackContextLength;
-      const windowRequest: WindowRequest = {
+      const { model } = request;
+      const contextLength = (await options.contextLengthOf(model)) ?? options.fallbackContextLength;
+      const base = {
         turnTokens: request.turns.map((turn) => turn.tokens),
-        fixedTokens: (await systemTokens(request.model, request.patient)) + request.userTokens,
-        omissionNoteTokens: await noteTokens(request.model),
         budget: promptBudget(contextLength, options.maxOutputTokens, options.marginTokens),
         previousStart: request.windowStart,
       };
-      let window = planWindow(windowRequest);
+      const estimated: WindowRequest = {
+        ...base,
+        fixedTokens: systemEstimate(model, request.patient) + estimator.estimate(model, request.userText) + MESSAGE_OVERHEAD_TOKENS,
+        omissionNoteTokens: estimator.estimate(model, WIDEST_NOTE),
+      };
+      let windowRequest = estimated;
+      let window: WindowPlan = planWindow(estimated);
+      if (!window.fits || window.moved) {
+        windowRequest = await exactRequest(request, base);
+        window = planWindow(windowRequest);
+      }
       if (window.fits && request.extraBlocks > 0) window = shrinkWindow(windowRequest, window);
       if (!window.fits) {
         throw new AppError(
@@ -90,7 +132,7 @@ export function createPromptAssembler(options: PromptAssemblyOptions): PromptAss
     },
 
     observeUsage(model, estimatedPromptTokens, actualPromptTokens, messageCount = 0) {
-      options.estimator.observe(model, estimatedPromptTokens, actualPromptTokens, messageCount * MESSAGE_OVERHEAD_TOKENS);
+      estimator.observe(model, estimatedPromptTokens, actualPromptTokens, messageCount * MESSAGE_OVERHEAD_TOKENS);
     },
   };
 }

@@ -23,8 +23,6 @@ export interface PromptRequest {
   /** The session's current window start. */
   readonly windowStart: number;
   readonly userText: string;
-  /** Tokens of `userText`, counted once. */
-  readonly userTokens: number;
   /** Extra blocks to drop beyond what the budget needs (1 after the server said the context was exceeded). */
   readonly extraBlocks: number;
 }
@@ -34,9 +32,18 @@ export interface PromptRequest {
  * counting with vLLM's `/tokenize` or a conservative estimate, and a block-wise history window).
  */
 export interface PromptAssembler {
-  /** Tokens one message takes in a prompt, chat-template overhead included. */
-  countMessage(model: string, text: string): Promise<number>;
-  /** Chooses the history window and builds the messages; throws `CONTEXT_TOO_LONG` when nothing but history could go. */
+  /**
+   * Tokens a finished exchange (user message and answer) takes in later prompts, template overhead included:
+   * counted once, when the turn is recorded, off the path to the first token.
+   */
+  countExchange(model: string, userText: string, answerText: string): Promise<number>;
+  /** The conservative local estimate of the same, available at once. */
+  estimateExchange(model: string, userText: string, answerText: string): number;
+  /**
+   * Chooses the history window and builds the messages; throws `CONTEXT_TOO_LONG` when nothing but history could
+   * go. Fast when the conservative local estimate already shows the prompt fits; exact counts are awaited only when
+   * the window would have to move.
+   */
   plan(request: PromptRequest): Promise<PromptPlan>;
   /** Tells the counter what the server really counted, so estimates only ever grow toward the truth. */
   observeUsage(model: string, estimatedPromptTokens: number, actualPromptTokens: number, messageCount?: number): void;

@@ -136,29 +136,26 @@ export class ProtocolService {
       caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
       const userText = turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn);
       const model = await this.deps.resolveModel();
-      const userTokens = await assembler.countMessage(model, userText);
       let index = 0;
       const onDelta = (delta: string): void => {
         caller.emit('protocol.delta', { sessionId: session.id, turnId, index: index++, delta });
       };
-      const { plan, result, inferenceTimeMs } = await this.#callModel(session, { model, patient, userText, userTokens, abort, onDelta });
+      const { plan, result, inferenceTimeMs } = await this.#callModel(session, { model, patient, userText, abort, onDelta });
       if (result.promptTokens !== null) assembler.observeUsage(model, plan.estimatedPromptTokens, result.promptTokens, plan.messages.length);
       const incompleteReason = result.end === 'stop' ? null : result.end;
-      const record: TurnRecord = {
-        turnId,
-        seq,
-        userText,
-        answerText: result.text,
-        status: incompleteReason === null ? 'complete' : 'incomplete',
-        incompleteReason,
-        model: result.model,
-        endpoint: result.endpoint,
-        tokens: userTokens + (await assembler.countMessage(model, historyAnswerText(result.text))),
-      };
+      const status = incompleteReason === null ? 'complete' : 'incomplete';
+      const answerForHistory = historyAnswerText(result.text);
+      const record: TurnRecord = { userText, answerText: result.text, tokens: assembler.estimateExchange(model, userText, answerForHistory) };
+      // The exact count needs a server round trip; the clinician should not wait for it. Until it lands, the
+      // (higher) estimate stands in, which can only make the next window more cautious.
+      void assembler.countExchange(model, userText, answerForHistory).then(
+        (exact) => (record.tokens = exact),
+        () => undefined,
+      );
       session.patient = patient;
       session.windowStart = plan.windowStart;
       session.turns.push(record);
-      this.deps.logger.info('turn.finished', { seq, status: record.status, reason: incompleteReason, trimmed: plan.trimmed });
+      this.deps.logger.info('turn.finished', { seq, status, reason: incompleteReason, trimmed: plan.trimmed });
       return {
         sessionId: session.id,
         turnId,
@@ -178,7 +175,7 @@ export class ProtocolService {
           historyTrimmed: plan.trimmed,
         },
         timestamp: clock.now().toISOString(),
-        status: record.status,
+        status,
         incompleteReason,
       };
     } finally {
@@ -192,7 +189,7 @@ export class ProtocolService {
    */
   async #callModel(
     session: Session,
-    turn: { model: string; patient: Patient; userText: string; userTokens: number; abort: AbortController; onDelta: (delta: string) => void },
+    turn: { model: string; patient: Patient; userText: string; abort: AbortController; onDelta: (delta: string) => void },
   ): Promise<{ plan: PromptPlan; result: StreamChatResult; inferenceTimeMs: number }> {
     const { assembler, clock, limiter, llm } = this.deps;
     for (let extraBlocks = 0; ; extraBlocks += 1) {

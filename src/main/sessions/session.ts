@@ -1,20 +1,21 @@
 import type { Patient } from '../../shared/patient';
-import type { IncompleteReason } from '../../shared/protocol';
 import type { TurnQueue } from './turnQueue';
 
-/** A finished turn kept in the session's history window. */
+/**
+ * A finished exchange in the session's history window: only what the next prompts need. Ids, model, endpoint and
+ * status of each turn go to the page in the turn's response (and, sealed, to the durable store); keeping them here
+ * too would cost memory on every live session for nothing.
+ */
 export interface TurnRecord {
-  readonly turnId: string;
-  readonly seq: number;
   /** What was sent to the model as this turn's user message. */
   readonly userText: string;
   readonly answerText: string;
-  readonly status: 'complete' | 'incomplete';
-  readonly incompleteReason: IncompleteReason | null;
-  readonly model: string;
-  readonly endpoint: string;
-  /** Tokens this exchange takes in a prompt (user message + answer + template overhead), counted once. */
-  readonly tokens: number;
+  /**
+   * Tokens this exchange takes in a prompt (user message + answer + template overhead). Recorded with the local
+   * conservative estimate when the turn ends, then replaced once by the exact count (vLLM's `/tokenize`), which
+   * arrives off the path of the clinician's answer.
+   */
+  tokens: number;
 }
 
 /** The turn currently running in a session. */

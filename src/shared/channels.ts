@@ -9,6 +9,13 @@ export const CHANNEL_PREFIX = 'app:';
 
 /** Every request/response operation, `<domain>.<verb>`. */
 export const OPERATION_NAMES = [
+  'auth.listProfiles',
+  'auth.createProfile',
+  'auth.unlock',
+  'auth.lock',
+  'auth.changePassphrase',
+  'auth.state',
+  'auth.reportActivity',
   'protocol.generate',
   'protocol.cancel',
   'sessions.get',
@@ -19,7 +26,7 @@ export const OPERATION_NAMES = [
 ] as const;
 
 /** Every event main pushes to a page, `<domain>.<event>`. */
-export const EVENT_NAMES = ['protocol.turnStarted', 'protocol.delta', 'llm.statusChanged'] as const;
+export const EVENT_NAMES = ['auth.stateChanged', 'protocol.turnStarted', 'protocol.delta', 'llm.statusChanged'] as const;
 
 /** Operation names, e.g. `protocol.generate`. */
 export type OperationName = (typeof OPERATION_NAMES)[number];
@@ -30,3 +37,18 @@ export type EventName = (typeof EVENT_NAMES)[number];
 export function channelOf(name: OperationName | EventName): string {
   return `${CHANNEL_PREFIX}${name}`;
 }
+
+/**
+ * Operations that answer while no profile is unlocked: signing in, the model-server status and reading settings.
+ * Every other operation answers `LOCKED` until a clinician unlocks.
+ */
+export const OPERATIONS_ALLOWED_WHILE_LOCKED: ReadonlySet<OperationName> = new Set<OperationName>([
+  'auth.listProfiles',
+  'auth.createProfile',
+  'auth.unlock',
+  'auth.lock',
+  'auth.state',
+  'auth.reportActivity',
+  'llm.status',
+  'settings.get',
+]);

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from './protocol';
+import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
 import type { EventName, OperationName } from './channels';
 
-export { CHANNEL_PREFIX, channelOf, EVENT_NAMES, OPERATION_NAMES, type EventName, type OperationName } from './channels';
+export {
+  CHANNEL_PREFIX,
+  channelOf,
+  EVENT_NAMES,
+  OPERATION_NAMES,
+  OPERATIONS_ALLOWED_WHILE_LOCKED,
+  type EventName,
+  type OperationName,
+} from './channels';
 
 /**
  * The IPC contract: every operation and event, listed once. Main registers its handlers *from* this object,
@@ -28,6 +37,13 @@ function operation<I extends z.ZodType, O extends z.ZodType>(input: I, output: O
 
 /** Every request/response operation. */
 export const operations = {
+  'auth.listProfiles': operation(NoInput, ProfileList),
+  'auth.createProfile': operation(CreateProfileInput, AuthState),
+  'auth.unlock': operation(UnlockInput, AuthState),
+  'auth.lock': operation(NoInput, AuthState),
+  'auth.changePassphrase': operation(ChangePassphraseInput, Done),
+  'auth.state': operation(NoInput, AuthState),
+  'auth.reportActivity': operation(NoInput, Done),
   'protocol.generate': operation(GenerateInput, ProtocolResponse),
   'protocol.cancel': operation(CancelInput, CancelOutput),
   'sessions.get': operation(SessionRef, SessionInfo),
@@ -39,6 +55,7 @@ export const operations = {
 
 /** Every event main pushes to a page, with its payload schema. */
 export const events = {
+  'auth.stateChanged': AuthState,
   'protocol.turnStarted': TurnStartedEvent,
   'protocol.delta': DeltaEvent,
   'llm.statusChanged': LlmStatus,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from '../../../test/support/memoryTransport';
-import { channelOf, OPERATION_NAMES } from '../../shared/contract';
+import { channelOf, OPERATION_NAMES, OPERATIONS_ALLOWED_WHILE_LOCKED } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/errors';
 import { SETTINGS_DEFAULTS } from '../../shared/settings';
 import { silentLogger, type Logger } from '../logging/logger';
@@ -12,10 +12,18 @@ import { registerOperations, type OperationHandlers } from './registrar';
 const SESSION = '3f2b8c1e-7d4a-4f6b-9c2d-1e5a7b9c0d3f';
 const TURN = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
 
-function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = silentLogger) {
+function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = silentLogger, isUnlocked?: () => boolean) {
   const transport = new MemoryTransport();
   const calls: string[] = [];
+  const authState = { state: 'unlocked', profileId: 'p', profileName: 'Dr A', reason: null } as const;
   const handlers: OperationHandlers = {
+    'auth.listProfiles': async () => ({ profiles: [], selfCreationAllowed: true }),
+    'auth.createProfile': async () => authState,
+    'auth.unlock': async () => authState,
+    'auth.lock': async () => ({ ...authState, state: 'locked', profileId: null, profileName: null, reason: 'manual' }),
+    'auth.changePassphrase': async () => ({ done: true }),
+    'auth.state': async () => authState,
+    'auth.reportActivity': async () => ({ done: true }),
     'protocol.generate': async (_input, call) => {
       calls.push('protocol.generate');
       call.emit('protocol.delta', { sessionId: SESSION, turnId: TURN, index: 0, delta: 'Step 1' });
@@ -47,7 +55,11 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     },
     ...overrides,
   };
-  const registration = registerOperations(transport, handlers, { isAppOrigin: exactOrigins([APP_ORIGIN_FOR_TESTS]), logger });
+  const registration = registerOperations(transport, handlers, {
+    isAppOrigin: exactOrigins([APP_ORIGIN_FOR_TESTS]),
+    logger,
+    ...(isUnlocked ? { isUnlocked } : {}),
+  });
   return { transport, calls, registration };
 }
 
@@ -150,6 +162,31 @@ describe('registrar: payload checks (check 5)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('registrar: the lock', () => {
+  it('answers LOCKED to every data operation while no profile is unlocked, before looking at the payload', async () => {
+    const { transport, calls } = setup({}, silentLogger, () => false);
+    for (const name of OPERATION_NAMES.filter((operation) => !OPERATIONS_ALLOWED_WHILE_LOCKED.has(operation))) {
+      const result = await transport.call(channelOf(name), appCaller(), { anything: true });
+      expect(result).toEqual({ ok: false, error: { code: 'LOCKED', message: 'The app is locked. Unlock with your passphrase to continue.' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('still answers signing in, model status and settings while locked', async () => {
+    const { transport } = setup({}, silentLogger, () => false);
+    for (const name of ['auth.state', 'auth.listProfiles', 'llm.status', 'settings.get'] as const) {
+      const result = (await transport.call(channelOf(name), appCaller())) as Result<unknown>;
+      expect(result.ok).toBe(true);
+    }
+  });
+
+  it('refuses a foreign caller before telling it whether the app is locked', async () => {
+    const { transport } = setup({}, silentLogger, () => false);
+    const result = await transport.call(channelOf('sessions.list'), { origin: 'https://evil.example', isMainFrame: true, senderId: '9' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
 

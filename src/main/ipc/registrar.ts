@@ -8,6 +8,7 @@ import {
   type OperationOutput,
   type ParsedInput,
   events,
+  OPERATIONS_ALLOWED_WHILE_LOCKED,
 } from '../../shared/contract';
 import { AppError, fail, ok, type Result } from '../../shared/errors';
 import { errorKind, type Logger } from '../logging/logger';
@@ -32,10 +33,16 @@ export type OperationHandlers = {
 export interface RegistrarOptions {
   /** The app's own origin(s); every other origin is refused. */
   readonly isAppOrigin: OriginPolicy;
+  /**
+   * Whether a clinician profile is unlocked. While none is, every operation outside
+   * `OPERATIONS_ALLOWED_WHILE_LOCKED` answers `LOCKED`. Omitted: always unlocked (tests of the registrar alone).
+   */
+  readonly isUnlocked?: () => boolean;
   readonly logger: Logger;
 }
 
 const REFUSED_MESSAGE = 'This caller is not allowed to use the app.';
+const LOCKED_MESSAGE = 'The app is locked. Unlock with your passphrase to continue.';
 const INTERNAL_MESSAGE = 'Something went wrong inside the app. Your input was kept; please try again.';
 
 /**
@@ -60,8 +67,8 @@ export interface RegisteredOperations extends Disposable {
 
 /**
  * Registers every operation of the contract on `transport` — the one place handlers are installed. Each call is
- * checked in this order: caller (sender, origin, main frame), then payload (`safeParse` against the contract),
- * then the handler; the handler's answer is checked against the contract's output schema too. Nothing thrown
+ * checked in this order: caller (sender, origin, main frame), then the lock (no profile unlocked → `LOCKED`, except
+ * for signing in, model status and settings), then payload (`safeParse` against the contract), then the handler; the handler's answer is checked against the contract's output schema too. Nothing thrown
  * escapes: callers always get a {@link Result}.
  */
 export function registerOperations(
@@ -79,6 +86,9 @@ export function registerOperations(
     if (reason !== null) {
       options.logger.warn('ipc.refused', { channel: name, reason });
       return fail('FORBIDDEN', REFUSED_MESSAGE);
+    }
+    if (options.isUnlocked && !OPERATIONS_ALLOWED_WHILE_LOCKED.has(name) && !options.isUnlocked()) {
+      return fail('LOCKED', LOCKED_MESSAGE);
     }
     const spec = operations[name];
     const parsed = spec.input.safeParse(payload);

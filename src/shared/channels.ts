@@ -21,12 +21,14 @@ export const OPERATION_NAMES = [
   'sessions.get',
   'sessions.list',
   'sessions.delete',
+  'vault.open',
+  'vault.ack',
   'settings.get',
   'llm.status',
 ] as const;
 
 /** Every event main pushes to a page, `<domain>.<event>`. */
-export const EVENT_NAMES = ['auth.stateChanged', 'protocol.turnStarted', 'protocol.delta', 'llm.statusChanged'] as const;
+export const EVENT_NAMES = ['auth.stateChanged', 'protocol.turnStarted', 'protocol.delta', 'vault.record', 'llm.statusChanged'] as const;
 
 /** Operation names, e.g. `protocol.generate`. */
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -3,6 +3,7 @@ import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse,
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
+import { AckInput, OpenInput, OpenOutput, SealedRecord } from './vault';
 import type { EventName, OperationName } from './channels';
 
 export {
@@ -49,6 +50,8 @@ export const operations = {
   'sessions.get': operation(SessionRef, SessionInfo),
   'sessions.list': operation(NoInput, SessionList),
   'sessions.delete': operation(SessionRef, DeleteOutput),
+  'vault.open': operation(OpenInput, OpenOutput),
+  'vault.ack': operation(AckInput, Done),
   'settings.get': operation(NoInput, SettingsView),
   'llm.status': operation(NoInput, LlmStatus),
 } as const satisfies Record<OperationName, OperationSpec>;
@@ -58,6 +61,7 @@ export const events = {
   'auth.stateChanged': AuthState,
   'protocol.turnStarted': TurnStartedEvent,
   'protocol.delta': DeltaEvent,
+  'vault.record': SealedRecord,
   'llm.statusChanged': LlmStatus,
 } as const satisfies Record<EventName, z.ZodType>;
 

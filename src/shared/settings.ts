@@ -47,6 +47,16 @@ export const SettingsFields = z.strictObject({
   maxLiveSessions: z.number({ error: 'maxLiveSessions must be a number' }).int().min(1).max(1_000_000),
   /** How long a turn waits for the previous turn of its session before answering SESSION_BUSY. */
   sessionQueueWaitMs: z.number({ error: 'sessionQueueWaitMs must be a number' }).int().min(0).max(3_600_000),
+  /** Days a session is kept after its last turn; then its key is destroyed and every copy is unreadable. */
+  retentionDays: z.number({ error: 'retentionDays must be a number' }).int().min(1).max(3_650),
+  /** Minutes without activity (system idle and in the app) before the app locks itself. */
+  idleLockMinutes: z.number({ error: 'idleLockMinutes must be a number' }).int().min(1).max(240),
+  /** Whether clinicians may create their own profile on this workstation (else IT creates them). */
+  profileSelfCreation: z.boolean({ error: 'profileSelfCreation must be true or false' }),
+  /** Accept Linux's `basic_text` key storage (no OS keyring: the key is only obfuscated). Off by default. */
+  allowBasicTextKeyStorage: z.boolean({ error: 'allowBasicTextKeyStorage must be true or false' }),
+  /** IT's recovery public key (SPKI PEM, RSA); when set, every profile's data key is also escrowed to it. */
+  recoveryPublicKey: z.string({ error: 'recoveryPublicKey must be text' }).max(16_384),
 });
 
 /** The defaults, used where no source sets a value. */
@@ -67,6 +77,11 @@ export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
   sessionAbsoluteTimeoutMs: 4 * 60 * 60_000,
   maxLiveSessions: 500,
   sessionQueueWaitMs: 90_000,
+  retentionDays: 7,
+  idleLockMinutes: 15,
+  profileSelfCreation: true,
+  allowBasicTextKeyStorage: false,
+  recoveryPublicKey: '',
 };
 
 /** One source's contribution: any subset of the settings, each checked, unknown keys refused. */
@@ -133,6 +148,11 @@ export const SettingsView = z.strictObject({
     sessionAbsoluteTimeoutMs: z.number(),
     maxLiveSessions: z.number(),
     sessionQueueWaitMs: z.number(),
+    retentionDays: z.number(),
+    idleLockMinutes: z.number(),
+    profileSelfCreation: z.boolean(),
+    allowBasicTextKeyStorage: z.boolean(),
+    recoveryKeyConfigured: z.boolean(),
   }),
   lockedByPolicy: z.array(z.string()),
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SessionId } from './ids';
+import { Patient } from './patient';
+import { IncompleteReason, TurnMetadata } from './protocol';
 
 /** Version of the sealed payload format; bound into every record's additional data. */
 export const PAYLOAD_FORMAT_VERSION = 1;
@@ -40,3 +42,60 @@ export const SealedRecord = z.strictObject({
 });
 /** @see SealedRecord */
 export type SealedRecord = z.infer<typeof SealedRecord>;
+
+/** What a session record's sealed payload holds. */
+export const SessionPayload = z.strictObject({
+  /** The patient as of the session's latest turn. */
+  patient: Patient,
+  /** The list title: the chief complaint, shown only after main opens the record. */
+  title: z.string(),
+});
+/** @see SessionPayload */
+export type SessionPayload = z.infer<typeof SessionPayload>;
+
+/** What a turn record's sealed payload holds. */
+export const TurnPayload = z.strictObject({
+  turnId: z.string(),
+  userText: z.string(),
+  /** Empty while the answer is pending; the partial answer when cut, cancelled or crashed. */
+  answerText: z.string(),
+  incompleteReason: IncompleteReason.nullable(),
+  /** How the answer was produced; null while pending. */
+  metadata: TurnMetadata.nullable(),
+});
+/** @see TurnPayload */
+export type TurnPayload = z.infer<typeof TurnPayload>;
+
+/** Largest batch `api.vault.open` takes at once. */
+export const MAX_OPEN_BATCH = 500;
+
+/** Input of `api.vault.open`. */
+export const OpenInput = z.strictObject({ records: z.array(SealedRecord).max(MAX_OPEN_BATCH) });
+/** @see OpenInput */
+export type OpenInput = z.input<typeof OpenInput>;
+
+/** One record's outcome: its payload, or why it could not be opened (it is then quarantined by the page). */
+export const OpenResult = z.discriminatedUnion('ok', [
+  z.strictObject({ id: z.string(), ok: z.literal(true), payload: z.union([SessionPayload, TurnPayload]) }),
+  z.strictObject({ id: z.string(), ok: z.literal(false), reason: z.enum(['tampered', 'unknown-key', 'malformed', 'forbidden']) }),
+]);
+/** @see OpenResult */
+export type OpenResult = z.infer<typeof OpenResult>;
+
+/** Output of `api.vault.open`, in input order. */
+export const OpenOutput = z.strictObject({ results: z.array(OpenResult) });
+/** @see OpenOutput */
+export type OpenOutput = z.infer<typeof OpenOutput>;
+
+/** Input of `api.vault.ack`: the page says whether it stored a record main delivered. */
+export const AckInput = z.discriminatedUnion('stored', [
+  z.strictObject({ recordId: RecordId, stored: z.literal(true) }),
+  z.strictObject({
+    recordId: RecordId,
+    stored: z.literal(false),
+    code: z.enum(['STORAGE_FULL', 'STORAGE_FAILED']),
+    message: z.string().max(500),
+  }),
+]);
+/** @see AckInput */
+export type AckInput = z.input<typeof AckInput>;

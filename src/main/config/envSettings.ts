@@ -18,6 +18,11 @@ export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
   sessionAbsoluteTimeoutMs: 'CPA_SESSION_ABSOLUTE_TIMEOUT_MS',
   maxLiveSessions: 'CPA_MAX_LIVE_SESSIONS',
   sessionQueueWaitMs: 'CPA_SESSION_QUEUE_WAIT_MS',
+  retentionDays: 'CPA_RETENTION_DAYS',
+  idleLockMinutes: 'CPA_IDLE_LOCK_MINUTES',
+  profileSelfCreation: 'CPA_PROFILE_SELF_CREATION',
+  allowBasicTextKeyStorage: 'CPA_ALLOW_BASIC_TEXT_KEY_STORAGE',
+  recoveryPublicKey: 'CPA_RECOVERY_PUBLIC_KEY',
 };
 
 const NUMERIC: ReadonlySet<SettingKey> = new Set([
@@ -32,7 +37,11 @@ const NUMERIC: ReadonlySet<SettingKey> = new Set([
   'sessionAbsoluteTimeoutMs',
   'maxLiveSessions',
   'sessionQueueWaitMs',
+  'retentionDays',
+  'idleLockMinutes',
 ]);
+
+const BOOLEAN: ReadonlySet<SettingKey> = new Set(['allowInsecureHttp', 'profileSelfCreation', 'allowBasicTextKeyStorage']);
 
 /**
  * Reads the settings layer from environment variables. Values keep their text form when they are not numbers
@@ -44,7 +53,7 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
     if (NUMERIC.has(key)) layer[key] = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    else if (key === 'allowInsecureHttp') layer[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else if (BOOLEAN.has(key)) layer[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
     else if (key === 'llmFallbackUrls') layer[key] = raw.split(',').map((url) => url.trim()).filter(Boolean);
     else layer[key] = raw;
   }

@@ -45,6 +45,8 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       calls.push('sessions.delete');
       return { deleted: false };
     },
+    'vault.open': async () => ({ results: [] }),
+    'vault.ack': async () => ({ done: true }),
     'settings.get': async () => {
       calls.push('settings.get');
       return settingsView(SETTINGS_DEFAULTS, []);

@@ -8,6 +8,7 @@ import { errorKind, type Logger } from '../logging/logger';
 import { sleepOn, type Clock } from './clock';
 import type { ModelRequestLimiter } from './modelRequestLimiter';
 import type { PromptAssembler, PromptPlan } from './promptAssembler';
+import type { RecordedTurn, TurnRecorder } from './turnRecorder';
 import type { Session, TurnRecord } from './session';
 import type { IdSource, SessionStore } from './sessionStore';
 
@@ -37,6 +38,8 @@ export interface ProtocolServiceDeps {
   readonly clock: Clock;
   readonly newId: IdSource;
   readonly logger: Logger;
+  /** Keeps each turn, sealed, in the page's store; absent for sessions kept in memory only. */
+  readonly recorder?: TurnRecorder;
 }
 
 const CLOSING_MESSAGE = 'The app is closing; this message was not sent.';
@@ -126,7 +129,6 @@ export class ProtocolService {
   }
 
   async #runTurn(session: Session, input: ParsedInput<'protocol.generate'>, caller: TurnCaller, isFirstTurn: boolean): Promise<ProtocolResponse> {
-    const { clock, assembler } = this.deps;
     const patient = isFirstTurn ? session.patient : mergePatient(session.patient, input.patient);
     const seq = session.turns.length + 1;
     const turnId = this.deps.newId();
@@ -135,52 +137,69 @@ export class ProtocolService {
     try {
       caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
       const userText = turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn);
-      const model = await this.deps.resolveModel();
-      let index = 0;
-      const onDelta = (delta: string): void => {
-        caller.emit('protocol.delta', { sessionId: session.id, turnId, index: index++, delta });
-      };
-      const { plan, result, inferenceTimeMs } = await this.#callModel(session, { model, patient, userText, abort, onDelta });
-      if (result.promptTokens !== null) assembler.observeUsage(model, plan.estimatedPromptTokens, result.promptTokens, plan.messages.length);
-      const incompleteReason = result.end === 'stop' ? null : result.end;
-      const status = incompleteReason === null ? 'complete' : 'incomplete';
-      const answerForHistory = historyAnswerText(result.text);
-      const record: TurnRecord = { userText, answerText: result.text, tokens: assembler.estimateExchange(model, userText, answerForHistory) };
-      // The exact count needs a server round trip; the clinician should not wait for it. Until it lands, the
-      // (higher) estimate stands in, which can only make the next window more cautious.
-      void assembler.countExchange(model, userText, answerForHistory).then(
-        (exact) => (record.tokens = exact),
-        () => undefined,
-      );
-      session.patient = patient;
-      session.windowStart = plan.windowStart;
-      session.turns.push(record);
-      this.deps.logger.info('turn.finished', { seq, status, reason: incompleteReason, trimmed: plan.trimmed });
-      return {
-        sessionId: session.id,
-        turnId,
-        seq,
-        protocol: result.text,
-        patientSummary: patient,
-        metadata: {
-          inferenceTimeMs,
-          model: result.model,
-          endpoint: result.endpoint,
-          temperature: this.deps.generation.temperature,
-          maxTokens: this.deps.generation.maxOutputTokens,
-          conversationCount: session.turns.length,
-          promptTokens: result.promptTokens,
-          completionTokens: result.completionTokens,
-          historyTurnsIncluded: plan.includedTurns,
-          historyTrimmed: plan.trimmed,
-        },
-        timestamp: clock.now().toISOString(),
-        status,
-        incompleteReason,
-      };
+      const recorded: RecordedTurn = { session, turnId, seq, userText, patient, caller };
+      // The clinician's message is stored before the model is asked, so nothing typed is lost to a crash.
+      await this.deps.recorder?.begin(recorded);
+      try {
+        return await this.#answerTurn(recorded, abort);
+      } catch (error) {
+        await this.deps.recorder?.finish(recorded, { answerText: '', status: 'error', incompleteReason: null, metadata: null });
+        throw error;
+      }
     } finally {
       session.activeTurn = null;
     }
+  }
+
+  /** Asks the model, records the exchange in the session's history, and builds the response. */
+  async #answerTurn(recorded: RecordedTurn, abort: AbortController): Promise<ProtocolResponse> {
+    const { clock, assembler } = this.deps;
+    const { session, turnId, seq, userText, patient, caller } = recorded;
+    const model = await this.deps.resolveModel();
+    let index = 0;
+    const onDelta = (delta: string): void => {
+      caller.emit('protocol.delta', { sessionId: session.id, turnId, index: index++, delta });
+    };
+    const { plan, result, inferenceTimeMs } = await this.#callModel(session, { model, patient, userText, abort, onDelta });
+    if (result.promptTokens !== null) assembler.observeUsage(model, plan.estimatedPromptTokens, result.promptTokens, plan.messages.length);
+    const incompleteReason = result.end === 'stop' ? null : result.end;
+    const status = incompleteReason === null ? 'complete' : 'incomplete';
+    const answerForHistory = historyAnswerText(result.text);
+    const record: TurnRecord = { userText, answerText: result.text, tokens: assembler.estimateExchange(model, userText, answerForHistory) };
+    // The exact count needs a server round trip; the clinician should not wait for it. Until it lands, the
+    // (higher) estimate stands in, which can only make the next window more cautious.
+    void assembler.countExchange(model, userText, answerForHistory).then(
+      (exact) => (record.tokens = exact),
+      () => undefined,
+    );
+    session.patient = patient;
+    session.windowStart = plan.windowStart;
+    session.turns.push(record);
+    this.deps.logger.info('turn.finished', { seq, status, reason: incompleteReason, trimmed: plan.trimmed });
+    const response: ProtocolResponse = {
+      sessionId: session.id,
+      turnId,
+      seq,
+      protocol: result.text,
+      patientSummary: patient,
+      metadata: {
+        inferenceTimeMs,
+        model: result.model,
+        endpoint: result.endpoint,
+        temperature: this.deps.generation.temperature,
+        maxTokens: this.deps.generation.maxOutputTokens,
+        conversationCount: session.turns.length,
+        promptTokens: result.promptTokens,
+        completionTokens: result.completionTokens,
+        historyTurnsIncluded: plan.includedTurns,
+        historyTrimmed: plan.trimmed,
+      },
+      timestamp: clock.now().toISOString(),
+      status,
+      incompleteReason,
+    };
+    await this.deps.recorder?.finish(recorded, { answerText: result.text, status, incompleteReason, metadata: response.metadata });
+    return response;
   }
 
   /**

@@ -1,10 +1,13 @@
 import type { SettingKey, Settings, SettingsView } from '../../../shared/settings';
 import type { OperationHandlers } from '../registrar';
 
-/** The settings as the renderer may see them: the API key is reduced to whether one is set. */
+/** The settings as the renderer may see them: secrets and keys are reduced to whether they are set. */
 export function settingsView(settings: Settings, lockedByPolicy: readonly SettingKey[]): SettingsView {
-  const { llmApiKey, ...rest } = settings;
-  return { values: { ...rest, llmApiKeySet: llmApiKey !== '' }, lockedByPolicy: [...lockedByPolicy] };
+  const { llmApiKey, recoveryPublicKey, ...rest } = settings;
+  return {
+    values: { ...rest, llmApiKeySet: llmApiKey !== '', recoveryKeyConfigured: recoveryPublicKey !== '' },
+    lockedByPolicy: [...lockedByPolicy],
+  };
 }
 
 /** `api.settings.*`. */

@@ -1,0 +1,143 @@
+import type { SecretStorage } from '../platform/platformInterfaces';
+import { silentLogger, type Logger } from '../logging/logger';
+import type { Clock } from '../sessions/clock';
+import { AUDIT_GENESIS_MAC, type AuditEntry, entryLine, entryMac, parseEntryLine, sameMac, sealEntry } from './auditEntry';
+import { AuditError } from './auditError';
+import { parseAuditEvent, type AuditEvent, type AuditEventInput } from './auditEvent';
+import { auditPaths, readIfExists } from './auditFiles';
+import { headFileText, readHead } from './auditHead';
+import { loadOrCreateAuditKey } from './auditKey';
+import { appendDurably, truncateDurably, writeFileAtomic } from './durableFile';
+import { verifyAuditContent } from './verifyAuditLog';
+
+/** Where audited code sends its events; fake it in tests of that code. */
+export interface AuditSink {
+  /**
+   * Records one event and resolves with the entry once it is on disk, or rejects with an {@link AuditError}.
+   * Never resolves for an event that was not written.
+   */
+  append(event: AuditEventInput): Promise<AuditEntry>;
+}
+
+/** What an {@link AuditLog} is built from. */
+export interface AuditLogOptions {
+  /** Main's data folder; `audit.log`, `audit.head` and `audit.key` live in it. */
+  readonly dir: string;
+  /** The OS secret store (Electron `safeStorage`, policy-checked by the caller) that wraps the HMAC key. */
+  readonly secrets: SecretStorage;
+  /** Wall time stamps each entry (UTC). */
+  readonly clock: Pick<Clock, 'now'>;
+  readonly logger?: Logger;
+}
+
+/** Where the chain stands on disk, once the log has been opened. */
+interface ChainState {
+  readonly key: Buffer;
+  seq: number;
+  mac: string;
+  /** Size of the log up to its last complete entry. */
+  size: number;
+  /** True after a failed append: the next one first cuts the log back to `size`, dropping any torn line. */
+  cutBack: boolean;
+}
+
+/**
+ * The audit log of a data folder (check 25): append-only JSON lines chained by HMAC-SHA256, with the chain head
+ * kept apart in `audit.head`.
+ *
+ * Appends run one at a time in call order, whoever calls: each line is appended and synced, then the head is
+ * replaced atomically. A failure rejects that append with an {@link AuditError}; nothing is skipped or retried
+ * behind the caller's back. Nothing touches the disk until the first append, which unwraps (or creates) the key
+ * and finds where the chain stands — continuing it after a restart.
+ *
+ * One instance per data folder: the app's single-instance lock keeps a second process away.
+ */
+export class AuditLog implements AuditSink {
+  #queue: Promise<unknown> = Promise.resolve();
+  #state: ChainState | null = null;
+  readonly #logger: Logger;
+
+  constructor(private readonly options: AuditLogOptions) {
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /**
+   * Validates `event` at once (an invalid one is refused before it takes a place in line), stamps it with the
+   * clock's wall time, and queues it behind every append called before it.
+   */
+  async append(event: AuditEventInput): Promise<AuditEntry> {
+    const valid = parseAuditEvent(event);
+    const time = this.options.clock.now().toISOString();
+    const turn = this.#queue.then(() => this.#write(valid, time));
+    // The queue moves on after a failure; the failure itself goes to this caller.
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #write(event: AuditEvent, time: string): Promise<AuditEntry> {
+    const state = (this.#state ??= await this.#open());
+    const paths = auditPaths(this.options.dir);
+    const entry = sealEntry(state.key, state.seq + 1, state.mac, time, event);
+    try {
+      state.size = await appendDurably(paths.log, `${entryLine(entry)}\n`, state.cutBack ? state.size : undefined);
+      state.cutBack = false;
+    } catch (error) {
+      state.cutBack = true;
+      throw new AuditError('write-failed', `The audit event ${event.action} could not be written to audit.log`, { cause: error });
+    }
+    state.seq = entry.seq;
+    state.mac = entry.mac;
+    try {
+      await writeFileAtomic(paths.head, headFileText(state.key, { seq: entry.seq, mac: entry.mac }));
+    } catch (error) {
+      // The entry is in the log and stays there (the chain goes on from it); only the head is behind, and the
+      // next append rewrites it. Reported all the same: a head that stays behind hides truncation.
+      throw new AuditError('head-write-failed', `The audit event ${event.action} was written, but audit.head could not be updated`, { cause: error });
+    }
+    return entry;
+  }
+
+  /** Unwraps or creates the key, drops a torn last line, reports a broken chain, and finds where to go on. */
+  async #open(): Promise<ChainState> {
+    const key = await loadOrCreateAuditKey(this.options.dir, this.options.secrets);
+    const paths = auditPaths(this.options.dir);
+    let log: Buffer | null;
+    let headText: string | null;
+    try {
+      log = await readIfExists(paths.log);
+      headText = (await readIfExists(paths.head))?.toString('utf8') ?? null;
+      if (log && log.length > 0 && log[log.length - 1] !== 0x0a) {
+        // A line without its newline was never acknowledged: the head is written only after the line is
+        // synced. Had it been (someone removed the newline), the head still counts it, and verification says so.
+        const keep = log.lastIndexOf(0x0a) + 1;
+        await truncateDurably(paths.log, keep);
+        this.#logger.warn('audit.torn_line_dropped', { bytes: log.length - keep });
+        log = log.subarray(0, keep);
+      }
+    } catch (error) {
+      throw new AuditError('write-failed', 'audit.log could not be read to continue its chain', { cause: error });
+    }
+    const verification = verifyAuditContent(key, log, headText);
+    if (!verification.ok) this.#logger.warn('audit.chain_broken', { seq: verification.firstBreak.seq, reason: verification.firstBreak.reason });
+    return { key, ...chainPosition(key, log, headText), size: log?.length ?? 0, cutBack: false };
+  }
+}
+
+/**
+ * Where to continue the chain: after the last entry in the log that verifies on its own, or after the head when
+ * the head is further on (the log's tail was cut off). Continuing past the head keeps the missing entries
+ * visible as a gap; continuing from the shorter log would overwrite the only evidence that they existed.
+ */
+function chainPosition(key: Buffer, log: Buffer | null, headText: string | null): { seq: number; mac: string } {
+  const lines = log === null ? [] : log.toString('utf8').split('\n').slice(0, -1);
+  let last: AuditEntry | null = null;
+  for (let index = lines.length - 1; index >= 0 && !last; index--) {
+    const entry = parseEntryLine(lines[index] ?? '');
+    if (entry && sameMac(entry.mac, entryMac(key, entry))) last = entry;
+  }
+  const head = readHead(key, headText);
+  if (head.kind === 'ok' && (!last || head.head.seq > last.seq)) return head.head;
+  if (last) return { seq: last.seq, mac: last.mac };
+  if (lines.length === 0) return { seq: 0, mac: AUDIT_GENESIS_MAC };
+  throw new AuditError('log-damaged', 'audit.log holds no entry that verifies and audit.head is unusable; run the audit verifier');
+}

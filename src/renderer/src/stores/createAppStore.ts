@@ -4,6 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../../preload/apiTypes';
+import { createAuthSlice, initialAuthState } from './authSlice';
 import { createIntakeSlice, initialIntakeState } from './intakeSlice';
 import { createLlmStatusSlice, initialLlmStatusState } from './llmStatusSlice';
 import { createSessionSlice, initialSessionState } from './sessionSlice';
@@ -14,7 +15,14 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
   ...initialIntakeState,
   ...initialSessionState,
   ...initialLlmStatusState,
+  ...initialAuthState,
 });
+
+/** What the store takes besides the api. */
+export interface AppStoreOptions {
+  /** A monotonic clock in milliseconds (throttles activity reports); tests pass their own. */
+  now?: () => number;
+}
 
 /** A store with a way to drop its subscriptions to main's events. */
 export interface AppStore extends StoreApi<AppState> {
@@ -24,18 +32,22 @@ export interface AppStore extends StoreApi<AppState> {
 
 /**
  * Creates the store and subscribes it, once, to main's streaming events. Deliberately no `persist` middleware and
- * no web storage: patient data lives in memory only and is gone with "New patient" or the window.
+ * no web storage: patient data lives in memory only and is gone with "New patient", a lock or the window.
  */
-export function createAppStore(api: AppApi): AppStore {
+export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppStore {
+  const now = options.now ?? (() => performance.now());
   const store = createStore<AppState>()((...args) => ({
     ...createIntakeSlice()(...args),
     ...createSessionSlice(api)(...args),
     ...createLlmStatusSlice(api)(...args),
+    ...createAuthSlice(api, now)(...args),
   }));
   const unsubscribes = [
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),
     api.protocol.onDelta((event) => store.getState().receiveDelta(event)),
     api.llm.onStatusChanged((status) => store.getState().receiveLlmStatus(status)),
+    // Locking (by the clinician, idle logoff or the OS) clears patient data from the store in the same update.
+    api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
   ];
   return {
     ...store,

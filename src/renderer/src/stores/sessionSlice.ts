@@ -8,7 +8,7 @@ import { MAX_MESSAGE_TEXT, type Patient } from '../../../shared/patient';
 import type { DeltaEvent, ProtocolResponse, TurnStartedEvent } from '../../../shared/protocol';
 import { initialIntakeState } from './intakeSlice';
 import { appendDelta, finishTurn, pendingTurn, sameId, updateTurn, type Turn } from './turns';
-import type { DataOf, SliceCreator } from './types';
+import type { AppState, DataOf, SliceCreator } from './types';
 
 /** Session data and actions. */
 export interface SessionSlice {
@@ -44,6 +44,12 @@ export interface SessionSlice {
   stopTurn(): Promise<void>;
   /** Discards the session and every patient detail, back to an empty intake form. */
   newPatient(): void;
+  /**
+   * Drops every patient detail (intake form, session, turns, drafts, errors) at once, without asking main to stop
+   * anything; answers still on their way are then ignored. `alongside` is applied in the same update (the lock
+   * sets its state with it, so no render ever shows locked and patient data together).
+   */
+  clearPatientData(alongside?: Partial<DataOf<AppState>>): void;
   /** Event intake: main accepted a turn and minted its ids. Called by the store's subscription, not by components. */
   receiveTurnStarted(event: TurnStartedEvent): void;
   /** Event intake: a piece of the running answer. Called by the store's subscription, not by components. */
@@ -99,6 +105,8 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
 
     const noteModelServerError = (error: ErrorPayload): void => {
       if (MODEL_SERVER_ERRORS.has(error.code)) void get().checkLlmStatus();
+      // Main locked and this page missed the event (or it is still on its way): ask, so the lock screen shows.
+      if (error.code === 'LOCKED') void get().loadAuth();
     };
 
     const sendCancel = async (sessionId: string): Promise<void> => {
@@ -189,8 +197,12 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
         const { runningTurnKey, sessionId } = get();
         // Do not leave the model working on a patient the clinician has discarded.
         if (runningTurnKey !== null && sessionId !== null) void api.protocol.cancel({ sessionId });
+        get().clearPatientData();
+      },
+
+      clearPatientData(alongside = {}) {
         epoch++;
-        set({ ...initialSessionState, ...initialIntakeState });
+        set({ ...initialSessionState, ...initialIntakeState, ...alongside });
       },
 
       receiveTurnStarted(event) {

@@ -3,12 +3,13 @@
  * one slice can call another's (submitting the intake starts a session).
  */
 import type { StateCreator } from 'zustand/vanilla';
+import type { AuthSlice } from './authSlice';
 import type { IntakeSlice } from './intakeSlice';
 import type { LlmStatusSlice } from './llmStatusSlice';
 import type { SessionSlice } from './sessionSlice';
 
 /** Everything the renderer knows, and every action that changes it. */
-export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice;
+export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice & AuthSlice;
 
 /** A slice's creator: it sees the whole store and contributes its part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

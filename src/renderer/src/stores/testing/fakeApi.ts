@@ -4,11 +4,21 @@
  */
 import type { AppApi } from '../../../../preload/apiTypes';
 import type { Unsubscribe } from '../../../../shared/api';
+import type {
+  AuthState,
+  ChangePassphraseInput,
+  CreateProfileInput,
+  Done,
+  ProfileList,
+  ProfileSummary,
+  UnlockInput,
+} from '../../../../shared/auth';
 import { fail, ok, type ErrorCode, type Result } from '../../../../shared/errors';
 import type { Patient } from '../../../../shared/patient';
 import type { CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from '../../../../shared/protocol';
 import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/sessions';
 import type { LlmStatus, SettingsView } from '../../../../shared/settings';
+import type { AckInput, OpenInput, OpenOutput, SealedRecord } from '../../../../shared/vault';
 
 /** A `generate` call waiting for the test to answer it. */
 export interface PendingGenerate {
@@ -29,6 +39,36 @@ export interface FakeApi {
   emitStatus(status: LlmStatus): void;
   /** Live listeners per event, to check subscriptions happen once. */
   listenerCount(): { turnStarted: number; delta: number };
+
+  /** What `auth.state` answers (default: locked at start-up). */
+  authState: Result<AuthState>;
+  authStateCalls: number;
+  /** How `auth.state` answers; the default resolves {@link authState} at once. */
+  answerAuthState(): Promise<Result<AuthState>>;
+  /** What `auth.listProfiles` answers (default: {@link PROFILE_A} and {@link PROFILE_B}, self-creation allowed). */
+  profileList: Result<ProfileList>;
+  listProfilesCalls: number;
+  unlockCalls: UnlockInput[];
+  /** How `auth.unlock` answers; the default signs in the profile when the passphrase is {@link GOOD_PASSPHRASE}. */
+  answerUnlock(input: UnlockInput): Promise<Result<AuthState>>;
+  createProfileCalls: CreateProfileInput[];
+  /** How `auth.createProfile` answers; the default signs in a new profile named as asked. */
+  answerCreateProfile(input: CreateProfileInput): Promise<Result<AuthState>>;
+  lockCalls: number;
+  /** How `auth.lock` answers; the default answers a manual lock (without pushing an event). */
+  answerLock(): Promise<Result<AuthState>>;
+  changePassphraseCalls: ChangePassphraseInput[];
+  /** How `auth.changePassphrase` answers; the default accepts {@link GOOD_PASSPHRASE} as the current one. */
+  answerChangePassphrase(input: ChangePassphraseInput): Promise<Result<Done>>;
+  reportActivityCalls: number;
+  /** Pushes `auth.stateChanged` as main does (lock by the clinician, idle logoff, OS lock, unlock). */
+  emitAuthState(state: AuthState): void;
+  authListenerCount(): number;
+
+  openCalls: OpenInput[];
+  ackCalls: AckInput[];
+  /** Pushes `vault.record` as main does when it seals a record for the page to store. */
+  emitRecord(record: SealedRecord): void;
 }
 
 /** Lets pending promise callbacks run (the store awaits the api). */
@@ -41,6 +81,8 @@ export function createFakeApi(): FakeApi {
   const turnStartedListeners = new Set<(event: TurnStartedEvent) => void>();
   const deltaListeners = new Set<(event: DeltaEvent) => void>();
   const statusListeners = new Set<(status: LlmStatus) => void>();
+  const authListeners = new Set<(state: AuthState) => void>();
+  const recordListeners = new Set<(record: SealedRecord) => void>();
   const subscribe = <E>(listeners: Set<(event: E) => void>, listener: (event: E) => void): Unsubscribe => {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -55,7 +97,80 @@ export function createFakeApi(): FakeApi {
     emitDelta: (event) => deltaListeners.forEach((listener) => listener(event)),
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     listenerCount: () => ({ turnStarted: turnStartedListeners.size, delta: deltaListeners.size }),
+
+    authState: ok(LOCKED_AT_START),
+    authStateCalls: 0,
+    answerAuthState: () => Promise.resolve(fake.authState),
+    profileList: ok({ profiles: [PROFILE_A, PROFILE_B], selfCreationAllowed: true }),
+    listProfilesCalls: 0,
+    unlockCalls: [],
+    answerUnlock: (input) => {
+      if (input.passphrase !== GOOD_PASSPHRASE) return Promise.resolve(fail('FORBIDDEN', WRONG_PASSPHRASE_MESSAGE));
+      const profile = [PROFILE_A, PROFILE_B].find((candidate) => candidate.profileId === input.profileId);
+      if (profile === undefined) return Promise.resolve(fail('INVALID_INPUT', 'No such profile.'));
+      return Promise.resolve(ok(unlockedAs(profile)));
+    },
+    createProfileCalls: [],
+    answerCreateProfile: (input) => Promise.resolve(ok(unlockedAs({ ...NEW_PROFILE, name: input.name.trim() }))),
+    lockCalls: 0,
+    answerLock: () => Promise.resolve(ok<AuthState>({ state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason: 'manual' })),
+    changePassphraseCalls: [],
+    answerChangePassphrase: (input) =>
+      Promise.resolve(input.currentPassphrase === GOOD_PASSPHRASE ? ok<Done>({ done: true }) : fail('FORBIDDEN', WRONG_PASSPHRASE_MESSAGE)),
+    reportActivityCalls: 0,
+    emitAuthState: (state) => authListeners.forEach((listener) => listener(state)),
+    authListenerCount: () => authListeners.size,
+
+    openCalls: [],
+    ackCalls: [],
+    emitRecord: (record) => recordListeners.forEach((listener) => listener(record)),
+
     api: {
+      auth: {
+        state: () => {
+          fake.authStateCalls++;
+          return fake.answerAuthState();
+        },
+        listProfiles: () => {
+          fake.listProfilesCalls++;
+          return Promise.resolve(fake.profileList);
+        },
+        unlock: (input: UnlockInput) => {
+          fake.unlockCalls.push(input);
+          return fake.answerUnlock(input);
+        },
+        createProfile: (input: CreateProfileInput) => {
+          fake.createProfileCalls.push(input);
+          return fake.answerCreateProfile(input);
+        },
+        lock: () => {
+          fake.lockCalls++;
+          return fake.answerLock();
+        },
+        changePassphrase: (input: ChangePassphraseInput) => {
+          fake.changePassphraseCalls.push(input);
+          return fake.answerChangePassphrase(input);
+        },
+        reportActivity: () => {
+          fake.reportActivityCalls++;
+          return Promise.resolve(ok<Done>({ done: true }));
+        },
+        onStateChanged: (listener: (state: AuthState) => void) => subscribe(authListeners, listener),
+      },
+      vault: {
+        open: (input: OpenInput) => {
+          fake.openCalls.push(input);
+          // No key in the fake: every record is reported as unopenable.
+          return Promise.resolve(
+            ok<OpenOutput>({ results: input.records.map((record) => ({ id: record.id, ok: false, reason: 'unknown-key' })) }),
+          );
+        },
+        ack: (input: AckInput) => {
+          fake.ackCalls.push(input);
+          return Promise.resolve(ok<Done>({ done: true }));
+        },
+        onRecord: (listener: (record: SealedRecord) => void) => subscribe(recordListeners, listener),
+      },
       protocol: {
         generate: (input: GenerateInput) =>
           new Promise<Result<ProtocolResponse>>((resolve) => fake.generateCalls.push({ input, resolve })),
@@ -124,6 +239,36 @@ export function protocolResponse(overrides: Partial<ProtocolResponse> & { seq: n
     incompleteReason: null,
     ...overrides,
   };
+}
+
+/** Clinician profiles the fake lists. */
+export const PROFILE_A: ProfileSummary = {
+  profileId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+  name: 'Dr Ada Example',
+  createdAt: '2025-01-01T00:00:00.000Z',
+};
+export const PROFILE_B: ProfileSummary = {
+  profileId: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
+  name: 'Dr Ben Example',
+  createdAt: '2025-01-02T00:00:00.000Z',
+};
+/** The profile the default `createProfile` answer signs in. */
+export const NEW_PROFILE: ProfileSummary = {
+  profileId: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc',
+  name: 'Dr New',
+  createdAt: '2025-01-03T00:00:00.000Z',
+};
+/** The passphrase the default answers accept. */
+export const GOOD_PASSPHRASE = 'correct horse battery staple';
+/** Main's answer to a wrong passphrase, in the fake. */
+export const WRONG_PASSPHRASE_MESSAGE = 'Wrong passphrase. Wait 2 seconds before trying again.';
+
+/** The state main reports before anyone has signed in. */
+export const LOCKED_AT_START: AuthState = { state: 'locked', profileId: null, profileName: null, reason: 'start' };
+
+/** The state main reports once `profile` is signed in. */
+export function unlockedAs(profile: ProfileSummary): AuthState {
+  return { state: 'unlocked', profileId: profile.profileId, profileName: profile.name, reason: null };
 }
 
 /** A failed envelope. */

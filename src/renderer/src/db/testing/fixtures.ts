@@ -1,0 +1,27 @@
+/**
+ * One frozen fixture per released schema version, and what each version's `upgrade()` is expected to do to rows.
+ * migrations.test.ts refuses a released version without a fixture here.
+ */
+import { historyV1Fixture } from './historyV1.fixture';
+import type { RowChange, VersionFixture } from './migrationHarness';
+
+/** Fixtures, oldest first. */
+export const VERSION_FIXTURES: readonly VersionFixture[] = [historyV1Fixture];
+
+/**
+ * Per version, the row-level effect of its `upgrade()` on a row of the version before (absent: rows unchanged).
+ * Example for a version 2 that renamed a field: `2: (table, row) => ({ table, row: rename(row, 'a', 'b') })`.
+ */
+export const EXPECTED_ROW_CHANGES: Readonly<Record<number, RowChange>> = {};
+
+/** The composed effect of every version after `from` up to `to`. */
+export function changesBetween(from: number, to: number): RowChange {
+  return (table, row) => {
+    let moved = { table, row };
+    for (let version = from + 1; version <= to; version += 1) {
+      const change = EXPECTED_ROW_CHANGES[version];
+      if (change) moved = change(moved.table, moved.row);
+    }
+    return moved;
+  };
+}

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'LLM_TIMEOUT',
   'CONTEXT_TOO_LONG',
   'STORAGE_FULL',
+  'STORAGE_FAILED',
   'INTERNAL',
 ] as const;
 

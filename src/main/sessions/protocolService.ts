@@ -137,7 +137,7 @@ export class ProtocolService {
     try {
       caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
       const userText = turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn);
-      const recorded: RecordedTurn = { session, turnId, seq, userText, patient, caller };
+      const recorded: RecordedTurn = { session, turnId, seq, startedAt: this.deps.clock.now(), userText, patient, caller };
       // The clinician's message is stored before the model is asked, so nothing typed is lost to a crash.
       await this.deps.recorder?.begin(recorded);
       try {

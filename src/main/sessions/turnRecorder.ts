@@ -8,6 +8,8 @@ export interface RecordedTurn {
   readonly session: Session;
   readonly turnId: string;
   readonly seq: number;
+  /** When the clinician sent it (the turn record's creation time). */
+  readonly startedAt: Date;
   readonly userText: string;
   /** The patient as of this turn (the session record carries it). */
   readonly patient: Patient;

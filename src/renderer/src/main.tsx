@@ -8,10 +8,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { MissingApi } from './components/MissingApi';
+import { startHistorySync } from './db/historySync';
 import { apiAvailable } from './lib/api';
 import './styles.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
+
+// Before anything renders: no sealed record main delivers may arrive without a writer listening.
+if (apiAvailable) startHistorySync();
 
 createRoot(container).render(<StrictMode>{apiAvailable ? <App /> : <MissingApi />}</StrictMode>);

@@ -4,18 +4,14 @@
  * receives a call, and when the first `protocol.delta` event for that caller is sent.
  */
 import { randomUUID } from 'node:crypto';
-import { resolveSettings } from '../src/main/config/resolveSettings';
-import { exactOrigins } from '../src/main/ipc/callContext';
-import { registerOperations, type RegisteredOperations } from '../src/main/ipc/registrar';
 import type { ChannelHandler, Disposable } from '../src/main/ipc/transport';
-import { silentLogger } from '../src/main/logging/logger';
-import { createMainServices, type MainServices } from '../src/main/services';
 import { systemClock } from '../src/main/sessions/clock';
 import { channelOf, type OperationInput } from '../src/shared/contract';
 import type { Result } from '../src/shared/errors';
 import type { ProtocolResponse } from '../src/shared/protocol';
 import type { SettingsLayer } from '../src/shared/settings';
-import { APP_ORIGIN_FOR_TESTS, appCaller, MemoryTransport } from '../test/support/memoryTransport';
+import { appCaller, MemoryTransport } from '../test/support/memoryTransport';
+import { startMainForTests } from '../test/support/mainForTests';
 import { BENCH_MODEL } from './engineSessions';
 
 const GENERATE_CHANNEL = channelOf('protocol.generate');
@@ -57,24 +53,19 @@ export interface AppUnderTest {
 }
 
 /**
- * Builds main's services against the model server at `llmBaseUrl`, as the harness does (harness mode, settings
- * from an environment layer), with the system clock, crypto ids and no background probes.
+ * Builds main's services against the model server at `llmBaseUrl` as the harness does (harness mode, settings from
+ * an environment layer), with the system clock, crypto ids and no background probes, and a clinician signed in.
+ * Every turn therefore goes through the vault: the session and turn records are sealed and acknowledged by the
+ * (in-memory) page before the model is asked, as in the app.
  */
-export function startApp(llmBaseUrl: string, settings: SettingsLayer = {}): AppUnderTest {
-  const config = resolveSettings('harness', { env: { name: 'bench', values: { llmBaseUrl, model: BENCH_MODEL, ...settings } } });
-  const services: MainServices = createMainServices({
-    mode: 'harness',
-    config,
-    fetch: globalThis.fetch,
+export async function startApp(llmBaseUrl: string, settings: SettingsLayer = {}): Promise<AppUnderTest> {
+  const transport = new TimedTransport();
+  const main = await startMainForTests({
+    llmBaseUrl,
     clock: systemClock,
     newId: () => randomUUID(),
-    logger: silentLogger,
-    monitorLlm: false,
-  });
-  const transport = new TimedTransport();
-  const registration: RegisteredOperations = registerOperations(transport, services.handlers, {
-    isAppOrigin: exactOrigins([APP_ORIGIN_FOR_TESTS]),
-    logger: silentLogger,
+    settings: { model: BENCH_MODEL, ...settings },
+    transport,
   });
   return {
     transport,
@@ -83,9 +74,6 @@ export function startApp(llmBaseUrl: string, settings: SettingsLayer = {}): AppU
       if (!result.ok) throw new Error(`protocol.generate failed: ${result.error.code} ${result.error.message}`);
       return result.data;
     },
-    async close() {
-      await services.shutdown(1_000);
-      registration.dispose();
-    },
+    close: () => main.close(),
   };
 }

@@ -33,7 +33,7 @@ function scriptedReply(): string {
 /** Runs `rounds` rounds of one-alone then `sessions`-together, after a warm-up round. */
 export async function measureConcurrency(seed: number, sessions: number, rounds: number, chunkDelayMs: number): Promise<ConcurrencyResult> {
   const server = await startFakeServerProcess({ chunkDelayMs, defaultReply: scriptedReply() });
-  const app = startApp(server.baseURL, { maxConcurrentModelRequests: sessions });
+  const app = await startApp(server.baseURL, { maxConcurrentModelRequests: sessions });
   const random = mulberry32(deriveSeed(seed, 5));
   let caller = 0;
   const firstTurn = (): Promise<unknown> => app.generate(`c-${caller++}`, { patient: clinicalPatient(random), message: userMessage(random, STANDARD_SIZES) });

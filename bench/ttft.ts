@@ -33,7 +33,7 @@ export interface TtftResult {
 /** Runs `warmup` unrecorded pairs, then `pairs` recorded ones, against a test server that streams at once. */
 export async function measureTtft(seed: number, pairs: number, warmup: number): Promise<TtftResult> {
   const server = await startFakeServerProcess({ chunkDelayMs: 0 });
-  const app = startApp(server.baseURL);
+  const app = await startApp(server.baseURL);
   const direct = new OpenAI({ baseURL: server.baseURL, apiKey: 'no-key', maxRetries: 0, fetch: globalThis.fetch });
   const random = mulberry32(deriveSeed(seed, 4));
   const ours: number[] = [];

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { parseCommandLine } from './config/commandLine';
+import { AppError } from '../shared/errors';
 import { ConfigError } from './config/configError';
 import { loadSettings } from './config/loadSettings';
 import { exactOrigins } from './ipc/callContext';
 import { registerOperations } from './ipc/registrar';
 import { createConsoleLogger, errorKind } from './logging/logger';
 import { createElectronIpcTransport } from './platform/electronIpcTransport';
-import { electronAppPaths, electronFetch } from './platform/electronPlatform';
+import { electronAppPaths, electronFetch, electronPowerSignals, electronSecretStorage } from './platform/electronPlatform';
 import { createMainServices } from './services';
 import { systemClock } from './sessions/clock';
 import { registerAppScheme, serveRenderer } from './windows/appProtocol';
@@ -53,21 +54,32 @@ async function start(): Promise<void> {
     fatal(error);
     return;
   }
-  const services = createMainServices({
-    mode,
-    config,
-    fetch: electronFetch,
-    clock: systemClock,
-    newId: () => randomUUID(),
-    logger,
-  });
+  let services;
+  try {
+    services = await createMainServices({
+      mode,
+      config,
+      fetch: electronFetch,
+      clock: systemClock,
+      newId: () => randomUUID(),
+      logger,
+      dataDir: electronAppPaths().userData,
+      secretStorage: electronSecretStorage,
+      power: electronPowerSignals,
+    });
+  } catch (error) {
+    fatal(error);
+    return;
+  }
   // electron-vite dev serves the renderer over http; packaged builds use app://renderer.
   const devUrl = mode === 'development' ? process.env.ELECTRON_RENDERER_URL : undefined;
   const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN;
   const registration = registerOperations(createElectronIpcTransport(), services.handlers, {
     isAppOrigin: exactOrigins([appOrigin]),
+    isUnlocked: () => services.isUnlocked(),
     logger,
   });
+  const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
   serveRenderer(join(here, '../renderer'));
   denyPermissionsByDefault(session.defaultSession);
   mainWindow = createSecureWindow({
@@ -85,6 +97,7 @@ async function start(): Promise<void> {
     shuttingDown = true;
     event.preventDefault();
     stopStatusEvents();
+    stopAuthEvents();
     void services.shutdown(SHUTDOWN_GRACE_MS).finally(() => {
       registration.dispose();
       app.quit();
@@ -93,7 +106,8 @@ async function start(): Promise<void> {
 }
 
 function fatal(error: unknown): void {
-  const message = error instanceof ConfigError ? error.message : 'The app could not start. See the log for details.';
+  const message =
+    error instanceof ConfigError || error instanceof AppError ? error.message : 'The app could not start. See the log for details.';
   logger.error('app.start-failed', { kind: errorKind(error) });
   dialog.showErrorBox('Clinic Protocol Assistant cannot start', message);
   app.exit(1);

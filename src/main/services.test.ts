@@ -1,70 +1,93 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../test/fakes/fakeLlmServer';
-import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from '../../test/support/memoryTransport';
+import { startMainForTests, type MainForTests } from '../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../test/support/testClock';
 import { channelOf } from '../shared/contract';
-import type { Result } from '../shared/errors';
 import type { ProtocolResponse } from '../shared/protocol';
 import type { SessionInfo } from '../shared/sessions';
-import { resolveSettings } from './config/resolveSettings';
-import { exactOrigins } from './ipc/callContext';
-import { registerOperations } from './ipc/registrar';
-import { silentLogger } from './logging/logger';
-import { createMainServices, type MainServices } from './services';
+import type { SettingsLayer } from '../shared/settings';
+import type { SealedRecord } from '../shared/vault';
 
 let server: FakeLlmServer;
-let services: MainServices;
-let transport: MemoryTransport;
+let main: MainForTests;
 let clock: TestClock;
 
-function start(settings: Record<string, unknown>): void {
+async function start(settings: SettingsLayer): Promise<void> {
   clock = new TestClock();
-  const config = resolveSettings('harness', { env: { name: 'environment', values: { llmBaseUrl: server.baseURL, maxRetries: 0, ...settings } } });
-  services = createMainServices({ mode: 'harness', config, fetch: globalThis.fetch, clock, newId: sequentialIds(), logger: silentLogger, monitorLlm: false });
-  transport = new MemoryTransport();
-  registerOperations(transport, services.handlers, { isAppOrigin: exactOrigins([APP_ORIGIN_FOR_TESTS]), logger: silentLogger });
+  main = await startMainForTests({ llmBaseUrl: server.baseURL, clock, newId: sequentialIds(), settings });
 }
 
-async function call<T>(operation: string, payload?: unknown): Promise<Result<T>> {
-  return (await transport.call(`app:${operation}`, appCaller(), payload)) as Result<T>;
-}
+const patient = { age: 60, sex: 'female', chiefComplaint: 'Fever' };
 
 beforeEach(async () => {
   server = await startFakeLlmServer();
 });
 afterEach(async () => {
-  await services.shutdown(0);
+  await main.close();
   await server.close();
 });
 
 describe('main services take their limits from configuration (check 12)', () => {
   it('expires a session after the configured idle timeout, and sessions.get says it expired', async () => {
-    start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000 });
-    const first = await call<ProtocolResponse>('protocol.generate', { patient: { age: 60, sex: 'female', chiefComplaint: 'Fever' } });
+    await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
     clock.advance(60_000);
-    const info = await call<SessionInfo>('sessions.get', { sessionId: first.data.sessionId });
+    const info = await main.call<SessionInfo>('sessions.get', { sessionId: first.data.sessionId });
     expect(info).toMatchObject({ ok: true, data: { state: 'expired', conversationCount: 1 } });
-    const followUp = await call<ProtocolResponse>('protocol.generate', { sessionId: first.data.sessionId, message: 'x' });
+    const followUp = await main.call('protocol.generate', { sessionId: first.data.sessionId, message: 'x' });
     expect(followUp).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
   });
 
   it('evicts at the configured cap', async () => {
-    start({ maxLiveSessions: 2 });
+    await start({ maxLiveSessions: 2 });
     for (let index = 0; index < 3; index += 1) {
-      await call('protocol.generate', { patient: { age: 60, sex: 'female', chiefComplaint: 'Fever' } });
+      await main.call('protocol.generate', { patient });
       clock.advance(1);
     }
-    const list = await call<{ count: number }>('sessions.list');
-    expect(list).toMatchObject({ ok: true, data: { count: 2 } });
+    expect(await main.call('sessions.list')).toMatchObject({ ok: true, data: { count: 2 } });
   });
 
   it('streams deltas to the calling page before the call resolves, in order', async () => {
-    start({});
+    await start({});
     server.queueReply('one two three');
-    const result = await call<ProtocolResponse>('protocol.generate', { patient: { age: 60, sex: 'female', chiefComplaint: 'Fever' } });
-    const deltas = transport.sent.filter((event) => event.channel === channelOf('protocol.delta')).map((event) => (event.payload as { delta: string }).delta);
+    const result = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    const deltas = main.transport.sent.filter((event) => event.channel === channelOf('protocol.delta')).map((event) => (event.payload as { delta: string }).delta);
     expect(deltas.join('')).toBe('one two three');
     expect(result).toMatchObject({ ok: true, data: { protocol: 'one two three' } });
+  });
+});
+
+describe('the vault behind a turn', () => {
+  it('delivers sealed records to the page, the clinician’s message before the model is asked, none readable', async () => {
+    await start({});
+    server.queueReply('Canary-answer-7788 protocol');
+    const result = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Canary-complaint-5566' } });
+    expect(result.ok).toBe(true);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    expect(records.map((record) => [record.kind, record.status])).toEqual([
+      ['session', 'pending'],
+      ['turn', 'pending'],
+      ['session', 'complete'],
+      ['turn', 'complete'],
+    ]);
+    const serialized = JSON.stringify(records);
+    expect(serialized).not.toContain('Canary-complaint-5566');
+    expect(serialized).not.toContain('Canary-answer-7788');
+    const opened = await main.call<{ results: { ok: boolean; payload?: { answerText?: string; title?: string } }[] }>('vault.open', { records: records.slice(2) });
+    expect(opened).toMatchObject({
+      ok: true,
+      data: { results: [{ ok: true, payload: { title: 'Canary-complaint-5566' } }, { ok: true, payload: { answerText: 'Canary-answer-7788 protocol' } }] },
+    });
+  });
+
+  it('answers LOCKED to data calls once the clinician locks, and opens nothing', async () => {
+    await start({});
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    expect(first.ok).toBe(true);
+    await main.call('auth.lock');
+    expect(await main.call('sessions.list')).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect(await main.call('protocol.generate', { patient })).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect(await main.call('auth.state')).toMatchObject({ ok: true, data: { state: 'locked', reason: 'manual' } });
   });
 });

@@ -1,4 +1,20 @@
+import { join } from 'node:path';
+import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
+import { AuditLog } from './audit/auditLog';
+import { AuthService } from './auth/authService';
+import { AckRegistry } from './history/ackRegistry';
+import { RetentionScheduler } from './history/retention';
+import { SealedTurnRecorder, type RecordSealer } from './history/sealedTurnRecorder';
+import { authHandlers } from './ipc/handlers/authHandlers';
+import { vaultHandlers } from './ipc/handlers/vaultHandlers';
+import type { PowerSignals, SecretStorage } from './platform/platformInterfaces';
+import { IdleLock } from './profiles/idleLock';
+import { PROFILES_FILE } from './profiles/profileFile';
+import { ProfileStore } from './profiles/profileStore';
+import { sealRecord } from './vault/recordCrypto';
+import { SESSION_KEYS_FILE } from './vault/sessionKeyFile';
+import { SessionKeyStore } from './vault/sessionKeyStore';
 import type { BuildMode, ResolvedSettings } from './config/resolveSettings';
 import { llmHandlers } from './ipc/handlers/llmHandlers';
 import { protocolHandlers } from './ipc/handlers/protocolHandlers';
@@ -16,9 +32,6 @@ import { ModelRequestLimiter } from './sessions/modelRequestLimiter';
 import { ProtocolService } from './sessions/protocolService';
 import { SessionStore, type IdSource } from './sessions/sessionStore';
 
-/** The single local owner until clinician profiles arrive; every session already carries its owner. */
-export const LOCAL_OWNER_ID = 'local';
-
 /** How often main re-checks the model servers in the background, so the status line stays true. */
 export const LLM_MONITOR_INTERVAL_MS = 30_000;
 
@@ -33,11 +46,23 @@ export interface MainServicesOptions {
   readonly logger: Logger;
   /** Background probes of the model servers (off in tests that count requests). */
   readonly monitorLlm?: boolean;
+  /** Main's own data folder: profiles, session keys, audit log (never the renderer's IndexedDB). */
+  readonly dataDir: string;
+  /** Electron `safeStorage` in the app; the harness's insecure stand-in there. */
+  readonly secretStorage: SecretStorage;
+  /** System idle time and OS lock/suspend signals (Electron `powerMonitor`). */
+  readonly power: PowerSignals;
+  /** TEST ONLY: fewer PBKDF2 iterations so tests that create profiles stay fast. Never set in the app. */
+  readonly insecureKdfIterationsForTests?: number;
 }
 
 /** Main's services, wired, with the handlers the registrar installs. */
 export interface MainServices {
   readonly handlers: OperationHandlers;
+  /** Whether a clinician is signed in: the registrar answers LOCKED to data calls otherwise. */
+  isUnlocked(): boolean;
+  /** Hears sign-in state changes (unlock, lock, automatic logoff); returns the removal. */
+  onAuthState(listener: (state: AuthState) => void): () => void;
   /** Hears model-server status changes (failover, outage, recovery); returns the removal. */
   onLlmStatus(listener: (status: LlmStatus) => void): () => void;
   /**
@@ -51,9 +76,62 @@ export interface MainServices {
  * Builds main's services in plain Node. The Electron app and the browser harness both call this, then hand
  * `handlers` to the same registrar, so the harness exercises exactly the app's handlers.
  */
-export function createMainServices(options: MainServicesOptions): MainServices {
+export async function createMainServices(options: MainServicesOptions): Promise<MainServices> {
   const { settings } = options.config;
   const { clock, logger } = options;
+  const retentionMs = settings.retentionDays * 86_400_000;
+  const sessionKeys = new SessionKeyStore(join(options.dataDir, SESSION_KEYS_FILE), logger);
+  // A key store restored from an old backup must not bring back keys already past retention.
+  await sessionKeys.load({ retentionCutoff: new Date(clock.now().getTime() - retentionMs) });
+  const audit = new AuditLog({ dir: options.dataDir, secrets: options.secretStorage, clock, logger });
+  const profiles = new ProfileStore({
+    file: join(options.dataDir, PROFILES_FILE),
+    storage: options.secretStorage,
+    sessionKeys,
+    policy: {
+      allowBasicTextSecretStorage: settings.allowBasicTextKeyStorage,
+      recoveryPublicKeyPem: settings.recoveryPublicKey || null,
+    },
+    clock,
+    logger,
+    ...(options.insecureKdfIterationsForTests ? { insecureKdfIterationsForTests: options.insecureKdfIterationsForTests } : {}),
+  });
+  await profiles.load();
+  const auth = new AuthService({ profiles, audit, logger, selfCreationAllowed: settings.profileSelfCreation });
+  const idleLock = new IdleLock({ profiles, power: options.power, clock, idleLimitMs: settings.idleLockMinutes * 60_000 });
+  const acks = new AckRegistry(clock);
+  const sealer: RecordSealer = {
+    async seal(header, payload) {
+      const owner = profiles.unlockedOwner();
+      const now = clock.now();
+      const key = sessionKeys.has(header.sessionId)
+        ? await sessionKeys.keyFor(header.sessionId, owner)
+        : await sessionKeys.create(header.sessionId, owner, now);
+      // Retention counts from the last turn: each turn record moves it (reviewing never does).
+      if (header.kind === 'turn') {
+        await sessionKeys.touch(header.sessionId, now);
+        retention.keysChanged();
+      }
+      return sealRecord(key, header, payload);
+    },
+  };
+  const retention = new RetentionScheduler(
+    {
+      expiredBefore: (cutoffMs) => sessionKeys.expiredBefore(new Date(cutoffMs + 1)),
+      oldestLastTurnAt: () => sessionKeys.oldestLastTurnAt(),
+      destroy: async (ids) => {
+        await sessionKeys.destroy(ids);
+      },
+    },
+    clock,
+    {
+      shredded: (count) => void audit.append({ action: 'retention.shredded', count }).catch(() => undefined),
+      clockJump: () => void audit.append({ action: 'audit.clock_jump' }).catch(() => undefined),
+    },
+    logger,
+    { retentionMs },
+  );
+  await retention.start();
   const gateway = createLlmGateway({
     endpoints: [settings.llmBaseUrl, ...settings.llmFallbackUrls],
     apiKey: settings.llmApiKey,
@@ -94,9 +172,12 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     clock,
     newId: options.newId,
     logger,
+    recorder: new SealedTurnRecorder(sealer, acks, clock, logger),
   });
-  const currentOwner = (): string => LOCAL_OWNER_ID;
+  const currentOwner = (): string => auth.currentOwner();
   const handlers: OperationHandlers = {
+    ...authHandlers(auth, () => idleLock.reportActivity()),
+    ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger }),
     ...protocolHandlers(protocol, currentOwner),
     ...sessionHandlers(store, currentOwner),
     ...settingsHandlers(() => settingsView(settings, options.config.lockedByPolicy)),
@@ -105,10 +186,16 @@ export function createMainServices(options: MainServicesOptions): MainServices {
   if (options.monitorLlm ?? true) gateway.startMonitoring(LLM_MONITOR_INTERVAL_MS, settings.model);
   return {
     handlers,
+    isUnlocked: () => profiles.currentProfile() !== null,
+    onAuthState: (listener) => profiles.onStateChange(() => listener(auth.state())),
     onLlmStatus: (listener) => gateway.onStatusChange(listener),
     async shutdown(graceMs) {
       await protocol.shutdown(graceMs);
       gateway.dispose();
+      idleLock.dispose();
+      retention.dispose();
+      acks.dispose();
+      profiles.lock('manual');
     },
   };
 }

@@ -32,6 +32,7 @@ export const test = base.extend<{ llm: FakeLlmServer; harness: Harness; app: Pag
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
     await page.goto(harness.url);
+    await signInAsNewClinician(page);
     await use(page);
     expect(problems, 'the page logged no errors').toEqual([]);
   },
@@ -45,6 +46,18 @@ export { expect };
  */
 export function requestsNotFromMain(llm: FakeLlmServer): FakeLlmServer['requests'] {
   return llm.requests.filter((request) => !String(request.headers['user-agent']).startsWith('OpenAI/JS'));
+}
+
+/** Passphrase of the clinician the fixture creates. */
+export const CLINICIAN_PASSPHRASE = 'a long passphrase for the ward';
+
+/** On first run the lock screen offers to create a profile: the clinician does, and lands on the intake form. */
+export async function signInAsNewClinician(page: Page, name = 'Dr Ada Test'): Promise<void> {
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Passphrase', { exact: true }).fill(CLINICIAN_PASSPHRASE);
+  await page.getByLabel('Confirm passphrase').fill(CLINICIAN_PASSPHRASE);
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByTestId('signed-in-as')).toHaveText(name);
 }
 
 /** Fills the intake form as a clinician would, for seed scenario 1. */

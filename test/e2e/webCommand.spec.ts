@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { expect, test } from './fixtures';
+import { expect, signInAsNewClinician, test } from './fixtures';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -34,6 +34,7 @@ test.describe('npm run web', () => {
       const line = await web.firstLine;
       expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\/#k=[0-9a-f]{48}$/);
       await page.goto(line.replace('listening on ', ''));
+      await signInAsNewClinician(page);
       await expect(page.getByTestId('llm-status')).toContainText('reachable');
     } finally {
       web.child.kill('SIGTERM');

@@ -60,19 +60,25 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     mode: 'harness',
     userSettingsPath: null,
     policyArgument: options.policyPath ?? null,
-    env: { ...(options.env ?? {}), ...(options.llmUrl ? { CPA_LLM_BASE_URL: options.llmUrl } : {}) },
+    // The harness's key store is the insecure stand-in (backend `basic_text`), so it must be allowed here.
+    env: { CPA_ALLOW_BASIC_TEXT_KEY_STORAGE: 'true', ...(options.env ?? {}), ...(options.llmUrl ? { CPA_LLM_BASE_URL: options.llmUrl } : {}) },
     platform: process.platform,
   });
   const bridgeFile = await buildBridge(options.buildDir);
   const bridgeScript = await readFile(bridgeFile);
   const secret = randomBytes(24).toString('hex');
-  const services = createMainServices({
+  const secretStorage = new InsecureHarnessSecretStorage(options.dataDir);
+  const services = await createMainServices({
     mode: 'harness',
     config,
     fetch: globalThis.fetch,
     clock: systemClock,
     newId: () => randomUUID(),
     logger,
+    dataDir: options.dataDir,
+    secretStorage,
+    // A browser has no system idle time or OS lock signal: the page's own activity drives the idle lock.
+    power: { systemIdleSeconds: () => Number.MAX_SAFE_INTEGER, onLockOrSuspend: () => () => undefined },
   });
   const transport = new WebSocketTransport();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -102,8 +108,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   hostHeader = `127.0.0.1:${port}`;
-  const registration = registerOperations(transport, services.handlers, { isAppOrigin: exactOrigins([origin]), logger });
+  const registration = registerOperations(transport, services.handlers, {
+    isAppOrigin: exactOrigins([origin]),
+    isUnlocked: () => services.isUnlocked(),
+    logger,
+  });
   const stopStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
 
   function upgradeRefusal(request: IncomingMessage): string | null {
     if (request.url !== '/ipc') return '404 Not Found';
@@ -139,9 +150,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     origin,
     port,
     secret,
-    secretStorage: new InsecureHarnessSecretStorage(options.dataDir),
+    secretStorage,
     async close() {
       stopStatusEvents();
+      stopAuthEvents();
       await services.shutdown(HARNESS_SHUTDOWN_GRACE_MS);
       registration.dispose();
       for (const client of wss.clients) client.terminate();

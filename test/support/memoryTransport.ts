@@ -12,9 +12,19 @@ export class MemoryTransport implements IpcTransport {
     return { dispose: () => this.handlers.delete(channel) };
   }
 
+  /**
+   * When true, the transport plays the page's history store: every sealed record delivered to a page is answered
+   * with `vault.ack { stored: true }` from that page, as the renderer does after writing it to IndexedDB.
+   */
+  storeRecords = false;
+
   sendTo(senderId: string, channel: string, payload: unknown): boolean {
     if (this.goneSenders.has(senderId)) return false;
     this.sent.push({ senderId, channel, payload });
+    if (this.storeRecords && channel === 'app:vault.record') {
+      const recordId = (payload as { id: string }).id;
+      queueMicrotask(() => void this.call('app:vault.ack', { ...appCaller(senderId) }, { recordId, stored: true }));
+    }
     return true;
   }
 

@@ -1,0 +1,104 @@
+import type { AuthState, ProfileList } from '../../shared/auth';
+import { AppError } from '../../shared/errors';
+import type { AuditSink } from '../audit/auditLog';
+import type { Logger } from '../logging/logger';
+import type { LockReason, ProfileStore } from '../profiles/profileStore';
+
+/** What the auth service needs beyond the profile store. */
+export interface AuthServiceOptions {
+  readonly profiles: ProfileStore;
+  readonly audit: AuditSink;
+  readonly logger: Logger;
+  /** Policy: clinicians may create their own profile. */
+  readonly selfCreationAllowed: boolean;
+}
+
+/**
+ * `api.auth.*` over the profile store: signing in and out, profile creation under policy, and every step audited
+ * (unlock, failed unlock, lock, automatic logoff, profile created). Passphrases pass through, never kept or logged.
+ */
+export class AuthService {
+  #lastLockReason: AuthState['reason'] = 'start';
+  #unlockedProfileId: string | null = null;
+
+  constructor(private readonly options: AuthServiceOptions) {
+    // Every lock is audited here, whoever caused it: the Lock button, the idle timer, the OS locking the screen.
+    options.profiles.onStateChange((state) => {
+      const previous = this.#unlockedProfileId;
+      this.#unlockedProfileId = state.unlockedProfileId;
+      if (state.unlockedProfileId !== null) return;
+      const reason = state.reason ?? 'manual';
+      this.#lastLockReason = reason;
+      if (previous !== null) {
+        void this.#audit({ action: reason === 'idle' || reason === 'os-lock' ? 'auth.auto_logoff' : 'auth.locked', profileId: previous });
+      }
+    });
+  }
+
+  /** The state the lock screen and header follow. */
+  state(): AuthState {
+    const current = this.options.profiles.currentProfile();
+    return current
+      ? { state: 'unlocked', profileId: current.profileId, profileName: current.name, reason: null }
+      : { state: 'locked', profileId: null, profileName: null, reason: this.#lastLockReason };
+  }
+
+  listProfiles(): ProfileList {
+    return {
+      profiles: this.options.profiles.listProfiles().map((profile) => ({
+        profileId: profile.profileId,
+        name: profile.name,
+        createdAt: profile.createdAt,
+      })),
+      selfCreationAllowed: this.options.selfCreationAllowed,
+    };
+  }
+
+  /** Creates a profile and signs its clinician in. */
+  async createProfile(name: string, passphrase: string): Promise<AuthState> {
+    if (!this.options.selfCreationAllowed) {
+      throw new AppError('FORBIDDEN', 'Profiles on this workstation are created by IT. Ask IT to create yours.');
+    }
+    const created = await this.options.profiles.createProfile(name, passphrase);
+    await this.#audit({ action: 'profile.created', profileId: created.profileId });
+    return this.unlock(created.profileId, passphrase);
+  }
+
+  async unlock(profileId: string, passphrase: string): Promise<AuthState> {
+    try {
+      await this.options.profiles.unlock(profileId, passphrase);
+    } catch (error) {
+      if (error instanceof AppError && error.code !== 'LOCKED') await this.#audit({ action: 'auth.unlock_failed', profileId });
+      throw error;
+    }
+    await this.#audit({ action: 'auth.unlocked', profileId });
+    return this.state();
+  }
+
+  lock(reason: LockReason = 'manual'): AuthState {
+    this.options.profiles.lock(reason);
+    return this.state();
+  }
+
+  async changePassphrase(currentPassphrase: string, newPassphrase: string): Promise<void> {
+    const current = this.options.profiles.currentProfile();
+    if (!current) throw new AppError('LOCKED', 'The app is locked. Unlock with your passphrase to continue.');
+    await this.options.profiles.changePassphrase(current.profileId, currentPassphrase, newPassphrase);
+  }
+
+  /** The unlocked clinician's profile id: the owner of every session and record they touch. */
+  currentOwner(): string {
+    const current = this.options.profiles.currentProfile();
+    if (!current) throw new AppError('LOCKED', 'The app is locked. Unlock with your passphrase to continue.');
+    return current.profileId;
+  }
+
+  async #audit(event: Parameters<AuditSink['append']>[0]): Promise<void> {
+    try {
+      await this.options.audit.append(event);
+    } catch (error) {
+      // An audit write failure must be visible to operators, but never let a sign-in fail or a lock be skipped.
+      this.options.logger.error('audit.append-failed', { action: event.action, kind: error instanceof Error ? error.name : typeof error });
+    }
+  }
+}

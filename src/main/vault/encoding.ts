@@ -1,0 +1,37 @@
+/**
+ * Byte encodings shared by the vault and profiles: strict base64 (a stored value must decode to exactly the bytes
+ * that were written, so a lenient decoder cannot hide damage) and the canonical encoding of additional data.
+ */
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Standard base64 of `bytes`. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * The bytes of canonical base64 `text`, or null when it is not canonical (bad characters, padding, or bits that
+ * a lenient decoder would silently drop) or not `expectedLength` bytes long.
+ */
+export function fromBase64Strict(text: unknown, expectedLength?: number): Uint8Array | null {
+  if (typeof text !== 'string' || !BASE64.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) return null;
+  if (expectedLength !== undefined && bytes.byteLength !== expectedLength) return null;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** UTF-8 bytes of `text`. */
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/**
+ * The canonical encoding of additional data: UTF-8 JSON of `[purpose, ...parts]`. JSON of strings and integers
+ * has exactly one form, and the purpose label keeps a value sealed for one use (a record) from ever
+ * authenticating as another (a wrapped key) even when the ids happen to match.
+ */
+export function additionalData(purpose: string, ...parts: readonly (string | number)[]): Uint8Array {
+  return utf8(JSON.stringify([purpose, ...parts]));
+}

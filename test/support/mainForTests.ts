@@ -1,0 +1,86 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveSettings } from '../../src/main/config/resolveSettings';
+import { exactOrigins } from '../../src/main/ipc/callContext';
+import { registerOperations, type RegisteredOperations } from '../../src/main/ipc/registrar';
+import { silentLogger } from '../../src/main/logging/logger';
+import type { PowerSignals } from '../../src/main/platform/platformInterfaces';
+import type { Clock } from '../../src/main/sessions/clock';
+import { createMainServices, type MainServices } from '../../src/main/services';
+import type { SettingsLayer } from '../../src/shared/settings';
+import { FakeSecretStorage } from '../fakes/fakeSecretStorage';
+import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from './memoryTransport';
+
+/** A workstation that never reports system idleness or OS locks: page activity alone drives the idle lock. */
+export const quietPower: PowerSignals = { systemIdleSeconds: () => 0, onLockOrSuspend: () => () => undefined };
+
+/** Main, wired as the app wires it, on an in-memory transport whose page stores every record it is sent. */
+export interface MainForTests {
+  readonly services: MainServices;
+  readonly transport: MemoryTransport;
+  readonly registration: RegisteredOperations;
+  readonly dataDir: string;
+  /** Calls an operation as the app's page `senderId` (default page 1) and returns the envelope. */
+  call<T = unknown>(operation: string, payload?: unknown, senderId?: string): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>;
+  close(): Promise<void>;
+}
+
+/** Passphrase of the clinician {@link startMainForTests} signs in. */
+export const TEST_PASSPHRASE = 'correct horse battery staple';
+
+/**
+ * Starts main's services against the model server at `llmBaseUrl` in a fresh data folder, with a fake OS key store,
+ * and signs a clinician in (profile created and unlocked), unless `signIn` is false.
+ */
+export async function startMainForTests(options: {
+  llmBaseUrl: string;
+  clock: Clock;
+  newId: () => string;
+  settings?: SettingsLayer;
+  signIn?: boolean;
+  /** A transport to use instead of a plain {@link MemoryTransport} (e.g. one that timestamps events). */
+  transport?: MemoryTransport;
+}): Promise<MainForTests> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cpa-main-'));
+  const config = resolveSettings('harness', {
+    env: { name: 'environment', values: { llmBaseUrl: options.llmBaseUrl, maxRetries: 0, ...options.settings } },
+  });
+  const services = await createMainServices({
+    mode: 'harness',
+    config,
+    fetch: globalThis.fetch,
+    clock: options.clock,
+    newId: options.newId,
+    logger: silentLogger,
+    monitorLlm: false,
+    dataDir,
+    secretStorage: new FakeSecretStorage(),
+    power: quietPower,
+    insecureKdfIterationsForTests: 1_000,
+  });
+  const transport = options.transport ?? new MemoryTransport();
+  transport.storeRecords = true;
+  const registration = registerOperations(transport, services.handlers, {
+    isAppOrigin: exactOrigins([APP_ORIGIN_FOR_TESTS]),
+    isUnlocked: () => services.isUnlocked(),
+    logger: silentLogger,
+  });
+  const call: MainForTests['call'] = async (operation, payload, senderId = '1') =>
+    (await transport.call(`app:${operation}`, appCaller(senderId), payload)) as never;
+  if (options.signIn ?? true) {
+    const created = await call('auth.createProfile', { name: 'Dr Test', passphrase: TEST_PASSPHRASE });
+    if (!created.ok) throw new Error(`could not sign in for the test: ${created.error.message}`);
+  }
+  return {
+    services,
+    transport,
+    registration,
+    dataDir,
+    call,
+    close: async () => {
+      await services.shutdown(0);
+      registration.dispose();
+    },
+  };
+}

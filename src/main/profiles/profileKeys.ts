@@ -35,7 +35,7 @@ export interface ProfileKeyEnvironment {
 }
 
 /** Additional data of the passphrase wrap: the data key unwraps only as the key of this profile. */
-function dataKeyAdditionalData(profileId: string): Uint8Array {
+function dataKeyAdditionalData(profileId: string): Uint8Array<ArrayBuffer> {
   return additionalData('cpa.profile-data-key', profileId);
 }
 

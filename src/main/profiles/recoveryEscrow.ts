@@ -25,17 +25,17 @@ export interface RecoveryPublicKey {
 }
 
 /** The DER bytes inside a PEM block labelled `label`, or null when the text is not exactly one such block. */
-function pemBody(pem: string, label: string): Uint8Array | null {
+function pemBody(pem: string, label: string): Uint8Array<ArrayBuffer> | null {
   const match = new RegExp(`^\\s*-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----\\s*$`).exec(pem);
   return match ? fromBase64Strict(match[1]!.replace(/\s+/g, '')) : null;
 }
 
 /** The RSA-OAEP label: the escrowed key opens only as the data key of this profile. */
-function escrowLabel(profileId: string): Uint8Array {
+function escrowLabel(profileId: string): Uint8Array<ArrayBuffer> {
   return additionalData('cpa.recovery', profileId);
 }
 
-async function keyIdOf(spki: Uint8Array): Promise<string> {
+async function keyIdOf(spki: Uint8Array<ArrayBuffer>): Promise<string> {
   return Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', spki)).toString('hex');
 }
 

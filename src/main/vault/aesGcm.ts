@@ -11,8 +11,8 @@ export const GCM_TAG_BYTES = GCM_TAG_BITS / 8;
 
 /** A sealed message: the IV and the ciphertext with its tag at the end. */
 export interface GcmSealed {
-  readonly iv: Uint8Array;
-  readonly ciphertext: Uint8Array;
+  readonly iv: Uint8Array<ArrayBuffer>;
+  readonly ciphertext: Uint8Array<ArrayBuffer>;
 }
 
 /** Authentication failed: wrong key, wrong additional data, or altered IV, ciphertext or tag. */
@@ -24,7 +24,7 @@ export class GcmAuthenticationError extends Error {
 }
 
 /** A fresh random 96-bit IV. Random IVs stay safe for far more than 2^32 messages per key would allow. */
-export function newGcmIv(): Uint8Array {
+export function newGcmIv(): Uint8Array<ArrayBuffer> {
   return globalThis.crypto.getRandomValues(new Uint8Array(GCM_IV_BYTES));
 }
 
@@ -34,19 +34,19 @@ export function newGcmIv(): Uint8Array {
  * Warning: never reuse an IV with the same key — GCM then leaks the XOR of plaintexts and the authentication
  * key. Use {@link newGcmIv} for every message.
  */
-export function gcmParams(iv: Uint8Array, additionalData: Uint8Array): AesGcmParams {
+export function gcmParams(iv: Uint8Array<ArrayBuffer>, additionalData: Uint8Array<ArrayBuffer>): AesGcmParams {
   return { name: 'AES-GCM', iv, additionalData, tagLength: GCM_TAG_BITS };
 }
 
 /** Seals `plaintext` under a 256-bit AES-GCM `key`, binding `additionalData`, with a fresh random IV. */
-export async function gcmSeal(key: CryptoKey, plaintext: Uint8Array, additionalData: Uint8Array): Promise<GcmSealed> {
+export async function gcmSeal(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, additionalData: Uint8Array<ArrayBuffer>): Promise<GcmSealed> {
   const iv = newGcmIv();
   const ciphertext = new Uint8Array(await globalThis.crypto.subtle.encrypt(gcmParams(iv, additionalData), key, plaintext));
   return { iv, ciphertext };
 }
 
 /** Opens what {@link gcmSeal} sealed; throws {@link GcmAuthenticationError} when anything does not match. */
-export async function gcmOpen(key: CryptoKey, sealed: GcmSealed, additionalData: Uint8Array): Promise<Uint8Array> {
+export async function gcmOpen(key: CryptoKey, sealed: GcmSealed, additionalData: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   if (sealed.iv.byteLength !== GCM_IV_BYTES || sealed.ciphertext.byteLength < GCM_TAG_BYTES) {
     throw new GcmAuthenticationError();
   }

@@ -14,17 +14,19 @@ export function toBase64(bytes: Uint8Array): string {
  * The bytes of canonical base64 `text`, or null when it is not canonical (bad characters, padding, or bits that
  * a lenient decoder would silently drop) or not `expectedLength` bytes long.
  */
-export function fromBase64Strict(text: unknown, expectedLength?: number): Uint8Array | null {
+export function fromBase64Strict(text: unknown, expectedLength?: number): Uint8Array<ArrayBuffer> | null {
   if (typeof text !== 'string' || !BASE64.test(text)) return null;
   const bytes = Buffer.from(text, 'base64');
   if (bytes.toString('base64') !== text) return null;
   if (expectedLength !== undefined && bytes.byteLength !== expectedLength) return null;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A copy into a plain ArrayBuffer: WebCrypto's types (and some runtimes) refuse views of shared or pooled buffers.
+  return new Uint8Array(bytes);
 }
 
 /** UTF-8 bytes of `text`. */
-export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  // TextEncoder always returns a fresh, unshared buffer; the lib types only say ArrayBufferLike.
+  return new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -32,6 +34,6 @@ export function utf8(text: string): Uint8Array {
  * has exactly one form, and the purpose label keeps a value sealed for one use (a record) from ever
  * authenticating as another (a wrapped key) even when the ids happen to match.
  */
-export function additionalData(purpose: string, ...parts: readonly (string | number)[]): Uint8Array {
+export function additionalData(purpose: string, ...parts: readonly (string | number)[]): Uint8Array<ArrayBuffer> {
   return utf8(JSON.stringify([purpose, ...parts]));
 }

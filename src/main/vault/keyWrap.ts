@@ -25,7 +25,7 @@ export function newWrappableAesKey(usages: readonly KeyUsage[]): Promise<CryptoK
  * base64 of IV ‖ ciphertext ‖ tag. The additional data names what the key belongs to, so a wrapped key copied to
  * another entry does not unwrap there.
  */
-export async function wrapAesKey(key: CryptoKey, wrappingKey: CryptoKey, additionalData: Uint8Array): Promise<string> {
+export async function wrapAesKey(key: CryptoKey, wrappingKey: CryptoKey, additionalData: Uint8Array<ArrayBuffer>): Promise<string> {
   const iv = newGcmIv();
   const wrapped = new Uint8Array(await globalThis.crypto.subtle.wrapKey('raw', key, wrappingKey, gcmParams(iv, additionalData)));
   const out = new Uint8Array(iv.byteLength + wrapped.byteLength);
@@ -42,7 +42,7 @@ export async function wrapAesKey(key: CryptoKey, wrappingKey: CryptoKey, additio
 export async function unwrapAesKey(
   wrapped: string,
   wrappingKey: CryptoKey,
-  additionalData: Uint8Array,
+  additionalData: Uint8Array<ArrayBuffer>,
   usages: readonly KeyUsage[],
   extractable = false,
 ): Promise<CryptoKey> {

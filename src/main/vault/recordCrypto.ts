@@ -12,7 +12,7 @@ export type SealedRecordHeader = Omit<SealedRecord, 'iv' | 'ct'>;
  * encoded. Binding these means a payload copied into another record, session or profile — or replayed under
  * another format version — fails authentication instead of opening as something it is not.
  */
-export function recordAdditionalData(header: Pick<SealedRecord, 'id' | 'sessionId' | 'ownerId' | 'kind' | 'v'>): Uint8Array {
+export function recordAdditionalData(header: Pick<SealedRecord, 'id' | 'sessionId' | 'ownerId' | 'kind' | 'v'>): Uint8Array<ArrayBuffer> {
   return additionalData('cpa.record', header.id, header.sessionId, header.ownerId, header.kind, header.v);
 }
 
@@ -47,7 +47,7 @@ export async function openRecord(key: CryptoKey, record: SealedRecord): Promise<
     Number.isSafeInteger(record.v);
   if (!headerOk || !iv || !ct || ct.byteLength < GCM_TAG_BYTES) throw new RecordOpenError('malformed', id);
 
-  let plaintext: Uint8Array;
+  let plaintext: Uint8Array<ArrayBuffer>;
   try {
     plaintext = await gcmOpen(key, { iv, ciphertext: ct }, recordAdditionalData(record));
   } catch (error) {

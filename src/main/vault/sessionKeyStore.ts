@@ -30,7 +30,7 @@ interface Entry {
 }
 
 /** Additional data of a wrapped session key: the key unwraps only as the key of this session for this owner. */
-function sessionKeyAdditionalData(sessionId: string, ownerId: string): Uint8Array {
+function sessionKeyAdditionalData(sessionId: string, ownerId: string): Uint8Array<ArrayBuffer> {
   return additionalData('cpa.session-key', sessionId, ownerId);
 }
 

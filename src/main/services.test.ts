@@ -91,3 +91,45 @@ describe('the vault behind a turn', () => {
     expect(await main.call('auth.state')).toMatchObject({ ok: true, data: { state: 'locked', reason: 'manual' } });
   });
 });
+
+describe('resuming a session from its sealed records', () => {
+  it('rebuilds an expired session from the page’s records, and the next follow-up carries the whole history', async () => {
+    await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
+    server.queueReply('First answer.');
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    if (!first.ok) throw new Error(first.error.message);
+    const stored = new Map<string, SealedRecord>();
+    for (const event of main.transport.sent) if (event.channel === channelOf('vault.record')) stored.set((event.payload as SealedRecord).id, event.payload as SealedRecord);
+    clock.advance(60_000);
+    expect(await main.call('protocol.generate', { sessionId: first.data.sessionId, message: 'x' })).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
+
+    const resumed = await main.call<SessionInfo>('sessions.resume', { records: [...stored.values()] });
+    expect(resumed).toMatchObject({ ok: true, data: { sessionId: first.data.sessionId, conversationCount: 1, state: 'idle' } });
+    server.queueReply('Second answer.');
+    const next = await main.call<ProtocolResponse>('protocol.generate', { sessionId: first.data.sessionId, message: 'And now?' });
+    expect(next).toMatchObject({ ok: true, data: { seq: 2 } });
+    const messages = (server.chatRequests().at(-1)?.body as { messages: { role: string; content: string }[] }).messages;
+    expect(messages.map((message) => message.content).slice(1)).toEqual(['Suggest an initial clinical protocol for this patient.', 'First answer.', 'And now?']);
+  });
+
+  it('refuses records that main did not seal (a forged or tampered record does not open)', async () => {
+    await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const session = records.find((record) => record.kind === 'session')!;
+    const forged = { ...session, ct: Buffer.from('{"patient":{"age":1}}').toString('base64') };
+    clock.advance(60_000);
+    expect(await main.call('sessions.resume', { records: [forged] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('deleting a session crypto-shreds it: its records never open again', async () => {
+    await start({});
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    expect(await main.call('sessions.delete', { sessionId: first.data.sessionId })).toEqual({ ok: true, data: { deleted: true } });
+    const opened = await main.call<{ results: { ok: boolean; reason?: string }[] }>('vault.open', { records });
+    expect(opened.ok && opened.data.results.every((result) => !result.ok && result.reason === 'unknown-key')).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import type { LlmStatus } from '../shared/settings';
 import { AuditLog } from './audit/auditLog';
 import { AuthService } from './auth/authService';
 import { AckRegistry } from './history/ackRegistry';
+import { resumeSession } from './history/resumeSession';
 import { RetentionScheduler } from './history/retention';
 import { SealedTurnRecorder, type RecordSealer } from './history/sealedTurnRecorder';
 import { authHandlers } from './ipc/handlers/authHandlers';
@@ -104,9 +105,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     async seal(header, payload) {
       const owner = profiles.unlockedOwner();
       const now = clock.now();
-      const key = sessionKeys.has(header.sessionId)
-        ? await sessionKeys.keyFor(header.sessionId, owner)
-        : await sessionKeys.create(header.sessionId, owner, now);
+      const isNew = !sessionKeys.has(header.sessionId);
+      const key = isNew ? await sessionKeys.create(header.sessionId, owner, now) : await sessionKeys.keyFor(header.sessionId, owner);
+      if (isNew) await audit.append({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId }).catch(() => undefined);
       // Retention counts from the last turn: each turn record moves it (reviewing never does).
       if (header.kind === 'turn') {
         await sessionKeys.touch(header.sessionId, now);
@@ -175,11 +176,32 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     recorder: new SealedTurnRecorder(sealer, acks, clock, logger),
   });
   const currentOwner = (): string => auth.currentOwner();
+  /** Deleting a session crypto-shreds it: its key goes, so every stored copy of its records is unreadable at once. */
+  const deleteSession = async (sessionId: string): Promise<boolean> => {
+    const ownerId = currentOwner();
+    const wasLive = store.delete(sessionId, ownerId);
+    const owned = sessionKeys.list(ownerId).some((entry) => entry.sessionId === sessionId);
+    if (owned) await sessionKeys.destroy([sessionId]);
+    if (wasLive || owned) await audit.append({ action: 'session.deleted', profileId: ownerId, objectId: sessionId }).catch(() => undefined);
+    return wasLive || owned;
+  };
   const handlers: OperationHandlers = {
     ...authHandlers(auth, () => idleLock.reportActivity()),
     ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger }),
     ...protocolHandlers(protocol, currentOwner),
-    ...sessionHandlers(store, currentOwner),
+    ...sessionHandlers(store, currentOwner, deleteSession, (records) =>
+      resumeSession(
+        {
+          store,
+          sessionKeys,
+          audit,
+          logger,
+          estimateExchange: (userText, answerText) => assembler.estimateExchange(settings.model || 'default', userText, answerText),
+        },
+        profiles.unlockedOwner(),
+        records,
+      ),
+    ),
     ...settingsHandlers(() => settingsView(settings, options.config.lockedByPolicy)),
     ...llmHandlers(() => gateway.status(settings.model)),
   };

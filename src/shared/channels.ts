@@ -21,6 +21,7 @@ export const OPERATION_NAMES = [
   'sessions.get',
   'sessions.list',
   'sessions.delete',
+  'sessions.resume',
   'vault.open',
   'vault.ack',
   'settings.get',

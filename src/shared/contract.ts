@@ -3,7 +3,7 @@ import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse,
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
-import { AckInput, OpenInput, OpenOutput, SealedRecord } from './vault';
+import { AckInput, OpenInput, OpenOutput, ResumeInput, SealedRecord } from './vault';
 import type { EventName, OperationName } from './channels';
 
 export {
@@ -50,6 +50,7 @@ export const operations = {
   'sessions.get': operation(SessionRef, SessionInfo),
   'sessions.list': operation(NoInput, SessionList),
   'sessions.delete': operation(SessionRef, DeleteOutput),
+  'sessions.resume': operation(ResumeInput, SessionInfo),
   'vault.open': operation(OpenInput, OpenOutput),
   'vault.ack': operation(AckInput, Done),
   'settings.get': operation(NoInput, SettingsView),

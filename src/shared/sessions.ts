@@ -37,3 +37,6 @@ export type SessionList = z.infer<typeof SessionList>;
 export const DeleteOutput = z.strictObject({ deleted: z.boolean() });
 /** @see DeleteOutput */
 export type DeleteOutput = z.infer<typeof DeleteOutput>;
+
+/** Largest history `api.sessions.resume` takes: a session record and its turns (siblings included). */
+export const MAX_RESUME_RECORDS = 2_000;

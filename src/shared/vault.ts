@@ -99,3 +99,11 @@ export const AckInput = z.discriminatedUnion('stored', [
 ]);
 /** @see AckInput */
 export type AckInput = z.input<typeof AckInput>;
+
+/**
+ * Input of `api.sessions.resume`: the session's sealed records as the page stored them. Main opens — and so
+ * authenticates — every one before it rebuilds the live session; records it did not seal do not open.
+ */
+export const ResumeInput = z.strictObject({ records: z.array(SealedRecord).min(1).max(2_000) });
+/** @see ResumeInput */
+export type ResumeInput = z.input<typeof ResumeInput>;

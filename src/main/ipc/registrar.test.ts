@@ -45,6 +45,9 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       calls.push('sessions.delete');
       return { deleted: false };
     },
+    'sessions.resume': async () => {
+      throw new AppError('SESSION_NOT_FOUND', 'No session with this id is known to the app.');
+    },
     'vault.open': async () => ({ results: [] }),
     'vault.ack': async () => ({ done: true }),
     'settings.get': async () => {

@@ -67,6 +67,40 @@ export class SessionStore {
     return session;
   }
 
+  /**
+   * Brings a session back into memory under its own id — only from history main has just opened, and so
+   * authenticated (never on a caller's say-so). Returns the live session if it is already there.
+   */
+  restore(saved: { id: string; ownerId: string; createdAt: Date; patient: Patient; turns: Session['turns'] }): Session {
+    const live = this.#byAccess.get(saved.id);
+    if (live) {
+      if (live.ownerId !== saved.ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
+      return live;
+    }
+    if (this.#byAccess.size >= this.limits.maxLiveSessions) this.#evictLeastRecentlyUsed();
+    const now = this.clock.now();
+    const mono = this.clock.monotonicMs();
+    const session: Session = {
+      id: saved.id,
+      ownerId: saved.ownerId,
+      createdAt: saved.createdAt,
+      // The absolute limit counts from the resume: it bounds how long a session stays in memory, not its history.
+      createdMono: mono,
+      lastAccessAt: now,
+      lastAccessMono: mono,
+      patient: saved.patient,
+      turns: saved.turns,
+      windowStart: 0,
+      queue: new TurnQueue(this.clock),
+      activeTurn: null,
+    };
+    this.#expired.delete(saved.id);
+    this.#byAccess.set(session.id, session);
+    this.#byCreation.set(session.id, session);
+    this.#reschedule();
+    return session;
+  }
+
   /** The live session `id` if `ownerId` owns it; otherwise the error that says why not. */
   get(id: string, ownerId: string): Session {
     const session = this.#byAccess.get(id);
@@ -121,6 +155,16 @@ export class SessionStore {
     session.activeTurn?.abort.abort();
     this.forget(id);
     return true;
+  }
+
+  /** The live session `id` of `ownerId`, or null when it is not in memory (another owner's is FORBIDDEN). */
+  live(id: string, ownerId: string): Session | null {
+    try {
+      return this.get(id, ownerId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'SESSION_NOT_FOUND') return null;
+      throw error;
+    }
   }
 
   /** What `api.sessions.get` answers: live or remembered-expired, for its owner only. */
@@ -189,6 +233,11 @@ export class SessionStore {
   dispose(): void {
     this.#disposed = true;
     this.#clearTimer();
+  }
+
+  /** `api.sessions.get`'s answer for a live session. */
+  infoOf(session: Session): SessionInfo {
+    return this.#liveInfo(session);
   }
 
   #liveInfo(session: Session): SessionInfo {

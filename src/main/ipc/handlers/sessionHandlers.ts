@@ -1,17 +1,22 @@
+import type { SessionInfo } from '../../../shared/sessions';
+import type { SealedRecord } from '../../../shared/vault';
 import type { SessionStore } from '../../sessions/sessionStore';
 import type { OperationHandlers } from '../registrar';
 
-/** `api.sessions.*`: the caller's own sessions only; main checks the owner on every call. */
+/** `api.sessions.*`: the caller's own sessions only; main checks the owner on every call. Delete crypto-shreds. */
 export function sessionHandlers(
   store: SessionStore,
   currentOwner: () => string,
-): Pick<OperationHandlers, 'sessions.get' | 'sessions.list' | 'sessions.delete'> {
+  deleteSession: (sessionId: string) => Promise<boolean>,
+  resume: (records: SealedRecord[]) => Promise<SessionInfo>,
+): Pick<OperationHandlers, 'sessions.get' | 'sessions.list' | 'sessions.delete' | 'sessions.resume'> {
   return {
     'sessions.get': async (input) => store.info(input.sessionId, currentOwner()),
     'sessions.list': async () => {
       const sessions = store.list(currentOwner());
       return { count: sessions.length, sessions };
     },
-    'sessions.delete': async (input) => ({ deleted: store.delete(input.sessionId, currentOwner()) }),
+    'sessions.delete': async (input) => ({ deleted: await deleteSession(input.sessionId) }),
+    'sessions.resume': (input) => resume(input.records),
   };
 }

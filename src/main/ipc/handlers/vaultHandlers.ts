@@ -24,6 +24,10 @@ export function vaultHandlers(deps: {
           ? { id: outcome.id, ok: true, payload: outcome.payload as never }
           : { id: outcome.id, ok: false, reason: outcome.reason === 'wrong-owner' ? 'forbidden' : outcome.reason },
       );
+      const openedSessions = new Set(outcomes.flatMap((outcome) => (outcome.ok && outcome.record.kind === 'session' ? [outcome.record.sessionId] : [])));
+      for (const sessionId of openedSessions) {
+        await deps.audit.append({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId }).catch(() => undefined);
+      }
       for (const result of results) {
         if (!result.ok && result.reason === 'tampered') {
           await deps.audit.append({ action: 'vault.decrypt_failed', profileId: owner.ownerId, objectId: result.id }).catch(() => undefined);

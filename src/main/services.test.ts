@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../test/fakes/fakeLlmServer';
-import { startMainForTests, type MainForTests } from '../../test/support/mainForTests';
+import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../test/support/testClock';
 import { channelOf } from '../shared/contract';
 import type { ProtocolResponse } from '../shared/protocol';
@@ -131,5 +131,25 @@ describe('resuming a session from its sealed records', () => {
     expect(await main.call('sessions.delete', { sessionId: first.data.sessionId })).toEqual({ ok: true, data: { deleted: true } });
     const opened = await main.call<{ results: { ok: boolean; reason?: string }[] }>('vault.open', { records });
     expect(opened.ok && opened.data.results.every((result) => !result.ok && result.reason === 'unknown-key')).toBe(true);
+  });
+});
+
+describe('search', () => {
+  it('finds the clinician’s opened history in memory, and forgets it on lock', async () => {
+    await start({});
+    server.queueReply('Consider pulmonary embolism; CT angiography.');
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Pleuritic chest pain' } });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    await main.call('vault.open', { records: records.slice(2) });
+    expect(await main.call('vault.search', { query: 'embol' })).toMatchObject({
+      ok: true,
+      data: { hits: [{ sessionId: first.data.sessionId }], indexedSessions: 1 },
+    });
+    await main.call('auth.lock');
+    const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
+    const profileId = profiles.ok ? profiles.data.profiles[0]?.profileId : undefined;
+    expect(await main.call('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE })).toMatchObject({ ok: true });
+    expect(await main.call('vault.search', { query: 'embol' })).toEqual({ ok: true, data: { hits: [], indexedSessions: 0 } });
   });
 });

@@ -6,6 +6,7 @@ import { AuthService } from './auth/authService';
 import { AckRegistry } from './history/ackRegistry';
 import { resumeSession } from './history/resumeSession';
 import { RetentionScheduler } from './history/retention';
+import { SearchIndex } from './history/searchIndex';
 import { SealedTurnRecorder, type RecordSealer } from './history/sealedTurnRecorder';
 import { authHandlers } from './ipc/handlers/authHandlers';
 import { vaultHandlers } from './ipc/handlers/vaultHandlers';
@@ -101,6 +102,11 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const auth = new AuthService({ profiles, audit, logger, selfCreationAllowed: settings.profileSelfCreation });
   const idleLock = new IdleLock({ profiles, power: options.power, clock, idleLimitMs: settings.idleLockMinutes * 60_000 });
   const acks = new AckRegistry(clock);
+  const searchIndex = new SearchIndex();
+  // The index holds plaintext: it goes with the keys when the clinician's profile locks.
+  profiles.onStateChange((state) => {
+    if (state.unlockedProfileId === null) searchIndex.clear();
+  });
   const sealer: RecordSealer = {
     async seal(header, payload) {
       const owner = profiles.unlockedOwner();
@@ -187,7 +193,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   };
   const handlers: OperationHandlers = {
     ...authHandlers(auth, () => idleLock.reportActivity()),
-    ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger }),
+    ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger, searchIndex }),
     ...protocolHandlers(protocol, currentOwner),
     ...sessionHandlers(store, currentOwner, deleteSession, (records) =>
       resumeSession(

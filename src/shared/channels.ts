@@ -24,6 +24,7 @@ export const OPERATION_NAMES = [
   'sessions.resume',
   'vault.open',
   'vault.ack',
+  'vault.search',
   'settings.get',
   'llm.status',
 ] as const;

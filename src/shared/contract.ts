@@ -3,7 +3,7 @@ import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse,
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
-import { AckInput, OpenInput, OpenOutput, ResumeInput, SealedRecord } from './vault';
+import { AckInput, OpenInput, OpenOutput, ResumeInput, SealedRecord, SearchInput, SearchOutput } from './vault';
 import type { EventName, OperationName } from './channels';
 
 export {
@@ -53,6 +53,7 @@ export const operations = {
   'sessions.resume': operation(ResumeInput, SessionInfo),
   'vault.open': operation(OpenInput, OpenOutput),
   'vault.ack': operation(AckInput, Done),
+  'vault.search': operation(SearchInput, SearchOutput),
   'settings.get': operation(NoInput, SettingsView),
   'llm.status': operation(NoInput, LlmStatus),
 } as const satisfies Record<OperationName, OperationSpec>;

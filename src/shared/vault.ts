@@ -107,3 +107,17 @@ export type AckInput = z.input<typeof AckInput>;
 export const ResumeInput = z.strictObject({ records: z.array(SealedRecord).min(1).max(2_000) });
 /** @see ResumeInput */
 export type ResumeInput = z.input<typeof ResumeInput>;
+
+/** Input of `api.vault.search`: words to find in the clinician's opened history. */
+export const SearchInput = z.strictObject({ query: z.string().trim().min(1, { error: 'query is empty' }).max(200) });
+/** @see SearchInput */
+export type SearchInput = z.input<typeof SearchInput>;
+
+/** Output of `api.vault.search`: matching sessions with an excerpt (the clinician's own data, shown to them only). */
+export const SearchOutput = z.strictObject({
+  hits: z.array(z.strictObject({ sessionId: SessionId, snippet: z.string() })),
+  /** Sessions the index covers (those opened since unlock). */
+  indexedSessions: z.number().int().nonnegative(),
+});
+/** @see SearchOutput */
+export type SearchOutput = z.infer<typeof SearchOutput>;

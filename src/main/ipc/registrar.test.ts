@@ -50,6 +50,7 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     },
     'vault.open': async () => ({ results: [] }),
     'vault.ack': async () => ({ done: true }),
+    'vault.search': async () => ({ hits: [], indexedSessions: 0 }),
     'settings.get': async () => {
       calls.push('settings.get');
       return settingsView(SETTINGS_DEFAULTS, []);

@@ -5,7 +5,8 @@ import type { ProfileStore } from '../../profiles/profileStore';
 import { openBatch } from '../../vault/openBatch';
 import type { SessionKeyStore } from '../../vault/sessionKeyStore';
 import type { OperationHandlers } from '../registrar';
-import type { OpenResult } from '../../../shared/vault';
+import type { OpenResult, SessionPayload, TurnPayload } from '../../../shared/vault';
+import type { SearchIndex } from '../../history/searchIndex';
 
 /** `api.vault.*`: opening the caller's own sealed records, and the page's acknowledgements of records it stored. */
 export function vaultHandlers(deps: {
@@ -14,7 +15,9 @@ export function vaultHandlers(deps: {
   readonly acks: AckRegistry;
   readonly audit: AuditSink;
   readonly logger: Logger;
-}): Pick<OperationHandlers, 'vault.open' | 'vault.ack'> {
+  /** Grows with every record opened after unlock; dropped on lock. */
+  readonly searchIndex: SearchIndex;
+}): Pick<OperationHandlers, 'vault.open' | 'vault.ack' | 'vault.search'> {
   return {
     'vault.open': async (input) => {
       const owner = deps.profiles.unlockedOwner();
@@ -24,6 +27,15 @@ export function vaultHandlers(deps: {
           ? { id: outcome.id, ok: true, payload: outcome.payload as never }
           : { id: outcome.id, ok: false, reason: outcome.reason === 'wrong-owner' ? 'forbidden' : outcome.reason },
       );
+      for (const outcome of outcomes) {
+        if (!outcome.ok) continue;
+        if (outcome.record.kind === 'session') deps.searchIndex.add(outcome.record.sessionId, (outcome.payload as SessionPayload).title);
+        else {
+          const turn = outcome.payload as TurnPayload;
+          deps.searchIndex.add(outcome.record.sessionId, turn.userText);
+          deps.searchIndex.add(outcome.record.sessionId, turn.answerText);
+        }
+      }
       const openedSessions = new Set(outcomes.flatMap((outcome) => (outcome.ok && outcome.record.kind === 'session' ? [outcome.record.sessionId] : [])));
       for (const sessionId of openedSessions) {
         await deps.audit.append({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId }).catch(() => undefined);
@@ -34,6 +46,12 @@ export function vaultHandlers(deps: {
         }
       }
       return { results };
+    },
+    'vault.search': async (input) => {
+      const owner = deps.profiles.unlockedOwner();
+      // The query is patient text: the audit records that a search happened, never what was searched.
+      await deps.audit.append({ action: 'vault.searched', profileId: owner.ownerId }).catch(() => undefined);
+      return { hits: deps.searchIndex.search(input.query), indexedSessions: deps.searchIndex.sessionCount };
     },
     'vault.ack': async (input, call) => {
       deps.acks.receive(input, call.senderId);

@@ -41,12 +41,13 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const mode = app.isPackaged ? 'release' : 'development';
+  const commandLine = parseCommandLine(process.argv);
   let config;
   try {
     config = await loadSettings({
       mode,
       userSettingsPath: join(electronAppPaths().userData, 'settings.json'),
-      policyArgument: parseCommandLine(process.argv).policy,
+      policyArgument: commandLine.policy,
       env: process.env,
       platform: process.platform,
     });
@@ -69,6 +70,19 @@ async function start(): Promise<void> {
     });
   } catch (error) {
     fatal(error);
+    return;
+  }
+  if (commandLine.removeProfile) {
+    // IT operation: no window. The exit code tells a deployment script whether it worked.
+    try {
+      const shredded = await services.removeProfile(commandLine.removeProfile);
+      process.stdout.write(`Profile removed; ${shredded} session(s) made unreadable.\n`);
+      await services.shutdown(0);
+      app.exit(0);
+    } catch (error) {
+      process.stderr.write(`${error instanceof AppError ? error.message : 'The profile could not be removed.'}\n`);
+      app.exit(1);
+    }
     return;
   }
   // electron-vite dev serves the renderer over http; packaged builds use app://renderer.

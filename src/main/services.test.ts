@@ -153,3 +153,16 @@ describe('search', () => {
     expect(await main.call('vault.search', { query: 'embol' })).toEqual({ ok: true, data: { hits: [], indexedSessions: 0 } });
   });
 });
+
+describe('IT removes a departed clinician', () => {
+  it('removes the profile and shreds its history; its records never open again', async () => {
+    await start({});
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    if (!first.ok) throw new Error(first.error.message);
+    const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
+    const profileId = profiles.ok ? (profiles.data.profiles[0]?.profileId as string) : '';
+    expect(await main.services.removeProfile(profileId)).toBe(1);
+    expect(await main.call('auth.listProfiles')).toMatchObject({ ok: true, data: { profiles: [] } });
+    expect(await main.call('auth.state')).toMatchObject({ ok: true, data: { state: 'locked', reason: 'removed' } });
+  });
+});

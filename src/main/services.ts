@@ -63,6 +63,11 @@ export interface MainServices {
   readonly handlers: OperationHandlers;
   /** Whether a clinician is signed in: the registrar answers LOCKED to data calls otherwise. */
   isUnlocked(): boolean;
+  /**
+   * IT's removal of a departed clinician's profile: the profile goes and every key of its sessions is destroyed,
+   * so all its history is unreadable at once. Audited. Returns how many sessions were shredded.
+   */
+  removeProfile(profileId: string): Promise<number>;
   /** Hears sign-in state changes (unlock, lock, automatic logoff); returns the removal. */
   onAuthState(listener: (state: AuthState) => void): () => void;
   /** Hears model-server status changes (failover, outage, recovery); returns the removal. */
@@ -215,6 +220,11 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   return {
     handlers,
     isUnlocked: () => profiles.currentProfile() !== null,
+    async removeProfile(profileId) {
+      const { destroyedSessions } = await profiles.removeProfile(profileId);
+      await audit.append({ action: 'profile.removed', profileId });
+      return destroyedSessions.length;
+    },
     onAuthState: (listener) => profiles.onStateChange(() => listener(auth.state())),
     onLlmStatus: (listener) => gateway.onStatusChange(listener),
     async shutdown(graceMs) {

@@ -89,8 +89,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const retentionMs = settings.retentionDays * 86_400_000;
   const sessionKeys = new SessionKeyStore(join(options.dataDir, SESSION_KEYS_FILE), logger);
   // A key store restored from an old backup must not bring back keys already past retention.
-  await sessionKeys.load({ retentionCutoff: new Date(clock.now().getTime() - retentionMs) });
+  const { dropped } = await sessionKeys.load({ retentionCutoff: new Date(clock.now().getTime() - retentionMs) });
   const audit = new AuditLog({ dir: options.dataDir, secrets: options.secretStorage, clock, logger });
+  if (dropped.length > 0) await audit.append({ action: 'retention.shredded', count: dropped.length }).catch(() => undefined);
   const profiles = new ProfileStore({
     file: join(options.dataDir, PROFILES_FILE),
     storage: options.secretStorage,

@@ -9,7 +9,7 @@ import { exactOrigins } from '../../src/main/ipc/callContext';
 import { registerOperations } from '../../src/main/ipc/registrar';
 import { silentLogger, type Logger } from '../../src/main/logging/logger';
 import { createMainServices } from '../../src/main/services';
-import { systemClock } from '../../src/main/sessions/clock';
+import { systemClock, type Clock } from '../../src/main/sessions/clock';
 import { buildBridge } from './buildBridge';
 import { InsecureHarnessSecretStorage } from './insecureHarnessSecretStorage';
 import { injectBridge, readStaticFile } from './staticFiles';
@@ -30,6 +30,11 @@ export interface HarnessOptions {
   readonly buildDir: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  /**
+   * Tests only: main's clocks run this far ahead of the real ones (wall and monotonic together, so it is not a
+   * clock jump) — a restart "eight days later" for retention, without waiting eight days.
+   */
+  readonly clockOffsetMs?: number;
 }
 
 /** A running harness. */
@@ -72,7 +77,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     mode: 'harness',
     config,
     fetch: globalThis.fetch,
-    clock: systemClock,
+    clock: options.clockOffsetMs ? shiftedClock(options.clockOffsetMs) : systemClock,
     newId: () => randomUUID(),
     logger,
     dataDir: options.dataDir,
@@ -161,6 +166,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The system clock, `offsetMs` ahead (timers unchanged). */
+function shiftedClock(offsetMs: number): Clock {
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    monotonicMs: () => performance.now() + offsetMs,
+    setTimer: (callback, delayMs) => systemClock.setTimer(callback, delayMs),
+    clearTimer: (handle) => systemClock.clearTimer(handle),
   };
 }
 

@@ -4,13 +4,14 @@ import { AccountControls } from './features/auth/AccountControls';
 import { AuthGate } from './features/auth/AuthGate';
 import { useActivityReporting } from './features/auth/useActivityReporting';
 import { ConversationView } from './features/conversation/ConversationView';
+import { SessionsSidebar } from './features/history/SessionsSidebar';
 import { IntakeForm } from './features/intake/IntakeForm';
 import { LlmStatusLine } from './features/status/LlmStatusLine';
 import { useAppStore } from './stores/appStore';
 
 /**
  * The app shell. Until a clinician is signed in, only the lock screen; then the title, the model-server status and
- * the account controls, the intake form or the session, and the standing notice.
+ * the account controls, the sessions sidebar beside the intake form or the session, and the standing notice.
  */
 export function App() {
   const checkLlmStatus = useAppStore((s) => s.checkLlmStatus);
@@ -44,7 +45,10 @@ function UnlockedApp() {
           <AccountControls />
         </div>
       </header>
-      <main className="app-main">{view === 'intake' ? <IntakeForm /> : <ConversationView />}</main>
+      <div className="app-body">
+        <SessionsSidebar />
+        <main className="app-main">{view === 'intake' ? <IntakeForm /> : <ConversationView />}</main>
+      </div>
       <Disclaimer />
     </div>
   );

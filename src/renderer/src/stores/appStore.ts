@@ -3,12 +3,13 @@
  * at a time (`useAppStore((s) => s.turnCount)`), so a streaming delta re-renders only what shows it.
  */
 import { useStore } from 'zustand';
+import { historyStore } from '../db/historySync';
 import { api } from '../lib/api';
 import { createAppStore } from './createAppStore';
 import type { AppState } from './types';
 
 /** The one store of the renderer. */
-export const appStore = createAppStore(api);
+export const appStore = createAppStore(api, { history: historyStore });
 
 /** Reads one value from the store; pass an atomic selector. */
 export function useAppStore<T>(selector: (state: AppState) => T): T {

@@ -9,6 +9,8 @@
 import type { AppApi } from '../../../preload/apiTypes';
 import type { AuthState, ProfileSummary } from '../../../shared/auth';
 import type { ErrorPayload, Result } from '../../../shared/errors';
+import { initialHistoryState } from './historySlice';
+import type { SessionMode } from './sessionSlice';
 import type { DataOf, SliceCreator } from './types';
 
 /** Main hears of activity in the page at most this often (it combines it with the system idle time). */
@@ -35,6 +37,8 @@ export interface AuthSlice {
   resumeSessionId: string | null;
   /** The profile {@link resumeSessionId} belongs to. */
   resumeProfileId: string | null;
+  /** How that session was shown (live, or a past session read-only), so it is reopened the same way. */
+  resumeMode: SessionMode;
 
   /** Reads the auth state and the profile list from main (at start-up, and to retry after a failure). */
   loadAuth(): Promise<void>;
@@ -67,6 +71,7 @@ export const initialAuthState: Readonly<DataOf<AuthSlice>> = Object.freeze({
   authBusy: false,
   resumeSessionId: null,
   resumeProfileId: null,
+  resumeMode: 'live',
 });
 
 /** Builds the auth slice over `api`; `now` is a monotonic clock in milliseconds (injected for tests). */
@@ -172,7 +177,7 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
       },
 
       clearResumeSession() {
-        set({ resumeSessionId: null, resumeProfileId: null });
+        set({ resumeSessionId: null, resumeProfileId: null, resumeMode: 'live' });
       },
 
       clearAuthError() {
@@ -184,15 +189,18 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
         const previous = get().authState;
         if (state.state !== 'unlocked') {
           // Whoever locked, the patient data goes now, in the same update as the state: no render shows both.
-          const { sessionId, resumeSessionId, resumeProfileId } = get();
+          const { sessionId, sessionMode, resumeSessionId, resumeProfileId, resumeMode } = get();
           const keepResume = sessionId === null;
           get().clearPatientData({
+            // The sessions list and its titles go too; reads still under way find their period over.
+            ...initialHistoryState,
             authState: state,
             authBusy: false,
             // A failed unlock's message stays visible; anything from the unlocked app does not carry over.
             authError: previous?.state === 'unlocked' ? null : get().authError,
             resumeSessionId: keepResume ? resumeSessionId : sessionId,
             resumeProfileId: keepResume ? resumeProfileId : (previous?.profileId ?? null),
+            resumeMode: keepResume ? resumeMode : sessionMode,
           });
           lastActivityReport = null;
           // A removed profile, or one created elsewhere meanwhile, shows on the lock screen.
@@ -203,14 +211,24 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
         const otherOwner = get().resumeProfileId !== null && get().resumeProfileId !== state.profileId;
         if (switched) {
           // Another clinician without a lock in between (should not happen): nothing of the first may remain.
-          get().clearPatientData({ authState: state, authError: null, resumeSessionId: null, resumeProfileId: null });
+          get().clearPatientData({
+            ...initialHistoryState,
+            authState: state,
+            authError: null,
+            resumeSessionId: null,
+            resumeProfileId: null,
+            resumeMode: 'live',
+          });
+          void get().startHistory();
           return;
         }
         set({
           authState: state,
           authError: null,
-          ...(otherOwner ? { resumeSessionId: null, resumeProfileId: null } : {}),
+          ...(otherOwner ? { resumeSessionId: null, resumeProfileId: null, resumeMode: 'live' as const } : {}),
         });
+        // Just unlocked: list the clinician's sessions and reopen the one the lock cleared from the page.
+        if (previous?.state !== 'unlocked') void get().startHistory();
       },
     };
   };

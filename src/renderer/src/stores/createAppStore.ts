@@ -5,6 +5,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../../preload/apiTypes';
 import { createAuthSlice, initialAuthState } from './authSlice';
+import type { HistoryStore } from './historyRecords';
+import { createHistorySlice, initialHistoryState } from './historySlice';
 import { createIntakeSlice, initialIntakeState } from './intakeSlice';
 import { createLlmStatusSlice, initialLlmStatusState } from './llmStatusSlice';
 import { createSessionSlice, initialSessionState } from './sessionSlice';
@@ -16,12 +18,20 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
   ...initialSessionState,
   ...initialLlmStatusState,
   ...initialAuthState,
+  ...initialHistoryState,
 });
 
 /** What the store takes besides the api. */
 export interface AppStoreOptions {
   /** A monotonic clock in milliseconds (throttles activity reports); tests pass their own. */
   now?: () => number;
+  /**
+   * The history store past sessions are listed, opened and resumed from (the app passes `historyStore`; tests a
+   * store of their own). Without one, the sessions list stays empty and nothing is resumed from history.
+   */
+  history?: HistoryStore | null;
+  /** Delay before the list refreshes after main delivers a record (tests shorten it). */
+  historyRefreshDelayMs?: number;
 }
 
 /** A store with a way to drop its subscriptions to main's events. */
@@ -36,11 +46,13 @@ export interface AppStore extends StoreApi<AppState> {
  */
 export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppStore {
   const now = options.now ?? (() => performance.now());
+  const history = options.history ?? null;
   const store = createStore<AppState>()((...args) => ({
     ...createIntakeSlice()(...args),
-    ...createSessionSlice(api)(...args),
+    ...createSessionSlice(api, history)(...args),
     ...createLlmStatusSlice(api)(...args),
     ...createAuthSlice(api, now)(...args),
+    ...createHistorySlice(api, history, { refreshDelayMs: options.historyRefreshDelayMs })(...args),
   }));
   const unsubscribes = [
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),
@@ -48,6 +60,8 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     api.llm.onStatusChanged((status) => store.getState().receiveLlmStatus(status)),
     // Locking (by the clinician, idle logoff or the OS) clears patient data from the store in the same update.
     api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
+    // The history store writes every delivered record (db/historySync); the sessions list follows shortly after.
+    api.vault.onRecord(() => store.getState().noteRecordDelivered()),
   ];
   return {
     ...store,

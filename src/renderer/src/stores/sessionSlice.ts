@@ -6,14 +6,27 @@ import type { AppApi } from '../../../preload/apiTypes';
 import type { ErrorPayload } from '../../../shared/errors';
 import { MAX_MESSAGE_TEXT, type Patient } from '../../../shared/patient';
 import type { DeltaEvent, ProtocolResponse, TurnStartedEvent } from '../../../shared/protocol';
+import { resumeFromStore, type HistoryStore, type ResumeOutcome, type StoredSessionView } from './historyRecords';
 import { initialIntakeState } from './intakeSlice';
 import { appendDelta, finishTurn, pendingTurn, sameId, updateTurn, type Turn } from './turns';
 import type { AppState, DataOf, SliceCreator } from './types';
 
+/**
+ * How the shown session can be used: `live` (main holds it — or will again, resumed transparently — and follow-ups
+ * go to it) or `review` (read back from the history store, read-only until "Continue this session").
+ */
+export type SessionMode = 'live' | 'review';
+
 /** Session data and actions. */
 export interface SessionSlice {
-  /** Which screen shows: the intake form, or the session once a first turn is under way. */
+  /** Which screen shows: the intake form, or the session once a first turn is under way (or one read back). */
   view: 'intake' | 'conversation';
+  /** Whether the shown session takes follow-ups, or is a past session shown read-only. */
+  sessionMode: SessionMode;
+  /** Records of the shown (stored) session that main could not open and that were set aside. */
+  setAsideCount: number;
+  /** "Continue this session" is under way (main is resuming the session from its records). */
+  resuming: boolean;
   /** Main's session id; null until `turnStarted` (or the first response) names it, and after a failed first turn. */
   sessionId: string | null;
   /** The patient as main holds it (the sent patient until the first response echoes it back). */
@@ -38,8 +51,20 @@ export interface SessionSlice {
   /** Sends the first turn of a new session for `patient` (already validated by the intake). */
   startSession(patient: Patient): Promise<void>;
   setFollowUpDraft(text: string): void;
-  /** Sends the typed follow-up in the current session. */
+  /**
+   * Sends the typed follow-up in the current session. When main answers `SESSION_NOT_FOUND` (its live session
+   * expired), the session is resumed from the history store and the follow-up sent again — once.
+   */
   sendFollowUp(): Promise<void>;
+  /**
+   * Shows a session read back from the history store (`review`: read-only; `live`: ready for a follow-up, resumed in
+   * main when it is needed). Replaces the shown session; the intake form is left as it is.
+   */
+  showStoredSession(view: StoredSessionView, mode: SessionMode): void;
+  /** "Continue this session": main resumes the shown past session from its sealed records; then it takes follow-ups. */
+  continueSession(): Promise<boolean>;
+  /** Changes whenever the shown session is replaced or discarded (so a slow read can tell it is stale). */
+  sessionEpoch(): number;
   /** Asks main to stop the running turn; its answer then resolves as incomplete. */
   stopTurn(): Promise<void>;
   /** Discards the session and every patient detail, back to an empty intake form. */
@@ -59,6 +84,9 @@ export interface SessionSlice {
 /** A session slice with no session. */
 export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze({
   view: 'intake',
+  sessionMode: 'live',
+  setAsideCount: 0,
+  resuming: false,
   sessionId: null,
   sessionPatient: null,
   turns: [],
@@ -72,11 +100,17 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   conversationError: null,
 });
 
+/** Answered by "Continue" when there is no history store to read the session from (not in the app). */
+const NO_HISTORY: ErrorPayload = { code: 'INTERNAL', message: 'Past sessions cannot be read on this page.' };
+
 // Errors that say the model server may be down: worth refreshing the status line.
 const MODEL_SERVER_ERRORS: ReadonlySet<string> = new Set(['LLM_UNAVAILABLE', 'LLM_TIMEOUT']);
 
-/** Builds the session slice over `api`. */
-export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
+/**
+ * Builds the session slice over `api`. `history` is the store past sessions are read back from (null: no history,
+ * so nothing can be resumed from it).
+ */
+export function createSessionSlice(api: AppApi, history: HistoryStore | null = null): SliceCreator<SessionSlice> {
   return (set, get) => {
     let keyCounter = 0;
     // Bumped by "New patient": an answer that arrives for a discarded session must not write into the new one.
@@ -109,6 +143,13 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
       if (error.code === 'LOCKED') void get().loadAuth();
     };
 
+    /** Resumes `sessionId` in main from the store's records, for the signed-in clinician. */
+    const resumeFromHistory = async (sessionId: string): Promise<ResumeOutcome | null> => {
+      const ownerId = get().authState?.profileId ?? null;
+      if (history === null || ownerId === null) return null;
+      return resumeFromStore(api, history, ownerId, sessionId);
+    };
+
     const sendCancel = async (sessionId: string): Promise<void> => {
       const startedIn = epoch;
       const result = await api.protocol.cancel({ sessionId });
@@ -132,6 +173,7 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
         });
         const result = await api.protocol.generate({ patient });
         if (startedIn !== epoch) return;
+        void get().refreshHistory();
         if (result.ok) {
           applyResponse(key, result.data);
           return;
@@ -147,9 +189,9 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
       },
 
       async sendFollowUp() {
-        const { sessionId, runningTurnKey, followUpDraft } = get();
+        const { sessionId, runningTurnKey, followUpDraft, sessionMode } = get();
         const message = followUpDraft.trim();
-        if (sessionId === null || runningTurnKey !== null || message === '') return;
+        if (sessionId === null || sessionMode !== 'live' || runningTurnKey !== null || message === '') return;
         if (message.length > MAX_MESSAGE_TEXT) {
           set({
             conversationError: {
@@ -168,21 +210,85 @@ export function createSessionSlice(api: AppApi): SliceCreator<SessionSlice> {
           followUpDraft: '',
           conversationError: null,
         }));
-        const result = await api.protocol.generate({ sessionId, message });
+        // Nothing was answered: take the turn back out and give the clinician their text back to retry.
+        const giveBack = (error: ErrorPayload | null): void => {
+          set((state) => ({
+            turns: state.turns.filter((turn) => turn.key !== key),
+            runningTurnKey: null,
+            stopRequested: false,
+            followUpDraft: followUpDraft,
+            conversationError: error,
+          }));
+          if (error !== null) noteModelServerError(error);
+        };
+
+        let result = await api.protocol.generate({ sessionId, message });
         if (startedIn !== epoch) return;
+        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND') {
+          // Main's live session expired: rebuild it from the history store and send the follow-up again — once. The
+          // clinician sees only the answer (or, when the session cannot be resumed, why).
+          const resumed = await resumeFromHistory(sessionId);
+          if (startedIn !== epoch) return;
+          if (resumed?.ok && get().stopRequested) {
+            // Stopped while the session was being resumed: nothing was asked, so there is nothing to stop or report.
+            giveBack(null);
+            return;
+          }
+          if (resumed?.ok) {
+            set((state) => ({
+              sessionId: resumed.info.sessionId,
+              turns: updateTurn(state.turns, key, () => pendingTurn(key, 'followUp', message)),
+            }));
+            result = await api.protocol.generate({ sessionId: resumed.info.sessionId, message });
+            if (startedIn !== epoch) return;
+          } else if (resumed?.stored) {
+            // Main refused the stored records (the retention period ended, say): its reason is the one that matters.
+            result = { ok: false, error: resumed.error };
+          }
+        }
+        void get().refreshHistory();
         if (result.ok) {
           applyResponse(key, result.data);
           return;
         }
-        // Nothing was answered: take the turn back out and give the clinician their text back to retry.
-        set((state) => ({
-          turns: state.turns.filter((turn) => turn.key !== key),
-          runningTurnKey: null,
-          stopRequested: false,
-          followUpDraft: followUpDraft,
-          conversationError: result.error,
-        }));
-        noteModelServerError(result.error);
+        giveBack(result.error);
+      },
+
+      showStoredSession(shown, mode) {
+        epoch++;
+        set({
+          ...initialSessionState,
+          view: 'conversation',
+          sessionMode: mode,
+          sessionId: shown.sessionId,
+          sessionPatient: shown.patient,
+          turns: shown.turns,
+          turnCount: shown.turnCount,
+          lastModel: shown.lastModel,
+          lastInferenceMs: shown.lastInferenceMs,
+          lastOmittedTurns: shown.lastOmittedTurns,
+          setAsideCount: shown.setAsideCount,
+        });
+      },
+
+      async continueSession() {
+        const { sessionId, sessionMode, resuming } = get();
+        if (sessionId === null || sessionMode !== 'review' || resuming) return false;
+        const startedIn = epoch;
+        set({ resuming: true, conversationError: null });
+        const outcome = (await resumeFromHistory(sessionId)) ?? { ok: false as const, error: NO_HISTORY, stored: false };
+        if (startedIn !== epoch) return false;
+        if (outcome.ok) {
+          set({ sessionMode: 'live', sessionId: outcome.info.sessionId, turnCount: outcome.info.conversationCount, resuming: false });
+          return true;
+        }
+        set({ resuming: false, conversationError: outcome.error });
+        noteModelServerError(outcome.error);
+        return false;
+      },
+
+      sessionEpoch() {
+        return epoch;
       },
 
       async stopTurn() {

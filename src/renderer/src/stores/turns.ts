@@ -17,7 +17,11 @@ export interface Turn {
   message: string;
   /** The answer so far while streaming; main's authoritative text once finished. */
   answer: string;
-  status: 'streaming' | 'complete' | 'incomplete';
+  /**
+   * `streaming` while this page waits for the answer; then main's outcome. A turn read back from the history can also
+   * be `pending` (its answer was never recorded: interrupted, or still running elsewhere) or `error` (it failed).
+   */
+  status: 'streaming' | 'complete' | 'incomplete' | 'pending' | 'error';
   incompleteReason: IncompleteReason | null;
   /** Index the next delta should carry; lower ones are repeats and are dropped. */
   nextDeltaIndex: number;

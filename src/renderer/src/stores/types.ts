@@ -4,12 +4,13 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { AuthSlice } from './authSlice';
+import type { HistorySlice } from './historySlice';
 import type { IntakeSlice } from './intakeSlice';
 import type { LlmStatusSlice } from './llmStatusSlice';
 import type { SessionSlice } from './sessionSlice';
 
 /** Everything the renderer knows, and every action that changes it. */
-export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice & AuthSlice;
+export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice & AuthSlice & HistorySlice;
 
 /** A slice's creator: it sees the whole store and contributes its part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

@@ -12,13 +12,17 @@ export function SessionHeader() {
   const omittedTurns = useAppStore((s) => s.lastOmittedTurns);
   const patient = useAppStore((s) => s.sessionPatient);
   const newPatient = useAppStore((s) => s.newPatient);
+  const readOnly = useAppStore((s) => s.sessionMode === 'review');
   // The same lines the model sees at the top of its prompt, so screen and prompt agree on the patient.
   const summary = useMemo(() => (patient ? patientSummaryLines(patient) : []), [patient]);
 
   return (
     <header className="session-header">
       <div className="session-header-top">
-        <h2 className="section-title">Session</h2>
+        <h2 className="section-title">
+          Session
+          {readOnly && <span className="read-only-badge"> (read-only)</span>}
+        </h2>
         <button type="button" className="button-secondary" onClick={newPatient}>
           New patient
         </button>
@@ -54,9 +58,11 @@ export function SessionHeader() {
         </p>
       )}
       <section className="patient-summary" aria-label="Patient summary">
-        {summary.map((line) => (
-          <p key={line}>{line}</p>
-        ))}
+        {patient === null && sessionId !== null ? (
+          <p className="muted">The patient summary could not be opened.</p>
+        ) : (
+          summary.map((line) => <p key={line}>{line}</p>)
+        )}
       </section>
     </header>
   );

@@ -1,5 +1,5 @@
 import { useAppStore } from '../../stores/appStore';
-import { incompleteNote } from './format';
+import { incompleteNote, storedOutcomeNote } from './format';
 
 /** Props of {@link TurnView}. */
 export interface TurnViewProps {
@@ -32,6 +32,7 @@ export function TurnView({ index }: TurnViewProps) {
           {turn.answer}
         </div>
         {turn.status === 'incomplete' && <p className="turn-note">{incompleteNote(turn.incompleteReason)}</p>}
+        {(turn.status === 'pending' || turn.status === 'error') && <p className="turn-note">{storedOutcomeNote(turn.status)}</p>}
         {streaming && (
           <div className="turn-actions">
             <button type="button" className="button-secondary" onClick={() => void stopTurn()} disabled={stopRequested}>

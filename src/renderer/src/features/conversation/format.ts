@@ -12,3 +12,8 @@ export function formatInferenceTime(ms: number): string {
 export function incompleteNote(reason: IncompleteReason | null): string {
   return reason === null ? '(incomplete)' : `(incomplete: ${reason})`;
 }
+
+/** The note under a turn read back from the history without an answer: never recorded, or failed. */
+export function storedOutcomeNote(status: 'pending' | 'error'): string {
+  return status === 'pending' ? '(pending: no answer was recorded)' : '(failed: no answer)';
+}

@@ -18,7 +18,21 @@ import type { Patient } from '../../../../shared/patient';
 import type { CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from '../../../../shared/protocol';
 import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/sessions';
 import type { LlmStatus, SettingsView } from '../../../../shared/settings';
-import type { AckInput, OpenInput, OpenOutput, SealedRecord } from '../../../../shared/vault';
+import type {
+  AckInput,
+  OpenInput,
+  OpenOutput,
+  OpenResult,
+  ResumeInput,
+  SealedRecord,
+  SearchInput,
+  SearchOutput,
+  SessionPayload,
+  TurnPayload,
+} from '../../../../shared/vault';
+
+/** Why the fake vault refuses to open a record. */
+export type FakeOpenFailure = Extract<OpenResult, { ok: false }>['reason'];
 
 /** A `generate` call waiting for the test to answer it. */
 export interface PendingGenerate {
@@ -66,6 +80,17 @@ export interface FakeApi {
   authListenerCount(): number;
 
   openCalls: OpenInput[];
+  /**
+   * What the fake vault holds, by ciphertext (`ct`): the payload main would open, or why it would refuse. A record
+   * whose ciphertext is not here answers `unknown-key` (its key is gone), as before.
+   */
+  vaultContents: Map<string, SessionPayload | TurnPayload | { fails: FakeOpenFailure }>;
+  /** How `vault.open` answers; the default opens from {@link vaultContents}. */
+  answerOpen(input: OpenInput): Promise<Result<OpenOutput>>;
+  resumeCalls: ResumeInput[];
+  /** How `sessions.resume` answers; the default rebuilds the session from the records' session id and turn seqs. */
+  answerResume(input: ResumeInput): Promise<Result<SessionInfo>>;
+  searchCalls: SearchInput[];
   ackCalls: AckInput[];
   /** Pushes `vault.record` as main does when it seals a record for the page to store. */
   emitRecord(record: SealedRecord): void;
@@ -122,6 +147,35 @@ export function createFakeApi(): FakeApi {
     authListenerCount: () => authListeners.size,
 
     openCalls: [],
+    vaultContents: new Map(),
+    answerOpen: (input) =>
+      Promise.resolve(
+        ok<OpenOutput>({
+          results: input.records.map((record): OpenResult => {
+            const content = fake.vaultContents.get(record.ct);
+            if (content === undefined) return { id: record.id, ok: false, reason: 'unknown-key' };
+            if ('fails' in content) return { id: record.id, ok: false, reason: content.fails };
+            return { id: record.id, ok: true, payload: content };
+          }),
+        }),
+      ),
+    resumeCalls: [],
+    answerResume: (input) => {
+      const [first] = input.records;
+      if (first === undefined) return Promise.resolve(fail('INVALID_INPUT', 'records: nothing to resume'));
+      const seqs = new Set(input.records.filter((record) => record.kind === 'turn').map((record) => record.seq));
+      return Promise.resolve(
+        ok<SessionInfo>({
+          sessionId: first.sessionId,
+          createdAt: first.createdAt,
+          lastAccessAt: '2026-01-01T09:00:00.000Z',
+          expiresAt: '2026-01-01T09:30:00.000Z',
+          conversationCount: seqs.size,
+          state: 'idle',
+        }),
+      );
+    },
+    searchCalls: [],
     ackCalls: [],
     emitRecord: (record) => recordListeners.forEach((listener) => listener(record)),
 
@@ -160,10 +214,11 @@ export function createFakeApi(): FakeApi {
       vault: {
         open: (input: OpenInput) => {
           fake.openCalls.push(input);
-          // No key in the fake: every record is reported as unopenable.
-          return Promise.resolve(
-            ok<OpenOutput>({ results: input.records.map((record) => ({ id: record.id, ok: false, reason: 'unknown-key' })) }),
-          );
+          return fake.answerOpen(input);
+        },
+        search: (input: SearchInput) => {
+          fake.searchCalls.push(input);
+          return Promise.resolve(ok<SearchOutput>({ hits: [], indexedSessions: 0 }));
         },
         ack: (input: AckInput) => {
           fake.ackCalls.push(input);
@@ -185,6 +240,10 @@ export function createFakeApi(): FakeApi {
         get: () => Promise.resolve(fail('INTERNAL', 'not used in these tests') as Result<SessionInfo>),
         list: () => Promise.resolve(ok<SessionList>({ count: 0, sessions: [] })),
         delete: () => Promise.resolve(ok<DeleteOutput>({ deleted: false })),
+        resume: (input: ResumeInput) => {
+          fake.resumeCalls.push(input);
+          return fake.answerResume(input);
+        },
       },
       settings: {
         get: () => Promise.resolve(fail('INTERNAL', 'not used in these tests') as Result<SettingsView>),

@@ -1,0 +1,33 @@
+import { useAppStore } from '../../stores/appStore';
+
+/**
+ * Under a past session shown read-only: "Continue this session" has main resume it from its sealed records, after
+ * which the follow-up box takes its place.
+ */
+export function ContinueBar() {
+  const resuming = useAppStore((s) => s.resuming);
+  const continueSession = useAppStore((s) => s.continueSession);
+  return (
+    <div className="continue-bar">
+      <p className="form-hint" id="continue-hint">
+        A past session, shown read-only from this workstation&apos;s history. Continue it to ask a follow-up.
+      </p>
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button-primary"
+          aria-describedby="continue-hint"
+          aria-disabled={resuming || undefined}
+          onClick={() => {
+            if (!resuming) void continueSession();
+          }}
+        >
+          Continue this session
+        </button>
+        <span className="muted" role="status">
+          {resuming ? 'Resuming the session…' : ''}
+        </span>
+      </div>
+    </div>
+  );
+}

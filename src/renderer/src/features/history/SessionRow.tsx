@@ -1,0 +1,49 @@
+import { memo } from 'react';
+import type { HistoryEntry } from '../../stores/historySlice';
+import { formatCreated, sessionStatusText, turnCountText } from './format';
+
+/** Props of {@link SessionRow}. */
+export interface SessionRowProps {
+  entry: HistoryEntry;
+  /** Position in the (filtered) list; the list's arrow keys find rows by it. */
+  index: number;
+  /** The main area shows this session. */
+  shown: boolean;
+  /** This session is being read and opened. */
+  opening: boolean;
+  onOpen(sessionId: string): void;
+}
+
+/** Accessible name (and visible title) of a session whose record main could not open. */
+export const UNTITLED_ROW = 'Session (title could not be opened)';
+
+/**
+ * One session in the list: a button named by its title (the chief complaint), described by when it was created,
+ * its turn count and status.
+ */
+export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen }: SessionRowProps) {
+  const title = entry.title ?? UNTITLED_ROW;
+  const detailsId = `session-row-details-${entry.sessionId}`;
+  return (
+    <button
+      type="button"
+      className="session-row"
+      data-testid="session-row"
+      data-index={index}
+      aria-label={title}
+      aria-describedby={detailsId}
+      aria-current={shown ? 'true' : undefined}
+      aria-busy={opening || undefined}
+      onClick={() => onOpen(entry.sessionId)}
+    >
+      <span className={entry.title === null ? 'session-row-title muted' : 'session-row-title'}>{title}</span>
+      <span id={detailsId} className="session-row-details">
+        <time dateTime={entry.createdAt}>{formatCreated(entry.createdAt)}</time>
+        {' · '}
+        {turnCountText(entry.turnCount)}
+        {' · '}
+        {opening ? 'Opening…' : sessionStatusText(entry.status)}
+      </span>
+    </button>
+  );
+});

@@ -1,0 +1,104 @@
+import { useCallback, useMemo } from 'react';
+import { filterHistory } from '../../stores/historySlice';
+import { useAppStore } from '../../stores/appStore';
+import { SessionList } from './SessionList';
+
+/**
+ * The clinician's past sessions (`aria-label="Sessions"`): a title search over the sessions loaded, the list (newest
+ * first, virtualised) and "Show more". Selecting a session shows it read-only in the main area.
+ */
+export function SessionsSidebar() {
+  const entries = useAppStore((s) => s.historyEntries);
+  const query = useAppStore((s) => s.historyQuery);
+  const status = useAppStore((s) => s.historyStatus);
+  const loadingMore = useAppStore((s) => s.historyLoadingMore);
+  const hasMore = useAppStore((s) => s.historyNextBefore !== null);
+  const errorMessage = useAppStore((s) => s.historyError?.message ?? null);
+  const notice = useAppStore((s) => s.historyNotice);
+  const openingId = useAppStore((s) => s.openingSessionId);
+  const shownId = useAppStore((s) => (s.view === 'conversation' ? s.sessionId : null));
+  const setHistoryQuery = useAppStore((s) => s.setHistoryQuery);
+  const loadMoreHistory = useAppStore((s) => s.loadMoreHistory);
+  const loadHistory = useAppStore((s) => s.loadHistory);
+  const openStoredSession = useAppStore((s) => s.openStoredSession);
+  const dismissHistoryNotice = useAppStore((s) => s.dismissHistoryNotice);
+
+  const filtered = useMemo(() => filterHistory(entries, query), [entries, query]);
+  const searching = query.trim() !== '';
+  const open = useCallback((sessionId: string) => void openStoredSession(sessionId), [openStoredSession]);
+  const loadMore = useCallback(() => void loadMoreHistory(), [loadMoreHistory]);
+
+  let summary: string;
+  if (status === 'loading' && entries.length === 0) summary = 'Loading sessions…';
+  else if (status === 'error' && entries.length === 0) summary = 'Sessions could not be read.';
+  else if (status === 'ready' && entries.length === 0) summary = 'No past sessions yet.';
+  else if (searching) summary = `${filtered.length} of ${entries.length} loaded sessions match.`;
+  else summary = `${entries.length}${hasMore ? '+' : ''} session${entries.length === 1 && !hasMore ? '' : 's'}`;
+  if (openingId !== null) summary = 'Opening the session…';
+  else if (loadingMore) summary = 'Loading more sessions…';
+
+  return (
+    <aside className="sidebar" aria-label="Sessions">
+      <div className="sidebar-title" aria-hidden="true">
+        Sessions
+      </div>
+      <div className="sidebar-search">
+        <label htmlFor="session-search" className="sidebar-search-label">
+          Search titles
+        </label>
+        <input
+          id="session-search"
+          className="input"
+          type="search"
+          value={query}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="session-search-scope"
+          onChange={(event) => setHistoryQuery(event.target.value)}
+        />
+        <p id="session-search-scope" className="form-hint">
+          Searches the titles of the sessions loaded here.
+        </p>
+      </div>
+      <p className="sidebar-summary muted" role="status" data-testid="sessions-summary">
+        {summary}
+      </p>
+      {notice !== null && (
+        <div className="notice sidebar-notice" role="status" data-testid="history-notice">
+          <p>{notice}</p>
+          <button type="button" className="button-quiet" onClick={dismissHistoryNotice}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {errorMessage !== null && (
+        <div className="sidebar-error" role="status" data-testid="history-error">
+          <p>{errorMessage}</p>
+          <button type="button" className="button-quiet" onClick={() => void loadHistory()}>
+            Reload sessions
+          </button>
+        </div>
+      )}
+      <SessionList
+        entries={filtered}
+        shownId={shownId}
+        openingId={openingId}
+        onOpen={open}
+        // Scrolling reads further pages, but not while searching: that would read the whole history.
+        onNearEnd={!searching && hasMore ? loadMore : undefined}
+      />
+      {hasMore && (
+        <button
+          type="button"
+          className="button-secondary sidebar-more"
+          aria-disabled={loadingMore || undefined}
+          onClick={() => {
+            if (!loadingMore) loadMore();
+          }}
+        >
+          Show more
+        </button>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * Stored sessions for history tests: sealed records as main would deliver them (opaque filler ciphertext), with
+ * what the fake vault opens each one to registered in the fake api.
+ */
+import type { IncompleteReason } from '../../../../shared/protocol';
+import type { SealedRecord, SessionPayload, TurnPayload } from '../../../../shared/vault';
+import { at, sessionRecord, turnRecord } from '../../db/testing/records';
+import { PATIENT, PROFILE_A, protocolResponse, type FakeApi } from './fakeApi';
+
+/** One stored turn. */
+export interface StoredTurnSpec {
+  seq: number;
+  userText?: string;
+  answerText?: string;
+  status?: SealedRecord['status'];
+  incompleteReason?: IncompleteReason | null;
+  /** Minutes after the fixed start (see `at`). */
+  createdAt?: number;
+  updatedAt?: number;
+  parentTurnId?: string | null;
+}
+
+/** A stored session. */
+export interface StoredSessionSpec {
+  title: string;
+  ownerId?: string;
+  sessionId?: string;
+  /** Minutes after the fixed start. */
+  createdAt?: number;
+  updatedAt?: number;
+  status?: SealedRecord['status'];
+  turns?: StoredTurnSpec[];
+}
+
+/** The records of a stored session. */
+export interface StoredSessionRecords {
+  session: SealedRecord;
+  turns: SealedRecord[];
+  /** Session record first, then the turns. */
+  all: SealedRecord[];
+}
+
+/** The payload main seals into a session record titled `title`. */
+export function sessionPayload(title: string): SessionPayload {
+  return { patient: { ...PATIENT, chiefComplaint: title }, title };
+}
+
+/** Builds the sealed records of a session and registers what each opens to in `fake`'s vault. */
+export function storedSession(fake: FakeApi, spec: StoredSessionSpec): StoredSessionRecords {
+  const ownerId = spec.ownerId ?? PROFILE_A.profileId;
+  const session = sessionRecord({
+    ...(spec.sessionId === undefined ? {} : { id: spec.sessionId, sessionId: spec.sessionId }),
+    ownerId,
+    status: spec.status ?? 'complete',
+    createdAt: at(spec.createdAt ?? 0),
+    updatedAt: at(spec.updatedAt ?? spec.createdAt ?? 0),
+  });
+  fake.vaultContents.set(session.ct, sessionPayload(spec.title));
+  const turns = (spec.turns ?? []).map((turn) => {
+    const status = turn.status ?? 'complete';
+    const record = turnRecord(session.sessionId, {
+      ownerId,
+      seq: turn.seq,
+      status,
+      parentTurnId: turn.parentTurnId ?? null,
+      createdAt: at(turn.createdAt ?? turn.seq),
+      updatedAt: at(turn.updatedAt ?? turn.createdAt ?? turn.seq),
+    });
+    const payload: TurnPayload = {
+      turnId: record.id,
+      userText: turn.userText ?? (turn.seq === 1 ? 'Suggest an initial clinical protocol for this patient.' : `Question ${turn.seq}`),
+      answerText: turn.answerText ?? (status === 'pending' ? '' : `Answer ${turn.seq}`),
+      incompleteReason: turn.incompleteReason ?? null,
+      metadata: status === 'pending' ? null : protocolResponse({ seq: turn.seq, turnId: record.id }).metadata,
+    };
+    fake.vaultContents.set(record.ct, payload);
+    return record;
+  });
+  return { session, turns, all: [session, ...turns] };
+}
+
+/** Makes main refuse `record` from now on (`unknown-key`: its key was destroyed). */
+export function spoil(fake: FakeApi, record: SealedRecord, reason: 'tampered' | 'unknown-key' | 'malformed' | 'forbidden'): void {
+  if (reason === 'unknown-key') fake.vaultContents.delete(record.ct);
+  else fake.vaultContents.set(record.ct, { fails: reason });
+}

@@ -13,12 +13,15 @@ import { collectGarbage } from './heap';
 import { LANGCHAIN_BUDGET, populateLangChain } from './langchainSessions';
 import { measureSessionMemory } from './memory';
 import { measurePrefixReuse } from './prefixReuse';
-import { formatTable, writeResults, type ReportedResult } from './results';
+import { formatTable, type ReportedResult } from './results';
 import { percentile } from './stats';
 import { measureSweep } from './sweep';
 import { measureTtft } from './ttft';
 import { compareTurns, type ComparisonPlan } from './turnComparison';
 import { LONG_SIZES, STANDARD_SIZES } from './workload';
+// Browser suite (bench/browser): the history store in Chromium through the harness. See bench/browser/benchOptions.ts.
+import { parseBenchOptions, writeBenchResults } from './browser/benchOptions';
+import { runStoreSuite } from './browser/storeSuite';
 
 /** One seed for the whole run: every session, message and answer follows from it. */
 const SEED = 20_261_125;
@@ -214,6 +217,7 @@ async function concurrency(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
   const startedAt = performance.now();
   const cpu = cpus();
   console.log('Clinic Protocol Assistant — engine benchmark');
@@ -222,21 +226,43 @@ async function main(): Promise<void> {
 
   // A full collection between phases, so no phase pays for the garbage of the one before (the sweep's rebuilt
   // stores would otherwise be collected during the latency-sensitive TTFT samples).
-  for (const run of [standardWorkload, longWorkload, prefixReuse, sweep, ttft, concurrency]) {
-    collectGarbage();
-    await run();
+  if (options.engine) {
+    for (const run of [standardWorkload, longWorkload, prefixReuse, sweep, ttft, concurrency]) {
+      collectGarbage();
+      await run();
+    }
   }
+
+  // ── Browser suite (bench/browser): optional part, skipped with --no-browser, alone with --browser or --quick. ──
+  if (options.browser) {
+    collectGarbage();
+    try {
+      const store = await phase(`history store in Chromium${options.quick ? ' (--quick)' : ''}`, () =>
+        runStoreSuite({ quick: options.quick, seed: SEED, log: (line) => process.stderr.write(`${line}\n`) }),
+      );
+      results.push(...store.results);
+      notes.push(...store.notes);
+      if (options.quick) scaled.push('--quick: the browser suite ran its smoke workload (500 sessions); its figures are not comparable to a full run.');
+    } catch (error) {
+      // Alone (--browser, --quick) a failure is the run's failure; after the engine suite, its results still count.
+      if (!options.engine) throw error;
+      notes.push(`browser suite FAILED, no store results: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // ── End of the browser suite's hook. ──
 
   console.log(formatTable(results));
   console.log('');
   console.log('Notes:');
   for (const note of notes) console.log(`  - ${note}`);
-  console.log('* Scaled to stay well under 3 minutes:');
-  for (const line of scaled) console.log(`  - ${line}`);
+  if (scaled.length > 0) {
+    console.log('* Scaled to stay well under 3 minutes:');
+    for (const line of scaled) console.log(`  - ${line}`);
+  }
   const path = fileURLToPath(new URL('./results.json', import.meta.url));
-  await writeResults(path, results);
+  const written = await writeBenchResults(path, results, options);
   console.log('');
-  console.log(`Wrote ${path} · wall time ${((performance.now() - startedAt) / 1_000).toFixed(1)} s`);
+  console.log(`${written} · wall time ${((performance.now() - startedAt) / 1_000).toFixed(1)} s`);
 }
 
 await main();

@@ -121,7 +121,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       const key = isNew ? await sessionKeys.create(header.sessionId, owner, now) : await sessionKeys.keyFor(header.sessionId, owner);
       if (isNew) await audit.append({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId }).catch(() => undefined);
       // Retention counts from the last turn: each turn record moves it (reviewing never does).
-      if (header.kind === 'turn') {
+      // Once per turn, when the clinician's message is recorded (the key file is rewritten durably each time).
+      if (header.kind === 'turn' && header.status === 'pending') {
         await sessionKeys.touch(header.sessionId, now);
         retention.keysChanged();
       }

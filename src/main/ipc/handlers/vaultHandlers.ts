@@ -37,12 +37,15 @@ export function vaultHandlers(deps: {
         }
       }
       const openedSessions = new Set(outcomes.flatMap((outcome) => (outcome.ok && outcome.record.kind === 'session' ? [outcome.record.sessionId] : [])));
+      // The audit log appends in order and durably on its own queue; a clinician reading a list of 50 sessions
+      // does not wait for 50 fsyncs. A failure to audit is logged, never silently dropped.
+      const auditFailed = (): void => deps.logger.error('audit.append-failed', { action: 'session.opened' });
       for (const sessionId of openedSessions) {
-        await deps.audit.append({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId }).catch(() => undefined);
+        deps.audit.append({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId }).catch(auditFailed);
       }
       for (const result of results) {
         if (!result.ok && result.reason === 'tampered') {
-          await deps.audit.append({ action: 'vault.decrypt_failed', profileId: owner.ownerId, objectId: result.id }).catch(() => undefined);
+          deps.audit.append({ action: 'vault.decrypt_failed', profileId: owner.ownerId, objectId: result.id }).catch(auditFailed);
         }
       }
       return { results };

@@ -1,0 +1,33 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBenchOptions, writeBenchResults } from './benchOptions';
+import type { ReportedResult } from '../results';
+
+const result = (id: string, value: number): ReportedResult => ({ id, value, unit: 'ms', goal: 10, better: 'lower' });
+
+describe('bench options', () => {
+  it('runs both suites by default, the browser suite alone with --browser or --quick, the engine alone with --no-browser', () => {
+    expect(parseBenchOptions([])).toEqual({ engine: true, browser: true, quick: false });
+    expect(parseBenchOptions(['--browser'])).toEqual({ engine: false, browser: true, quick: false });
+    expect(parseBenchOptions(['--quick'])).toEqual({ engine: false, browser: true, quick: true });
+    expect(parseBenchOptions(['--no-browser'])).toEqual({ engine: true, browser: false, quick: false });
+    expect(() => parseBenchOptions(['--fast'])).toThrow(/unknown option/);
+    expect(() => parseBenchOptions(['--quick', '--no-browser'])).toThrow(/cannot be combined/);
+  });
+
+  it('merges a browser-only run into results.json, keeps the engine entries, and writes nothing for --quick', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'bench-options-')), 'results.json');
+    await writeFile(path, JSON.stringify([result('engine.a', 1), result('store.b', 2)]));
+    await writeBenchResults(path, [result('store.b', 3), result('store.c', 4)], parseBenchOptions(['--browser']));
+    const merged = JSON.parse(await readFile(path, 'utf8')) as ReportedResult[];
+    expect(merged.map((entry) => [entry.id, entry.value])).toEqual([
+      ['engine.a', 1],
+      ['store.b', 3],
+      ['store.c', 4],
+    ]);
+    expect(await writeBenchResults(path, [result('store.b', 9)], parseBenchOptions(['--quick']))).toMatch(/Not written/);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(merged);
+  });
+});

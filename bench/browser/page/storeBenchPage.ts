@@ -1,0 +1,462 @@
+/// <reference lib="dom" />
+/**
+ * The benchmark's page side, bundled into one classic script and injected as a Playwright init script, so it runs
+ * in every page of the context before the harness bridge and the app: it watches the bridge's WebSocket (wire.ts)
+ * and installs `window.__cpaStoreBench`, whose functions the Node side calls with `page.evaluate`.
+ *
+ * "Ours" is the app's own store code (`createRecordStore` over `ClinicHistoryDb`, a second connection to the same
+ * `ClinicHistory` database the app writes), plus `window.api` for everything that goes through main. "Plain" is
+ * plain Dexie on the same rows in its own database (plainDb.ts).
+ */
+// First: the app's store, whose module applies the renderer's zod configuration (no eval under the CSP) before
+// anything parses, as the app's main.tsx does.
+import { isTombstone, openHistory, type HistoryDb, type HistoryStore, type SessionRecordRow, type TurnRow } from './rendererHistory';
+import type { SealedRecord } from '../../../src/shared/vault';
+import {
+  PAGE_GLOBAL,
+  type ListInput,
+  type MainThreadOutput,
+  type OpenSessionInput,
+  type PairedTimings,
+  type PopulateInput,
+  type PopulateOutput,
+  type RunTurnsInput,
+  type RunTurnsOutput,
+  type StoreBenchPage,
+  type SidebarInput,
+  type SidebarOutput,
+  type SweepInput,
+  type SweepOutput,
+  type TurnTiming,
+  type UnlockInput,
+  type UnlockOutput,
+} from '../pageApi';
+import { watchMainThread } from './mainThread';
+import { PlainDb, plainDeleteSessions, plainNewestSessions, plainPut, plainTurnsOf } from './plainDb';
+import { randomBase64OfSameLength } from './randomPayload';
+import { installWireWatch, openCalls, openCallsPending, waitFor, wireLog, type WireEntry } from './wire';
+
+declare global {
+  interface Window {
+    __cpaStoreBench?: StoreBenchPage;
+  }
+}
+
+installWireWatch();
+
+/** How long a turn's records may take to be acknowledged before the turn is reported as a problem. */
+const ACK_WAIT_MS = 20_000;
+
+let handles: { ours: HistoryDb; store: HistoryStore; plain: PlainDb } | null = null;
+function dbs(): { ours: HistoryDb; store: HistoryStore; plain: PlainDb } {
+  if (!handles) {
+    const { db, store } = openHistory();
+    handles = { ours: db, store, plain: new PlainDb() };
+  }
+  return handles;
+}
+
+const now = (): number => performance.now();
+
+/** The deliveries of one turn: the clinician's message (up to the first turn record), then the outcome. */
+function deliveries(entries: readonly WireEntry[]): WireEntry[][] {
+  const firstTurn = entries.findIndex((entry) => entry.record.kind === 'turn');
+  const split = firstTurn < 0 ? entries.length : firstTurn + 1;
+  return [entries.slice(0, split), entries.slice(split)].filter((delivery) => delivery.length > 0);
+}
+
+/** From the first arrival to the last acknowledgement of one delivery. */
+function deliveryMs(delivery: readonly WireEntry[]): number {
+  const start = Math.min(...delivery.map((entry) => entry.arrivedAt));
+  const end = Math.max(...delivery.map((entry) => entry.ackedAt ?? Number.NaN));
+  return end - start;
+}
+
+async function runTurns({ sessionId: continued, patient, messages }: RunTurnsInput): Promise<RunTurnsOutput> {
+  const { store, plain } = dbs();
+  const problems: string[] = [];
+  const turns: TurnTiming[] = [];
+  let sessionId: string | undefined = continued;
+  let ownerId = '';
+  for (const [index, message] of messages.entries()) {
+    const from = wireLog.length;
+    const startedAt = now();
+    const result = await window.api.protocol.generate(sessionId === undefined ? { patient, message } : { sessionId, message });
+    const generateMs = now() - startedAt;
+    if (!result.ok) {
+      problems.push(`turn ${index + 1}: generate answered ${result.error.code}`);
+      break;
+    }
+    sessionId = result.data.sessionId;
+    const mine = () => wireLog.slice(from).filter((entry) => entry.record.sessionId === sessionId);
+    try {
+      // The outcome's records may still be on their way when generate answers: wait for all four to be acknowledged.
+      await waitFor(() => mine().length >= 4 && mine().every((entry) => entry.ackedAt !== null), ACK_WAIT_MS, 'the turn\'s acknowledgements');
+    } catch (error) {
+      problems.push(`turn ${index + 1}: ${(error as Error).message}`);
+      continue;
+    }
+    const entries = mine();
+    if (entries.some((entry) => entry.stored !== true)) problems.push(`turn ${index + 1}: a record was acknowledged as not stored`);
+    ownerId = entries[0]?.record.ownerId ?? ownerId;
+    const ours = deliveries(entries).map(deliveryMs);
+
+    // Plain Dexie: the same records, same batches, one put (one transaction) per record, as fast as it can.
+    const plainTimes: number[] = [];
+    for (const delivery of deliveries(entries)) {
+      const plainStart = now();
+      for (const entry of delivery) await plainPut(plain, entry.record);
+      plainTimes.push(now() - plainStart);
+    }
+    // Diagnostic: the store's own share, the same records again through putRecords, one per call as the sync does.
+    let storeMs = 0;
+    for (const delivery of deliveries(entries)) {
+      const storeStart = now();
+      for (const entry of delivery) {
+        const written = await store.putRecords([entry.record]);
+        if (!written.ok) problems.push(`turn ${index + 1}: putRecords (direct) failed (${written.code})`);
+      }
+      storeMs += now() - storeStart;
+    }
+    turns.push({
+      oursMs: ours.reduce((sum, ms) => sum + ms, 0),
+      oursBeginMs: ours[0] ?? Number.NaN,
+      plainMs: plainTimes.reduce((sum, ms) => sum + ms, 0),
+      plainBeginMs: plainTimes[0] ?? Number.NaN,
+      storeMs,
+      records: entries.length,
+      generateMs,
+    });
+  }
+  if (sessionId === undefined) throw new Error(`no session was created: ${problems.join('; ')}`);
+  return { sessionId, ownerId, turns, problems };
+}
+
+/** The newest version of each record of `sessionId` that main delivered to this page. */
+function finalRecordsOf(sessionId: string): SealedRecord[] {
+  const byId = new Map<string, SealedRecord>();
+  for (const { record } of wireLog) if (record.sessionId === sessionId) byId.set(record.id, record);
+  return [...byId.values()];
+}
+
+async function populate({ templateSessionId, sessions, turnsPerSession, batchSessions }: PopulateInput): Promise<PopulateOutput> {
+  const { store, plain } = dbs();
+  const template = finalRecordsOf(templateSessionId);
+  const sessionTemplate = template.find((record): record is SessionRecordRow => record.kind === 'session');
+  const turnTemplates = template.filter((record): record is TurnRow => record.kind === 'turn').sort((a, b) => a.seq - b.seq);
+  if (!sessionTemplate || turnTemplates.length === 0) throw new Error('populate: the template session has no records in this page');
+
+  // Every replicated session is older than every session driven through the app, 30 s apart, oldest first.
+  const anchorMs = Date.parse(sessionTemplate.createdAt) - 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  let oursMs = 0;
+  let plainMs = 0;
+  let turns = 0;
+  let turnCtChars = 0;
+  let sessionCtChars = 0;
+  for (let first = 0; first < sessions; first += batchSessions) {
+    const rows: SealedRecord[] = [];
+    const sessionRows: SessionRecordRow[] = [];
+    const turnRows: TurnRow[] = [];
+    for (let index = first; index < Math.min(sessions, first + batchSessions); index += 1) {
+      const sessionId = crypto.randomUUID();
+      const updatedMs = anchorMs - (sessions - index) * 30_000;
+      const createdMs = updatedMs - turnsPerSession * 120_000;
+      const session: SessionRecordRow = {
+        ...sessionTemplate,
+        id: sessionId,
+        sessionId,
+        createdAt: iso(createdMs),
+        updatedAt: iso(updatedMs),
+        iv: randomBase64OfSameLength(sessionTemplate.iv),
+        ct: randomBase64OfSameLength(sessionTemplate.ct),
+      };
+      sessionRows.push(session);
+      sessionCtChars += session.ct.length;
+      for (let seq = 1; seq <= turnsPerSession; seq += 1) {
+        const shape = turnTemplates[(seq - 1) % turnTemplates.length]!;
+        const turnCreatedMs = createdMs + (seq - 1) * 120_000;
+        const turn: TurnRow = {
+          ...shape,
+          id: crypto.randomUUID(),
+          sessionId,
+          seq,
+          createdAt: iso(turnCreatedMs),
+          updatedAt: iso(turnCreatedMs + 60_000),
+          iv: randomBase64OfSameLength(shape.iv),
+          ct: randomBase64OfSameLength(shape.ct),
+        };
+        turnRows.push(turn);
+        turnCtChars += turn.ct.length;
+      }
+    }
+    rows.push(...sessionRows, ...turnRows);
+    turns += turnRows.length;
+
+    const writeOurs = async () => {
+      const startedAt = now();
+      const result = await store.putRecords(rows);
+      oursMs += now() - startedAt;
+      if (!result.ok) throw new Error(`populate: putRecords failed (${result.code})`);
+      if (result.written !== rows.length) throw new Error(`populate: putRecords wrote ${result.written} of ${rows.length}`);
+    };
+    const writePlain = async () => {
+      const startedAt = now();
+      await plain.transaction('rw', plain.sessions, plain.turns, async () => {
+        await plain.sessions.bulkPut(sessionRows);
+        await plain.turns.bulkPut(turnRows);
+      });
+      plainMs += now() - startedAt;
+    };
+    if ((first / batchSessions) % 2 === 0) {
+      await writeOurs();
+      await writePlain();
+    } else {
+      await writePlain();
+      await writeOurs();
+    }
+  }
+  return { sessions, turns, oursMs, plainMs, turnCtChars: turnCtChars / turns, sessionCtChars: sessionCtChars / sessions };
+}
+
+/** Runs `ours` and `plain` `warmup + repetitions` times, alternating which goes first; keeps the timed ones. */
+async function paired(
+  repetitions: number,
+  warmup: number,
+  ours: () => Promise<number>,
+  plain: () => Promise<number>,
+): Promise<{ oursMs: number[]; plainMs: number[]; rows: number[] }> {
+  const oursMs: number[] = [];
+  const plainMs: number[] = [];
+  const rows: number[] = [];
+  for (let rep = 0; rep < warmup + repetitions; rep += 1) {
+    const order = rep % 2 === 0 ? ([[ours, oursMs], [plain, plainMs]] as const) : ([[plain, plainMs], [ours, oursMs]] as const);
+    for (const [run, into] of order) {
+      const startedAt = now();
+      const count = await run();
+      const ms = now() - startedAt;
+      if (rep >= warmup) {
+        into.push(ms);
+        rows.push(count);
+      }
+    }
+  }
+  return { oursMs, plainMs, rows };
+}
+
+/** Checks main's answer to `vault.open`: every record opened. Returns how many did not. */
+function unopened(result: Awaited<ReturnType<typeof window.api.vault.open>>, expected: number): number {
+  if (!result.ok) return expected;
+  return result.data.results.filter((outcome) => !outcome.ok).length + Math.max(0, expected - result.data.results.length);
+}
+
+async function openSession({ sessionId, repetitions, warmup }: OpenSessionInput): Promise<PairedTimings> {
+  const { ours, store, plain } = dbs();
+  const problems = new Set<string>();
+  const reads: number[] = [];
+  const { oursMs, plainMs, rows } = await paired(
+    repetitions,
+    warmup,
+    async () => {
+      const startedAt = now();
+      const session = await ours.sessions.get(sessionId);
+      const turns = await store.turnsOf(sessionId);
+      reads.push(now() - startedAt);
+      if (!session || isTombstone(session)) throw new Error('openSession: the session row is missing');
+      const records: SealedRecord[] = [session, ...turns];
+      const failed = unopened(await window.api.vault.open({ records }), records.length);
+      if (failed > 0) problems.add(`${failed} of ${records.length} records did not open`);
+      return records.length;
+    },
+    async () => {
+      const session = await plain.sessions.get(sessionId);
+      const turns = await plainTurnsOf(plain, sessionId);
+      return (session ? 1 : 0) + turns.length;
+    },
+  );
+  if (new Set(rows).size !== 1) problems.add(`the two sides read different row counts (${[...new Set(rows)].join(', ')})`);
+  return { oursMs, oursReadMs: reads.slice(warmup), plainMs, rows: rows[0] ?? 0, problems: [...problems] };
+}
+
+/** Ours: the first page of the list and its titles, opened through main in one batch. */
+async function loadFirstPageTitles(ownerId: string, limit: number, problems: Set<string>, reads?: number[]): Promise<string[]> {
+  const { store } = dbs();
+  const startedAt = now();
+  const page = await store.sessionsPage(ownerId, { limit });
+  reads?.push(now() - startedAt);
+  const result = await window.api.vault.open({ records: page.sessions });
+  const failed = unopened(result, page.sessions.length);
+  if (failed > 0) problems.add(`${failed} of ${page.sessions.length} titles did not open`);
+  if (!result.ok) return [];
+  return result.data.results.map((outcome) => (outcome.ok && 'title' in outcome.payload ? outcome.payload.title : ''));
+}
+
+async function listFirstPage({ ownerId, limit, repetitions, warmup }: ListInput): Promise<PairedTimings> {
+  const { plain } = dbs();
+  const problems = new Set<string>();
+  const reads: number[] = [];
+  const { oursMs, plainMs, rows } = await paired(
+    repetitions,
+    warmup,
+    async () => (await loadFirstPageTitles(ownerId, limit, problems, reads)).length,
+    async () => (await plainNewestSessions(plain, ownerId, limit)).length,
+  );
+  if (new Set(rows).size !== 1) problems.add(`the two sides read different row counts (${[...new Set(rows)].join(', ')})`);
+  return { oursMs, oursReadMs: reads.slice(warmup), plainMs, rows: rows[0] ?? 0, problems: [...problems] };
+}
+
+async function mainThreadWhileListing({ ownerId, limit, repetitions }: ListInput): Promise<MainThreadOutput> {
+  const problems = new Set<string>();
+  const list = document.createElement('ul');
+  list.setAttribute('aria-label', 'benchmark session list');
+  document.body.append(list);
+  const watch = watchMainThread();
+  try {
+    for (let load = 0; load < repetitions; load += 1) {
+      const titles = await loadFirstPageTitles(ownerId, limit, problems);
+      // Drawn as a plain list (the app has no history list yet), then one frame so style and layout run too.
+      list.replaceChildren(
+        ...titles.map((title) => {
+          const item = document.createElement('li');
+          item.textContent = title;
+          return item;
+        }),
+      );
+      await nextFrame();
+    }
+  } finally {
+    list.remove();
+  }
+  const watched = await watch.stop();
+  return { ...watched, loads: repetitions, problems: [...problems] };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+/** Lets what the page started settle: a pause, no `vault.open` of the page in flight, another pause. */
+async function settle(quietMs = 300): Promise<void> {
+  await sleep(quietMs);
+  await waitFor(() => !openCallsPending(), 30_000, 'the page\'s vault.open calls').catch(() => undefined);
+  await sleep(quietMs);
+}
+
+/**
+ * The app's own sessions list: after an unlock it reads the first page and has main open the titles. The main
+ * thread is watched from the unlock until the list's `vault.open` is answered and two frames have been drawn.
+ */
+async function mainThreadWhileSidebarLoads({ profileId, passphrase, repetitions, listWaitMs }: SidebarInput): Promise<SidebarOutput> {
+  const problems = new Set<string>();
+  const openedRecords: number[] = [];
+  let listSeen = true;
+  let longestLongTaskMs = 0;
+  let longTasks = 0;
+  let longestGapMs = 0;
+  let longtaskSupported = true;
+  for (let rep = 0; rep < repetitions && listSeen; rep += 1) {
+    const locked = await window.api.auth.lock();
+    if (!locked.ok) problems.add('lock failed');
+    await settle();
+    const callsBefore = openCalls.length;
+    const watch = watchMainThread();
+    const result = await window.api.auth.unlock({ profileId, passphrase });
+    if (!result.ok) problems.add(`unlock failed (${result.error.code})`);
+    try {
+      await waitFor(
+        () => openCalls.length > callsBefore && openCalls.slice(callsBefore).every((call) => call.answeredAt !== null),
+        listWaitMs,
+        'the list\'s vault.open',
+      );
+      openedRecords.push(openCalls.slice(callsBefore).reduce((sum, call) => sum + call.records, 0));
+    } catch {
+      listSeen = false;
+    }
+    await nextFrame();
+    await nextFrame();
+    const watched = await watch.stop();
+    longestLongTaskMs = Math.max(longestLongTaskMs, watched.longestLongTaskMs);
+    longTasks += watched.longTasks;
+    longestGapMs = Math.max(longestGapMs, watched.longestGapMs);
+    longtaskSupported = watched.longtaskSupported;
+    await settle();
+  }
+  return { listSeen, openedRecords, longestLongTaskMs, longTasks, longestGapMs, longtaskSupported, loads: openedRecords.length, problems: [...problems] };
+}
+
+async function unlock({ profileId, passphrase, repetitions }: UnlockInput): Promise<UnlockOutput> {
+  const problems: string[] = [];
+  const unlockMs: number[] = [];
+  for (let rep = 0; rep < repetitions; rep += 1) {
+    // Whatever the last unlock started in the page (the list loading) is finished first.
+    await settle();
+    const locked = await window.api.auth.lock();
+    if (!locked.ok || locked.data.state !== 'locked') problems.push(`lock ${rep + 1} did not lock`);
+    const startedAt = now();
+    const result = await window.api.auth.unlock({ profileId, passphrase });
+    const ms = now() - startedAt;
+    if (!result.ok || result.data.state !== 'unlocked') {
+      problems.push(`unlock ${rep + 1} failed${result.ok ? '' : ` (${result.error.code})`}`);
+      continue;
+    }
+    unlockMs.push(ms);
+  }
+  return { unlockMs, problems };
+}
+
+async function sweep({ batchSize }: SweepInput): Promise<SweepOutput> {
+  const { store, plain } = dbs();
+  const problems: string[] = [];
+  const ids = (await plain.sessions.toCollection().primaryKeys()) as string[];
+  const halves = [ids.slice(0, Math.ceil(ids.length / 2)), ids.slice(Math.ceil(ids.length / 2))];
+  let oursMs = 0;
+  let plainMs = 0;
+  let oursTurns = 0;
+  let plainTurns = 0;
+  const runOurs = async (half: string[]) => {
+    const startedAt = now();
+    const result = await store.deleteSessions(half, { batchSize });
+    oursMs += now() - startedAt;
+    if (!result.ok) problems.push(`deleteSessions failed (${result.code})`);
+    else oursTurns += result.turns;
+  };
+  const runPlain = async (half: string[]) => {
+    const startedAt = now();
+    plainTurns += await plainDeleteSessions(plain, half, batchSize);
+    plainMs += now() - startedAt;
+  };
+  // Half the sessions with ours first, the other half with plain first.
+  await runOurs(halves[0]!);
+  await runPlain(halves[0]!);
+  await runPlain(halves[1]!);
+  await runOurs(halves[1]!);
+  if (oursTurns !== plainTurns) problems.push(`ours deleted ${oursTurns} turns, plain ${plainTurns}`);
+  return { sessions: ids.length, oursMs, plainMs, oursTurns, plainTurns, problems };
+}
+
+async function counts() {
+  const { ours, plain } = dbs();
+  return {
+    ours: { sessions: await ours.sessions.count(), turns: await ours.turns.count() },
+    plain: { sessions: await plain.sessions.count(), turns: await plain.turns.count() },
+  };
+}
+
+const bench: StoreBenchPage = {
+  async ready() {
+    const { ours, plain } = dbs();
+    await ours.open();
+    await plain.open();
+    return { ok: true };
+  },
+  runTurns,
+  populate,
+  openSession,
+  listFirstPage,
+  mainThreadWhileListing,
+  mainThreadWhileSidebarLoads,
+  unlock,
+  sweep,
+  counts,
+};
+
+Object.defineProperty(window, PAGE_GLOBAL, { value: bench, writable: false, configurable: false, enumerable: false });

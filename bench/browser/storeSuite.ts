@@ -1,0 +1,373 @@
+/**
+ * The history store's benchmarks (issue 4, item 10), in Chromium through the browser harness: the built app, main's
+ * real services behind the harness's WebSocket, a persistent Chromium profile (IndexedDB on disk), and — in the same
+ * page, the same run — plain Dexie doing the same work on the same rows in its own database, the limit we measure
+ * against. `--quick` runs the same steps on a smaller workload as a smoke test.
+ *
+ * Steps: sign in through the UI; drive a template session through `window.api.protocol.generate`; fill both
+ * databases with replicated rows (see the notes); drive the measured sessions through the app (the newest of the
+ * list, and one 50-turn session); then time opening that session, the list's first page, the main thread while the
+ * list loads, unlock, and the sweep of every session's rows; finally main's key destruction in Node.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { SETTINGS_DEFAULTS } from '../../src/shared/settings';
+import { startFakeLlmServer, type FakeLlmServer } from '../../test/fakes/fakeLlmServer';
+import { startHarness, type Harness } from '../../test/harness/harnessServer';
+import { deriveSeed, mulberry32 } from '../prng';
+import type { ReportedResult } from '../results';
+import { percentile } from '../stats';
+import { answerMessage, sessionScript, STANDARD_SIZES } from '../workload';
+import { buildApp, buildPageBundle } from './buildBundles';
+import type { PairedTimings, RunTurnsInput, RunTurnsOutput, StoreBenchPage, TurnTiming } from './pageApi';
+import { measureRetentionHide } from './retentionKeys';
+
+/** The workload; `quick` is the smoke run. */
+export interface StorePlan {
+  /** Sessions in the store when the list is read (driven through the app + replicated). */
+  readonly sessions: number;
+  readonly turnsPerSession: number;
+  /** Sessions driven through the app for the list's first page (the newest), and their turns each. */
+  readonly listSessions: number;
+  /** Measured follow-up turns in each of them (after population). */
+  readonly turnsPerListSession: number;
+  /** Turns of the session that is opened. */
+  readonly openTurns: number;
+  readonly populateBatchSessions: number;
+  readonly openRepetitions: number;
+  readonly listRepetitions: number;
+  readonly warmup: number;
+  readonly uiLoads: number;
+  readonly unlockRepetitions: number;
+  readonly retentionKeys: number;
+  readonly retentionRepetitions: number;
+  readonly deleteBatchSize: number;
+}
+
+export const FULL_PLAN: StorePlan = {
+  sessions: 10_000,
+  turnsPerSession: 10,
+  listSessions: 50,
+  turnsPerListSession: 4,
+  openTurns: 50,
+  populateBatchSessions: 250,
+  openRepetitions: 30,
+  listRepetitions: 30,
+  warmup: 3,
+  uiLoads: 5,
+  unlockRepetitions: 5,
+  retentionKeys: 10_000,
+  retentionRepetitions: 3,
+  deleteBatchSize: 50,
+};
+
+export const QUICK_PLAN: StorePlan = {
+  ...FULL_PLAN,
+  sessions: 500,
+  turnsPerListSession: 2,
+  openRepetitions: 10,
+  listRepetitions: 10,
+  warmup: 2,
+  uiLoads: 3,
+  unlockRepetitions: 3,
+  retentionRepetitions: 1,
+};
+
+/** What the suite adds to the benchmark's report. */
+export interface StoreSuiteReport {
+  readonly results: ReportedResult[];
+  readonly notes: string[];
+}
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const CLINICIAN_NAME = 'Dr Bench Mark';
+const PASSPHRASE = 'a long passphrase for the benchmark ward';
+/** Turns of the template session (its records give the replicated rows their shapes and sizes). */
+const TEMPLATE_TURNS = 10;
+
+const fmt = (value: number, digits = 1): string => value.toFixed(digits);
+const median = (values: readonly number[]): number => percentile(values, 50);
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/**
+ * The end-to-end tests' Chromium switches, from playwright.config.ts (loaded at run time: tsconfig.node.json does
+ * not list that file, so it cannot be imported statically here).
+ */
+async function chromiumArgs(): Promise<string[]> {
+  const config = (await import(pathToFileURL(join(REPO_ROOT, 'playwright.config.ts')).href)) as { CHROMIUM_ARGS?: unknown };
+  if (!Array.isArray(config.CHROMIUM_ARGS)) throw new Error('playwright.config.ts no longer exports CHROMIUM_ARGS');
+  return config.CHROMIUM_ARGS as string[];
+}
+
+/** Calls one of the page bundle's functions. */
+function call<K extends keyof StoreBenchPage>(page: Page, name: K, input?: Parameters<StoreBenchPage[K]>[0]): ReturnType<StoreBenchPage[K]> {
+  return page.evaluate(
+    ([fn, arg]) => {
+      const bench = window.__cpaStoreBench;
+      if (!bench) throw new Error('the benchmark page bundle is not installed');
+      return (bench[fn] as (input: unknown) => Promise<unknown>)(arg);
+    },
+    [name, input] as const,
+  ) as ReturnType<StoreBenchPage[K]>;
+}
+
+/** Sign-in through the UI, as a clinician on a new workstation does (the e2e fixture's steps). */
+async function signInThroughUi(page: Page): Promise<void> {
+  await page.getByLabel('Name').fill(CLINICIAN_NAME);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await page.getByTestId('signed-in-as').filter({ hasText: CLINICIAN_NAME }).waitFor({ timeout: 30_000 });
+}
+
+/** The seeded session `index`: its patient, and `turns` messages of ~300 characters. */
+function scriptedSession(seed: number, index: number, turns: number): RunTurnsInput {
+  const script = sessionScript(seed, index, turns, STANDARD_SIZES);
+  return { patient: script.patient, messages: script.exchanges.map((exchange) => exchange.userText) };
+}
+
+function throwIfProblems(what: string, problems: readonly string[]): void {
+  if (problems.length > 0) throw new Error(`${what}: ${problems.slice(0, 5).join('; ')}`);
+}
+
+function pairedMedians(timings: PairedTimings): { ours: number; plain: number } {
+  return { ours: median(timings.oursMs), plain: median(timings.plainMs) };
+}
+
+/** Runs the suite; `log` gets progress lines (stderr in `bench/run.ts`). */
+export async function runStoreSuite(options: { quick: boolean; seed: number; log: (line: string) => void }): Promise<StoreSuiteReport> {
+  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const { seed, log } = options;
+  const results: ReportedResult[] = [];
+  const notes: string[] = [];
+  const scaled = options.quick;
+  const root = await mkdtemp(join(tmpdir(), 'cpa-bench-store-'));
+  const dataDir = join(root, 'main-data');
+  await mkdir(dataDir, { mode: 0o700 });
+  const profileDir = join(root, 'chromium-profile');
+  let llm: FakeLlmServer | null = null;
+  let harness: Harness | null = null;
+  let context: BrowserContext | null = null;
+  const pageErrors: string[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const startedAt = performance.now();
+    log(`  … ${name}`);
+    const value = await run();
+    log(`    ${name}: ${fmt((performance.now() - startedAt) / 1_000)} s`);
+    return value;
+  };
+
+  try {
+    const { rendererDir } = await step('build the app and the page bundle', () => buildApp(join(root, 'app')));
+    const bundle = await buildPageBundle(join(root, 'page'));
+
+    // The test server answers at once (chunkDelayMs 0) with seeded ~800-character protocol answers.
+    const answers = mulberry32(deriveSeed(seed, 0x5704e));
+    llm = await startFakeLlmServer({ chunkDelayMs: 0, defaultReply: () => answerMessage(answers, STANDARD_SIZES) });
+    harness = await startHarness({ port: 0, llmUrl: llm.baseURL, dataDir, rendererDir, buildDir: join(root, 'harness') });
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: await chromiumArgs(),
+      headless: true,
+    });
+    await context.addInitScript({ content: bundle });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+    });
+    await page.goto(harness.url);
+    await step('sign in through the UI', () => signInThroughUi(page));
+    await call(page, 'ready');
+    const state = await page.evaluate(() => window.api.auth.state());
+    if (!state.ok || !state.data.profileId) throw new Error('signed in, but auth.state has no profile id');
+    const profileId = state.data.profileId;
+
+    // 1. Sessions through the app, before any bulk row exists. The app's sessions list opens the titles of the
+    //    newest page after every turn and deletes sessions main has no key for (retention ended): the replicated
+    //    rows (no keys in main) must never reach that page, so every real session is made first and is newer.
+    const template = await step(`template session (${TEMPLATE_TURNS} turns through the app)`, () =>
+      call(page, 'runTurns', scriptedSession(seed, 0, TEMPLATE_TURNS)),
+    );
+    throwIfProblems('template session', template.problems);
+    const ownerId = template.ownerId;
+    const openSession = await step(`${plan.openTurns}-turn session through the app`, () =>
+      call(page, 'runTurns', scriptedSession(seed, 1, plan.openTurns)),
+    );
+    throwIfProblems('50-turn session', openSession.problems);
+    const listSessions: RunTurnsOutput[] = [];
+    const listScripts = Array.from({ length: plan.listSessions }, (_, index) => scriptedSession(seed, 2 + index, 1 + plan.turnsPerListSession));
+    await step(`${plan.listSessions} sessions through the app (first turn)`, async () => {
+      for (const [index, script] of listScripts.entries()) {
+        const session = await call(page, 'runTurns', { patient: script.patient, messages: script.messages.slice(0, 1) });
+        throwIfProblems(`list session ${index + 1}`, session.problems);
+        listSessions.push(session);
+      }
+    });
+    const unmeasured = [...template.turns, ...openSession.turns, ...listSessions.flatMap((session) => session.turns)];
+
+    // 2. Bulk population: everything else, older than every session above.
+    const replicated = plan.sessions - (2 + plan.listSessions);
+    const populated = await step(`populate both databases (${count(replicated)} sessions × ${plan.turnsPerSession} turns)`, () =>
+      call(page, 'populate', {
+        templateSessionId: template.sessionId,
+        sessions: replicated,
+        turnsPerSession: plan.turnsPerSession,
+        batchSessions: plan.populateBatchSessions,
+      }),
+    );
+
+    // 3. The measured write path, on the populated store: follow-up turns in the list's sessions, through the app.
+    const measured: TurnTiming[] = [];
+    await step(`${count(plan.listSessions * plan.turnsPerListSession)} measured turns (${plan.listSessions} sessions × ${plan.turnsPerListSession})`, async () => {
+      for (const [index, script] of listScripts.entries()) {
+        const session = await call(page, 'runTurns', { sessionId: listSessions[index]!.sessionId, patient: script.patient, messages: script.messages.slice(1) });
+        throwIfProblems(`list session ${index + 1}`, session.problems);
+        measured.push(...session.turns);
+      }
+    });
+    const stored = await call(page, 'counts');
+
+    // 4. Reads.
+    const opened = await step('open the 50-turn session (ours vs plain)', () =>
+      call(page, 'openSession', { sessionId: openSession.sessionId, repetitions: plan.openRepetitions, warmup: plan.warmup }),
+    );
+    throwIfProblems('open session', opened.problems);
+    const listed = await step('first page of the list (ours vs plain)', () =>
+      call(page, 'listFirstPage', { ownerId, limit: 50, repetitions: plan.listRepetitions, warmup: plan.warmup }),
+    );
+    throwIfProblems('list', listed.problems);
+    const sidebar = await step('main thread while the app\'s sessions list loads after an unlock', () =>
+      call(page, 'mainThreadWhileSidebarLoads', { profileId, passphrase: PASSPHRASE, repetitions: plan.uiLoads, listWaitMs: 10_000 }),
+    );
+    throwIfProblems('sessions list', sidebar.problems);
+    const mainThread = await step('main thread while the store loads the list', () =>
+      call(page, 'mainThreadWhileListing', { ownerId, limit: 50, repetitions: plan.uiLoads, warmup: 0 }),
+    );
+    throwIfProblems('main thread', mainThread.problems);
+
+    // 5. Unlock (KDF included).
+    const unlocked = await step(`unlock ×${plan.unlockRepetitions}`, () =>
+      call(page, 'unlock', { profileId, passphrase: PASSPHRASE, repetitions: plan.unlockRepetitions }),
+    );
+    throwIfProblems('unlock', unlocked.problems);
+
+    // 6. The sweep: every session's rows, both sides.
+    const swept = await step('sweep every session (ours vs plain)', () => call(page, 'sweep', { batchSize: plan.deleteBatchSize }));
+    throwIfProblems('sweep', swept.problems);
+
+    await context.close();
+    context = null;
+    await harness.close();
+    harness = null;
+    await llm.close();
+    llm = null;
+
+    // 7. Main's key destruction, in Node on the harness's data folder (see retentionKeys.ts).
+    const retentionMs = SETTINGS_DEFAULTS.retentionDays * 86_400_000;
+    const hidden = await step(`retention pass over ${count(plan.retentionKeys)} expired keys (Node)`, () =>
+      measureRetentionHide(dataDir, plan.retentionKeys, plan.retentionRepetitions, retentionMs),
+    );
+    throwIfProblems('retention', hidden.problems);
+
+    // Results.
+    const oursWrite = measured.map((turn) => turn.oursMs);
+    const plainWrite = measured.map((turn) => turn.plainMs);
+    const oursWriteP95 = percentile(oursWrite, 95);
+    const plainWriteP95 = percentile(plainWrite, 95);
+    const open = pairedMedians(opened);
+    const list = pairedMedians(listed);
+    const storeBlock = Math.max(mainThread.longestLongTaskMs, mainThread.longestGapMs);
+    const sidebarBlock = Math.max(sidebar.longestLongTaskMs, sidebar.longestGapMs);
+    const longestBlock = sidebar.listSeen ? sidebarBlock : storeBlock;
+    results.push(
+      { id: 'store.write_turn_p95_ms', value: oursWriteP95, unit: 'ms', goal: 10, better: 'lower', scaled },
+      { id: 'store.write_turn_ratio', value: oursWriteP95 / plainWriteP95, unit: 'x', goal: 1.2, better: 'lower', scaled },
+      { id: 'plain_dexie.write_turn_p95_ms', value: plainWriteP95, unit: 'ms', goal: 10, better: 'lower', informative: true, scaled },
+      { id: 'store.open_session_50_turns_ms', value: open.ours, unit: 'ms', goal: 5, better: 'lower', scaled },
+      { id: 'store.open_session_50_turns_ratio', value: open.ours / open.plain, unit: 'x', goal: 1.2, better: 'lower', scaled },
+      { id: 'plain_dexie.open_session_50_turns_ms', value: open.plain, unit: 'ms', goal: 5, better: 'lower', informative: true, scaled },
+      { id: 'store.list_10k_first_page_ms', value: list.ours, unit: 'ms', goal: 5, better: 'lower', scaled },
+      { id: 'store.list_10k_first_page_ratio', value: list.ours / list.plain, unit: 'x', goal: 1.2, better: 'lower', scaled },
+      { id: 'plain_dexie.list_10k_first_page_ms', value: list.plain, unit: 'ms', goal: 5, better: 'lower', informative: true, scaled },
+      { id: 'auth.unlock_ms', value: median(unlocked.unlockMs), unit: 'ms', goal: 1_500, better: 'lower', scaled },
+      { id: 'store.retention_hide_ms', value: median(hidden.passMs), unit: 'ms', goal: 1_000, better: 'lower', scaled },
+      { id: 'store.retention_sweep_100k_ratio', value: swept.oursMs / swept.plainMs, unit: 'x', goal: 1.1, better: 'lower', scaled },
+      { id: 'ui.longest_main_thread_block_ms', value: longestBlock, unit: 'ms', goal: 50, better: 'lower', scaled },
+      // Informative: the same page work without the app's UI (the store's read + main's titles, drawn as a plain list).
+      { id: 'ui.store_list_longest_block_ms', value: storeBlock, unit: 'ms', goal: 50, better: 'lower', informative: true, scaled },
+    );
+
+    const p50 = (values: readonly number[]) => percentile(values, 50);
+    const oursBegin = measured.map((turn) => turn.oursBeginMs);
+    const plainBegin = measured.map((turn) => turn.plainBeginMs);
+    notes.push(
+      `store workload${options.quick ? ' (--quick)' : ''}: ${count(stored.ours.sessions)} sessions / ${count(stored.ours.turns)} turns in ClinicHistory, ` +
+        `${count(stored.plain.sessions)} / ${count(stored.plain.turns)} in the plain-Dexie database (same rows; same tables, indexes and ` +
+        `strict durability), in one persistent Chromium profile on disk. Signed in once through the UI; ${2 + plan.listSessions} sessions ` +
+        `(${count(unmeasured.length + measured.length)} turns) driven through window.api.protocol.generate against the test server ` +
+        `(chunkDelayMs 0; seeded ~${STANDARD_SIZES.userChars}-char messages, ~${STANDARD_SIZES.answerChars}-char answers): a ${TEMPLATE_TURNS}-turn template, ` +
+        `the ${plan.openTurns}-turn session that is opened, and the ${plan.listSessions} newest sessions (the list's first page), all made ` +
+        `before the bulk rows, then ${measured.length} measured follow-up turns in those ${plan.listSessions} once the store was full.`,
+      `SUBSTITUTION — population: the other ${count(populated.sessions)} sessions × ${plan.turnsPerSession} turns were not sealed by main ` +
+        `(each new session and each turn rewrites main's key file with fsync: far too slow for 100,000 turns). They are copies of the template ` +
+        `session's rows (same fields, kinds and statuses, payloads of the same length: turn ct ${fmt(populated.turnCtChars, 0)} chars, ` +
+        `session ct ${fmt(populated.sessionCtChars, 0)} chars) with new ids, older times and fresh random iv/ct bytes; they would not open ` +
+        `(the seal binds ids, and main holds no key for them), and no metric opens them: the opened 50-turn session and the list's newest 50 ` +
+        `sessions were all sealed by main, and were made first so the app's own list (which deletes sessions main has no key for) never reaches ` +
+        `the copies. Written with putRecords (ours, ${fmt(populated.oursMs / 1_000)} s) and bulkPut (plain, ${fmt(populated.plainMs / 1_000)} s), ` +
+        `${plan.populateBatchSessions} sessions per transaction.`,
+      `write: ${measured.length} turns on the full store${measured.length < 200 ? ' (fewer than 200: smoke run)' : ''}; per turn, for each of its two ` +
+        `deliveries (session + turn record before the model is asked, then again with the outcome) the time from the first record arriving in the ` +
+        `page (stamped on the bridge's WebSocket before the app's listener runs) to the app's last acknowledgement leaving it (sent only after ` +
+        `putRecords committed), summed. Ours p50 ${fmt(p50(oursWrite), 2)} ms, p95 ${fmt(oursWriteP95, 2)} ms (first delivery alone p50 ` +
+        `${fmt(p50(oursBegin), 2)}, p95 ${fmt(percentile(oursBegin, 95), 2)}); plain Dexie writing the same records one put per record ` +
+        `p50 ${fmt(p50(plainWrite), 2)} ms, p95 ${fmt(plainWriteP95, 2)} ms (first delivery p95 ${fmt(percentile(plainBegin, 95), 2)}); ` +
+        `p50 ratio ${fmt(p50(oursWrite) / p50(plainWrite), 2)}×. Diagnostic: the app's putRecords called directly on the same records ` +
+        `(no bridge, sync queue, acknowledgement or UI) p50 ${fmt(p50(measured.map((t) => t.storeMs)), 2)} ms, p95 ` +
+        `${fmt(percentile(measured.map((t) => t.storeMs), 95), 2)} ms. A whole generate call took p50 ${fmt(p50(measured.map((t) => t.generateMs)), 1)} ms. ` +
+        `The ${unmeasured.length} turns made on the near-empty store before population (not in the figures): ours p50 ` +
+        `${fmt(p50(unmeasured.map((t) => t.oursMs)), 2)} ms, p95 ${fmt(percentile(unmeasured.map((t) => t.oursMs), 95), 2)} ms.`,
+      `open: median of ${opened.oursMs.length} (after ${plan.warmup} warm-up, alternating sides): ours = sessions.get + turnsOf (${opened.rows} rows) ` +
+        `+ one vault.open of all ${opened.rows} through main = ${fmt(open.ours, 2)} ms (p95 ${fmt(percentile(opened.oursMs, 95), 2)}), of which the ` +
+        `IndexedDB reads ${fmt(median(opened.oursReadMs), 2)} ms (median); plain Dexie reading the same rows ${fmt(open.plain, 2)} ms ` +
+        `(p95 ${fmt(percentile(opened.plainMs, 95), 2)}). Plain Dexie never opens anything: the rest of the ratio is the round trip to main ` +
+        `(validation both ways, decryption, one durable audit entry for the session).`,
+      `list: median of ${listed.oursMs.length}: ours = sessionsPage(owner, {limit: 50}) over ${count(stored.ours.sessions)} sessions + one vault.open ` +
+        `of the 50 session records (titles) = ${fmt(list.ours, 2)} ms (p95 ${fmt(percentile(listed.oursMs, 95), 2)}), of which sessionsPage ` +
+        `${fmt(median(listed.oursReadMs), 2)} ms (median); plain Dexie's newest 50 (same index, reversed) ${fmt(list.plain, 2)} ms ` +
+        `(p95 ${fmt(percentile(listed.plainMs, 95), 2)}). main's vault.open writes one 'session.opened' audit entry per session it opens, one after ` +
+        `another, each synced to disk (log append + head replace): 50 titles, 50 durable audit writes.`,
+      (sidebar.listSeen
+        ? `ui: the app's own sessions list, ${sidebar.loads} times: lock, then auth.unlock; after it the sidebar reads the first page, counts ` +
+          `each session's turns and has main open the titles (${sidebar.openedRecords.join('/')} records per vault.open); watched from the unlock ` +
+          `call until that vault.open was answered and two frames were drawn (so the app's re-render after unlocking is included). `
+        : `ui: SUBSTITUTION — no vault.open followed an unlock (the app has no sessions list that loads then), so the value is the store-level ` +
+          `loop below. `) +
+        `Longest longtask ${fmt(sidebar.longestLongTaskMs, 1)} ms (${sidebar.longTasks} tasks ≥ 50 ms${sidebar.longtaskSupported ? '' : '; longtask NOT supported'}), ` +
+        `longest gap of a MessageChannel ping loop ${fmt(sidebar.longestGapMs, 1)} ms (an upper bound on any single task; the larger is reported). ` +
+        `Store level (ui.store_list_longest_block_ms, informative): sessionsPage + vault.open of the titles, drawn into a plain <ul>, ` +
+        `${mainThread.loads} times: longtask ${fmt(mainThread.longestLongTaskMs, 1)} ms, ping gap ${fmt(mainThread.longestGapMs, 1)} ms.`,
+      `unlock: lock, then auth.unlock from the page (PBKDF2 included), median of ${unlocked.unlockMs.length}: ` +
+        `${unlocked.unlockMs.map((ms) => fmt(ms, 0)).join(', ')} ms.`,
+      `SUBSTITUTION — retention_hide: main's clock is the harness's real clock, which cannot be moved, and sessions.delete is not retention. ` +
+        `Measured in Node instead: the real RetentionScheduler + SessionKeyStore (wired as services.ts wires them) on the harness's data folder, ` +
+        `its key file holding the run's ${hidden.kept} real keys + ${count(hidden.expired)} expired ones (${fmt(hidden.keyFileBytes / 1_024, 0)} KiB); ` +
+        `one pass finds and destroys them in batches of 500, each written through with fsync. Passes: ${hidden.passMs.map((ms) => fmt(ms, 0)).join(', ')} ms (median reported).`,
+      `sweep: deleteSessions over all ${count(swept.sessions)} sessions (${count(swept.oursTurns)} turns; batches of ${plan.deleteBatchSize}, ` +
+        `tombstones left) took ${fmt(swept.oursMs / 1_000, 2)} s; plain Dexie deleting the same rows (same batches, range deletes on ` +
+        `[sessionId+seq] in parallel, session rows deleted) ${fmt(swept.plainMs / 1_000, 2)} s; half the sessions ran ours first, half plain first.` +
+        (options.quick ? ` (--quick: ${count(swept.oursTurns)} turns instead of 100,000.)` : ''),
+    );
+    if (pageErrors.length > 0) notes.push(`page errors/console errors during the run: ${pageErrors.slice(0, 5).join(' | ')}`);
+    return { results, notes };
+  } finally {
+    await context?.close().catch(() => undefined);
+    await harness?.close().catch(() => undefined);
+    await llm?.close().catch(() => undefined);
+    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -4,11 +4,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
 import { expect, signInAsNewClinician, test } from './fixtures';
+import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -28,26 +29,6 @@ async function launchKillableChromium(profileDir: string): Promise<{ browser: Br
     child.once('exit', () => reject(new Error('chromium exited before it listened')));
   });
   return { browser: await chromium.connectOverCDP(endpoint), process: child };
-}
-
-/** Every sealed record in the page's IndexedDB history, read raw (no app code involved). */
-function readAllRecords(page: Page): Promise<unknown[]> {
-  return page.evaluate(
-    () =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const request = indexedDB.open('ClinicHistory');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const tx = request.result.transaction(['sessions', 'turns'], 'readonly');
-          const sessions = tx.objectStore('sessions').getAll();
-          const turns = tx.objectStore('turns').getAll();
-          tx.oncomplete = () => {
-            request.result.close();
-            resolve([...sessions.result, ...turns.result]);
-          };
-        };
-      }),
-  );
 }
 
 test.describe('crash atomicity (check 22)', () => {
@@ -78,7 +59,7 @@ test.describe('crash atomicity (check 22)', () => {
         const check = reopened.browser.contexts()[0]!.pages()[0] ?? (await reopened.browser.contexts()[0]!.newPage());
         await check.goto(harness.url);
         await expect(check.getByTestId('signed-in-as')).toBeVisible();
-        const records = await readAllRecords(check);
+        const records = await readHistoryRows(check);
         expect(records.length).toBeGreaterThan(0);
         for (let start = 0; start < records.length; start += 500) {
           const opened = await check.evaluate((batch) => window.api.vault.open({ records: batch as never }), records.slice(start, start + 500));

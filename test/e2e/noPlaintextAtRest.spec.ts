@@ -7,6 +7,7 @@ import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { defaultHarnessDirs, startHarness, type Harness } from '../harness/harnessServer';
 import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -86,20 +87,8 @@ test.describe('no plaintext at rest (check 20)', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill(CLINICIAN_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect(page.getByTestId('signed-in-as')).toHaveText('Dr Ada Test');
-    const reopened = await page.evaluate(async (id) => {
-      const records = await new Promise<unknown[]>((resolve, reject) => {
-        const request = indexedDB.open('ClinicHistory');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const db = request.result;
-          const tx = db.transaction(['sessions', 'turns'], 'readonly');
-          const sessions = tx.objectStore('sessions').getAll();
-          const turns = tx.objectStore('turns').getAll();
-          tx.oncomplete = () => resolve([...sessions.result, ...turns.result].filter((record) => (record as { sessionId: string }).sessionId === id));
-        };
-      });
-      return window.api.vault.open({ records: records as never });
-    }, sessionId);
+    const records = (await readHistoryRows(page)).filter((row) => row.sessionId === sessionId);
+    const reopened = await page.evaluate((batch) => window.api.vault.open({ records: batch as never }), records);
     expect(reopened.ok).toBe(true);
     const payloads = reopened.ok ? reopened.data.results.map((result) => (result.ok ? JSON.stringify(result.payload) : `failed: ${result.reason}`)) : [];
     expect(payloads).toHaveLength(3);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
 import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const DAY_MS = 86_400_000;
@@ -33,26 +34,11 @@ test.describe('retention (check 21)', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect(page.getByTestId('signed-in-as')).toBeVisible();
     await expect(page.getByTestId('session-row')).toHaveCount(0);
-    const rowsLeft = await page.evaluate(
-      (id) =>
-        new Promise<{ turns: number; sessionPayloads: number }>((resolve, reject) => {
-          const request = indexedDB.open('ClinicHistory');
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            const tx = request.result.transaction(['sessions', 'turns'], 'readonly');
-            const sessions = tx.objectStore('sessions').getAll();
-            const turns = tx.objectStore('turns').getAll();
-            tx.oncomplete = () => {
-              request.result.close();
-              resolve({
-                turns: turns.result.filter((row: { sessionId: string }) => row.sessionId === id).length,
-                sessionPayloads: sessions.result.filter((row: { id: string; ct?: string }) => row.id === id && row.ct !== undefined).length,
-              });
-            };
-          };
-        }),
-      sessionId,
-    );
+    const rows = (await readHistoryRows(page)).filter((row) => row.sessionId === sessionId || row.id === sessionId);
+    const rowsLeft = {
+      turns: rows.filter((row) => row.kind === 'turn').length,
+      sessionPayloads: rows.filter((row) => row.id === sessionId && row.ct !== undefined).length,
+    };
     expect(rowsLeft).toEqual({ turns: 0, sessionPayloads: 0 });
     await harness.close();
     await llm.close();

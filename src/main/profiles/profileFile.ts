@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from '../../shared/formatIssues';
-import { readFileIfExists, writeFileAtomic } from '../vault/atomicFile';
+import { readJsonFile, writeFileAtomic } from '../vault/atomicFile';
 import { ProfileFileError } from './profileErrors';
 import { ProfileKeys } from './profileKeys';
 import { cleanProfileName, profileNameKey, profileNameProblem } from './profileName';
@@ -24,16 +23,9 @@ const ProfileFileSchema = z.strictObject({ format: z.literal(FILE_FORMAT), profi
 
 /** Reads the profiles at `path`, or none when the file does not exist yet. */
 export async function readProfileFile(path: string): Promise<StoredProfile[]> {
-  const text = await readFileIfExists(path);
-  if (text === null) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ProfileFileError(path, 'it is not valid JSON');
-  }
-  const parsed = ProfileFileSchema.safeParse(json);
-  if (!parsed.success) throw new ProfileFileError(path, formatIssues(parsed.error));
+  const data = await readJsonFile(path, ProfileFileSchema, (problem) => new ProfileFileError(path, problem));
+  if (data === null) return [];
+  const parsed = { data };
   const ids = new Set<string>();
   const names = new Set<string>();
   for (const profile of parsed.data.profiles) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { formatIssues } from '../../shared/formatIssues';
 
 /** Owner read/write only: key files are nobody else's business, even wrapped. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -51,4 +53,23 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Reads a JSON file and checks it against `schema`: the parsed value, or null when the file does not exist yet.
+ * Damage is never read as "empty": `fail(problem)` builds the error to throw (the problem names the field, never
+ * a value).
+ */
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>, fail: (problem: string) => Error): Promise<T | null> {
+  const text = await readFileIfExists(path);
+  if (text === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw fail('it is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw fail(formatIssues(parsed.error));
+  return parsed.data;
 }

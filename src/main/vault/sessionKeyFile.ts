@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { formatIssues } from '../../shared/formatIssues';
-import { readFileIfExists, writeFileAtomic } from './atomicFile';
+import { readJsonFile, writeFileAtomic } from './atomicFile';
 
 /** File name of the session key store inside main's vault folder. */
 export const SESSION_KEYS_FILE = 'session-keys.json';
@@ -36,16 +35,9 @@ export class KeyStoreFileError extends AppError {
 
 /** Reads the key store at `path`: its entries, or none when the file does not exist yet. */
 export async function readSessionKeyFile(path: string): Promise<SessionKeyEntry[]> {
-  const text = await readFileIfExists(path);
-  if (text === null) return [];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new KeyStoreFileError(path, 'it is not valid JSON');
-  }
-  const parsed = SessionKeyFileSchema.safeParse(json);
-  if (!parsed.success) throw new KeyStoreFileError(path, formatIssues(parsed.error));
+  const data = await readJsonFile(path, SessionKeyFileSchema, (problem) => new KeyStoreFileError(path, problem));
+  if (data === null) return [];
+  const parsed = { data };
   const seen = new Set<string>();
   for (const entry of parsed.data.entries) {
     if (seen.has(entry.sessionId)) throw new KeyStoreFileError(path, `session ${entry.sessionId} appears twice`);

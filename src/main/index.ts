@@ -3,6 +3,8 @@
  * file connects them to Electron through the adapters in platform/ and the one window factory in windows/.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
@@ -15,7 +17,7 @@ import { registerOperations } from './ipc/registrar';
 import { createConsoleLogger, errorKind } from './logging/logger';
 import { createElectronIpcTransport } from './platform/electronIpcTransport';
 import { electronAppPaths, electronFetch, electronPowerSignals, electronSecretStorage } from './platform/electronPlatform';
-import { createMainServices } from './services';
+import { createMainServices, type MainServices } from './services';
 import { systemClock } from './sessions/clock';
 import { registerAppScheme, serveRenderer } from './windows/appProtocol';
 import { createSecureWindow, denyPermissionsByDefault } from './windows/createSecureWindow';
@@ -85,6 +87,10 @@ async function start(): Promise<void> {
     }
     return;
   }
+  if (commandLine.recoverProfile) {
+    await runRecovery(services, commandLine.recoverProfile);
+    return;
+  }
   // electron-vite dev serves the renderer over http; packaged builds use app://renderer.
   const devUrl = mode === 'development' ? process.env.ELECTRON_RENDERER_URL : undefined;
   const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN;
@@ -116,6 +122,33 @@ async function start(): Promise<void> {
       registration.dispose();
       app.quit();
     });
+  });
+}
+
+/** IT operation without a window: reads the new passphrase from standard input and exits 0 on success, 1 otherwise. */
+async function runRecovery(services: MainServices, target: { profileId: string; privateKeyFile: string }): Promise<void> {
+  try {
+    const privateKeyPem = await readFile(target.privateKeyFile, 'utf8');
+    process.stdout.write('New passphrase for the clinician (at least 12 characters), then Enter: ');
+    const newPassphrase = await readLine(process.stdin);
+    await services.recoverProfile(target.profileId, privateKeyPem, newPassphrase);
+    process.stdout.write('\nPassphrase set. The clinician can unlock with it now.\n');
+    await services.shutdown(0);
+    app.exit(0);
+  } catch (error) {
+    process.stderr.write(`\n${error instanceof AppError ? error.message : 'The passphrase could not be recovered.'}\n`);
+    app.exit(1);
+  }
+}
+
+function readLine(input: NodeJS.ReadStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input, terminal: false });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(line);
+    });
+    lines.once('close', () => reject(new Error('no passphrase was given')));
   });
 }
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../test/support/mainForTests';
@@ -164,5 +165,35 @@ describe('IT removes a departed clinician', () => {
     expect(await main.services.removeProfile(profileId)).toBe(1);
     expect(await main.call('auth.listProfiles')).toMatchObject({ ok: true, data: { profiles: [] } });
     expect(await main.call('auth.state')).toMatchObject({ ok: true, data: { state: 'locked', reason: 'removed' } });
+  });
+});
+
+describe('IT recovers a forgotten passphrase', () => {
+  it('with the recovery private key sets a new passphrase; the history stays readable and the old passphrase no longer works', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    await start({ recoveryPublicKey: publicKey });
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
+    const profileId = profiles.ok ? (profiles.data.profiles[0]?.profileId as string) : '';
+    await main.call('auth.lock');
+
+    await main.services.recoverProfile(profileId, privateKey, 'a brand new passphrase for the ward');
+    // A wrong passphrase is answered after a delay on main's clock: move the test clock until it answers.
+    let settled = false;
+    const wrong = main.call('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE }).finally(() => (settled = true));
+    while (!settled) {
+      clock.advance(250);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await wrong).toMatchObject({ ok: false });
+    expect(await main.call('auth.unlock', { profileId, passphrase: 'a brand new passphrase for the ward' })).toMatchObject({ ok: true });
+    const opened = await main.call<{ results: { ok: boolean }[] }>('vault.open', { records: records.slice(2) });
+    expect(opened.ok && opened.data.results.every((result) => result.ok)).toBe(true);
   });
 });

@@ -68,6 +68,11 @@ export interface MainServices {
    * so all its history is unreadable at once. Audited. Returns how many sessions were shredded.
    */
   removeProfile(profileId: string): Promise<number>;
+  /**
+   * IT's passphrase recovery: with the recovery private key (SPKI pair of the policy's `recoveryPublicKey`), sets a
+   * new passphrase for the profile. Its history is untouched (same data key).
+   */
+  recoverProfile(profileId: string, privateKeyPem: string, newPassphrase: string): Promise<void>;
   /** Hears sign-in state changes (unlock, lock, automatic logoff); returns the removal. */
   onAuthState(listener: (state: AuthState) => void): () => void;
   /** Hears model-server status changes (failover, outage, recovery); returns the removal. */
@@ -222,6 +227,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   return {
     handlers,
     isUnlocked: () => profiles.currentProfile() !== null,
+    async recoverProfile(profileId, privateKeyPem, newPassphrase) {
+      await profiles.recoverWithPrivateKey(profileId, privateKeyPem, newPassphrase);
+    },
     async removeProfile(profileId) {
       const { destroyedSessions } = await profiles.removeProfile(profileId);
       await audit.append({ action: 'profile.removed', profileId });

@@ -9,19 +9,34 @@ export interface CommandLineOptions {
    * its history) and the app exits without opening a window.
    */
   readonly removeProfile: string | null;
+  /**
+   * `--recover-profile <profile id> --recovery-key <private key PEM file>`: IT sets a new passphrase for a
+   * clinician who forgot theirs, with the recovery private key matching the policy's `recoveryPublicKey`. The new
+   * passphrase is read from standard input (one line), never from the command line.
+   */
+  readonly recoverProfile: { readonly profileId: string; readonly privateKeyFile: string } | null;
 }
 
 /** Reads the app's options from `argv`, tolerating everything else Electron and Chromium put there. */
 export function parseCommandLine(argv: readonly string[]): CommandLineOptions {
   const { values } = parseArgs({
     args: [...argv],
-    options: { policy: { type: 'string' }, 'remove-profile': { type: 'string' } },
+    options: {
+      policy: { type: 'string' },
+      'remove-profile': { type: 'string' },
+      'recover-profile': { type: 'string' },
+      'recovery-key': { type: 'string' },
+    },
     strict: false,
     allowPositionals: true,
   });
   const removeProfile = values['remove-profile'];
+  const recoverProfile = values['recover-profile'];
+  const recoveryKey = values['recovery-key'];
   return {
     policy: typeof values.policy === 'string' ? values.policy : null,
     removeProfile: typeof removeProfile === 'string' ? removeProfile : null,
+    recoverProfile:
+      typeof recoverProfile === 'string' && typeof recoveryKey === 'string' ? { profileId: recoverProfile, privateKeyFile: recoveryKey } : null,
   };
 }

@@ -28,7 +28,7 @@ import { createModelResolver } from './llm/modelResolver';
 import { createPromptAssembler } from './llm/promptAssembly';
 import { BytesPerTokenEstimator } from './llm/tokens/bytesEstimate';
 import { createTokenCounter } from './llm/tokens/createTokenCounter';
-import type { Logger } from './logging/logger';
+import { errorKind, type Logger } from './logging/logger';
 import type { Clock } from './sessions/clock';
 import { ModelRequestLimiter } from './sessions/modelRequestLimiter';
 import { ProtocolService } from './sessions/protocolService';
@@ -124,12 +124,13 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       const now = clock.now();
       const isNew = !sessionKeys.has(header.sessionId);
       const key = isNew ? await sessionKeys.create(header.sessionId, owner, now) : await sessionKeys.keyFor(header.sessionId, owner);
-      if (isNew) await audit.append({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId }).catch(() => undefined);
-      // Retention counts from the last turn: each turn record moves it (reviewing never does).
-      // Once per turn, when the clinician's message is recorded (the key file is rewritten durably each time).
-      if (header.kind === 'turn' && header.status === 'pending') {
-        await sessionKeys.touch(header.sessionId, now);
-        retention.keysChanged();
+      // Neither the audit line nor the last-turn time stands between the clinician and the answer: both are
+      // queued (in order, durably) and a failure is logged. The session key itself is on disk before use.
+      const logFailure = (what: string) => (error: unknown) => logger.error(what, { kind: errorKind(error) });
+      if (isNew) void audit.append({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId }).catch(logFailure('audit.append-failed'));
+      // Retention counts from the last turn: each new message moves it (reviewing never does).
+      if (!isNew && header.kind === 'turn' && header.status === 'pending') {
+        void sessionKeys.touch(header.sessionId, now).then(() => retention.keysChanged(), logFailure('vault.touch-failed'));
       }
       return sealRecord(key, header, payload);
     },

@@ -56,6 +56,8 @@ function requireValidTime(time: Date): void {
  */
 export class SessionKeyStore {
   readonly #entries = new Map<string, Entry>();
+  /** The next write, queued behind the running one and not started yet, or null. */
+  #queuedWrite: Promise<void> | null = null;
   /**
    * ownerId → the data key that unwrapped them and sessionId → unwrapped, non-extractable record key. A call with
    * another data key for the same owner id does not get cached keys: it must unwrap for itself, and fails if its
@@ -243,9 +245,18 @@ export class SessionKeyStore {
     if (!this.#loaded) throw new Error('SessionKeyStore.load() must run before the store is used');
   }
 
-  /** Queues a write of the latest state; each write serializes the entries when it runs, not when it was queued. */
+  /**
+   * Queues a write of the latest state; each write serializes the entries when it runs, not when it was queued.
+   * Callers arriving while a write is queued but not yet started share it (it will include their change), so a
+   * burst of new sessions costs a few durable writes, not one each.
+   */
   #persist(): Promise<void> {
-    const run = this.#writes.then(() => writeSessionKeyFile(this.file, this.#snapshot()));
+    if (this.#queuedWrite) return this.#queuedWrite;
+    const run = this.#writes.then(() => {
+      this.#queuedWrite = null;
+      return writeSessionKeyFile(this.file, this.#snapshot());
+    });
+    this.#queuedWrite = run;
     this.#writes = run.then(
       () => {
         this.#lastWriteFailed = false;

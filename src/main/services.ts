@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
+import type { SessionPayload, TurnPayload } from '../shared/vault';
 import { AuditLog } from './audit/auditLog';
 import { AuthService } from './auth/authService';
 import { AckRegistry } from './history/ackRegistry';
@@ -131,6 +132,12 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       // Retention counts from the last turn: each new message moves it (reviewing never does).
       if (!isNew && header.kind === 'turn' && header.status === 'pending') {
         void sessionKeys.touch(header.sessionId, now).then(() => retention.keysChanged(), logFailure('vault.touch-failed'));
+      }
+      // What main seals it has just written: the clinician can find it at once, without reopening it.
+      if (header.kind === 'session') searchIndex.add(header.sessionId, (payload as SessionPayload).title);
+      else {
+        searchIndex.add(header.sessionId, (payload as TurnPayload).userText);
+        searchIndex.add(header.sessionId, (payload as TurnPayload).answerText);
       }
       return sealRecord(key, header, payload);
     },

@@ -32,6 +32,10 @@ export interface AppStoreOptions {
   history?: HistoryStore | null;
   /** Delay before the list refreshes after main delivers a record (tests shorten it). */
   historyRefreshDelayMs?: number;
+  /** Pause in typing before the sessions search runs (tests shorten it). */
+  historySearchDelayMs?: number;
+  /** Index the whole history for search at unlock (default true; tests that count `vault.open` calls turn it off). */
+  indexHistory?: boolean;
 }
 
 /** A store with a way to drop its subscriptions to main's events. */
@@ -52,7 +56,11 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     ...createSessionSlice(api, history)(...args),
     ...createLlmStatusSlice(api)(...args),
     ...createAuthSlice(api, now)(...args),
-    ...createHistorySlice(api, history, { refreshDelayMs: options.historyRefreshDelayMs })(...args),
+    ...createHistorySlice(api, history, {
+      refreshDelayMs: options.historyRefreshDelayMs,
+      searchDelayMs: options.historySearchDelayMs,
+      indexHistory: options.indexHistory,
+    })(...args),
   }));
   const unsubscribes = [
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),

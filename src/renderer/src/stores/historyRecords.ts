@@ -38,7 +38,7 @@ export interface OpenedRecords {
 export const READ_FAILED: ErrorPayload = { code: 'STORAGE_FAILED', message: STORAGE_READ_FAILED_MESSAGE };
 
 /** Shown when the bridge throws instead of answering (it should not). */
-const BRIDGE_FAILED: ErrorPayload = { code: 'INTERNAL', message: 'The app did not answer. Please try again.' };
+export const BRIDGE_FAILED: ErrorPayload = { code: 'INTERNAL', message: 'The app did not answer. Please try again.' };
 
 /** Shown when a session is no longer in the history store. */
 export const NOT_STORED: ErrorPayload = {

@@ -23,7 +23,8 @@ beforeEach(() => {
   db = freshDb();
   history = createRecordStore(db);
   fake = createFakeApi();
-  store = createAppStore(fake.api, { history, historyRefreshDelayMs: 5 });
+  // These tests count `vault.open` calls of the list; the background indexing pass is tested in historySearch.test.ts.
+  store = createAppStore(fake.api, { history, historyRefreshDelayMs: 5, indexHistory: false });
 });
 
 afterEach(async () => {

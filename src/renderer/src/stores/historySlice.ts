@@ -8,9 +8,11 @@
  */
 import type { AppApi } from '../../../preload/apiTypes';
 import type { ErrorPayload } from '../../../shared/errors';
-import type { SealedRecord } from '../../../shared/vault';
+import { MAX_OPEN_BATCH, type SealedRecord } from '../../../shared/vault';
 import type { SessionRecordRow } from '../db/database';
+import { MAX_PAGE_SIZE } from '../db/recordStore';
 import {
+  BRIDGE_FAILED,
   loadSessionRecords,
   openThroughMain,
   READ_FAILED,
@@ -29,6 +31,42 @@ export const HISTORY_PAGE_SIZE = 50;
 export const HISTORY_REFRESH_DELAY_MS = 300;
 /** Longest search text kept. */
 const MAX_QUERY_LENGTH = 200;
+/** Sessions read per page by the background indexing pass. */
+export const INDEX_PAGE_SIZE = 200;
+/** The search runs once the clinician has stopped typing for this long. */
+export const HISTORY_SEARCH_DELAY_MS = 200;
+
+/** Progress of the background indexing pass: sessions handed to main so far, of how many (null while counting). */
+export interface HistoryIndexing {
+  done: number;
+  total: number | null;
+}
+
+/** One session main's search found, and the excerpt it matched on (patient data: memory only). */
+export interface HistorySearchHit {
+  sessionId: string;
+  snippet: string;
+}
+
+/** The search of the clinician's history through main (`api.vault.search`). */
+export interface HistorySearch {
+  /** The (trimmed) query the hits answer, or are being looked up for. */
+  query: string;
+  /** `searching` keeps the previous hits shown until the new ones arrive. */
+  status: 'searching' | 'ready' | 'error';
+  hits: HistorySearchHit[];
+  /** Entries for hits the loaded list does not hold (read from the store and titled by main). */
+  extraEntries: HistoryEntry[];
+  /** Sessions main's index covered when it answered. */
+  indexedSessions: number;
+  error: ErrorPayload | null;
+}
+
+/** A search hit as the sidebar lists it. */
+export interface HistorySearchResult {
+  entry: HistoryEntry;
+  snippet: string;
+}
 
 /** A session as the sidebar lists it. Only `title` is patient data (memory only). */
 export interface HistoryEntry {
@@ -56,8 +94,12 @@ export interface HistorySlice {
   historyLoadingMore: boolean;
   /** The last failure reading or opening the history (a message for the clinician). */
   historyError: ErrorPayload | null;
-  /** The search text; it filters the loaded titles in memory. */
+  /** The search text; a non-empty one is searched by main (`api.vault.search`), shortly after the last keystroke. */
   historyQuery: string;
+  /** The search through main; null while the query is empty (or before its first search starts). */
+  historySearch: HistorySearch | null;
+  /** The background indexing pass while it runs (started at unlock); null otherwise. */
+  historyIndexing: HistoryIndexing | null;
   /** Something the clinician should know about the list (a session removed at the end of its retention). */
   historyNotice: string | null;
   /** The session being read and opened, if any. */
@@ -76,7 +118,10 @@ export interface HistorySlice {
   loadMoreHistory(): Promise<void>;
   /** Brings the newest page up to date (after a turn), keeping the older pages already loaded. */
   refreshHistory(): Promise<void>;
+  /** Sets the search text; a non-empty one is searched through main once typing pauses, an empty one clears it. */
   setHistoryQuery(query: string): void;
+  /** Searches the current query through main now (the debounced step of {@link setHistoryQuery}). */
+  searchHistory(): Promise<void>;
   /**
    * Reads a session's records from the store, has main open them (batches of ≤ 500) and shows it — read-only by
    * default. Records main cannot open are set aside (quarantined); an `unknown-key` session is deleted instead.
@@ -96,6 +141,8 @@ export const initialHistoryState: Readonly<DataOf<HistorySlice>> = Object.freeze
   historyLoadingMore: false,
   historyError: null,
   historyQuery: '',
+  historySearch: null,
+  historyIndexing: null,
   historyNotice: null,
   openingSessionId: null,
   historyGeneration: null,
@@ -115,6 +162,26 @@ export function filterHistory(entries: readonly HistoryEntry[], query: string): 
   });
 }
 
+/**
+ * The search's hits as the sidebar lists them, in main's order: the loaded entry where the list holds the session,
+ * else the one the search read. Hits with neither (a session no longer stored) are left out.
+ */
+export function searchResults(entries: readonly HistoryEntry[], search: HistorySearch): HistorySearchResult[] {
+  const byId = new Map(search.extraEntries.map((entry) => [entry.sessionId, entry]));
+  for (const entry of entries) byId.set(entry.sessionId, entry);
+  const results: HistorySearchResult[] = [];
+  for (const hit of search.hits) {
+    const entry = byId.get(hit.sessionId);
+    if (entry !== undefined) results.push({ entry, snippet: hit.snippet });
+  }
+  return results;
+}
+
+/** Lets the page run (input, rendering) before the next step: a macrotask. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** True when `entry` lists after `row` (older `updatedAt`, or the same and a lower id: the store's order). */
 function listsAfter(entry: HistoryEntry, row: SessionRecordRow): boolean {
   return entry.updatedAt < row.updatedAt || (entry.updatedAt === row.updatedAt && entry.sessionId < row.id);
@@ -124,6 +191,12 @@ function listsAfter(entry: HistoryEntry, row: SessionRecordRow): boolean {
 export interface HistorySliceOptions {
   /** See {@link HISTORY_REFRESH_DELAY_MS}. */
   refreshDelayMs?: number;
+  /** See {@link HISTORY_SEARCH_DELAY_MS}. */
+  searchDelayMs?: number;
+  /** Run the background indexing pass at unlock (default true; list tests turn it off to count `vault.open` calls). */
+  indexHistory?: boolean;
+  /** Awaited between indexing batches (default: a macrotask). */
+  yieldToPage?: () => Promise<void>;
 }
 
 type OpenOutcome = 'shown' | 'gone' | 'failed' | 'stale';
@@ -134,12 +207,17 @@ type OpenOutcome = 'shown' | 'gone' | 'failed' | 'stale';
  */
 export function createHistorySlice(api: AppApi, history: HistoryStore | null, options: HistorySliceOptions = {}): SliceCreator<HistorySlice> {
   const refreshDelayMs = options.refreshDelayMs ?? HISTORY_REFRESH_DELAY_MS;
+  const searchDelayMs = options.searchDelayMs ?? HISTORY_SEARCH_DELAY_MS;
+  const indexHistory = options.indexHistory ?? true;
+  const yieldToPage = options.yieldToPage ?? nextMacrotask;
   return (set, get) => {
     // List reads run one after another, so a refresh and "Show more" never merge into each other's half-read state.
     let queue: Promise<unknown> = Promise.resolve();
     let refreshQueued: Promise<void> | null = null;
     let refreshTimer: ReturnType<typeof setTimeout> | null = null;
     let openAttempt = 0;
+    let searchTimer: ReturnType<typeof setTimeout> | null = null;
+    let searchAttempt = 0;
 
     const enqueue = (operation: () => Promise<void>): Promise<void> => {
       const run = queue.then(operation);
@@ -294,6 +372,116 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
       }
     };
 
+    /**
+     * The background indexing pass (once per unlock): pages through every session of the clinician and hands each
+     * one's records (session record, then its turns) to `api.vault.open` in batches of ≤ {@link MAX_OPEN_BATCH}, so
+     * main's search index covers the whole history. What main answers is dropped at once — only main's index needs
+     * it — except that sessions whose key is gone (`unknown-key`) are deleted as the list does. Yields to the page
+     * between batches and stops as soon as the period ends (a lock).
+     */
+    const indexAll = async (store: HistoryStore, generation: object): Promise<void> => {
+      const owner = ownerId();
+      if (!live(generation) || owner === null) return;
+      set({ historyIndexing: { done: 0, total: null } });
+      let finished = false;
+      try {
+        // Count first (ciphertext rows only, nothing opened), so progress can say "N of M".
+        let total = 0;
+        let before: string | undefined;
+        for (;;) {
+          const page = await store.sessionsPage(owner, { ...(before === undefined ? {} : { before }), limit: INDEX_PAGE_SIZE });
+          if (!live(generation)) return;
+          total += page.sessions.length;
+          if (page.nextBefore === null) break;
+          before = page.nextBefore;
+          await yieldToPage();
+          if (!live(generation)) return;
+        }
+        set({ historyIndexing: { done: 0, total } });
+
+        let done = 0;
+        let batch: SealedRecord[] = [];
+        /** Sessions whose last records are in `batch`. */
+        let completing = 0;
+        const expired = new Set<string>();
+        /** Hands `batch` to main; false when the pass must stop. */
+        const flush = async (): Promise<boolean> => {
+          if (batch.length === 0) return true;
+          const records = batch;
+          batch = [];
+          let answer: Awaited<ReturnType<AppApi['vault']['open']>>;
+          try {
+            answer = await api.vault.open({ records });
+          } catch {
+            return false;
+          }
+          if (!live(generation)) return false;
+          if (!answer.ok) {
+            noteError(answer.error);
+            return false;
+          }
+          const sessionOf = new Map(records.map((record) => [record.id, record.sessionId]));
+          const gone = new Set<string>();
+          for (const result of answer.data.results) {
+            const sessionId = sessionOf.get(result.id);
+            if (!result.ok && result.reason === 'unknown-key' && sessionId !== undefined && !expired.has(sessionId)) gone.add(sessionId);
+          }
+          // The payloads go out of scope here: nothing of them is kept.
+          if (gone.size > 0) {
+            gone.forEach((sessionId) => expired.add(sessionId));
+            await forget(store, [...gone]);
+          }
+          done += completing;
+          completing = 0;
+          if (!live(generation)) return false;
+          set({ historyIndexing: { done, total: Math.max(total, done) } });
+          await yieldToPage();
+          return live(generation);
+        };
+
+        before = undefined;
+        for (;;) {
+          const page = await store.sessionsPage(owner, { ...(before === undefined ? {} : { before }), limit: INDEX_PAGE_SIZE });
+          if (!live(generation)) return;
+          for (const row of page.sessions) {
+            if (expired.has(row.id)) continue;
+            const turns = (await store.turnsOf(row.id)).filter((turn) => turn.ownerId === owner);
+            if (!live(generation)) return;
+            let records: SealedRecord[] = [row, ...turns];
+            while (records.length > 0) {
+              const room = MAX_OPEN_BATCH - batch.length;
+              batch.push(...records.slice(0, room));
+              records = records.slice(room);
+              if (records.length === 0) completing++;
+              if (batch.length >= MAX_OPEN_BATCH && !(await flush())) return;
+            }
+          }
+          if (page.nextBefore === null) break;
+          before = page.nextBefore;
+        }
+        if (!(await flush())) return;
+        finished = true;
+      } catch {
+        console.warn('History: the sessions could not all be read for search; search covers those opened so far.');
+      } finally {
+        if (live(generation)) set({ historyIndexing: null });
+      }
+      // Search again now that the index is whole.
+      if (finished && live(generation) && get().historyQuery.trim() !== '') void get().searchHistory();
+    };
+
+    /** The stored session rows of `sessionIds` (paging the clinician's sessions until all are found). */
+    const findRows = async (store: HistoryStore, owner: string, sessionIds: ReadonlySet<string>): Promise<SessionRecordRow[]> => {
+      const found: SessionRecordRow[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await store.sessionsPage(owner, { ...(before === undefined ? {} : { before }), limit: MAX_PAGE_SIZE });
+        found.push(...page.sessions.filter((row) => sessionIds.has(row.id)));
+        if (found.length >= sessionIds.size || page.nextBefore === null) return found;
+        before = page.nextBefore;
+      }
+    };
+
     return {
       ...initialHistoryState,
 
@@ -309,6 +497,8 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
           if (live(generation) && outcome !== 'failed' && get().resumeSessionId === resumeSessionId) get().clearResumeSession();
         }
         await listing;
+        // The list first; then, in the background, the whole history for search.
+        if (indexHistory && live(generation)) void indexAll(history, generation);
       },
 
       loadHistory() {
@@ -397,7 +587,93 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
       },
 
       setHistoryQuery(query) {
-        set({ historyQuery: query.slice(0, MAX_QUERY_LENGTH) });
+        const next = query.slice(0, MAX_QUERY_LENGTH);
+        set({ historyQuery: next });
+        if (searchTimer !== null) clearTimeout(searchTimer);
+        searchTimer = null;
+        if (next.trim() === '') {
+          searchAttempt++;
+          set({ historySearch: null });
+          return;
+        }
+        if (get().historyGeneration === null) return;
+        searchTimer = setTimeout(() => {
+          searchTimer = null;
+          void get().searchHistory();
+        }, searchDelayMs);
+      },
+
+      async searchHistory() {
+        const generation = get().historyGeneration;
+        const owner = ownerId();
+        if (generation === null || owner === null) return;
+        if (searchTimer !== null) clearTimeout(searchTimer);
+        searchTimer = null;
+        const query = get().historyQuery.trim();
+        const attempt = ++searchAttempt;
+        if (query === '') {
+          set({ historySearch: null });
+          return;
+        }
+        // Stale once another search starts, the query changes or the page locks.
+        const current = (): boolean => live(generation) && attempt === searchAttempt && get().historyQuery.trim() === query;
+        const previous = get().historySearch;
+        set({
+          historySearch: {
+            query,
+            status: 'searching',
+            hits: previous?.hits ?? [],
+            extraEntries: previous?.extraEntries ?? [],
+            indexedSessions: previous?.indexedSessions ?? 0,
+            error: null,
+          },
+        });
+        let answer: Awaited<ReturnType<AppApi['vault']['search']>>;
+        try {
+          answer = await api.vault.search({ query });
+        } catch {
+          answer = { ok: false, error: BRIDGE_FAILED };
+        }
+        if (!current()) return;
+        if (!answer.ok) {
+          const error = answer.error;
+          set((state) => ({ historySearch: state.historySearch === null ? null : { ...state.historySearch, status: 'error', error } }));
+          noteError(error);
+          return;
+        }
+        // One hit per session (main's first), in main's order.
+        const hits: HistorySearchHit[] = [];
+        const seen = new Set<string>();
+        for (const hit of answer.data.hits) {
+          if (seen.has(hit.sessionId)) continue;
+          seen.add(hit.sessionId);
+          hits.push({ sessionId: hit.sessionId, snippet: hit.snippet });
+        }
+        const loaded = new Set(get().historyEntries.map((entry) => entry.sessionId));
+        const reusable = new Map((previous?.extraEntries ?? []).map((entry) => [entry.sessionId, entry]));
+        const extraEntries: HistoryEntry[] = [];
+        const missing = new Set<string>();
+        for (const hit of hits) {
+          if (loaded.has(hit.sessionId)) continue;
+          const entry = reusable.get(hit.sessionId);
+          if (entry !== undefined) extraEntries.push(entry);
+          else missing.add(hit.sessionId);
+        }
+        let error: ErrorPayload | null = null;
+        if (missing.size > 0 && history !== null) {
+          try {
+            const rows = await findRows(history, owner, missing);
+            if (!current()) return;
+            const described = await describeRows(history, rows);
+            extraEntries.push(...described.entries);
+            error = described.error;
+          } catch {
+            error = READ_FAILED;
+          }
+          if (!current()) return;
+        }
+        set({ historySearch: { query, status: 'ready', hits, extraEntries, indexedSessions: answer.data.indexedSessions, error } });
+        if (error !== null) noteError(error);
       },
 
       async openStoredSession(sessionId, mode = 'review') {

@@ -14,6 +14,8 @@ export interface SessionListProps {
   onOpen(sessionId: string): void;
   /** Called when the rendered rows reach the end of the list (to read the next page); omitted: never. */
   onNearEnd?: () => void;
+  /** Search excerpts by session id, shown under the titles; omitted outside a search. */
+  snippets?: ReadonlyMap<string, string>;
 }
 
 /** Before the first measurement (and in a page too small to say): a typical sidebar height. */
@@ -24,7 +26,7 @@ const FALLBACK_VIEWPORT = 640;
  * either side) are in the DOM. Every rendered row is a button, so Tab reaches them in order (focusing one scrolls
  * it into view, which renders the next); Arrow keys, Page Up/Down, Home and End move between rows faster.
  */
-export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd }: SessionListProps) {
+export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets }: SessionListProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(FALLBACK_VIEWPORT);
@@ -109,6 +111,7 @@ export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd }: 
                 shown={entry.sessionId === shownId}
                 opening={entry.sessionId === openingId}
                 onOpen={onOpen}
+                snippet={snippets?.get(entry.sessionId)}
               />
             </li>
           );

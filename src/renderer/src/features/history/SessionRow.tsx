@@ -12,6 +12,8 @@ export interface SessionRowProps {
   /** This session is being read and opened. */
   opening: boolean;
   onOpen(sessionId: string): void;
+  /** What the search matched in this session (shown under the title); omitted outside a search. */
+  snippet?: string;
 }
 
 /** Accessible name (and visible title) of a session whose record main could not open. */
@@ -21,9 +23,10 @@ export const UNTITLED_ROW = 'Session (title could not be opened)';
  * One session in the list: a button named by its title (the chief complaint), described by when it was created,
  * its turn count and status.
  */
-export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen }: SessionRowProps) {
+export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet }: SessionRowProps) {
   const title = entry.title ?? UNTITLED_ROW;
   const detailsId = `session-row-details-${entry.sessionId}`;
+  const snippetId = `session-row-snippet-${entry.sessionId}`;
   return (
     <button
       type="button"
@@ -31,12 +34,17 @@ export const SessionRow = memo(function SessionRow({ entry, index, shown, openin
       data-testid="session-row"
       data-index={index}
       aria-label={title}
-      aria-describedby={detailsId}
+      aria-describedby={snippet === undefined ? detailsId : `${snippetId} ${detailsId}`}
       aria-current={shown ? 'true' : undefined}
       aria-busy={opening || undefined}
       onClick={() => onOpen(entry.sessionId)}
     >
       <span className={entry.title === null ? 'session-row-title muted' : 'session-row-title'}>{title}</span>
+      {snippet !== undefined && (
+        <span id={snippetId} className="session-row-snippet" data-testid="session-row-snippet">
+          {snippet}
+        </span>
+      )}
       <span id={detailsId} className="session-row-details">
         <time dateTime={entry.createdAt}>{formatCreated(entry.createdAt)}</time>
         {' · '}

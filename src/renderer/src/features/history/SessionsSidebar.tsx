@@ -1,11 +1,13 @@
 import { useCallback, useMemo } from 'react';
-import { filterHistory } from '../../stores/historySlice';
+import { filterHistory, searchResults } from '../../stores/historySlice';
 import { useAppStore } from '../../stores/appStore';
 import { SessionList } from './SessionList';
 
 /**
- * The clinician's past sessions (`aria-label="Sessions"`): a title search over the sessions loaded, the list (newest
- * first, virtualised) and "Show more". Selecting a session shows it read-only in the main area.
+ * The clinician's past sessions (`aria-label="Sessions"`): a search of the whole history through main (titles,
+ * messages and answers; the store debounces it), the list (newest first, virtualised) and "Show more". Selecting a
+ * session shows it read-only in the main area. Until main's first answer — or if the search fails — the box filters
+ * the loaded titles.
  */
 export function SessionsSidebar() {
   const entries = useAppStore((s) => s.historyEntries);
@@ -15,6 +17,8 @@ export function SessionsSidebar() {
   const hasMore = useAppStore((s) => s.historyNextBefore !== null);
   const errorMessage = useAppStore((s) => s.historyError?.message ?? null);
   const notice = useAppStore((s) => s.historyNotice);
+  const search = useAppStore((s) => s.historySearch);
+  const indexing = useAppStore((s) => s.historyIndexing);
   const openingId = useAppStore((s) => s.openingSessionId);
   const shownId = useAppStore((s) => (s.view === 'conversation' ? s.sessionId : null));
   const setHistoryQuery = useAppStore((s) => s.setHistoryQuery);
@@ -23,8 +27,17 @@ export function SessionsSidebar() {
   const openStoredSession = useAppStore((s) => s.openStoredSession);
   const dismissHistoryNotice = useAppStore((s) => s.dismissHistoryNotice);
 
-  const filtered = useMemo(() => filterHistory(entries, query), [entries, query]);
   const searching = query.trim() !== '';
+  // Main's answer once there is one (the previous hits stay while a new search runs); else the loaded titles.
+  const results = useMemo(
+    () => (searching && search !== null && search.status !== 'error' && (search.status === 'ready' || search.hits.length > 0) ? searchResults(entries, search) : null),
+    [entries, search, searching],
+  );
+  const filtered = useMemo(() => (results === null ? filterHistory(entries, query) : results.map((result) => result.entry)), [entries, query, results]);
+  const snippets = useMemo(
+    () => (results === null ? undefined : new Map(results.map((result) => [result.entry.sessionId, result.snippet]))),
+    [results],
+  );
   const open = useCallback((sessionId: string) => void openStoredSession(sessionId), [openStoredSession]);
   const loadMore = useCallback(() => void loadMoreHistory(), [loadMoreHistory]);
 
@@ -32,7 +45,12 @@ export function SessionsSidebar() {
   if (status === 'loading' && entries.length === 0) summary = 'Loading sessions…';
   else if (status === 'error' && entries.length === 0) summary = 'Sessions could not be read.';
   else if (status === 'ready' && entries.length === 0) summary = 'No past sessions yet.';
-  else if (searching) summary = `${filtered.length} of ${entries.length} loaded sessions match.`;
+  else if (searching && indexing !== null) {
+    const progress = indexing.total === null ? `${indexing.done}` : `${indexing.done} of ${indexing.total}`;
+    summary = `Searching ${progress} sessions indexed so far. ${matchText(filtered.length)}`;
+  } else if (searching && search?.status === 'error') summary = `${search.error?.message ?? 'The search failed.'} ${filtered.length} of ${entries.length} loaded titles match.`;
+  else if (searching && results === null) summary = `Searching… ${filtered.length} of ${entries.length} loaded titles match.`;
+  else if (searching) summary = matchText(filtered.length);
   else summary = `${entries.length}${hasMore ? '+' : ''} session${entries.length === 1 && !hasMore ? '' : 's'}`;
   if (openingId !== null) summary = 'Opening the session…';
   else if (loadingMore) summary = 'Loading more sessions…';
@@ -44,7 +62,7 @@ export function SessionsSidebar() {
       </div>
       <div className="sidebar-search">
         <label htmlFor="session-search" className="sidebar-search-label">
-          Search titles
+          Search sessions
         </label>
         <input
           id="session-search"
@@ -57,7 +75,7 @@ export function SessionsSidebar() {
           onChange={(event) => setHistoryQuery(event.target.value)}
         />
         <p id="session-search-scope" className="form-hint">
-          Searches the titles of the sessions loaded here.
+          Searches the titles, messages and answers of your sessions on this workstation.
         </p>
       </div>
       <p className="sidebar-summary muted" role="status" data-testid="sessions-summary">
@@ -84,10 +102,11 @@ export function SessionsSidebar() {
         shownId={shownId}
         openingId={openingId}
         onOpen={open}
+        snippets={snippets}
         // Scrolling reads further pages, but not while searching: that would read the whole history.
         onNearEnd={!searching && hasMore ? loadMore : undefined}
       />
-      {hasMore && (
+      {hasMore && results === null && (
         <button
           type="button"
           className="button-secondary sidebar-more"
@@ -101,4 +120,8 @@ export function SessionsSidebar() {
       )}
     </aside>
   );
+}
+
+function matchText(count: number): string {
+  return `${count} session${count === 1 ? '' : 's'} match${count === 1 ? 'es' : ''}.`;
 }

@@ -91,6 +91,8 @@ export interface FakeApi {
   /** How `sessions.resume` answers; the default rebuilds the session from the records' session id and turn seqs. */
   answerResume(input: ResumeInput): Promise<Result<SessionInfo>>;
   searchCalls: SearchInput[];
+  /** How `vault.search` answers; the default finds nothing. */
+  answerSearch(input: SearchInput): Promise<Result<SearchOutput>>;
   ackCalls: AckInput[];
   /** Pushes `vault.record` as main does when it seals a record for the page to store. */
   emitRecord(record: SealedRecord): void;
@@ -176,6 +178,7 @@ export function createFakeApi(): FakeApi {
       );
     },
     searchCalls: [],
+    answerSearch: () => Promise.resolve(ok<SearchOutput>({ hits: [], indexedSessions: 0 })),
     ackCalls: [],
     emitRecord: (record) => recordListeners.forEach((listener) => listener(record)),
 
@@ -218,7 +221,7 @@ export function createFakeApi(): FakeApi {
         },
         search: (input: SearchInput) => {
           fake.searchCalls.push(input);
-          return Promise.resolve(ok<SearchOutput>({ hits: [], indexedSessions: 0 }));
+          return fake.answerSearch(input);
         },
         ack: (input: AckInput) => {
           fake.ackCalls.push(input);

@@ -57,6 +57,8 @@ export interface MainServicesOptions {
   readonly power: PowerSignals;
   /** TEST ONLY: fewer PBKDF2 iterations so tests that create profiles stay fast. Never set in the app. */
   readonly insecureKdfIterationsForTests?: number;
+  /** TEST ONLY: an idle limit in milliseconds (policy counts whole minutes), for end-to-end tests of the lock. */
+  readonly idleLimitMsForTests?: number;
 }
 
 /** Main's services, wired, with the handlers the registrar installs. */
@@ -112,7 +114,12 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   });
   await profiles.load();
   const auth = new AuthService({ profiles, audit, logger, selfCreationAllowed: settings.profileSelfCreation });
-  const idleLock = new IdleLock({ profiles, power: options.power, clock, idleLimitMs: settings.idleLockMinutes * 60_000 });
+  const idleLock = new IdleLock({
+    profiles,
+    power: options.power,
+    clock,
+    idleLimitMs: options.idleLimitMsForTests ?? settings.idleLockMinutes * 60_000,
+  });
   const acks = new AckRegistry(clock);
   const searchIndex = new SearchIndex();
   // The index holds plaintext: it goes with the keys when the clinician's profile locks.

@@ -35,6 +35,8 @@ export interface HarnessOptions {
    * clock jump) — a restart "eight days later" for retention, without waiting eight days.
    */
   readonly clockOffsetMs?: number;
+  /** Tests only: lock after this many milliseconds without activity (policy counts whole minutes). */
+  readonly idleLockMsForTests?: number;
 }
 
 /** A running harness. */
@@ -82,6 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger,
     dataDir: options.dataDir,
     secretStorage,
+    ...(options.idleLockMsForTests ? { idleLimitMsForTests: options.idleLockMsForTests } : {}),
     // A browser has no system idle time or OS lock signal: the page's own activity drives the idle lock.
     power: { systemIdleSeconds: () => Number.MAX_SAFE_INTEGER, onLockOrSuspend: () => () => undefined },
   });

@@ -150,6 +150,34 @@ export interface SweepOutput {
   readonly problems: readonly string[];
 }
 
+/**
+ * Main's search index over the clinician's history: the rows of `sessionIds` (paged with `sessionsPage` as the app's
+ * indexing pass pages, then `turnsOf` per session) handed to `api.vault.open` in batches of ≤ 500, timed against plain
+ * Dexie reading the same rows; then `api.vault.search` once per query on the built index.
+ */
+export interface SearchIndexInput {
+  readonly ownerId: string;
+  /** The sessions whose rows are read and opened (only sessions main sealed open). */
+  readonly sessionIds: readonly string[];
+  readonly repetitions: number;
+  readonly warmup: number;
+  /** One-word queries, one `vault.search` each. */
+  readonly queries: readonly string[];
+}
+
+export interface SearchIndexOutput extends PairedTimings {
+  /** Sessions read and opened per build. */
+  readonly sessions: number;
+  /** `vault.open` calls per build, and the records each carried (the last build). */
+  readonly batchRecords: readonly number[];
+  /** How long the page waited for the app's own indexing pass (started by the last unlock) to go quiet first. */
+  readonly appPassWaitMs: number;
+  /** Round trip of each `vault.search`, in query order; their hit counts; the index's size in the last answer. */
+  readonly searchMs: readonly number[];
+  readonly searchHits: readonly number[];
+  readonly indexedSessions: number;
+}
+
 /** The page bundle's functions, called with `page.evaluate`. */
 export interface StoreBenchPage {
   /** Opens both databases; resolves once they are open. */
@@ -162,6 +190,7 @@ export interface StoreBenchPage {
   mainThreadWhileSidebarLoads(input: SidebarInput): Promise<SidebarOutput>;
   unlock(input: UnlockInput): Promise<UnlockOutput>;
   sweep(input: SweepInput): Promise<SweepOutput>;
+  searchIndex(input: SearchIndexInput): Promise<SearchIndexOutput>;
   /** Rows in each side's tables, for the notes. */
   counts(): Promise<{ ours: { sessions: number; turns: number }; plain: { sessions: number; turns: number } }>;
 }

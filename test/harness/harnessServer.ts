@@ -52,7 +52,11 @@ export interface Harness {
 
 const BRIDGE_PATH = '/__harness/bridge.js';
 const SECRET_PROTOCOL_PREFIX = 'cpa.';
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Largest message a page may send: a full `vault.open` batch (500 sealed records, each with an answer) is a few
+ * MiB; Electron's IPC carries such batches too. A larger message closes that page's socket, never the harness.
+ */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** Closing the harness cancels running turns quickly: it is a test tool. */
 const HARNESS_SHUTDOWN_GRACE_MS = 500;
 

@@ -43,6 +43,8 @@ export class WebSocketTransport implements IpcTransport {
     // The harness cannot see frames; its pages are top-level because the server forbids framing them.
     const context: CallContext = { origin, isMainFrame: true, senderId };
     socket.on('close', () => this.#pages.delete(senderId));
+    // A page sending an oversized or broken frame loses its connection; the harness (main) carries on.
+    socket.on('error', () => socket.terminate());
     socket.on('message', (data) => {
       const message = parseInvoke(data.toString());
       if (!message) {

@@ -36,6 +36,12 @@ export function plainNewestSessions(db: PlainDb, ownerId: string, limit: number)
   return db.sessions.where('[ownerId+updatedAt]').between([ownerId, Dexie.minKey], [ownerId, Dexie.maxKey], true, true).reverse().limit(limit).toArray();
 }
 
+/** An owner's sessions, newest first, `limit` at a time: those updated strictly before `before` (all when undefined). */
+export function plainSessionsPage(db: PlainDb, ownerId: string, limit: number, before?: string): Promise<SessionRow[]> {
+  const upper = before === undefined ? [ownerId, Dexie.maxKey] : [ownerId, before];
+  return db.sessions.where('[ownerId+updatedAt]').between([ownerId, Dexie.minKey], upper, true, before === undefined).reverse().limit(limit).toArray();
+}
+
 /** Deletes sessions and their turns, `batchSize` sessions per transaction. Returns the turns deleted. */
 export async function plainDeleteSessions(db: PlainDb, ids: readonly string[], batchSize: number): Promise<number> {
   let turns = 0;

@@ -3,6 +3,7 @@ import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
 import type { SessionPayload, TurnPayload } from '../shared/vault';
 import { AuditLog } from './audit/auditLog';
+import { createAuditRecorder } from './audit/auditRecorder';
 import { AuthService } from './auth/authService';
 import { AckRegistry } from './history/ackRegistry';
 import { resumeSession } from './history/resumeSession';
@@ -98,8 +99,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const sessionKeys = new SessionKeyStore(join(options.dataDir, SESSION_KEYS_FILE), logger);
   // A key store restored from an old backup must not bring back keys already past retention.
   const { dropped } = await sessionKeys.load({ retentionCutoff: new Date(clock.now().getTime() - retentionMs) });
-  const audit = new AuditLog({ dir: options.dataDir, secrets: options.secretStorage, clock, logger });
-  if (dropped.length > 0) await audit.append({ action: 'retention.shredded', count: dropped.length }).catch(() => undefined);
+  const audit = createAuditRecorder(new AuditLog({ dir: options.dataDir, secrets: options.secretStorage, clock, logger }), logger);
+  if (dropped.length > 0) audit.record({ action: 'retention.shredded', count: dropped.length });
   const profiles = new ProfileStore({
     file: join(options.dataDir, PROFILES_FILE),
     storage: options.secretStorage,
@@ -113,7 +114,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     ...(options.insecureKdfIterationsForTests ? { insecureKdfIterationsForTests: options.insecureKdfIterationsForTests } : {}),
   });
   await profiles.load();
-  const auth = new AuthService({ profiles, audit, logger, selfCreationAllowed: settings.profileSelfCreation });
+  const auth = new AuthService({ profiles, audit, selfCreationAllowed: settings.profileSelfCreation });
   const idleLock = new IdleLock({
     profiles,
     power: options.power,
@@ -134,11 +135,13 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       const key = isNew ? await sessionKeys.create(header.sessionId, owner, now) : await sessionKeys.keyFor(header.sessionId, owner);
       // Neither the audit line nor the last-turn time stands between the clinician and the answer: both are
       // queued (in order, durably) and a failure is logged. The session key itself is on disk before use.
-      const logFailure = (what: string) => (error: unknown) => logger.error(what, { kind: errorKind(error) });
-      if (isNew) void audit.append({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId }).catch(logFailure('audit.append-failed'));
+      if (isNew) audit.record({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId });
       // Retention counts from the last turn: each new message moves it (reviewing never does).
       if (!isNew && header.kind === 'turn' && header.status === 'pending') {
-        void sessionKeys.touch(header.sessionId, now).then(() => retention.keysChanged(), logFailure('vault.touch-failed'));
+        void sessionKeys.touch(header.sessionId, now).then(
+          () => retention.keysChanged(),
+          (error: unknown) => logger.error('vault.touch-failed', { kind: errorKind(error) }),
+        );
       }
       // What main seals it has just written: the clinician can find it at once, without reopening it.
       if (header.kind === 'session') searchIndex.add(header.sessionId, (payload as SessionPayload).title);
@@ -159,8 +162,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     },
     clock,
     {
-      shredded: (count) => void audit.append({ action: 'retention.shredded', count }).catch(() => undefined),
-      clockJump: () => void audit.append({ action: 'audit.clock_jump' }).catch(() => undefined),
+      shredded: (count) => audit.record({ action: 'retention.shredded', count }),
+      clockJump: () => audit.record({ action: 'audit.clock_jump' }),
     },
     logger,
     { retentionMs },
@@ -215,7 +218,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     const wasLive = store.delete(sessionId, ownerId);
     const owned = sessionKeys.list(ownerId).some((entry) => entry.sessionId === sessionId);
     if (owned) await sessionKeys.destroy([sessionId]);
-    if (wasLive || owned) await audit.append({ action: 'session.deleted', profileId: ownerId, objectId: sessionId }).catch(() => undefined);
+    if (wasLive || owned) audit.record({ action: 'session.deleted', profileId: ownerId, objectId: sessionId });
     return wasLive || owned;
   };
   const handlers: OperationHandlers = {
@@ -247,7 +250,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     },
     async removeProfile(profileId) {
       const { destroyedSessions } = await profiles.removeProfile(profileId);
-      await audit.append({ action: 'profile.removed', profileId });
+      audit.record({ action: 'profile.removed', profileId });
+      await audit.flushed();
       return destroyedSessions.length;
     },
     onAuthState: (listener) => profiles.onStateChange(() => listener(auth.state())),
@@ -259,6 +263,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       retention.dispose();
       acks.dispose();
       profiles.lock('manual');
+      // The lock's own audit line is queued by the lock above: let every queued line reach the disk.
+      await audit.flushed();
     },
   };
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The log: one JSON entry per line, appended only. */
@@ -11,14 +10,4 @@ export const AUDIT_KEY_FILE = 'audit.key';
 /** The paths of the audit files in a data folder. */
 export function auditPaths(dir: string): { log: string; head: string; key: string } {
   return { log: join(dir, AUDIT_LOG_FILE), head: join(dir, AUDIT_HEAD_FILE), key: join(dir, AUDIT_KEY_FILE) };
-}
-
-/** A file's bytes, or null when it does not exist. Any other error is thrown. */
-export async function readIfExists(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }

@@ -3,8 +3,9 @@ import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import type { SecretStorage } from '../platform/platformInterfaces';
 import { AuditError } from './auditError';
-import { auditPaths, readIfExists } from './auditFiles';
-import { writeFileAtomic } from './durableFile';
+import { readBytesIfExists } from '../storage/durableFiles';
+import { auditPaths } from './auditFiles';
+import { writeFileAtomic } from '../storage/durableFiles';
 
 /** HMAC-SHA256 key size: 256 bits. */
 export const AUDIT_KEY_BYTES = 32;
@@ -28,7 +29,7 @@ const KeyFile = z.strictObject({
  */
 export async function loadAuditKey(dir: string, secrets: SecretStorage): Promise<Buffer | null> {
   const { key: path } = auditPaths(dir);
-  const bytes = await readIfExists(path).catch((error: unknown) => {
+  const bytes = await readBytesIfExists(path).catch((error: unknown) => {
     throw new AuditError('key-unavailable', 'audit.key could not be read', { cause: error });
   });
   if (bytes === null) return null;

@@ -4,10 +4,11 @@ import type { Clock } from '../sessions/clock';
 import { AUDIT_GENESIS_MAC, type AuditEntry, entryLine, entryMac, parseEntryLine, sameMac, sealEntry } from './auditEntry';
 import { AuditError } from './auditError';
 import { parseAuditEvent, type AuditEvent, type AuditEventInput } from './auditEvent';
-import { auditPaths, readIfExists } from './auditFiles';
+import { readBytesIfExists } from '../storage/durableFiles';
+import { auditPaths } from './auditFiles';
 import { headFileText, readHead } from './auditHead';
 import { loadOrCreateAuditKey } from './auditKey';
-import { appendDurably, truncateDurably, writeFileAtomic } from './durableFile';
+import { appendDurably, truncateDurably, writeFileAtomic } from '../storage/durableFiles';
 import { verifyAuditContent } from './verifyAuditLog';
 
 /** Where audited code sends its events; fake it in tests of that code. */
@@ -104,8 +105,8 @@ export class AuditLog implements AuditSink {
     let log: Buffer | null;
     let headText: string | null;
     try {
-      log = await readIfExists(paths.log);
-      headText = (await readIfExists(paths.head))?.toString('utf8') ?? null;
+      log = await readBytesIfExists(paths.log);
+      headText = (await readBytesIfExists(paths.head))?.toString('utf8') ?? null;
       if (log && log.length > 0 && log[log.length - 1] !== 0x0a) {
         // A line without its newline was never acknowledged: the head is written only after the line is
         // synced. Had it been (someone removed the newline), the head still counts it, and verification says so.

@@ -1,5 +1,6 @@
 import { AUDIT_GENESIS_MAC, entryMac, parseEntryLine, sameMac } from './auditEntry';
-import { auditPaths, readIfExists } from './auditFiles';
+import { readBytesIfExists } from '../storage/durableFiles';
+import { auditPaths } from './auditFiles';
 import { readHead } from './auditHead';
 
 /** Why the chain breaks where it does. */
@@ -26,7 +27,7 @@ export type AuditVerification =
  */
 export async function verifyAuditLog(dir: string, key: Uint8Array): Promise<AuditVerification> {
   const paths = auditPaths(dir);
-  const [log, head] = await Promise.all([readIfExists(paths.log), readIfExists(paths.head)]);
+  const [log, head] = await Promise.all([readBytesIfExists(paths.log), readBytesIfExists(paths.head)]);
   return verifyAuditContent(key, log, head === null ? null : head.toString('utf8'));
 }
 

@@ -1,14 +1,12 @@
 import type { AuthState, ProfileList } from '../../shared/auth';
 import { AppError } from '../../shared/errors';
-import type { AuditSink } from '../audit/auditLog';
-import type { Logger } from '../logging/logger';
+import type { AuditRecorder } from '../audit/auditRecorder';
 import type { LockReason, ProfileStore } from '../profiles/profileStore';
 
 /** What the auth service needs beyond the profile store. */
 export interface AuthServiceOptions {
   readonly profiles: ProfileStore;
-  readonly audit: AuditSink;
-  readonly logger: Logger;
+  readonly audit: AuditRecorder;
   /** Policy: clinicians may create their own profile. */
   readonly selfCreationAllowed: boolean;
 }
@@ -30,7 +28,7 @@ export class AuthService {
       const reason = state.reason ?? 'manual';
       this.#lastLockReason = reason;
       if (previous !== null) {
-        void this.#audit({ action: reason === 'idle' || reason === 'os-lock' ? 'auth.auto_logoff' : 'auth.locked', profileId: previous });
+        options.audit.record({ action: reason === 'idle' || reason === 'os-lock' ? 'auth.auto_logoff' : 'auth.locked', profileId: previous });
       }
     });
   }
@@ -60,7 +58,7 @@ export class AuthService {
       throw new AppError('FORBIDDEN', 'Profiles on this workstation are created by IT. Ask IT to create yours.');
     }
     const created = await this.options.profiles.createProfile(name, passphrase);
-    await this.#audit({ action: 'profile.created', profileId: created.profileId });
+    this.options.audit.record({ action: 'profile.created', profileId: created.profileId });
     return this.unlock(created.profileId, passphrase);
   }
 
@@ -68,10 +66,10 @@ export class AuthService {
     try {
       await this.options.profiles.unlock(profileId, passphrase);
     } catch (error) {
-      if (error instanceof AppError && error.code !== 'LOCKED') await this.#audit({ action: 'auth.unlock_failed', profileId });
+      if (error instanceof AppError && error.code !== 'LOCKED') this.options.audit.record({ action: 'auth.unlock_failed', profileId });
       throw error;
     }
-    await this.#audit({ action: 'auth.unlocked', profileId });
+    this.options.audit.record({ action: 'auth.unlocked', profileId });
     return this.state();
   }
 
@@ -91,14 +89,5 @@ export class AuthService {
     const current = this.options.profiles.currentProfile();
     if (!current) throw new AppError('LOCKED', 'The app is locked. Unlock with your passphrase to continue.');
     return current.profileId;
-  }
-
-  async #audit(event: Parameters<AuditSink['append']>[0]): Promise<void> {
-    try {
-      await this.options.audit.append(event);
-    } catch (error) {
-      // An audit write failure must be visible to operators, but never let a sign-in fail or a lock be skipped.
-      this.options.logger.error('audit.append-failed', { action: event.action, kind: error instanceof Error ? error.name : typeof error });
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/sessions';
 import { SessionPayload, TurnPayload, type SealedRecord } from '../../shared/vault';
-import type { AuditSink } from '../audit/auditLog';
+import type { AuditRecorder } from '../audit/auditRecorder';
 import type { Logger } from '../logging/logger';
 import type { TurnRecord } from '../sessions/session';
 import type { SessionStore } from '../sessions/sessionStore';
@@ -13,7 +13,7 @@ import type { SessionKeyStore } from '../vault/sessionKeyStore';
 export interface ResumeDeps {
   readonly store: SessionStore;
   readonly sessionKeys: SessionKeyStore;
-  readonly audit: AuditSink;
+  readonly audit: AuditRecorder;
   readonly logger: Logger;
   /** Tokens an exchange takes in a prompt (a conservative estimate; exact counts follow with later turns). */
   readonly estimateExchange: (userText: string, answerText: string) => number;
@@ -65,7 +65,7 @@ export async function resumeSession(deps: ResumeDeps, owner: UnlockedOwner, reco
       tokens: deps.estimateExchange(payload.userText, payload.answerText),
     }));
   const session = deps.store.restore({ id: sessionId, ownerId: owner.ownerId, createdAt, patient: sessionPayload.patient, turns });
-  await deps.audit.append({ action: 'session.resumed', profileId: owner.ownerId, objectId: sessionId }).catch(() => undefined);
+  deps.audit.record({ action: 'session.resumed', profileId: owner.ownerId, objectId: sessionId });
   if (failed.length > 0) deps.logger.warn('history.resume-partial', { failed: failed.length });
   return deps.store.infoOf(session);
 }

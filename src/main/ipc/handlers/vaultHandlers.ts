@@ -1,4 +1,4 @@
-import type { AuditSink } from '../../audit/auditLog';
+import type { AuditRecorder } from '../../audit/auditRecorder';
 import type { AckRegistry } from '../../history/ackRegistry';
 import type { Logger } from '../../logging/logger';
 import type { ProfileStore } from '../../profiles/profileStore';
@@ -13,7 +13,7 @@ export function vaultHandlers(deps: {
   readonly profiles: ProfileStore;
   readonly sessionKeys: SessionKeyStore;
   readonly acks: AckRegistry;
-  readonly audit: AuditSink;
+  readonly audit: AuditRecorder;
   readonly logger: Logger;
   /** Grows with every record opened after unlock; dropped on lock. */
   readonly searchIndex: SearchIndex;
@@ -37,23 +37,17 @@ export function vaultHandlers(deps: {
         }
       }
       const openedSessions = new Set(outcomes.flatMap((outcome) => (outcome.ok && outcome.record.kind === 'session' ? [outcome.record.sessionId] : [])));
-      // The audit log appends in order and durably on its own queue; a clinician reading a list of 50 sessions
-      // does not wait for 50 fsyncs. A failure to audit is logged, never silently dropped.
-      const auditFailed = (): void => deps.logger.error('audit.append-failed', { action: 'session.opened' });
-      for (const sessionId of openedSessions) {
-        deps.audit.append({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId }).catch(auditFailed);
-      }
+      // Queued on the audit log's own ordered queue: a clinician reading 50 sessions does not wait for 50 fsyncs.
+      for (const sessionId of openedSessions) deps.audit.record({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId });
       for (const result of results) {
-        if (!result.ok && result.reason === 'tampered') {
-          deps.audit.append({ action: 'vault.decrypt_failed', profileId: owner.ownerId, objectId: result.id }).catch(auditFailed);
-        }
+        if (!result.ok && result.reason === 'tampered') deps.audit.record({ action: 'vault.decrypt_failed', profileId: owner.ownerId, objectId: result.id });
       }
       return { results };
     },
     'vault.search': async (input) => {
       const owner = deps.profiles.unlockedOwner();
       // The query is patient text: the audit records that a search happened, never what was searched.
-      await deps.audit.append({ action: 'vault.searched', profileId: owner.ownerId }).catch(() => undefined);
+      deps.audit.record({ action: 'vault.searched', profileId: owner.ownerId });
       return { hits: deps.searchIndex.search(input.query), indexedSessions: deps.searchIndex.sessionCount };
     },
     'vault.ack': async (input, call) => {

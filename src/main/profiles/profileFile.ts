@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../vault/atomicFile';
+import { readJsonFile, writeFileAtomic } from '../storage/durableFiles';
 import { ProfileFileError } from './profileErrors';
 import { ProfileKeys } from './profileKeys';
 import { cleanProfileName, profileNameKey, profileNameProblem } from './profileName';

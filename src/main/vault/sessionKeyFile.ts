@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { readJsonFile, writeFileAtomic } from './atomicFile';
+import { readJsonFile, writeFileAtomic } from '../storage/durableFiles';
 
 /** File name of the session key store inside main's vault folder. */
 export const SESSION_KEYS_FILE = 'session-keys.json';

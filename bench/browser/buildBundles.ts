@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'vite';
+import { buildClassicScript } from '../../test/harness/buildBridge';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -41,9 +41,10 @@ function rendererHistoryModule(): string {
 
 /** Bundles the page side into one classic script and returns its text (for `addInitScript`). */
 export async function buildPageBundle(outDir: string): Promise<string> {
-  await build({
-    configFile: false,
-    logLevel: 'warn',
+  const file = await buildClassicScript(outDir, {
+    entry: join(import.meta.dirname, 'page', 'storeBenchPage.ts'),
+    globalName: 'CpaStoreBench',
+    fileName: 'storeBench.js',
     plugins: [
       {
         name: 'cpa-renderer-history',
@@ -52,18 +53,6 @@ export async function buildPageBundle(outDir: string): Promise<string> {
       },
     ],
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: {
-      outDir,
-      emptyOutDir: false,
-      minify: false,
-      sourcemap: false,
-      lib: {
-        entry: join(import.meta.dirname, 'page', 'storeBenchPage.ts'),
-        formats: ['iife'],
-        name: 'CpaStoreBench',
-        fileName: () => 'storeBench.js',
-      },
-    },
   });
-  return readFile(join(outDir, 'storeBench.js'), 'utf8');
+  return readFile(file, 'utf8');
 }

@@ -97,7 +97,9 @@ export function registerOperations(
     knownPages.add(senderId);
     const call: CallInfo = {
       senderId,
-      emit: (event, eventPayload) => transport.sendTo(senderId, channelOf(event), events[event].parse(eventPayload)),
+      // Not re-parsed: events are built by main itself, typed by the contract, and sent on the hot path (every
+      // streamed delta, every sealed record with its whole ciphertext); inputs from pages are what gets parsed.
+      emit: (event, eventPayload) => transport.sendTo(senderId, channelOf(event), eventPayload),
     };
     try {
       const handler = handlers[name] as (input: unknown, call: CallInfo) => Promise<unknown>;

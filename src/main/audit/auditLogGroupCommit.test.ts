@@ -11,7 +11,7 @@ import { verifyAuditLog } from './verifyAuditLog';
 
 // Counts the log's durable appends and head replacements while still doing them for real.
 vi.mock('../storage/durableFiles', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../storage/durableFiles')>();
+  const real = await importOriginal<typeof durableFiles>();
   return { ...real, appendDurably: vi.fn(real.appendDurably), writeFileAtomic: vi.fn(real.writeFileAtomic) };
 });
 

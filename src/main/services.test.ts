@@ -153,6 +153,25 @@ describe('search', () => {
     expect(await main.call('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE })).toMatchObject({ ok: true });
     expect(await main.call('vault.search', { query: 'embol' })).toEqual({ ok: true, data: { hits: [], indexedSessions: 0 } });
   });
+  it('indexes sealed history after unlock without handing any plaintext back; a tampered record is named, the rest is found', async () => {
+    await start({});
+    server.queueReply('Consider pulmonary embolism; CT angiography.');
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Pleuritic chest pain' } });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const latest = records.slice(2);
+    // A lock drops the index; the page's pass after the unlock rebuilds it from the stored records.
+    await main.call('auth.lock');
+    const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
+    const profileId = profiles.ok ? profiles.data.profiles[0]?.profileId : undefined;
+    await main.call('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
+    const turn = latest.find((record) => record.kind === 'turn')!;
+    const tampered = { ...turn, id: '0b7e1f52-6a3c-4d8e-9f10-2a4b6c8d0e1f', ct: `${turn.ct.slice(0, -8)}AAAAAAA=` };
+    const indexed = await main.call('vault.index', { records: [...latest, tampered] });
+    expect(indexed).toEqual({ ok: true, data: { indexed: latest.length, failures: [{ id: tampered.id, ok: false, reason: 'tampered' }] } });
+    expect(JSON.stringify(indexed)).not.toMatch(/embolism|Pleuritic/);
+    expect(await main.call('vault.search', { query: 'embol' })).toMatchObject({ ok: true, data: { hits: [{ sessionId: first.data.sessionId }], indexedSessions: 1 } });
+  });
 });
 
 describe('IT removes a departed clinician', () => {

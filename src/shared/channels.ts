@@ -23,6 +23,7 @@ export const OPERATION_NAMES = [
   'sessions.delete',
   'sessions.resume',
   'vault.open',
+  'vault.index',
   'vault.ack',
   'vault.search',
   'settings.get',

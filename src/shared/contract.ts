@@ -3,7 +3,7 @@ import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse,
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
-import { AckInput, OpenInput, OpenOutput, ResumeInput, SealedRecord, SearchInput, SearchOutput } from './vault';
+import { AckInput, IndexInput, IndexOutput, OpenInput, OpenOutput, ResumeInput, SealedRecord, SearchInput, SearchOutput } from './vault';
 import type { EventName, OperationName } from './channels';
 
 export {
@@ -52,6 +52,7 @@ export const operations = {
   'sessions.delete': operation(SessionRef, DeleteOutput),
   'sessions.resume': operation(ResumeInput, SessionInfo),
   'vault.open': operation(OpenInput, OpenOutput),
+  'vault.index': operation(IndexInput, IndexOutput),
   'vault.ack': operation(AckInput, Done),
   'vault.search': operation(SearchInput, SearchOutput),
   'settings.get': operation(NoInput, SettingsView),

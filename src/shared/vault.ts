@@ -87,6 +87,22 @@ export const OpenOutput = z.strictObject({ results: z.array(OpenResult) });
 /** @see OpenOutput */
 export type OpenOutput = z.infer<typeof OpenOutput>;
 
+/**
+ * Input of `api.vault.index`: a batch of the clinician's sealed records for main to open and add to its search
+ * index, nothing returned but what failed — the background indexing pass never brings plaintext back to the page.
+ */
+export const IndexInput = OpenInput;
+/** @see IndexInput */
+export type IndexInput = OpenInput;
+
+/** Output of `api.vault.index`: how many records were indexed, and the ones that did not open (and why). */
+export const IndexOutput = z.strictObject({
+  indexed: z.number().int().nonnegative(),
+  failures: z.array(OpenResult.options[1]),
+});
+/** @see IndexOutput */
+export type IndexOutput = z.infer<typeof IndexOutput>;
+
 /** Input of `api.vault.ack`: the page says whether it stored a record main delivered. */
 export const AckInput = z.discriminatedUnion('stored', [
   z.strictObject({ recordId: RecordId, stored: z.literal(true) }),

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'session.resumed',
   'session.deleted',
   'vault.searched',
+  'vault.indexed',
   'session.exported',
   'retention.shredded',
   'vault.decrypt_failed',

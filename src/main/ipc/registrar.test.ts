@@ -49,6 +49,7 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       throw new AppError('SESSION_NOT_FOUND', 'No session with this id is known to the app.');
     },
     'vault.open': async () => ({ results: [] }),
+    'vault.index': async () => ({ indexed: 0, failures: [] }),
     'vault.ack': async () => ({ done: true }),
     'vault.search': async () => ({ hits: [], indexedSessions: 0 }),
     'settings.get': async () => {

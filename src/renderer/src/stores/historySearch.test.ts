@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthState } from '../../../shared/auth';
 import { ok, type Result } from '../../../shared/errors';
-import { MAX_OPEN_BATCH, type OpenInput, type OpenOutput, type SearchOutput } from '../../../shared/vault';
+import { MAX_OPEN_BATCH, type IndexInput, type IndexOutput, type SearchOutput } from '../../../shared/vault';
 import type { ClinicHistoryDb } from '../db/database';
 import { createRecordStore, type RecordStore } from '../db/recordStore';
 import { freshDb } from '../db/testing/records';
@@ -58,8 +58,8 @@ async function signIn(): Promise<void> {
   await vi.waitFor(() => expect(state().historyStatus).toBe('ready'));
 }
 
-/** The `vault.open` calls after the list's first one (the indexing pass's, when nothing else opens). */
-const indexingCalls = (): OpenInput[] => fake.openCalls.slice(1);
+/** The indexing pass's calls (`vault.index`). */
+const indexingCalls = (): IndexInput[] => fake.indexCalls;
 
 describe('the background indexing pass', () => {
   it('hands every record of every session to main in batches of ≤ 500, reporting progress, then ends', async () => {
@@ -93,6 +93,24 @@ describe('the background indexing pass', () => {
     expect(state().historyEntries).toHaveLength(HISTORY_PAGE_SIZE);
   });
 
+  it('reads the next batch while main indexes the previous one, with never more than one batch at main', async () => {
+    await keep(...manySessions(130, 5)); // 780 records: two batches
+    const turnsSpy = vi.spyOn(history, 'turnsOf');
+    const defaultIndex = fake.answerIndex;
+    let release!: () => void;
+    fake.answerIndex = (input) => new Promise<Result<IndexOutput>>((resolve) => (release = () => void defaultIndex(input).then(resolve)));
+    await signIn();
+    await vi.waitFor(() => expect(indexingCalls()).toHaveLength(1));
+    // Main still has the first batch; the page has read every other session meanwhile, and waits to send them.
+    await vi.waitFor(() => expect(turnsSpy.mock.calls.length).toBeGreaterThanOrEqual(130));
+    expect(indexingCalls()).toHaveLength(1);
+    fake.answerIndex = defaultIndex;
+    release();
+    await vi.waitFor(() => expect(state().historyIndexing).toBeNull());
+    expect(indexingCalls()).toHaveLength(2);
+    expect(indexingCalls().flatMap((call) => call.records)).toHaveLength(780);
+  });
+
   it('keeps none of what main opened: no message or answer text is left in the store', async () => {
     await keep(...manySessions(3, 2));
     await signIn();
@@ -105,12 +123,9 @@ describe('the background indexing pass', () => {
 
   it('stops at once on a lock: a batch answered after it writes nothing and no further batch is sent', async () => {
     await keep(...manySessions(130, 5));
-    const defaultOpen = fake.answerOpen;
+    const defaultIndex = fake.answerIndex;
     let release!: () => void;
-    fake.answerOpen = (input) => {
-      if (fake.openCalls.length === 1) return defaultOpen(input);
-      return new Promise<Result<OpenOutput>>((resolve) => (release = () => void defaultOpen(input).then(resolve)));
-    };
+    fake.answerIndex = (input) => new Promise<Result<IndexOutput>>((resolve) => (release = () => void defaultIndex(input).then(resolve)));
     await signIn();
     await vi.waitFor(() => expect(indexingCalls()).toHaveLength(1));
     expect(state().historyIndexing).toEqual({ done: 0, total: 130 });
@@ -140,6 +155,7 @@ describe('the background indexing pass', () => {
   it('does not run without an unlock, and runs once per unlock', async () => {
     await keep(...manySessions(2, 1));
     expect(fake.openCalls).toHaveLength(0);
+    expect(indexingCalls()).toHaveLength(0);
     await signIn();
     await vi.waitFor(() => expect(state().historyIndexing).toBeNull());
     expect(indexingCalls()).toHaveLength(1);
@@ -147,7 +163,8 @@ describe('the background indexing pass', () => {
     await state().refreshHistory();
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Only list reads since (their sessions are known and unchanged: nothing more to open).
-    expect(fake.openCalls).toHaveLength(2);
+    expect(fake.openCalls).toHaveLength(1);
+    expect(indexingCalls()).toHaveLength(1);
   });
 });
 
@@ -248,12 +265,9 @@ describe('searching the sessions through main', () => {
 
   it('while the pass runs, the search answers from what is indexed so far and runs again once it ends', async () => {
     await keep(...manySessions(130, 5));
-    const defaultOpen = fake.answerOpen;
+    const defaultIndex = fake.answerIndex;
     let release!: () => void;
-    fake.answerOpen = (input) => {
-      if (fake.openCalls.length === 1) return defaultOpen(input);
-      return new Promise<Result<OpenOutput>>((resolve) => (release = () => void defaultOpen(input).then(resolve)));
-    };
+    fake.answerIndex = (input) => new Promise<Result<IndexOutput>>((resolve) => (release = () => void defaultIndex(input).then(resolve)));
     await signIn();
     await vi.waitFor(() => expect(indexingCalls()).toHaveLength(1));
     state().setHistoryQuery('complaint');
@@ -261,7 +275,7 @@ describe('searching the sessions through main', () => {
     expect(state().historyIndexing).not.toBeNull();
     expect(fake.searchCalls).toHaveLength(1);
 
-    fake.answerOpen = defaultOpen;
+    fake.answerIndex = defaultIndex;
     release();
     await vi.waitFor(() => expect(state().historyIndexing).toBeNull());
     await vi.waitFor(() => expect(fake.searchCalls).toHaveLength(2));

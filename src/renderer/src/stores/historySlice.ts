@@ -374,10 +374,10 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
 
     /**
      * The background indexing pass (once per unlock): pages through every session of the clinician and hands each
-     * one's records (session record, then its turns) to `api.vault.open` in batches of ≤ {@link MAX_OPEN_BATCH}, so
-     * main's search index covers the whole history. What main answers is dropped at once — only main's index needs
-     * it — except that sessions whose key is gone (`unknown-key`) are deleted as the list does. Yields to the page
-     * between batches and stops as soon as the period ends (a lock).
+     * one's records (session record, then its turns) to `api.vault.index` in batches of ≤ {@link MAX_OPEN_BATCH}, so
+     * main's search index covers the whole history. Main sends no plaintext back, only the records that did not open:
+     * sessions whose key is gone (`unknown-key`) are deleted as the list does. One batch is with main while the page
+     * reads the next; yields to the page between batches and stops as soon as the period ends (a lock).
      */
     const indexAll = async (store: HistoryStore, generation: object): Promise<void> => {
       const owner = ownerId();
@@ -404,14 +404,13 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
         /** Sessions whose last records are in `batch`. */
         let completing = 0;
         const expired = new Set<string>();
-        /** Hands `batch` to main; false when the pass must stop. */
-        const flush = async (): Promise<boolean> => {
-          if (batch.length === 0) return true;
-          const records = batch;
-          batch = [];
-          let answer: Awaited<ReturnType<AppApi['vault']['open']>>;
+        /** The batch main is working on (at most one), resolving to false when the pass must stop. */
+        let inFlight: Promise<boolean> | null = null;
+        /** Has main index `records`; deletes the sessions whose key is gone. False when the pass must stop. */
+        const send = async (records: SealedRecord[], completed: number): Promise<boolean> => {
+          let answer: Awaited<ReturnType<AppApi['vault']['index']>>;
           try {
-            answer = await api.vault.open({ records });
+            answer = await api.vault.index({ records });
           } catch {
             return false;
           }
@@ -422,21 +421,33 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
           }
           const sessionOf = new Map(records.map((record) => [record.id, record.sessionId]));
           const gone = new Set<string>();
-          for (const result of answer.data.results) {
-            const sessionId = sessionOf.get(result.id);
-            if (!result.ok && result.reason === 'unknown-key' && sessionId !== undefined && !expired.has(sessionId)) gone.add(sessionId);
+          for (const failure of answer.data.failures) {
+            const sessionId = sessionOf.get(failure.id);
+            if (failure.reason === 'unknown-key' && sessionId !== undefined && !expired.has(sessionId)) gone.add(sessionId);
           }
-          // The payloads go out of scope here: nothing of them is kept.
           if (gone.size > 0) {
             gone.forEach((sessionId) => expired.add(sessionId));
             await forget(store, [...gone]);
           }
-          done += completing;
-          completing = 0;
+          done += completed;
           if (!live(generation)) return false;
           set({ historyIndexing: { done, total: Math.max(total, done) } });
           await yieldToPage();
           return live(generation);
+        };
+        /**
+         * Hands `batch` to main once main has finished the previous one; false when the pass must stop. The page reads
+         * the next batch while main decrypts and indexes this one, so reading and indexing overlap.
+         */
+        const flush = async (): Promise<boolean> => {
+          if (batch.length === 0) return true;
+          const records = batch;
+          const completed = completing;
+          batch = [];
+          completing = 0;
+          if (inFlight !== null && !(await inFlight)) return false;
+          inFlight = send(records, completed);
+          return true;
         };
 
         before = undefined;
@@ -459,7 +470,7 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
           if (page.nextBefore === null) break;
           before = page.nextBefore;
         }
-        if (!(await flush())) return;
+        if (!(await flush()) || (inFlight !== null && !(await inFlight))) return;
         finished = true;
       } catch {
         console.warn('History: the sessions could not all be read for search; search covers those opened so far.');

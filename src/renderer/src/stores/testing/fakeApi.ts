@@ -20,6 +20,8 @@ import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/
 import type { LlmStatus, SettingsView } from '../../../../shared/settings';
 import type {
   AckInput,
+  IndexInput,
+  IndexOutput,
   OpenInput,
   OpenOutput,
   OpenResult,
@@ -87,6 +89,10 @@ export interface FakeApi {
   vaultContents: Map<string, SessionPayload | TurnPayload | { fails: FakeOpenFailure }>;
   /** How `vault.open` answers; the default opens from {@link vaultContents}. */
   answerOpen(input: OpenInput): Promise<Result<OpenOutput>>;
+  /** Every `api.vault.index` call (the background indexing pass). */
+  indexCalls: IndexInput[];
+  /** Default: what `answerOpen` would answer, reduced to the count and the failures. */
+  answerIndex(input: IndexInput): Promise<Result<IndexOutput>>;
   resumeCalls: ResumeInput[];
   /** How `sessions.resume` answers; the default rebuilds the session from the records' session id and turn seqs. */
   answerResume(input: ResumeInput): Promise<Result<SessionInfo>>;
@@ -161,6 +167,13 @@ export function createFakeApi(): FakeApi {
           }),
         }),
       ),
+    indexCalls: [],
+    answerIndex: async (input) => {
+      const opened = await fake.answerOpen(input);
+      if (!opened.ok) return opened;
+      const failures = opened.data.results.filter((result) => !result.ok);
+      return ok<IndexOutput>({ indexed: opened.data.results.length - failures.length, failures });
+    },
     resumeCalls: [],
     answerResume: (input) => {
       const [first] = input.records;
@@ -218,6 +231,10 @@ export function createFakeApi(): FakeApi {
         open: (input: OpenInput) => {
           fake.openCalls.push(input);
           return fake.answerOpen(input);
+        },
+        index: (input: IndexInput) => {
+          fake.indexCalls.push(input);
+          return fake.answerIndex(input);
         },
         search: (input: SearchInput) => {
           fake.searchCalls.push(input);

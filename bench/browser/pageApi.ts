@@ -3,6 +3,7 @@
  * what it answers. Types only, shared by both sides: nothing here touches the DOM or Node.
  */
 import type { Patient } from '../../src/shared/patient';
+import type { SealedRecord } from '../../src/shared/vault';
 
 /** Name of the global the page bundle installs (`window.__cpaStoreBench`). */
 export const PAGE_GLOBAL = '__cpaStoreBench';
@@ -53,24 +54,18 @@ export interface RunTurnsOutput {
 
 /** Bulk population: rows shaped like a real session's (the template), with new ids and fresh random payload bytes. */
 export interface PopulateInput {
-  /** A session driven through the app earlier in the run: its final records give the shapes and payload sizes. */
-  readonly templateSessionId: string;
-  readonly sessions: number;
-  readonly turnsPerSession: number;
-  /** Sessions per write transaction (each side). */
-  readonly batchSessions: number;
+  /** Session records sealed by main (see sealedPopulation.ts), and their turn records. */
+  readonly sessionRecords: readonly SealedRecord[];
+  readonly turnRecords: readonly SealedRecord[];
+  /** Even: ours writes first; odd: plain first. */
+  readonly batchIndex: number;
 }
 
 export interface PopulateOutput {
-  readonly sessions: number;
-  readonly turns: number;
-  /** Time to write them into our store (`putRecords`, validated, strict durability). */
+  /** Time to write the batch into our store (`putRecords`, validated, strict durability). */
   readonly oursMs: number;
-  /** Time to write them into the plain database (`bulkPut`). */
+  /** Time to write it into the plain database (`bulkPut`). */
   readonly plainMs: number;
-  /** Mean characters of `ct` in the replicated turn rows and session rows. */
-  readonly turnCtChars: number;
-  readonly sessionCtChars: number;
 }
 
 /** Repeated measurements of the same work on both sides, alternating which side goes first. */
@@ -157,20 +152,26 @@ export interface SweepOutput {
  */
 export interface SearchIndexInput {
   readonly ownerId: string;
-  /** The sessions whose rows are read and opened (only sessions main sealed open). */
-  readonly sessionIds: readonly string[];
+  /** The clinician to lock and unlock: each timed build is the app's own pass after an unlock. */
+  readonly profileId: string;
+  readonly passphrase: string;
   readonly repetitions: number;
   readonly warmup: number;
   /** One-word queries, one `vault.search` each. */
   readonly queries: readonly string[];
 }
 
-export interface SearchIndexOutput extends PairedTimings {
-  /** Sessions read and opened per build. */
-  readonly sessions: number;
-  /** `vault.open` calls per build, and the records each carried (the last build). */
+export interface SearchIndexOutput {
+  /** From the unlock's answer to main's answer to the pass's last `vault.index` call, per build. */
+  readonly oursMs: readonly number[];
+  /** Plain Dexie reading the same rows, per build. */
+  readonly plainMs: readonly number[];
+  /** Rows the pass hands to main (and plain reads). */
+  readonly rows: number;
+  readonly problems: readonly string[];
+  /** Records of each `vault.index` call of the last build. */
   readonly batchRecords: readonly number[];
-  /** How long the page waited for the app's own indexing pass (started by the last unlock) to go quiet first. */
+  /** How long the page waited for earlier passes to go quiet first. */
   readonly appPassWaitMs: number;
   /** Round trip of each `vault.search`, in query order; their hit counts; the index's size in the last answer. */
   readonly searchMs: readonly number[];
@@ -183,6 +184,8 @@ export interface StoreBenchPage {
   /** Opens both databases; resolves once they are open. */
   ready(): Promise<{ ok: true }>;
   runTurns(input: RunTurnsInput): Promise<RunTurnsOutput>;
+  /** Waits until the app has made no `vault.open`/`vault.index` call for `quietMs` (an indexing pass ended). */
+  quiet(input: { quietMs: number; timeoutMs: number }): Promise<{ waitedMs: number }>;
   populate(input: PopulateInput): Promise<PopulateOutput>;
   openSession(input: OpenSessionInput): Promise<PairedTimings>;
   listFirstPage(input: ListInput): Promise<PairedTimings>;

@@ -65,6 +65,12 @@ export interface MainServicesOptions {
 /** Main's services, wired, with the handlers the registrar installs. */
 export interface MainServices {
   readonly handlers: OperationHandlers;
+  /**
+   * Main-internal: seals records for the unlocked clinician (creating a session's key with its first record) and
+   * adds their text to the search index — what the turn recorder uses. Never reachable from a page (pages only get
+   * `handlers`); the harness hands it to benchmarks that fill a store with real sealed history.
+   */
+  readonly sealer: RecordSealer;
   /** Whether a clinician is signed in: the registrar answers LOCKED to data calls otherwise. */
   isUnlocked(): boolean;
   /**
@@ -244,6 +250,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   if (options.monitorLlm ?? true) gateway.startMonitoring(LLM_MONITOR_INTERVAL_MS, settings.model);
   return {
     handlers,
+    sealer,
     isUnlocked: () => profiles.currentProfile() !== null,
     async recoverProfile(profileId, privateKeyPem, newPassphrase) {
       await profiles.recoverWithPrivateKey(profileId, privateKeyPem, newPassphrase);

@@ -1,3 +1,4 @@
+import type { RecordSealer } from '../../src/main/history/sealedTurnRecorder';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -47,6 +48,11 @@ export interface Harness {
   readonly port: number;
   readonly secret: string;
   readonly secretStorage: InsecureHarnessSecretStorage;
+  /**
+   * BENCHMARKS ONLY: main's own sealer (never reachable from the page), so a benchmark can fill the store with real
+   * sealed history — keys in main's key store, records that open — without driving 100,000 turns through the UI.
+   */
+  readonly sealerForBenchmarks: RecordSealer;
   close(): Promise<void>;
 }
 
@@ -163,6 +169,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     port,
     secret,
     secretStorage,
+    sealerForBenchmarks: services.sealer,
     async close() {
       stopStatusEvents();
       stopAuthEvents();

@@ -11,7 +11,7 @@
 // First: the app's store, whose module applies the renderer's zod configuration (no eval under the CSP) before
 // anything parses, as the app's main.tsx does.
 import { isTombstone, openHistory, type HistoryDb, type HistoryStore, type SessionRecordRow, type TurnRow } from './rendererHistory';
-import { MAX_OPEN_BATCH, type SealedRecord } from '../../../src/shared/vault';
+import type { SealedRecord } from '../../../src/shared/vault';
 import {
   PAGE_GLOBAL,
   type ListInput,
@@ -35,8 +35,7 @@ import {
 } from '../pageApi';
 import { watchMainThread } from './mainThread';
 import { PlainDb, plainDeleteSessions, plainNewestSessions, plainPut, plainSessionsPage, plainTurnsOf } from './plainDb';
-import { randomBase64OfSameLength } from './randomPayload';
-import { installWireWatch, openCalls, openCallsPending, waitFor, wireLog, type WireEntry } from './wire';
+import { indexCalls, installWireWatch, openCalls, openCallsPending, waitFor, wireLog, type WireEntry } from './wire';
 
 declare global {
   interface Window {
@@ -134,91 +133,34 @@ async function runTurns({ sessionId: continued, patient, messages }: RunTurnsInp
   return { sessionId, ownerId, turns, problems };
 }
 
-/** The newest version of each record of `sessionId` that main delivered to this page. */
-function finalRecordsOf(sessionId: string): SealedRecord[] {
-  const byId = new Map<string, SealedRecord>();
-  for (const { record } of wireLog) if (record.sessionId === sessionId) byId.set(record.id, record);
-  return [...byId.values()];
-}
-
-async function populate({ templateSessionId, sessions, turnsPerSession, batchSessions }: PopulateInput): Promise<PopulateOutput> {
+async function populate({ sessionRecords, turnRecords, batchIndex }: PopulateInput): Promise<PopulateOutput> {
   const { store, plain } = dbs();
-  const template = finalRecordsOf(templateSessionId);
-  const sessionTemplate = template.find((record): record is SessionRecordRow => record.kind === 'session');
-  const turnTemplates = template.filter((record): record is TurnRow => record.kind === 'turn').sort((a, b) => a.seq - b.seq);
-  if (!sessionTemplate || turnTemplates.length === 0) throw new Error('populate: the template session has no records in this page');
-
-  // Every replicated session is older than every session driven through the app, 30 s apart, oldest first.
-  const anchorMs = Date.parse(sessionTemplate.createdAt) - 3_600_000;
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const rows = [...sessionRecords, ...turnRecords];
   let oursMs = 0;
   let plainMs = 0;
-  let turns = 0;
-  let turnCtChars = 0;
-  let sessionCtChars = 0;
-  for (let first = 0; first < sessions; first += batchSessions) {
-    const rows: SealedRecord[] = [];
-    const sessionRows: SessionRecordRow[] = [];
-    const turnRows: TurnRow[] = [];
-    for (let index = first; index < Math.min(sessions, first + batchSessions); index += 1) {
-      const sessionId = crypto.randomUUID();
-      const updatedMs = anchorMs - (sessions - index) * 30_000;
-      const createdMs = updatedMs - turnsPerSession * 120_000;
-      const session: SessionRecordRow = {
-        ...sessionTemplate,
-        id: sessionId,
-        sessionId,
-        createdAt: iso(createdMs),
-        updatedAt: iso(updatedMs),
-        iv: randomBase64OfSameLength(sessionTemplate.iv),
-        ct: randomBase64OfSameLength(sessionTemplate.ct),
-      };
-      sessionRows.push(session);
-      sessionCtChars += session.ct.length;
-      for (let seq = 1; seq <= turnsPerSession; seq += 1) {
-        const shape = turnTemplates[(seq - 1) % turnTemplates.length]!;
-        const turnCreatedMs = createdMs + (seq - 1) * 120_000;
-        const turn: TurnRow = {
-          ...shape,
-          id: crypto.randomUUID(),
-          sessionId,
-          seq,
-          createdAt: iso(turnCreatedMs),
-          updatedAt: iso(turnCreatedMs + 60_000),
-          iv: randomBase64OfSameLength(shape.iv),
-          ct: randomBase64OfSameLength(shape.ct),
-        };
-        turnRows.push(turn);
-        turnCtChars += turn.ct.length;
-      }
-    }
-    rows.push(...sessionRows, ...turnRows);
-    turns += turnRows.length;
-
-    const writeOurs = async () => {
-      const startedAt = now();
-      const result = await store.putRecords(rows);
-      oursMs += now() - startedAt;
-      if (!result.ok) throw new Error(`populate: putRecords failed (${result.code})`);
-      if (result.written !== rows.length) throw new Error(`populate: putRecords wrote ${result.written} of ${rows.length}`);
-    };
-    const writePlain = async () => {
-      const startedAt = now();
-      await plain.transaction('rw', plain.sessions, plain.turns, async () => {
-        await plain.sessions.bulkPut(sessionRows);
-        await plain.turns.bulkPut(turnRows);
-      });
-      plainMs += now() - startedAt;
-    };
-    if ((first / batchSessions) % 2 === 0) {
-      await writeOurs();
-      await writePlain();
-    } else {
-      await writePlain();
-      await writeOurs();
-    }
+  const writeOurs = async () => {
+    const startedAt = now();
+    const result = await store.putRecords(rows);
+    oursMs = now() - startedAt;
+    if (!result.ok) throw new Error(`populate: putRecords failed (${result.code})`);
+    if (result.written !== rows.length) throw new Error(`populate: putRecords wrote ${result.written} of ${rows.length}`);
+  };
+  const writePlain = async () => {
+    const startedAt = now();
+    await plain.transaction('rw', plain.sessions, plain.turns, async () => {
+      await plain.sessions.bulkPut(sessionRecords as SessionRecordRow[]);
+      await plain.turns.bulkPut(turnRecords as TurnRow[]);
+    });
+    plainMs = now() - startedAt;
+  };
+  if (batchIndex % 2 === 0) {
+    await writeOurs();
+    await writePlain();
+  } else {
+    await writePlain();
+    await writeOurs();
   }
-  return { sessions, turns, oursMs, plainMs, turnCtChars: turnCtChars / turns, sessionCtChars: sessionCtChars / sessions };
+  return { oursMs, plainMs };
 }
 
 /** Runs `ours` and `plain` `warmup + repetitions` times, alternating which goes first; keeps the timed ones. */
@@ -441,94 +383,87 @@ async function sweep({ batchSize }: SweepInput): Promise<SweepOutput> {
 const INDEX_PAGE_SIZE = 200;
 
 /** Waits until no `vault.open` of the page has left or been pending for `quietMs` (the app's own pass is done). */
+/** Waits until no `vault.open`/`vault.index` call has been sent or pending for `quietMs`; returns the time waited. */
 async function waitForQuietOpens(quietMs: number, timeoutMs: number): Promise<number> {
   const startedAt = now();
-  let seen = openCalls.length;
+  const calls = () => openCalls.length + indexCalls.length;
+  let seen = calls();
   let quietSince = now();
   while (now() - startedAt < timeoutMs) {
     await sleep(100);
-    if (openCalls.length !== seen || openCallsPending()) {
-      seen = openCalls.length;
+    if (calls() !== seen || openCallsPending()) {
+      seen = calls();
       quietSince = now();
     } else if (now() - quietSince >= quietMs) break;
   }
   return now() - startedAt;
 }
 
-async function searchIndex({ ownerId, sessionIds, repetitions, warmup, queries }: SearchIndexInput): Promise<SearchIndexOutput> {
-  const { store, plain } = dbs();
+/** Plain Dexie reading every row the indexing pass reads: sessions newest first in pages, then each one's turns. */
+async function plainReadAll(plain: PlainDb, ownerId: string): Promise<number> {
+  let records = 0;
+  let before: string | undefined;
+  for (;;) {
+    const page = await plainSessionsPage(plain, ownerId, INDEX_PAGE_SIZE, before);
+    for (const row of page) records += 1 + (await plainTurnsOf(plain, row.id)).filter((turn) => turn.ownerId === ownerId).length;
+    const last = page.at(-1);
+    if (page.length < INDEX_PAGE_SIZE || !last) break;
+    before = last.updatedAt;
+  }
+  return records;
+}
+
+/**
+ * The app's own indexing pass, as a clinician starts it: lock, unlock, and the app (sidebar's first page, then its
+ * background pass) hands every stored record to `vault.index`. Timed from the unlock's answer (the KDF is not part of
+ * building the index) to main's answer to the pass's last call, once every record was handed over. Plain Dexie reads
+ * the same rows; the two alternate which goes first. Then warm searches on the built index.
+ */
+async function searchIndex({ ownerId, profileId, passphrase, repetitions, warmup, queries }: SearchIndexInput): Promise<SearchIndexOutput> {
+  const { plain } = dbs();
   const problems = new Set<string>();
-  const wanted = new Set(sessionIds);
-  // The last unlock started the app's own indexing pass: let it finish so the two do not share main.
-  const appPassWaitMs = await waitForQuietOpens(1_500, 300_000);
-  const reads: number[] = [];
+  // The sign-in's pass (and any other) must be over before anything is timed.
+  const appPassWaitMs = await waitForQuietOpens(1_500, 600_000);
+  const expected = await plainReadAll(plain, ownerId);
   let batchRecords: number[] = [];
 
-  // Ours: the app's calls — sessionsPage pages (newest first), turnsOf per session, vault.open in batches of ≤ 500.
-  const buildOurs = async (): Promise<number> => {
-    let readMs = 0;
-    let records = 0;
-    let batch: SealedRecord[] = [];
-    const batches: number[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const sent = batch;
-      batch = [];
-      batches.push(sent.length);
-      const failed = unopened(await window.api.vault.open({ records: sent }), sent.length);
-      if (failed > 0) problems.add(`${failed} of ${sent.length} records did not open`);
-    };
-    let found = 0;
-    let before: string | undefined;
-    for (;;) {
-      const readAt = now();
-      const page = await store.sessionsPage(ownerId, { ...(before === undefined ? {} : { before }), limit: INDEX_PAGE_SIZE });
-      readMs += now() - readAt;
-      for (const row of page.sessions) {
-        if (!wanted.has(row.id)) continue;
-        found += 1;
-        const turnsAt = now();
-        const turns = (await store.turnsOf(row.id)).filter((turn) => turn.ownerId === ownerId);
-        readMs += now() - turnsAt;
-        let pending: SealedRecord[] = [row, ...turns];
-        records += pending.length;
-        while (pending.length > 0) {
-          const room = MAX_OPEN_BATCH - batch.length;
-          batch.push(...pending.slice(0, room));
-          pending = pending.slice(room);
-          if (batch.length >= MAX_OPEN_BATCH) await flush();
-        }
-      }
-      if (page.nextBefore === null || found >= wanted.size) break;
-      before = page.nextBefore;
+  const oursPass = async (): Promise<number> => {
+    const locked = await window.api.auth.lock();
+    if (!locked.ok) problems.add(`auth.lock failed (${locked.error.code})`);
+    const mark = indexCalls.length;
+    const unlocked = await window.api.auth.unlock({ profileId, passphrase });
+    const unlockedAt = now();
+    if (!unlocked.ok) {
+      problems.add(`auth.unlock failed (${unlocked.error.code})`);
+      return Number.NaN;
     }
-    await flush();
-    if (found !== wanted.size) problems.add(`ours found ${found} of ${wanted.size} sessions`);
-    batchRecords = batches;
-    reads.push(readMs);
-    return records;
-  };
-  // Plain: the same rows (newest sessions by [ownerId+updatedAt], same pages, then each one's turns), nothing opened.
-  const readPlain = async (): Promise<number> => {
-    let records = 0;
-    let found = 0;
-    let before: string | undefined;
-    for (;;) {
-      const page = await plainSessionsPage(plain, ownerId, INDEX_PAGE_SIZE, before);
-      for (const row of page) {
-        if (!wanted.has(row.id)) continue;
-        found += 1;
-        records += 1 + (await plainTurnsOf(plain, row.id)).filter((turn) => turn.ownerId === ownerId).length;
-      }
-      const last = page.at(-1);
-      if (page.length < INDEX_PAGE_SIZE || !last || found >= wanted.size) break;
-      before = last.updatedAt;
+    const handed = () => indexCalls.slice(mark).reduce((sum, call) => sum + call.records, 0);
+    try {
+      await waitFor(() => handed() >= expected && indexCalls.slice(mark).every((call) => call.answeredAt !== null), 600_000, 'the app\'s indexing pass');
+    } catch (error) {
+      problems.add((error as Error).message);
+      return Number.NaN;
     }
-    if (found !== wanted.size) problems.add(`plain found ${found} of ${wanted.size} sessions`);
-    return records;
+    const calls = indexCalls.slice(mark);
+    batchRecords = calls.map((call) => call.records);
+    return Math.max(...calls.map((call) => call.answeredAt ?? Number.NaN)) - unlockedAt;
   };
-  const { oursMs, plainMs, rows } = await paired(repetitions, warmup, buildOurs, readPlain);
-  if (new Set(rows).size !== 1) problems.add(`the two sides read different row counts (${[...new Set(rows)].join(', ')})`);
+  const plainPass = async (): Promise<number> => {
+    const startedAt = now();
+    const records = await plainReadAll(plain, ownerId);
+    if (records !== expected) problems.add(`plain read ${records} rows, expected ${expected}`);
+    return now() - startedAt;
+  };
+
+  const oursMs: number[] = [];
+  const plainMs: number[] = [];
+  for (let rep = 0; rep < warmup + repetitions; rep += 1) {
+    const order = rep % 2 === 0 ? ([[oursPass, oursMs], [plainPass, plainMs]] as const) : ([[plainPass, plainMs], [oursPass, oursMs]] as const);
+    for (const [run, into] of order) {
+      const ms = await run();
+      if (rep >= warmup) into.push(ms);
+    }
+  }
 
   const searchMs: number[] = [];
   const searchHits: number[] = [];
@@ -545,19 +480,7 @@ async function searchIndex({ ownerId, sessionIds, repetitions, warmup, queries }
     searchHits.push(result.data.hits.length);
     indexedSessions = result.data.indexedSessions;
   }
-  return {
-    oursMs,
-    oursReadMs: reads.slice(warmup),
-    plainMs,
-    rows: rows[0] ?? 0,
-    problems: [...problems],
-    sessions: wanted.size,
-    batchRecords,
-    appPassWaitMs,
-    searchMs,
-    searchHits,
-    indexedSessions,
-  };
+  return { oursMs, plainMs, rows: expected, problems: [...problems], batchRecords, appPassWaitMs, searchMs, searchHits, indexedSessions };
 }
 
 async function counts() {
@@ -569,6 +492,9 @@ async function counts() {
 }
 
 const bench: StoreBenchPage = {
+  async quiet({ quietMs, timeoutMs }) {
+    return { waitedMs: await waitForQuietOpens(quietMs, timeoutMs) };
+  },
   async ready() {
     const { ours, plain } = dbs();
     await ours.open();

@@ -20,6 +20,7 @@ export interface WireEntry {
 const RECORD_CHANNEL = channelOf('vault.record');
 const ACK_CHANNEL = channelOf('vault.ack');
 const OPEN_CHANNEL = channelOf('vault.open');
+const INDEX_CHANNEL = channelOf('vault.index');
 /** The harness transport's answers start `{"type":"result","id":<n>` (wsTransport.ts). */
 const RESULT_PREFIX = /^\{"type":"result","id":(\d+)/;
 /** The bridge's calls start `{"type":"invoke","id":<n>,"channel":"<channel>"` (test/harness/bridge.ts). */
@@ -31,7 +32,10 @@ function occurrences(text: string, needle: string): number {
   return found;
 }
 
-/** One `vault.open` call the page made (whoever made it): when it left, with how many records, and when it was answered. */
+/**
+ * One `vault.open` or `vault.index` call the page made (whoever made it): when it left, with how many records, and
+ * when it was answered.
+ */
 export interface OpenCall {
   readonly sentAt: number;
   readonly records: number;
@@ -40,6 +44,9 @@ export interface OpenCall {
 
 /** Every `vault.open` call of this page, in order. */
 export const openCalls: OpenCall[] = [];
+/** Every `vault.index` call of this page (the app's indexing pass), in order. */
+export const indexCalls: OpenCall[] = [];
+/** Unanswered calls of either kind, by the bridge's call id. */
 const openCallsById = new Map<number, OpenCall>();
 
 /** Every record delivered to this page, in arrival order. */
@@ -78,10 +85,10 @@ function onMessage(event: MessageEvent): void {
 
 function onSend(data: string): void {
   const invoke = INVOKE_PREFIX.exec(data.slice(0, 120));
-  if (invoke?.[2] === OPEN_CHANNEL) {
+  if (invoke?.[2] === OPEN_CHANNEL || invoke?.[2] === INDEX_CHANNEL) {
     // Not parsed (it can be large, and this runs inside the measured calls): the id from the prefix, records counted.
     const call: OpenCall = { sentAt: performance.now(), records: occurrences(data, '"iv":'), answeredAt: null };
-    openCalls.push(call);
+    (invoke[2] === OPEN_CHANNEL ? openCalls : indexCalls).push(call);
     openCallsById.set(Number(invoke[1]), call);
     return;
   }
@@ -98,12 +105,12 @@ function onSend(data: string): void {
   notify();
 }
 
-/** True while a `vault.open` call of this page is unanswered. */
+/** True while a `vault.open` or `vault.index` call of this page is unanswered. */
 export function openCallsPending(): boolean {
   return openCallsById.size > 0;
 }
 
-/** Resolves when `done()` holds (checked on every acknowledgement and `vault.open` answer), or rejects after `timeoutMs`. */
+/** Resolves when `done()` holds (checked on every acknowledgement and `vault.open`/`vault.index` answer), or rejects after `timeoutMs`. */
 export function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
   if (done()) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { additionalData } from './encoding';
 import { openBatch } from './openBatch';
 import { openRecord, sealRecord, type SealedRecordHeader } from './recordCrypto';
 import { SessionKeyError } from './sessionKeyError';
-import { SESSION_KEYS_FILE, KeyStoreFileError } from './sessionKeyFile';
+import { SESSION_KEYS_FILE, KeyStoreFileError, journalPathOf, readSessionKeyFile } from './sessionKeyFile';
 import { SessionKeyStore } from './sessionKeyStore';
 import type { UnlockedOwner } from './unlockedOwner';
 
@@ -69,9 +69,13 @@ describe('session key store', () => {
     const key = await store.create(S1, alice, T0);
     const record = await sealRecord(key, header(S1, 'alice'), { answer: 'kept' });
 
+    // A new key goes to the journal first; both files are owner-only.
+    expect((await stat(journalPathOf(file))).mode & 0o777).toBe(0o600);
+    expect(await readSessionKeyFile(file)).toEqual([{ sessionId: S1, ownerId: 'alice', wrappedKey: expect.any(String), lastTurnAt: T0.toISOString() }]);
+    await store.destroy([S2]);
+    await store.create(S2, alice, T0);
+    await store.destroy([S2]);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const onDisk = JSON.parse(await readFile(file, 'utf8')) as { entries: Record<string, unknown>[] };
-    expect(onDisk.entries).toEqual([{ sessionId: S1, ownerId: 'alice', wrappedKey: expect.any(String), lastTurnAt: T0.toISOString() }]);
 
     const { store: restarted } = await reopen();
     expect(await openRecord(await restarted.keyFor(S1, alice), record)).toEqual({ answer: 'kept' });
@@ -105,8 +109,8 @@ describe('session key store', () => {
     await expect(subtle.exportKey('raw', key)).rejects.toThrow();
     expect((await store.keyFor(S1, alice)).extractable).toBe(false);
 
-    const text = await readFile(file, 'utf8');
-    const wrapped = Buffer.from((JSON.parse(text) as { entries: { wrappedKey: string }[] }).entries[0]!.wrappedKey, 'base64');
+    const text = await readFile(journalPathOf(file), 'utf8');
+    const wrapped = Buffer.from((await readSessionKeyFile(file))[0]!.wrappedKey, 'base64');
     const raw = Buffer.from(
       await subtle.decrypt(
         { name: 'AES-GCM', iv: wrapped.subarray(0, GCM_IV_BYTES), additionalData: additionalData('cpa.session-key', S1, 'alice'), tagLength: 128 },
@@ -158,17 +162,20 @@ describe('session key store', () => {
     const alice = await owner('alice');
     await store.create(S1, alice, T0);
     await store.create(S2, alice, new Date(T0.getTime() + 10 * DAY));
-    const backup = await readFile(file, 'utf8');
+    // A backup holds both files of the key store (the journal has both keys at this point).
+    const backup = { file: await readFile(file, 'utf8').catch(() => null), journal: await readFile(journalPathOf(file), 'utf8') };
     // Retention later shreds S1; then IT restores the old backup.
     await store.destroy([S1]);
-    await writeFile(file, backup);
+    if (backup.file !== null) await writeFile(file, backup.file);
+    else await rm(file);
+    await writeFile(journalPathOf(file), backup.journal);
 
     const { store: restored, dropped } = await reopen(new Date(T0.getTime() + DAY));
     expect(dropped).toEqual([S1]);
     expect(restored.has(S1)).toBe(false);
     expect(restored.has(S2)).toBe(true);
     // The drop is written back at once: a restart without a cutoff does not find the key either.
-    expect(JSON.parse(await readFile(file, 'utf8')).entries.map((entry: { sessionId: string }) => entry.sessionId)).toEqual([S2]);
+    expect((await readSessionKeyFile(file)).map((entry) => entry.sessionId)).toEqual([S2]);
   });
 
   it('forgets unwrapped keys on lock; a key being unwrapped across the lock is refused', async () => {
@@ -204,5 +211,87 @@ describe('session key store', () => {
     const { store } = await setup();
     await expect(store.create('S1', await owner('alice'), T0)).rejects.toBeInstanceOf(TypeError);
     await expect(store.create(S1, await owner('alice'), new Date(Number.NaN))).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('session key store journal', () => {
+  /** Every byte of every file of the key store's folder, as text. */
+  async function everyFile(dir: string): Promise<string> {
+    const names = await readdir(dir);
+    return (await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')))).join('\n');
+  }
+
+  it('appends new keys and last-turn times to the journal — one line each — and a restart replays them', async () => {
+    const { file, store, reopen } = await setup();
+    const alice = await owner('alice');
+    await Promise.all([store.create(S1, alice, T0), store.create(S2, alice, T0)]);
+    await store.touch(S1, new Date(T0.getTime() + DAY));
+    expect((await readFile(journalPathOf(file), 'utf8')).trimEnd().split('\n')).toHaveLength(3);
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    const { store: restarted } = await reopen();
+    expect(restarted.list('alice').map((info) => [info.sessionId, info.lastTurnAt.toISOString()]).sort()).toEqual([
+      [S1, '2026-11-26T09:00:00.000Z'],
+      [S2, T0.toISOString()],
+    ]);
+  });
+
+  it('a destroyed key leaves every file at once (crypto-shredding), not only the in-memory store', async () => {
+    const { dir, store, reopen } = await setup();
+    const alice = await owner('alice');
+    await store.create(S1, alice, T0);
+    await store.create(S2, alice, T0);
+    const wrappedS1 = (await readSessionKeyFile(join(dir, SESSION_KEYS_FILE))).find((entry) => entry.sessionId === S1)!.wrappedKey;
+    expect(await everyFile(dir)).toContain(wrappedS1);
+    await store.destroy([S1]);
+    expect(await everyFile(dir)).not.toContain(wrappedS1);
+    expect(await everyFile(dir)).not.toContain(S1);
+    const { store: restarted } = await reopen();
+    expect(restarted.has(S1)).toBe(false);
+    expect(restarted.has(S2)).toBe(true);
+  });
+
+  it('drops a torn last line (a write a crash cut short, never acknowledged) and clears it from disk', async () => {
+    const { file, store, reopen } = await setup();
+    await store.create(S1, await owner('alice'), T0);
+    await appendFile(journalPathOf(file), '{"g":0,"op":"put","entry":{"sessionId":"0a1b2c3d');
+    const { store: restarted } = await reopen();
+    expect(restarted.list('alice').map((info) => info.sessionId)).toEqual([S1]);
+    expect(await readFile(journalPathOf(file), 'utf8')).toBe('');
+  });
+
+  it('skips journal lines a finished rewrite left behind (a crash before the journal was emptied), so no shredded key returns', async () => {
+    const { file, store, reopen } = await setup();
+    const alice = await owner('alice');
+    await store.create(S1, alice, T0);
+    await store.create(S2, alice, T0);
+    const journalBefore = await readFile(journalPathOf(file), 'utf8');
+    await store.destroy([S1]);
+    // As if the process died after replacing the file but before emptying the journal.
+    await writeFile(journalPathOf(file), journalBefore);
+    const { store: restarted } = await reopen();
+    expect(restarted.has(S1)).toBe(false);
+    expect(restarted.has(S2)).toBe(true);
+    expect(await readFile(journalPathOf(file), 'utf8')).not.toContain(S1);
+  });
+
+  it('refuses a damaged journal line that is not the last one: never treated as empty', async () => {
+    const { file, store, reopen } = await setup();
+    const alice = await owner('alice');
+    await store.create(S1, alice, T0);
+    const journal = await readFile(journalPathOf(file), 'utf8');
+    await writeFile(journalPathOf(file), `not json\n${journal}`);
+    await expect(reopen()).rejects.toBeInstanceOf(KeyStoreFileError);
+  });
+
+  it('rewrites the whole file once the journal grows past its limit, keeping every key', async () => {
+    const { file, store, reopen } = await setup();
+    const alice = await owner('alice');
+    await store.create(S1, alice, T0);
+    for (let day = 1; day <= 2_001; day += 1) await store.touch(S1, new Date(T0.getTime() + day * 60_000));
+    const journalLines = (await readFile(journalPathOf(file), 'utf8')).split('\n').filter(Boolean).length;
+    expect(journalLines).toBeLessThan(2_000);
+    expect((await stat(file)).size).toBeGreaterThan(0);
+    const { store: restarted } = await reopen();
+    expect(restarted.list('alice')[0]!.lastTurnAt.toISOString()).toBe(new Date(T0.getTime() + 2_001 * 60_000).toISOString());
   });
 });

@@ -2,7 +2,7 @@ import { errorKind, type Logger } from '../logging/logger';
 import { additionalData } from './encoding';
 import { KeyUnwrapError, RECORD_KEY_USAGES, newWrappableAesKey, unwrapAesKey, wrapAesKey } from './keyWrap';
 import { SessionKeyError } from './sessionKeyError';
-import { SessionKeyEntry, readSessionKeyFile, writeSessionKeyFile } from './sessionKeyFile';
+import { SessionKeyEntry, appendSessionKeyChanges, readSessionKeyState, writeSessionKeyFile, type SessionKeyChange } from './sessionKeyFile';
 import type { UnlockedOwner } from './unlockedOwner';
 import type { CryptoKey } from './webCryptoTypes';
 
@@ -43,16 +43,21 @@ function requireValidTime(time: Date): void {
   if (!Number.isFinite(time.getTime())) throw new TypeError('lastTurnAt must be a valid date');
 }
 
+/** Journal lines after which the next write rewrites the whole file instead of appending. */
+const MAX_JOURNAL_LINES = 2_000;
+
 /**
- * Per-session keys, kept wrapped by the owner's profile data key in one JSON file in main's data folder
- * (`session-keys.json`: session id, owner id, wrapped key, last turn time — no patient data).
+ * Per-session keys, kept wrapped by the owner's profile data key in main's data folder (`session-keys.json`:
+ * session id, owner id, wrapped key, last turn time — no patient data — plus `session-keys.journal`).
  *
  * Destroying a key crypto-shreds every copy of the session's records at once, wherever the ciphertext lies. Retention
  * needs no unlocked profile: the owner and last-turn time are plaintext. Unwrapped keys are cached in memory only
  * while their owner is unlocked; {@link dropUnwrapped} forgets them on lock.
  *
- * Every change is written through at once (atomic replace, mode 0600) before the call resolves; writes are
- * serialized, each writing the latest state.
+ * Every change is on disk before the call resolves. A new session's key and a new last-turn time are appended to
+ * the journal with one sync (the cost stays the same with 10,000 sessions kept), changes that arrive together
+ * sharing it; destroying keys rewrites the whole file (atomic replace, mode 0600) and empties the journal, because a
+ * shredded key must leave every file — so does a journal grown past {@link MAX_JOURNAL_LINES}. Writes are serialized.
  */
 export class SessionKeyStore {
   readonly #entries = new Map<string, Entry>();
@@ -67,7 +72,12 @@ export class SessionKeyStore {
   /** Bumped on every lock of an owner, so an unwrap that was in flight across a lock is not cached or returned. */
   readonly #lockGeneration = new Map<string, number>();
   #writes: Promise<void> = Promise.resolve();
-  #lastWriteFailed = false;
+  /** Changes waiting for the next write to append them to the journal. */
+  #pendingChanges: SessionKeyChange[] = [];
+  /** The next write must rewrite the whole file: keys were destroyed, or a write failed part-way. */
+  #rewriteRequested = false;
+  #generation = 0;
+  #journalLines = 0;
   #loaded = false;
 
   constructor(
@@ -81,7 +91,10 @@ export class SessionKeyStore {
    * Throws `KeyStoreFileError` when the file is unreadable: it is never silently treated as empty.
    */
   async load(options: SessionKeyLoadOptions): Promise<{ dropped: string[] }> {
-    const stored = await readSessionKeyFile(this.file);
+    const state = await readSessionKeyState(this.file);
+    const stored = state.entries;
+    this.#generation = state.generation;
+    this.#journalLines = state.journalLines;
     this.#entries.clear();
     this.#unwrapped.clear();
     const cutoffMs = options.retentionCutoff?.getTime() ?? Number.NEGATIVE_INFINITY;
@@ -95,9 +108,9 @@ export class SessionKeyStore {
       this.#entries.set(entry.sessionId, { ...entry, lastTurnAtMs });
     }
     this.#loaded = true;
-    if (dropped.length > 0) {
-      await this.#persist();
-      this.logger.info('vault.keys_dropped_on_load', { count: dropped.length });
+    if (dropped.length > 0 || state.needsRewrite) {
+      await this.#persist('rewrite');
+      if (dropped.length > 0) this.logger.info('vault.keys_dropped_on_load', { count: dropped.length });
     }
     return { dropped };
   }
@@ -121,7 +134,7 @@ export class SessionKeyStore {
     const entry: Entry = { sessionId, ownerId: owner.ownerId, wrappedKey, lastTurnAtMs: lastTurnAt.getTime() };
     this.#entries.set(sessionId, entry);
     try {
-      await this.#persist();
+      await this.#persist({ op: 'put', entry: stored(entry) });
     } catch (error) {
       // Not on disk, so not created: nothing may be sealed with a key that a restart would not find.
       if (this.#entries.get(sessionId) === entry) this.#entries.delete(sessionId);
@@ -166,7 +179,7 @@ export class SessionKeyStore {
     const entry = this.#entries.get(sessionId);
     if (!entry) throw new SessionKeyError('unknown-session', sessionId);
     entry.lastTurnAtMs = lastTurnAt.getTime();
-    await this.#persist();
+    await this.#persist({ op: 'touch', sessionId, lastTurnAt: lastTurnAt.toISOString() });
   }
 
   /**
@@ -184,7 +197,7 @@ export class SessionKeyStore {
       destroyed.push(sessionId);
     }
     // A retry after a failed write finds nothing left in memory but must still get the removal onto disk.
-    if (destroyed.length > 0 || this.#lastWriteFailed) await this.#persist();
+    if (destroyed.length > 0 || this.#rewriteRequested) await this.#persist('rewrite');
     return destroyed;
   }
 
@@ -246,35 +259,61 @@ export class SessionKeyStore {
   }
 
   /**
-   * Queues a write of the latest state; each write serializes the entries when it runs, not when it was queued.
-   * Callers arriving while a write is queued but not yet started share it (it will include their change), so a
-   * burst of new sessions costs a few durable writes, not one each.
+   * Queues `change` (or a full rewrite) for the next write. Callers arriving while a write is queued but not yet
+   * started share it (it will include their change), so a burst of new sessions costs one sync, not one each.
    */
-  #persist(): Promise<void> {
+  #persist(change: SessionKeyChange | 'rewrite'): Promise<void> {
+    if (change === 'rewrite') this.#rewriteRequested = true;
+    else this.#pendingChanges.push(change);
     if (this.#queuedWrite) return this.#queuedWrite;
     const run = this.#writes.then(() => {
       this.#queuedWrite = null;
-      return writeSessionKeyFile(this.file, this.#snapshot());
+      return this.#writeOut();
     });
     this.#queuedWrite = run;
     this.#writes = run.then(
-      () => {
-        this.#lastWriteFailed = false;
-      },
+      () => undefined,
       (error: unknown) => {
-        this.#lastWriteFailed = true;
         this.logger.error('vault.keys_write_failed', { error: errorKind(error) });
       },
     );
     return run;
   }
 
-  #snapshot(): SessionKeyEntry[] {
-    return [...this.#entries.values()].map((entry) => ({
-      sessionId: entry.sessionId,
-      ownerId: entry.ownerId,
-      wrappedKey: entry.wrappedKey,
-      lastTurnAt: new Date(entry.lastTurnAtMs).toISOString(),
-    }));
+  /** Appends the queued changes to the journal, or rewrites the whole file when that is due. */
+  async #writeOut(): Promise<void> {
+    const changes = this.#pendingChanges;
+    this.#pendingChanges = [];
+    if (this.#rewriteRequested || this.#journalLines + changes.length > MAX_JOURNAL_LINES) {
+      // The snapshot is taken now, so it holds every change queued so far, these included.
+      this.#rewriteRequested = false;
+      const generation = this.#generation + 1;
+      try {
+        await writeSessionKeyFile(this.file, this.#snapshot(), generation);
+      } catch (error) {
+        this.#rewriteRequested = true;
+        throw error;
+      }
+      this.#generation = generation;
+      this.#journalLines = 0;
+      return;
+    }
+    try {
+      await appendSessionKeyChanges(this.file, changes, this.#generation);
+    } catch (error) {
+      // Part of a line may be on disk: the next write rewrites the whole file from memory instead of appending.
+      this.#rewriteRequested = true;
+      throw error;
+    }
+    this.#journalLines += changes.length;
   }
+
+  #snapshot(): SessionKeyEntry[] {
+    return [...this.#entries.values()].map(stored);
+  }
+}
+
+/** An entry as the file stores it. */
+function stored(entry: Entry): SessionKeyEntry {
+  return { sessionId: entry.sessionId, ownerId: entry.ownerId, wrappedKey: entry.wrappedKey, lastTurnAt: new Date(entry.lastTurnAtMs).toISOString() };
 }

@@ -3,7 +3,7 @@ import { AppError, type ErrorCode } from '../../shared/errors';
 /** Name of the policy setting that allows Linux's unprotected `basic_text` secret store. */
 export const ALLOW_BASIC_TEXT_SETTING = 'allowBasicTextSecretStorage';
 /** Name of the policy setting that holds IT's recovery public key (SPKI PEM). */
-export const RECOVERY_KEY_SETTING = 'recoveryPublicKeyPem';
+export const RECOVERY_KEY_SETTING = 'recoveryPublicKey';
 
 /** The passphrase does not unwrap the profile's data key. Says nothing about how close it was. */
 export class WrongPassphraseError extends AppError {

@@ -222,7 +222,7 @@ describe('IT recovery escrow', () => {
     const small = await recoveryPair(1024);
     const error = await importRecoveryPublicKey(small.publicPem).catch((caught: unknown) => caught);
     expect((error as RecoveryKeyError).reason).toBe('invalid-key');
-    expect((error as Error).message).toContain('recoveryPublicKeyPem');
+    expect((error as Error).message).toContain('policy setting recoveryPublicKey must');
   });
 });
 

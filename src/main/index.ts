@@ -12,6 +12,7 @@ import { parseCommandLine } from './config/commandLine';
 import { AppError } from '../shared/errors';
 import { ConfigError } from './config/configError';
 import { loadSettings } from './config/loadSettings';
+import { runPolicyValidation } from './config/validatePolicy';
 import { exactOrigins } from './ipc/callContext';
 import { registerOperations } from './ipc/registrar';
 import { createConsoleLogger, errorKind } from './logging/logger';
@@ -30,7 +31,12 @@ const logger = createConsoleLogger();
 let mainWindow: BrowserWindow | null = null;
 
 registerAppScheme();
-if (!app.requestSingleInstanceLock()) {
+const commandLine = parseCommandLine(process.argv);
+if (commandLine.validatePolicy) {
+  // Before the single-instance lock, so a running app cannot swallow the check, and before settings are loaded,
+  // since the policy being checked may be the broken one.
+  void validatePolicyAndExit(commandLine.validatePolicy);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -43,7 +49,6 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const mode = app.isPackaged ? 'release' : 'development';
-  const commandLine = parseCommandLine(process.argv);
   let config;
   try {
     config = await loadSettings({
@@ -137,6 +142,16 @@ async function runRecovery(services: MainServices, target: { profileId: string; 
     app.exit(0);
   } catch (error) {
     process.stderr.write(`\n${error instanceof AppError ? error.message : 'The passphrase could not be recovered.'}\n`);
+    app.exit(1);
+  }
+}
+
+/** IT operation without a window: prints every problem of the policy file (config/validatePolicy.ts); exits 0 valid, 2 invalid. */
+async function validatePolicyAndExit(path: string): Promise<void> {
+  try {
+    app.exit(await runPolicyValidation(path, process));
+  } catch (error) {
+    process.stderr.write(`The policy could not be validated: ${error instanceof Error ? error.message : String(error)}\n`);
     app.exit(1);
   }
 }

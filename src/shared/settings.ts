@@ -8,55 +8,141 @@ export function isLoopbackUrl(url: URL): boolean {
 }
 
 /**
+ * A type error that names the setting. zod 4 also uses a schema's `error` for its failed checks, which would answer
+ * "temperature must be a number" for 5; leaving those to zod keeps "Too big: expected number to be <=2".
+ */
+function typeError(message: string): (issue: { readonly code: string; readonly expected?: string }) => string | undefined {
+  return (issue) => (issue.code === 'invalid_type' && issue.expected !== 'int' ? message : undefined);
+}
+
+/**
  * Every setting and its bounds. Sources are layered by main (defaults < user settings < environment in
  * development < IT policy, which locks what it sets). Unknown keys are errors that name the key.
  */
 export const SettingsFields = z.strictObject({
-  /** Base URL of the OpenAI-compatible API, including `/v1`. */
-  llmBaseUrl: z.url({
-    protocol: /^https?$/,
-    error: 'llmBaseUrl must be an http(s) URL such as http://127.0.0.1:8000/v1',
-  }),
-  /** Bearer token for the model server (vLLM `--api-key`); empty when it has none. */
-  llmApiKey: z.string({ error: 'llmApiKey must be text' }).max(4096),
-  /** Model id; empty means the first one `/v1/models` lists (development builds only). */
-  model: z.string({ error: 'model must be text' }).max(256),
-  temperature: z.number({ error: 'temperature must be a number' }).min(0).max(2),
-  maxOutputTokens: z.number({ error: 'maxOutputTokens must be a number' }).int().min(16).max(32_768),
-  requestTimeoutMs: z.number({ error: 'requestTimeoutMs must be a number' }).int().min(1_000).max(600_000),
-  maxRetries: z.number({ error: 'maxRetries must be a number' }).int().min(0).max(5),
-  /** Allows a plain-http model server off this machine. Off by default: patient data would cross the network in clear. */
-  allowInsecureHttp: z.boolean({ error: 'allowInsecureHttp must be true or false' }),
-  /** Further endpoints serving the same model, tried in order when the current one fails. */
+  // The descriptions are published for IT in docs/policy.schema.json and docs/deployment.md
+  // (`npm run policy:schema`). `.describe()` only attaches metadata: parsing and error messages are unchanged.
+  llmBaseUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: 'llmBaseUrl must be an http(s) URL such as http://127.0.0.1:8000/v1',
+    })
+    .describe(
+      'Base URL of the OpenAI-compatible model server (vLLM), `/v1` included, e.g. https://llm.clinic.example/v1. ' +
+        'Plain http:// is accepted only for this machine (loopback) unless allowInsecureHttp is true.',
+    ),
+  llmApiKey: z
+    .string({ error: typeError('llmApiKey must be text') })
+    .max(4096)
+    .describe('Bearer token of the model server (vLLM --api-key); empty when it has none. Never shown in the interface.'),
+  model: z
+    .string({ error: typeError('model must be text') })
+    .max(256)
+    .describe(
+      'Model id to ask for. Installed (release) builds need it set; empty means the first model /v1/models lists in development builds only.',
+    ),
+  temperature: z
+    .number({ error: typeError('temperature must be a number') })
+    .min(0)
+    .max(2)
+    .describe('Sampling temperature; low values give steadier answers.'),
+  maxOutputTokens: z
+    .number({ error: typeError('maxOutputTokens must be a number') })
+    .int()
+    .min(16)
+    .max(32_768)
+    .describe('Longest answer, in tokens. With contextMarginTokens it must stay below contextLength.'),
+  requestTimeoutMs: z
+    .number({ error: typeError('requestTimeoutMs must be a number') })
+    .int()
+    .min(1_000)
+    .max(600_000)
+    .describe('Milliseconds to wait for an answer to start, and for each silence while it streams.'),
+  maxRetries: z
+    .number({ error: typeError('maxRetries must be a number') })
+    .int()
+    .min(0)
+    .max(5)
+    .describe('Retries before any text arrived (connection errors, 429 with Retry-After, 503).'),
+  allowInsecureHttp: z
+    .boolean({ error: typeError('allowInsecureHttp must be true or false') })
+    .describe(
+      'Allows a plain-http model server on another machine: patient data would cross the network unencrypted. Off by default.',
+    ),
   llmFallbackUrls: z
     .array(z.url({ protocol: /^https?$/, error: 'each llmFallbackUrls entry must be an http(s) URL' }), {
-      error: 'llmFallbackUrls must be a list of URLs',
+      error: typeError('llmFallbackUrls must be a list of URLs'),
     })
-    .max(8),
-  /** Context length used when the server does not report `max_model_len`. */
-  contextLength: z.number({ error: 'contextLength must be a number' }).int().min(512).max(2_000_000),
-  /** Tokens kept free beyond the answer, for the chat template and counting error. */
-  contextMarginTokens: z.number({ error: 'contextMarginTokens must be a number' }).int().min(0).max(32_768),
-  /** Model requests in flight at once across all sessions; more wait their turn, first come first served. */
-  maxConcurrentModelRequests: z.number({ error: 'maxConcurrentModelRequests must be a number' }).int().min(1).max(256),
-  /** A live session without a clinician's request for this long is dropped from memory. */
-  sessionIdleTimeoutMs: z.number({ error: 'sessionIdleTimeoutMs must be a number' }).int().min(1_000).max(86_400_000),
-  /** A live session older than this is dropped from memory, active or not (never during a turn). */
-  sessionAbsoluteTimeoutMs: z.number({ error: 'sessionAbsoluteTimeoutMs must be a number' }).int().min(1_000).max(7 * 86_400_000),
-  /** Live sessions kept in memory; past it the least recently used idle one is dropped. */
-  maxLiveSessions: z.number({ error: 'maxLiveSessions must be a number' }).int().min(1).max(1_000_000),
-  /** How long a turn waits for the previous turn of its session before answering SESSION_BUSY. */
-  sessionQueueWaitMs: z.number({ error: 'sessionQueueWaitMs must be a number' }).int().min(0).max(3_600_000),
-  /** Days a session is kept after its last turn; then its key is destroyed and every copy is unreadable. */
-  retentionDays: z.number({ error: 'retentionDays must be a number' }).int().min(1).max(3_650),
-  /** Minutes without activity (system idle and in the app) before the app locks itself. */
-  idleLockMinutes: z.number({ error: 'idleLockMinutes must be a number' }).int().min(1).max(240),
-  /** Whether clinicians may create their own profile on this workstation (else IT creates them). */
-  profileSelfCreation: z.boolean({ error: 'profileSelfCreation must be true or false' }),
-  /** Accept Linux's `basic_text` key storage (no OS keyring: the key is only obfuscated). Off by default. */
-  allowBasicTextKeyStorage: z.boolean({ error: 'allowBasicTextKeyStorage must be true or false' }),
-  /** IT's recovery public key (SPKI PEM, RSA); when set, every profile's data key is also escrowed to it. */
-  recoveryPublicKey: z.string({ error: 'recoveryPublicKey must be text' }).max(16_384),
+    .max(8)
+    .describe(
+      'Further model-server URLs, tried in order when the current one fails; only those serving the same model id are used. Same http rule as llmBaseUrl.',
+    ),
+  contextLength: z
+    .number({ error: typeError('contextLength must be a number') })
+    .int()
+    .min(512)
+    .max(2_000_000)
+    .describe('Context length in tokens, used when the server does not report max_model_len.'),
+  contextMarginTokens: z
+    .number({ error: typeError('contextMarginTokens must be a number') })
+    .int()
+    .min(0)
+    .max(32_768)
+    .describe('Tokens kept free beyond the answer, for the chat template and counting error.'),
+  maxConcurrentModelRequests: z
+    .number({ error: typeError('maxConcurrentModelRequests must be a number') })
+    .int()
+    .min(1)
+    .max(256)
+    .describe('Model requests in flight at once across all sessions (protects the model server); more wait, first come first served.'),
+  sessionIdleTimeoutMs: z
+    .number({ error: typeError('sessionIdleTimeoutMs must be a number') })
+    .int()
+    .min(1_000)
+    .max(86_400_000)
+    .describe('Milliseconds without a request from the clinician after which a live session leaves memory (its history stays on disk).'),
+  sessionAbsoluteTimeoutMs: z
+    .number({ error: typeError('sessionAbsoluteTimeoutMs must be a number') })
+    .int()
+    .min(1_000)
+    .max(7 * 86_400_000)
+    .describe('Milliseconds after which a live session leaves memory, active or not (never during a turn). Not shorter than sessionIdleTimeoutMs.'),
+  maxLiveSessions: z
+    .number({ error: typeError('maxLiveSessions must be a number') })
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .describe('Live sessions kept in memory; past it the least recently used idle one leaves.'),
+  sessionQueueWaitMs: z
+    .number({ error: typeError('sessionQueueWaitMs must be a number') })
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .describe(`Milliseconds a message waits behind the same session's previous one before it is answered "busy".`),
+  retentionDays: z
+    .number({ error: typeError('retentionDays must be a number') })
+    .int()
+    .min(1)
+    .max(3_650)
+    .describe('Days a session is kept after its last turn; then its key is destroyed and every copy is unreadable.'),
+  idleLockMinutes: z
+    .number({ error: typeError('idleLockMinutes must be a number') })
+    .int()
+    .min(1)
+    .max(240)
+    .describe('Minutes without activity (system idle and in the app) before the app locks itself.'),
+  profileSelfCreation: z
+    .boolean({ error: typeError('profileSelfCreation must be true or false') })
+    .describe('Whether clinicians may create their own profile on this workstation (else IT creates them).'),
+  allowBasicTextKeyStorage: z
+    .boolean({ error: typeError('allowBasicTextKeyStorage must be true or false') })
+    .describe('Linux only: accept the basic_text key storage (no OS keyring; keys are only obfuscated). Off by default.'),
+  recoveryPublicKey: z
+    .string({ error: typeError('recoveryPublicKey must be text') })
+    .max(16_384)
+    .describe(
+      "IT's recovery public key (RSA, at least 2048 bits, SPKI PEM: -----BEGIN PUBLIC KEY-----); when set, every profile's data key is also escrowed to it for passphrase recovery. Empty: no recovery.",
+    ),
 });
 
 /** The defaults, used where no source sets a value. */

@@ -2,6 +2,7 @@
  * `npm run web -- --port <p> --llm-url <url> [--data-dir <dir>] [--policy <file>]`: the browser harness.
  * Builds the app if there is no build yet, starts main's services behind the loopback transport, and prints
  * one line, `listening on <url>`, with the per-launch secret in the URL's fragment. Never part of a release.
+ * `npm run web -- --validate-policy <file>` only checks a policy file (exit 0 valid, 2 invalid) and starts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,11 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../src/main/config/configError';
+import { runPolicyValidation } from '../../src/main/config/validatePolicy';
 import { createConsoleLogger } from '../../src/main/logging/logger';
 import { defaultHarnessDirs, startHarness } from './harnessServer';
 
 const USAGE =
-  'usage: npm run web -- --port <port> [--llm-url <url>] [--data-dir <dir>] [--allow-persistent-data-dir] [--policy <file>] [--rebuild]';
+  'usage: npm run web -- --port <port> [--llm-url <url>] [--data-dir <dir>] [--allow-persistent-data-dir] [--policy <file>] [--rebuild]\n' +
+  '       npm run web -- --validate-policy <file>';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,12 +27,18 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'allow-persistent-data-dir': { type: 'boolean', default: false },
       policy: { type: 'string' },
+      'validate-policy': { type: 'string' },
       rebuild: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
+    return;
+  }
+  if (values['validate-policy'] !== undefined) {
+    // Before any build or server: the check reads one file and nothing else. exitCode, not exit(), lets output drain.
+    process.exitCode = await runPolicyValidation(values['validate-policy'], process);
     return;
   }
   const port = Number(values.port);

@@ -15,6 +15,11 @@ export interface CommandLineOptions {
    * passphrase is read from standard input (one line), never from the command line.
    */
   readonly recoverProfile: { readonly profileId: string; readonly privateKeyFile: string } | null;
+  /**
+   * `--validate-policy <file>`: IT checks a policy file (every problem, one per line) and the app exits without a
+   * window: 0 valid, 2 invalid. Handled before start-up so a broken system policy cannot block the check.
+   */
+  readonly validatePolicy: string | null;
 }
 
 /** Reads the app's options from `argv`, tolerating everything else Electron and Chromium put there. */
@@ -26,6 +31,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLineOptions {
       'remove-profile': { type: 'string' },
       'recover-profile': { type: 'string' },
       'recovery-key': { type: 'string' },
+      'validate-policy': { type: 'string' },
     },
     strict: false,
     allowPositionals: true,
@@ -33,10 +39,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLineOptions {
   const removeProfile = values['remove-profile'];
   const recoverProfile = values['recover-profile'];
   const recoveryKey = values['recovery-key'];
+  const validatePolicy = values['validate-policy'];
   return {
     policy: typeof values.policy === 'string' ? values.policy : null,
     removeProfile: typeof removeProfile === 'string' ? removeProfile : null,
     recoverProfile:
       typeof recoverProfile === 'string' && typeof recoveryKey === 'string' ? { profileId: recoverProfile, privateKeyFile: recoveryKey } : null,
+    validatePolicy: typeof validatePolicy === 'string' ? validatePolicy : null,
   };
 }

@@ -25,6 +25,16 @@ export interface PolicyReadOptions {
 }
 
 /**
+ * Why a release build would refuse this policy file on POSIX, or null when it is acceptable. A policy that a
+ * non-admin could have written would let a clinician unlock settings IT locked, so the file must be owned by root
+ * and not group- or world-writable. Shared with `--validate-policy`, which reports it as a warning.
+ */
+export function adminOwnershipProblem(path: string, info: { readonly mode: number; readonly uid: number }): string | null {
+  if ((info.mode & 0o022) === 0 && info.uid === 0) return null;
+  return `policy ${path}: the file must be owned by root and writable only by its owner`;
+}
+
+/**
  * Reads a policy file as JSON. Returns null when the file is absent and `optional`. Any other problem — not
  * JSON, not an object, writable by non-admins — is a {@link ConfigError}: an invalid policy never falls back
  * to defaults silently.
@@ -33,10 +43,8 @@ export async function readPolicyFile(path: string, options: PolicyReadOptions): 
   let text: string;
   try {
     if (options.requireAdminOwned && process.platform !== 'win32') {
-      const info = await stat(path);
-      if ((info.mode & 0o022) !== 0 || info.uid !== 0) {
-        throw new ConfigError([`policy ${path}: the file must be owned by root and writable only by its owner`]);
-      }
+      const problem = adminOwnershipProblem(path, await stat(path));
+      if (problem) throw new ConfigError([problem]);
     }
     text = await readFile(path, 'utf8');
   } catch (error) {

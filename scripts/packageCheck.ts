@@ -4,11 +4,16 @@
  *   1. electron-vite build (skip with --no-build);
  *   2. a stand-in Electron directory in a temp folder (no Electron binary on these machines; see
  *      docs ENVIRONMENT.md, "electron-builder") — never committed, never set in electron-builder.yml;
- *   3. electron-builder --linux dir against it, with the project's electron-builder.yml;
+ *   3. electron-builder --linux dir against it, with the project's electron-builder.yml and
+ *      CPA_ELECTRON_STAND_IN=1, so its afterPack step (build/afterPack.mjs) skips the fuses — a stand-in has no
+ *      fuse wire — and says so; the check fails unless that line appears (the hook is wired and ran);
  *   4. the asar's file list against scripts/asarRules.ts: nothing forbidden, everything required, and every
  *      package main imports at run time present (a sandboxed preload must import none);
  *   5. --linux tar.gz too when 7za is on PATH (Debian: p7zip-full), else a notice;
  *   6. a summary. Exit 0 on success, 1 on any failure.
+ *
+ * Only `dir` and `tar.gz`: AppImage, deb, dmg, NSIS and MSI download their tooling (and a real Electron would be
+ * needed for fuses); `npm run dist` builds those where the internet is reachable.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { externalPackagesOf, findForbiddenAsarEntries, missingRequiredAsarEntries, normalizeAsarPath } from './asarRules';
+import { STAND_IN_ENV, STAND_IN_SKIP_MESSAGE } from './fuses';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -58,9 +64,24 @@ function createElectronStandIn(version: string): string {
   return dir;
 }
 
+/**
+ * electron-builder against the stand-in: `CPA_ELECTRON_STAND_IN=1` for the fuse step (and never CPA_TEST_BUILD).
+ * Its output is kept (and shown when it ends) to check that the fuse step ran and skipped.
+ */
 function electronBuilder(args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   const cli = join(ROOT, 'node_modules', 'electron-builder', 'cli.js');
-  run(process.execPath, [cli, ...args, '--config', 'electron-builder.yml', '--publish', 'never'], env);
+  const fullArgs = [cli, ...args, '--config', 'electron-builder.yml', '--publish', 'never'];
+  const childEnv: NodeJS.ProcessEnv = { ...env, [STAND_IN_ENV]: '1' };
+  delete childEnv.CPA_TEST_BUILD;
+  const result = spawnSync(process.execPath, fullArgs, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], env: childEnv, maxBuffer: 64 * 1024 * 1024 });
+  const output = result.stdout?.toString('utf8') ?? '';
+  process.stdout.write(output);
+  const command = `electron-builder ${args.join(' ')}`;
+  if (result.error) throw new CheckFailed(`${command} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new CheckFailed(`${command} exited with ${result.status ?? result.signal}`);
+  if (!output.includes(STAND_IN_SKIP_MESSAGE)) {
+    throw new CheckFailed(`${command}: the afterPack fuse step did not report "${STAND_IN_SKIP_MESSAGE}" (is afterPack set in electron-builder.yml?)`);
+  }
 }
 
 /** The first executable `name` on PATH, or null. */
@@ -189,6 +210,7 @@ function main(): number {
     if (tarball) console.log(`✓ ${relative(ROOT, tarball)} (${formatBytes(statSync(tarball).size)})`);
 
     summarize(ASAR, paths);
+    console.log('  fuses: not flipped (stand-in Electron); check 9 needs a real Electron build (npm run dist)');
     console.log('\n✓ package check passed');
     return 0;
   } finally {

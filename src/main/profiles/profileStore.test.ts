@@ -333,7 +333,7 @@ describe('IT paths', () => {
 
   it('refuses to start with an unusable recovery key in policy', async () => {
     await expect(setup({ policy: { recoveryPublicKeyPem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } })).rejects.toThrow(
-      /recoveryPublicKeyPem/,
+      /policy setting recoveryPublicKey must/,
     );
   });
 });

@@ -395,10 +395,10 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `deliveries (session + turn record before the model is asked, then again with the outcome) the time from the first record arriving in the ` +
         `page (stamped on the bridge's WebSocket before the app's listener runs) to the app's last acknowledgement leaving it (sent only after ` +
         `putRecords committed), summed. Ours p50 ${fmt(p50(oursWrite), 2)} ms, p95 ${fmt(oursWriteP95, 2)} ms (first delivery alone p50 ` +
-        `${fmt(p50(oursBegin), 2)}, p95 ${fmt(percentile(oursBegin, 95), 2)}); plain Dexie writing the same records one put per record ` +
+        `${fmt(p50(oursBegin), 2)}, p95 ${fmt(percentile(oursBegin, 95), 2)}); plain Dexie writing the same records, one transaction per delivery ` +
         `p50 ${fmt(p50(plainWrite), 2)} ms, p95 ${fmt(plainWriteP95, 2)} ms (first delivery p95 ${fmt(percentile(plainBegin, 95), 2)}); ` +
         `p50 ratio ${fmt(p50(oursWrite) / p50(plainWrite), 2)}×. Diagnostic: the app's putRecords called directly on the same records ` +
-        `(no bridge, sync queue, acknowledgement or UI) p50 ${fmt(p50(measured.map((t) => t.storeMs)), 2)} ms, p95 ` +
+        `(one call per delivery; no bridge, sync queue, acknowledgement or UI) p50 ${fmt(p50(measured.map((t) => t.storeMs)), 2)} ms, p95 ` +
         `${fmt(percentile(measured.map((t) => t.storeMs), 95), 2)} ms. A whole generate call took p50 ${fmt(p50(measured.map((t) => t.generateMs)), 1)} ms. ` +
         `The ${unmeasured.length} turns made on the near-empty store before population (not in the figures): ours p50 ` +
         `${fmt(p50(unmeasured.map((t) => t.oursMs)), 2)} ms, p95 ${fmt(percentile(unmeasured.map((t) => t.oursMs), 95), 2)} ms.`,

@@ -7,7 +7,7 @@ import { channelOf } from '../shared/contract';
 import type { ProtocolResponse } from '../shared/protocol';
 import type { SessionInfo } from '../shared/sessions';
 import type { SettingsLayer } from '../shared/settings';
-import type { SealedRecord } from '../shared/vault';
+import type { RecordDelivery, SealedRecord } from '../shared/vault';
 
 let server: FakeLlmServer;
 let main: MainForTests;
@@ -65,7 +65,7 @@ describe('the vault behind a turn', () => {
     server.queueReply('Canary-answer-7788 protocol');
     const result = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Canary-complaint-5566' } });
     expect(result.ok).toBe(true);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
     expect(records.map((record) => [record.kind, record.status])).toEqual([
       ['session', 'pending'],
       ['turn', 'pending'],
@@ -100,7 +100,9 @@ describe('resuming a session from its sealed records', () => {
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
     const stored = new Map<string, SealedRecord>();
-    for (const event of main.transport.sent) if (event.channel === channelOf('vault.record')) stored.set((event.payload as SealedRecord).id, event.payload as SealedRecord);
+    for (const event of main.transport.sent) {
+      if (event.channel === channelOf('vault.record')) for (const record of (event.payload as RecordDelivery).records) stored.set(record.id, record);
+    }
     clock.advance(60_000);
     expect(await main.call('protocol.generate', { sessionId: first.data.sessionId, message: 'x' })).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
 
@@ -117,7 +119,7 @@ describe('resuming a session from its sealed records', () => {
     await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
     const session = records.find((record) => record.kind === 'session')!;
     const forged = { ...session, ct: Buffer.from('{"patient":{"age":1}}').toString('base64') };
     clock.advance(60_000);
@@ -128,7 +130,7 @@ describe('resuming a session from its sealed records', () => {
     await start({});
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
     expect(await main.call('sessions.delete', { sessionId: first.data.sessionId })).toEqual({ ok: true, data: { deleted: true } });
     const opened = await main.call<{ results: { ok: boolean; reason?: string }[] }>('vault.open', { records });
     expect(opened.ok && opened.data.results.every((result) => !result.ok && result.reason === 'unknown-key')).toBe(true);
@@ -141,7 +143,7 @@ describe('search', () => {
     server.queueReply('Consider pulmonary embolism; CT angiography.');
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Pleuritic chest pain' } });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
     await main.call('vault.open', { records: records.slice(2) });
     expect(await main.call('vault.search', { query: 'embol' })).toMatchObject({
       ok: true,
@@ -158,7 +160,7 @@ describe('search', () => {
     server.queueReply('Consider pulmonary embolism; CT angiography.');
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Pleuritic chest pain' } });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
     const latest = records.slice(2);
     // A lock drops the index; the page's pass after the unlock rebuilds it from the stored records.
     await main.call('auth.lock');
@@ -197,7 +199,7 @@ describe('IT recovers a forgotten passphrase', () => {
     await start({ recoveryPublicKey: publicKey });
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).map((event) => event.payload as SealedRecord);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
     const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
     const profileId = profiles.ok ? (profiles.data.profiles[0]?.profileId as string) : '';
     await main.call('auth.lock');

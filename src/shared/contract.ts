@@ -3,7 +3,7 @@ import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse,
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
-import { AckInput, IndexInput, IndexOutput, OpenInput, OpenOutput, ResumeInput, SealedRecord, SearchInput, SearchOutput } from './vault';
+import { AckInput, IndexInput, IndexOutput, OpenInput, OpenOutput, RecordDelivery, ResumeInput, SealedRecord, SearchInput, SearchOutput } from './vault';
 import type { EventName, OperationName } from './channels';
 
 export {
@@ -64,7 +64,7 @@ export const events = {
   'auth.stateChanged': AuthState,
   'protocol.turnStarted': TurnStartedEvent,
   'protocol.delta': DeltaEvent,
-  'vault.record': SealedRecord,
+  'vault.record': RecordDelivery,
   'llm.statusChanged': LlmStatus,
 } as const satisfies Record<EventName, z.ZodType>;
 

@@ -43,6 +43,14 @@ export const SealedRecord = z.strictObject({
 /** @see SealedRecord */
 export type SealedRecord = z.infer<typeof SealedRecord>;
 
+/**
+ * One delivery of sealed records (`vault.record`): what main sealed together for one turn — the session record and
+ * the turn record — which the page writes in one transaction (both or neither) and acknowledges record by record.
+ */
+export const RecordDelivery = z.strictObject({ records: z.array(SealedRecord).min(1).max(8) });
+/** @see RecordDelivery */
+export type RecordDelivery = z.infer<typeof RecordDelivery>;
+
 /** What a session record's sealed payload holds. */
 export const SessionPayload = z.strictObject({
   /** The patient as of the session's latest turn. */

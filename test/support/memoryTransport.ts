@@ -22,8 +22,9 @@ export class MemoryTransport implements IpcTransport {
     if (this.goneSenders.has(senderId)) return false;
     this.sent.push({ senderId, channel, payload });
     if (this.storeRecords && channel === 'app:vault.record') {
-      const recordId = (payload as { id: string }).id;
-      queueMicrotask(() => void this.call('app:vault.ack', { ...appCaller(senderId) }, { recordId, stored: true }));
+      for (const { id: recordId } of (payload as { records: { id: string }[] }).records) {
+        queueMicrotask(() => void this.call('app:vault.ack', { ...appCaller(senderId) }, { recordId, stored: true }));
+      }
     }
     return true;
   }

@@ -20,10 +20,14 @@ export class PlainDb extends Dexie {
   }
 }
 
-/** One record, one transaction: what the app's sync does per record, minus everything but the write. */
-export async function plainPut(db: PlainDb, record: SealedRecord): Promise<void> {
-  if (record.kind === 'session') await db.sessions.put(record as SessionRow);
-  else await db.turns.put(record as TurnRow);
+/** One delivery, one transaction: what the app's sync does per delivery, minus everything but the write. */
+export async function plainPutDelivery(db: PlainDb, records: readonly SealedRecord[]): Promise<void> {
+  await db.transaction('rw', db.sessions, db.turns, async () => {
+    for (const record of records) {
+      if (record.kind === 'session') await db.sessions.put(record as SessionRow);
+      else await db.turns.put(record as TurnRow);
+    }
+  });
 }
 
 /** A session's turns, in `[sessionId+seq]` order. */

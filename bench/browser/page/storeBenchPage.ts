@@ -34,7 +34,7 @@ import {
   type UnlockOutput,
 } from '../pageApi';
 import { watchMainThread } from './mainThread';
-import { PlainDb, plainDeleteSessions, plainNewestSessions, plainPut, plainSessionsPage, plainTurnsOf } from './plainDb';
+import { PlainDb, plainDeleteSessions, plainNewestSessions, plainPutDelivery, plainSessionsPage, plainTurnsOf } from './plainDb';
 import { indexCalls, installWireWatch, openCalls, openCallsPending, waitFor, wireLog, type WireEntry } from './wire';
 
 declare global {
@@ -102,21 +102,19 @@ async function runTurns({ sessionId: continued, patient, messages }: RunTurnsInp
     ownerId = entries[0]?.record.ownerId ?? ownerId;
     const ours = deliveries(entries).map(deliveryMs);
 
-    // Plain Dexie: the same records, same batches, one put (one transaction) per record, as fast as it can.
+    // Plain Dexie: the same records, one transaction per delivery (as the app writes them), as fast as it can.
     const plainTimes: number[] = [];
     for (const delivery of deliveries(entries)) {
       const plainStart = now();
-      for (const entry of delivery) await plainPut(plain, entry.record);
+      await plainPutDelivery(plain, delivery.map((entry) => entry.record));
       plainTimes.push(now() - plainStart);
     }
     // Diagnostic: the store's own share, the same records again through putRecords, one per call as the sync does.
     let storeMs = 0;
     for (const delivery of deliveries(entries)) {
       const storeStart = now();
-      for (const entry of delivery) {
-        const written = await store.putRecords([entry.record]);
-        if (!written.ok) problems.push(`turn ${index + 1}: putRecords (direct) failed (${written.code})`);
-      }
+      const written = await store.putRecords(delivery.map((entry) => entry.record));
+      if (!written.ok) problems.push(`turn ${index + 1}: putRecords (direct) failed (${written.code})`);
       storeMs += now() - storeStart;
     }
     turns.push({

@@ -7,7 +7,7 @@
  * registered before the bridge's, so an arrival is stamped before the app's code sees the record.
  */
 import { channelOf } from '../../../src/shared/channels';
-import type { SealedRecord } from '../../../src/shared/vault';
+import type { RecordDelivery, SealedRecord } from '../../../src/shared/vault';
 
 /** One delivered record: when it arrived and when the page acknowledged it. */
 export interface WireEntry {
@@ -74,13 +74,16 @@ function onMessage(event: MessageEvent): void {
     }
   }
   if (!data.includes(RECORD_CHANNEL)) return;
-  const message = JSON.parse(data) as { type?: string; channel?: string; payload?: SealedRecord };
+  const message = JSON.parse(data) as { type?: string; channel?: string; payload?: RecordDelivery };
   if (message.type !== 'event' || message.channel !== RECORD_CHANNEL || !message.payload) return;
-  const entry: WireEntry = { record: message.payload, arrivedAt, ackedAt: null, stored: null };
-  wireLog.push(entry);
-  const queue = unacked.get(entry.record.id) ?? [];
-  queue.push(entry);
-  unacked.set(entry.record.id, queue);
+  // A delivery's records arrive together (one event), so they share the arrival time.
+  for (const record of message.payload.records) {
+    const entry: WireEntry = { record, arrivedAt, ackedAt: null, stored: null };
+    wireLog.push(entry);
+    const queue = unacked.get(record.id) ?? [];
+    queue.push(entry);
+    unacked.set(record.id, queue);
+  }
 }
 
 function onSend(data: string): void {

@@ -41,6 +41,15 @@ export class AckRegistry {
     return true;
   }
 
+  /** Stops waiting for `recordId` at once (the page is gone): its waiter gets `NO_ACK` with `message`. */
+  giveUp(recordId: string, message: string): void {
+    const waiting = this.#waiting.get(recordId);
+    if (!waiting) return;
+    this.#waiting.delete(recordId);
+    this.clock.clearTimer(waiting.timer);
+    waiting.resolve({ stored: false, code: 'NO_ACK', message });
+  }
+
   /** Stops waiting for everything (shutdown, lock): each waiter gets `NO_ACK`. */
   dispose(): void {
     for (const [recordId, waiting] of this.#waiting) {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TestClock } from '../../../test/support/testClock';
 import type { EventName, EventPayload } from '../../shared/contract';
-import type { SealedRecord } from '../../shared/vault';
+import type { RecordDelivery, SealedRecord } from '../../shared/vault';
 import { silentLogger } from '../logging/logger';
 import type { RecordedTurn } from '../sessions/turnRecorder';
 import { TurnQueue } from '../sessions/turnQueue';
@@ -20,6 +20,8 @@ function setup(answer: (record: SealedRecord, acks: AckRegistry) => void, ackTim
   const clock = new TestClock();
   const acks = new AckRegistry(clock);
   const delivered: SealedRecord[] = [];
+  /** Records per delivery: what the page writes in one transaction. */
+  const deliveries: number[] = [];
   const recorder = new SealedTurnRecorder(stubSealer, acks, clock, silentLogger, ackTimeoutMs);
   const turn: RecordedTurn = {
     session: {
@@ -45,25 +47,30 @@ function setup(answer: (record: SealedRecord, acks: AckRegistry) => void, ackTim
       senderId: 'page-1',
       emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
         if (event === 'vault.record') {
-          const record = payload as SealedRecord;
-          delivered.push(record);
-          queueMicrotask(() => answer(record, acks));
+          const { records } = payload as RecordDelivery;
+          deliveries.push(records.length);
+          for (const record of records) {
+            delivered.push(record);
+            queueMicrotask(() => answer(record, acks));
+          }
         }
         return true;
       },
     },
   };
-  return { clock, recorder, turn, delivered };
+  return { clock, recorder, turn, delivered, deliveries };
 }
 
 describe('SealedTurnRecorder', () => {
   it('delivers the session record and the pending message to the page, and resolves once both are stored', async () => {
-    const { recorder, turn, delivered } = setup((record, acks) => acks.receive({ recordId: record.id, stored: true }, 'page-1'));
+    const { recorder, turn, delivered, deliveries } = setup((record, acks) => acks.receive({ recordId: record.id, stored: true }, 'page-1'));
     await recorder.begin(turn);
     expect(delivered.map((record) => [record.kind, record.id, record.status])).toEqual([
       ['session', SESSION, 'pending'],
       ['turn', TURN, 'pending'],
     ]);
+    // One delivery, so the page writes both in one transaction: never a turn without its session, or the reverse.
+    expect(deliveries).toEqual([2]);
   });
 
   it('stops the turn with STORAGE_FULL when the page could not store the message', async () => {
@@ -79,6 +86,13 @@ describe('SealedTurnRecorder', () => {
     await vi.waitFor(() => expect(clock.pendingTimers).toBe(2));
     clock.advance(1_000);
     await expect(beginning).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+  });
+
+  it('stops the turn at once when the page is gone (nothing could be delivered), without waiting for the bound', async () => {
+    const { recorder, turn, clock } = setup(() => undefined, 1_000);
+    const gone: RecordedTurn = { ...turn, caller: { ...turn.caller, emit: () => false } };
+    await expect(recorder.begin(gone)).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('delivers the outcome and never throws over an answer the clinician already has', async () => {

@@ -58,16 +58,12 @@ export class SealedTurnRecorder implements TurnRecorder {
     }
   }
 
+  /** Sends `records` to the page as one delivery (written in one transaction there) and waits for each acknowledgement. */
   #deliver(turn: RecordedTurn, records: SealedRecord[]): Promise<AckOutcome[]> {
-    return Promise.all(
-      records.map((record) => {
-        const outcome = this.acks.expect(record.id, turn.caller.senderId, this.ackTimeoutMs);
-        if (!turn.caller.emit('vault.record', record)) {
-          return Promise.resolve<AckOutcome>({ stored: false, code: 'NO_ACK', message: 'The page is gone.' });
-        }
-        return outcome;
-      }),
-    );
+    const outcomes = records.map((record) => this.acks.expect(record.id, turn.caller.senderId, this.ackTimeoutMs));
+    // Nobody will answer a page that is gone: stop waiting at once rather than for the bound.
+    if (!turn.caller.emit('vault.record', { records })) for (const record of records) this.acks.giveUp(record.id, 'The page is gone.');
+    return Promise.all(outcomes);
   }
 
   #sessionRecord(turn: RecordedTurn, status: 'pending' | 'complete'): Promise<SealedRecord> {

@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AckInput, type SealedRecord } from '../../../shared/vault';
+import { AckInput, type RecordDelivery, type SealedRecord } from '../../../shared/vault';
 import type { ClinicHistoryDb } from './database';
 import { createRecordStore, type PutRecordsResult, type RecordStore } from './recordStore';
 import { ackInputOf, startRecordSync, type RecordAck, type RecordSync, type RecordSyncBridge } from './recordSync';
@@ -11,7 +11,7 @@ import { at, freshDb, quotaError, sessionRecord, turnRecord } from './testing/re
 
 /** A stand-in for `api.vault.onRecord` + the acknowledgement call, recording what the page sends back. */
 function fakeBridge() {
-  const listeners = new Set<(record: SealedRecord) => void>();
+  const listeners = new Set<(delivery: RecordDelivery) => void>();
   const acks: { recordId: string; result: RecordAck }[] = [];
   const bridge: RecordSyncBridge = {
     onRecord(listener) {
@@ -22,8 +22,9 @@ function fakeBridge() {
       acks.push({ recordId, result });
     }),
   };
-  const emit = (record: SealedRecord) => {
-    for (const listener of listeners) listener(record);
+  /** Main delivers `records` together (one delivery). */
+  const emit = (...records: SealedRecord[]) => {
+    for (const listener of listeners) listener({ records });
   };
   return { bridge, acks, emit, listenerCount: () => listeners.size };
 }
@@ -52,7 +53,7 @@ function deliveries(turns: number): SealedRecord[] {
 }
 
 describe('startRecordSync', () => {
-  it('writes every record, one at a time and in arrival order, and acknowledges each after its write', async () => {
+  it('writes each delivery in one transaction, deliveries one at a time in arrival order, and acknowledges each record after its write', async () => {
     const fake = fakeBridge();
     const log: string[] = [];
     let inFlight = 0;
@@ -60,10 +61,9 @@ describe('startRecordSync', () => {
       async putRecords(records) {
         inFlight += 1;
         expect(inFlight).toBe(1);
-        expect(records).toHaveLength(1);
         const result = await store.putRecords(records);
         inFlight -= 1;
-        log.push(`stored ${records[0]!.id}`);
+        log.push(`stored ${records.map((record) => record.id).join('+')}`);
         return result;
       },
     };
@@ -72,18 +72,18 @@ describe('startRecordSync', () => {
     });
     sync = startRecordSync(fake.bridge, logged);
 
-    const records = deliveries(4);
-    for (const record of records) fake.emit(record); // all at once: later ones arrive while the first is written
+    const [session, ...turns] = deliveries(3) as [SealedRecord, ...SealedRecord[]];
+    // As main delivers a turn: the session record with each turn record; all at once, later ones arrive mid-write.
+    for (const turn of turns) fake.emit(session, turn);
     await sync.idle();
 
-    expect(log).toEqual(records.flatMap((r) => [`stored ${r.id}`, `ack ${r.id}`]));
-    expect(fake.bridge.ack).toHaveBeenCalledTimes(5);
-    for (const record of records) expect(fake.bridge.ack).toHaveBeenCalledWith(record.id, { ok: true });
+    expect(log).toEqual(turns.flatMap((turn) => [`stored ${session.id}+${turn.id}`, `ack ${session.id}`, `ack ${turn.id}`]));
+    expect(fake.bridge.ack).toHaveBeenCalledTimes(6);
     expect(await db.sessions.count()).toBe(1);
-    expect(await store.countTurns()).toBe(4);
+    expect(await store.countTurns()).toBe(3);
   });
 
-  it('queues records that arrive during a write and drops none', async () => {
+  it('queues deliveries that arrive during a write and drops none', async () => {
     const fake = fakeBridge();
     const pending: { records: readonly SealedRecord[]; settle: (result: PutRecordsResult) => void }[] = [];
     const slow: Pick<RecordStore, 'putRecords'> = {
@@ -109,7 +109,7 @@ describe('startRecordSync', () => {
     expect(fake.acks.map((ack) => ack.recordId)).toEqual([a.id, b.id, c.id]);
   });
 
-  it('acknowledges a failed write with STORAGE_FULL and keeps going', async () => {
+  it('a failed write stores nothing of its delivery, acknowledges each of its records with STORAGE_FULL, and keeps going', async () => {
     const fake = fakeBridge();
     sync = startRecordSync(fake.bridge, store);
     const [session, first, second] = deliveries(2) as [SealedRecord, SealedRecord, SealedRecord];
@@ -117,12 +117,15 @@ describe('startRecordSync', () => {
     vi.spyOn(db.turns, 'bulkPut').mockImplementation(((rows: readonly { id: string }[], ...rest: []) =>
       rows.some((row) => row.id === first.id) ? Promise.reject(quotaError()) : bulkPut(rows as never, ...rest)) as typeof bulkPut);
 
-    for (const record of [session, first, second]) fake.emit(record);
+    fake.emit(session, first);
+    fake.emit({ ...session, status: 'complete', updatedAt: at(9) }, second);
     await sync.idle();
 
+    const full = { ok: false, code: 'STORAGE_FULL', message: STORAGE_FULL_MESSAGE };
     expect(fake.acks).toEqual([
+      { recordId: session.id, result: full },
+      { recordId: first.id, result: full },
       { recordId: session.id, result: { ok: true } },
-      { recordId: first.id, result: { ok: false, code: 'STORAGE_FULL', message: STORAGE_FULL_MESSAGE } },
       { recordId: second.id, result: { ok: true } },
     ]);
     expect((await store.turnsOf(session.id)).map((t) => t.id)).toEqual([second.id]);
@@ -176,8 +179,7 @@ describe('startRecordSync', () => {
     vi.mocked(fake.bridge.ack).mockRejectedValueOnce(new Error('bridge closed'));
     sync = startRecordSync(fake.bridge, store, { onAckError });
     const [session, turn] = deliveries(1) as [SealedRecord, SealedRecord];
-    fake.emit(session);
-    fake.emit(turn);
+    fake.emit(session, turn);
     await sync.idle();
     expect(onAckError).toHaveBeenCalledExactlyOnceWith(session.id, expect.any(Error));
     expect(fake.bridge.ack).toHaveBeenLastCalledWith(turn.id, { ok: true });

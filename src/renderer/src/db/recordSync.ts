@@ -1,11 +1,12 @@
 /**
- * The page-side end of "nothing lost": every sealed record main delivers (`api.vault.onRecord`) is written to the
- * history store, whichever code in the page started the call, and then acknowledged to main — `{ ok: true }` once it
+ * The page-side end of "nothing lost": every delivery of sealed records main sends (`api.vault.onRecord`) is written
+ * to the history store in one transaction, whichever code in the page started the call, and each record is then
+ * acknowledged to main — `{ ok: true }` once it
  * is durably stored, or the storage failure (main then does not call the model, and the page keeps the typed text).
  *
  * Started ONCE, at page start-up, before any call that can make main seal records.
  */
-import type { AckInput, SealedRecord } from '../../../shared/vault';
+import type { AckInput, RecordDelivery } from '../../../shared/vault';
 import type { RecordStore } from './recordStore';
 import { STORAGE_FAILED_MESSAGE, storageFailure, type StorageFailure } from './storageErrors';
 
@@ -30,8 +31,8 @@ export function ackInputOf(recordId: string, result: RecordAck): AckInput {
  * in the app, `{ onRecord: api.vault.onRecord, ack: … }`.
  */
 export interface RecordSyncBridge {
-  /** Subscribes to sealed records from main; returns the unsubscribe function. */
-  onRecord(listener: (record: SealedRecord) => void): () => void;
+  /** Subscribes to main's deliveries of sealed records; returns the unsubscribe function. */
+  onRecord(listener: (delivery: RecordDelivery) => void): () => void;
   /** Tells main whether the record with this id is stored. */
   ack(recordId: string, result: RecordAck): Promise<unknown>;
 }
@@ -40,7 +41,7 @@ export interface RecordSyncBridge {
 export interface RecordSync {
   /** Stops listening. Records already received are still written and acknowledged (see {@link idle}). */
   stop(): void;
-  /** Resolves once every record received so far is written and its acknowledgement settled. */
+  /** Resolves once every delivery received so far is written and its acknowledgements settled. */
   idle(): Promise<void>;
 }
 
@@ -63,9 +64,10 @@ function defaultAckError(recordId: string | null, error: unknown): void {
 }
 
 /**
- * Subscribes to main's sealed records and writes each one with `store.putRecords`, in arrival order, one record per
- * transaction (so each acknowledgement is exact), acknowledging each after its write settles. Records arriving while
- * a write is in progress wait in a queue; none is dropped, not even after {@link RecordSync.stop}.
+ * Subscribes to main's deliveries and writes each with one `store.putRecords` call — one transaction, so the session
+ * record and the turn record of a delivery are stored together or not at all — in arrival order, then acknowledges
+ * each of its records with that outcome. Deliveries arriving while a write is in progress wait in a queue; none is
+ * dropped, not even after {@link RecordSync.stop}.
  *
  * Throws if a sync is already running on the same `onRecord` subscriber.
  */
@@ -78,7 +80,7 @@ export function startRecordSync(
   running.add(bridge.onRecord);
   const onAckError = options.onAckError ?? defaultAckError;
 
-  const queue: SealedRecord[] = [];
+  const queue: RecordDelivery[] = [];
   const pendingAcks = new Set<Promise<void>>();
   let pumping: Promise<void> | null = null;
   let stopped = false;
@@ -100,9 +102,10 @@ export function startRecordSync(
     void sent.finally(() => pendingAcks.delete(sent));
   }
 
-  async function writeOne(record: SealedRecord): Promise<RecordAck> {
+  async function write(delivery: RecordDelivery): Promise<RecordAck> {
+    if (!Array.isArray(delivery.records)) return storageFailure('STORAGE_FAILED', STORAGE_FAILED_MESSAGE);
     try {
-      const result = await store.putRecords([record]);
+      const result = await store.putRecords(delivery.records);
       return result.ok ? { ok: true } : storageFailure(result.code, result.message);
     } catch {
       // putRecords answers failures as data; this only guards against a bug turning into a lost acknowledgement.
@@ -113,15 +116,19 @@ export function startRecordSync(
   async function pump(): Promise<void> {
     // The loop test and `pumping = null` run in the same synchronous step: a record that arrives after the last
     // check finds `pumping` null and starts a new pump, so nothing is left in the queue.
-    for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
-      const id = typeof (record as { id?: unknown }).id === 'string' ? record.id : null;
-      acknowledge(id, await writeOne(record));
+    for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) {
+      const outcome = await write(delivery);
+      const records: unknown[] = Array.isArray(delivery.records) ? delivery.records : [null];
+      for (const record of records) {
+        const id = typeof (record as { id?: unknown } | null)?.id === 'string' ? (record as { id: string }).id : null;
+        acknowledge(id, outcome);
+      }
     }
     pumping = null;
   }
 
-  const unsubscribe = bridge.onRecord((record) => {
-    queue.push(record);
+  const unsubscribe = bridge.onRecord((delivery) => {
+    queue.push(delivery);
     pumping ??= pump();
   });
 

@@ -25,6 +25,7 @@ import type {
   OpenInput,
   OpenOutput,
   OpenResult,
+  RecordDelivery,
   ResumeInput,
   SealedRecord,
   SearchInput,
@@ -101,7 +102,8 @@ export interface FakeApi {
   answerSearch(input: SearchInput): Promise<Result<SearchOutput>>;
   ackCalls: AckInput[];
   /** Pushes `vault.record` as main does when it seals a record for the page to store. */
-  emitRecord(record: SealedRecord): void;
+  /** Main delivers `records` (one delivery) to the page. */
+  emitRecord(...records: SealedRecord[]): void;
 }
 
 /** Lets pending promise callbacks run (the store awaits the api). */
@@ -115,7 +117,7 @@ export function createFakeApi(): FakeApi {
   const deltaListeners = new Set<(event: DeltaEvent) => void>();
   const statusListeners = new Set<(status: LlmStatus) => void>();
   const authListeners = new Set<(state: AuthState) => void>();
-  const recordListeners = new Set<(record: SealedRecord) => void>();
+  const recordListeners = new Set<(delivery: RecordDelivery) => void>();
   const subscribe = <E>(listeners: Set<(event: E) => void>, listener: (event: E) => void): Unsubscribe => {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -193,7 +195,7 @@ export function createFakeApi(): FakeApi {
     searchCalls: [],
     answerSearch: () => Promise.resolve(ok<SearchOutput>({ hits: [], indexedSessions: 0 })),
     ackCalls: [],
-    emitRecord: (record) => recordListeners.forEach((listener) => listener(record)),
+    emitRecord: (...records) => recordListeners.forEach((listener) => listener({ records })),
 
     api: {
       auth: {
@@ -244,7 +246,7 @@ export function createFakeApi(): FakeApi {
           fake.ackCalls.push(input);
           return Promise.resolve(ok<Done>({ done: true }));
         },
-        onRecord: (listener: (record: SealedRecord) => void) => subscribe(recordListeners, listener),
+        onRecord: (listener: (delivery: RecordDelivery) => void) => subscribe(recordListeners, listener),
       },
       protocol: {
         generate: (input: GenerateInput) =>

@@ -3,7 +3,7 @@ import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse,
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsView } from './settings';
-import { AckInput, IndexInput, IndexOutput, OpenInput, OpenOutput, RecordDelivery, ResumeInput, SealedRecord, SearchInput, SearchOutput } from './vault';
+import { AckInput, IndexInput, IndexOutput, OpenInput, OpenOutput, RecordDelivery, ResumeInput, SearchInput, SearchOutput } from './vault';
 import type { EventName, OperationName } from './channels';
 
 export {

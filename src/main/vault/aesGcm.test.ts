@@ -40,3 +40,34 @@ describe('AES-GCM discipline (check 16)', () => {
     );
   });
 });
+
+describe('opening with Node\'s cipher what WebCrypto sealed', () => {
+  it('opens exactly what WebCrypto seals (and WebCrypto opens the same), for empty to large payloads', async () => {
+    const key = await recordKey();
+    for (const size of [0, 1, 15, 16, 17, 2_000, 1_000_000]) {
+      const plaintext = globalThis.crypto.getRandomValues(new Uint8Array(Math.min(size, 65_536)));
+      const big = size > 65_536 ? new Uint8Array(size).fill(7) : plaintext;
+      const sealed = await gcmSeal(key, big, utf8('ad'));
+      expect(Buffer.from(await gcmOpen(key, sealed, utf8('ad')))).toEqual(Buffer.from(big));
+      const byWebCrypto = await subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv, additionalData: utf8('ad'), tagLength: 128 }, key, sealed.ciphertext);
+      expect(Buffer.from(byWebCrypto)).toEqual(Buffer.from(big));
+    }
+  });
+
+  it('refuses any flipped bit of IV, ciphertext or tag, and a key WebCrypto would not decrypt with', async () => {
+    const key = await recordKey();
+    const sealed = await gcmSeal(key, utf8('lactate 4.1 mmol/L'), utf8('ad'));
+    for (let byte = 0; byte < sealed.ciphertext.byteLength; byte += 1) {
+      const ciphertext = sealed.ciphertext.slice();
+      ciphertext[byte]! ^= 1;
+      await expect(gcmOpen(key, { iv: sealed.iv, ciphertext }, utf8('ad'))).rejects.toBeInstanceOf(GcmAuthenticationError);
+    }
+    const iv = sealed.iv.slice();
+    iv[0]! ^= 0x80;
+    await expect(gcmOpen(key, { iv, ciphertext: sealed.ciphertext }, utf8('ad'))).rejects.toBeInstanceOf(GcmAuthenticationError);
+    const encryptOnly = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
+    await expect(gcmOpen(encryptOnly, await gcmSeal(encryptOnly, utf8('x'), utf8('ad')), utf8('ad'))).rejects.toThrow(TypeError);
+    const aes128 = await subtle.generateKey({ name: 'AES-GCM', length: 128 }, false, ['encrypt', 'decrypt']);
+    await expect(gcmOpen(aes128, await gcmSeal(aes128, utf8('x'), utf8('ad')), utf8('ad'))).rejects.toThrow(TypeError);
+  });
+});

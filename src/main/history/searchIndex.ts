@@ -19,16 +19,16 @@ function words(text: string): string[] {
 export class SearchIndex {
   /** word → sessions containing it. */
   readonly #postings = new Map<string, Set<string>>();
-  /** session → its texts, for snippets. */
-  readonly #texts = new Map<string, string[]>();
+  /** session → its texts, for snippets (a set: re-adding what is indexed is the common case, after every open). */
+  readonly #texts = new Map<string, Set<string>>();
 
   /** Adds texts of a session (a title, a message, an answer). Adding the same text twice is harmless. */
   add(sessionId: string, text: string): void {
     if (!text) return;
-    const texts = this.#texts.get(sessionId) ?? [];
-    if (texts.includes(text)) return;
-    texts.push(text);
-    this.#texts.set(sessionId, texts);
+    let texts = this.#texts.get(sessionId);
+    if (!texts) this.#texts.set(sessionId, (texts = new Set()));
+    if (texts.has(text)) return;
+    texts.add(text);
     for (const word of words(text)) {
       let sessions = this.#postings.get(word);
       if (!sessions) this.#postings.set(word, (sessions = new Set()));

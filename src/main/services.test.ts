@@ -126,6 +126,20 @@ describe('resuming a session from its sealed records', () => {
     expect(await main.call('sessions.resume', { records: [forged] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
+  it('a record whose ciphertext is not base64 fails alone (malformed); the rest of the batch opens', async () => {
+    await start({});
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const latest = records.slice(2);
+    const damaged = { ...latest[1]!, ct: `${latest[1]!.ct.slice(0, 8)}*not base64*` };
+    const opened = await main.call<{ results: { id: string; ok: boolean; reason?: string }[] }>('vault.open', { records: [latest[0], damaged] });
+    expect(opened.ok && opened.data.results.map((result) => [result.ok, result.reason])).toEqual([
+      [true, undefined],
+      [false, 'malformed'],
+    ]);
+  });
+
   it('deleting a session crypto-shreds it: its records never open again', async () => {
     await start({});
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });

@@ -28,7 +28,12 @@ export function TurnView({ index }: TurnViewProps) {
       <div className="turn-answer">
         <span className="turn-who">Assistant</span>
         {streaming && turn.answer === '' && <p className="muted">Waiting for the model…</p>}
-        <div data-testid="answer" className="answer" aria-busy={streaming} aria-live={streaming ? 'polite' : 'off'}>
+        {/*
+          Always polite, and busy while it streams: assistive technology then holds the chunks and reads the answer
+          once it is complete. Switching aria-live off as the stream ends (in the same update that clears aria-busy)
+          meant the finished answer was never announced.
+        */}
+        <div data-testid="answer" className="answer" aria-busy={streaming} aria-live="polite">
           {turn.answer}
         </div>
         {turn.status === 'incomplete' && <p className="turn-note">{incompleteNote(turn.incompleteReason)}</p>}

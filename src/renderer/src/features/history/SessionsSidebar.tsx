@@ -4,10 +4,10 @@ import { useAppStore } from '../../stores/appStore';
 import { SessionList } from './SessionList';
 
 /**
- * The clinician's past sessions (`aria-label="Sessions"`): a search of the whole history through main (titles,
- * messages and answers; the store debounces it), the list (newest first, virtualised) and "Show more". Selecting a
- * session shows it read-only in the main area. Until main's first answer — or if the search fails — the box filters
- * the loaded titles.
+ * The clinician's past sessions (a landmark named by its "Sessions" heading): a search of the whole history through
+ * main (titles, messages and answers; the store debounces it), the list (newest first, virtualised) and "Show more".
+ * Selecting a session shows it read-only in the main area. Until main's first answer — or if the search fails — the
+ * box filters the loaded titles.
  */
 export function SessionsSidebar() {
   const entries = useAppStore((s) => s.historyEntries);
@@ -56,10 +56,11 @@ export function SessionsSidebar() {
   else if (loadingMore) summary = 'Loading more sessions…';
 
   return (
-    <aside className="sidebar" aria-label="Sessions">
-      <div className="sidebar-title" aria-hidden="true">
+    // A real heading (not an aria-hidden title), so heading navigation reaches the sidebar too; it names the landmark.
+    <aside className="sidebar" aria-labelledby="sessions-title">
+      <h2 id="sessions-title" className="sidebar-title">
         Sessions
-      </div>
+      </h2>
       <div className="sidebar-search">
         <label htmlFor="session-search" className="sidebar-search-label">
           Search sessions

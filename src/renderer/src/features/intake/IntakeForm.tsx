@@ -20,6 +20,7 @@ export function IntakeForm() {
   const intakeError = useAppStore((s) => s.intakeError);
   const formErrors = useAppStore((s) => s.formErrors);
   const hasFieldErrors = useAppStore((s) => Object.keys(s.fieldErrors).length > 0);
+  const warningsToConfirm = useAppStore((s) => s.warnings.length > 0 && !s.warningsConfirmed);
 
   return (
     <form
@@ -83,8 +84,13 @@ export function IntakeForm() {
         <button type="submit" className="button-primary">
           Get protocol
         </button>
+        {/* The live region that says why nothing was sent: the errors, or values to confirm (which appear silently). */}
         <p className="form-hint" aria-live="polite">
-          {hasFieldErrors ? 'Nothing was sent: please correct the marked fields.' : ''}
+          {hasFieldErrors
+            ? 'Nothing was sent: please correct the marked fields.'
+            : warningsToConfirm
+              ? 'Nothing was sent: please check the values listed above.'
+              : ''}
         </p>
       </div>
     </form>

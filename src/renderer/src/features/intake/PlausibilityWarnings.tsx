@@ -12,9 +12,10 @@ export function PlausibilityWarnings() {
 
   return (
     <section className="warnings" aria-labelledby="plausibility-title">
-      <h2 id="plausibility-title" className="warnings-title">
+      {/* h3: a part of the "Patient intake" form, whose own heading is the h2. */}
+      <h3 id="plausibility-title" className="warnings-title">
         Please check these values
-      </h2>
+      </h3>
       <ul className="warnings-list">
         {warnings.map((warning) => (
           <li key={`${warning.field}:${warning.message}`}>{warning.message}</li>

@@ -1,0 +1,351 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { ElementHandle, Locator, Page } from '@playwright/test';
+import type { Result } from 'axe-core';
+import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, test as appTest } from './fixtures';
+
+/**
+ * Accessibility (issue 5, item 4): axe-core's WCAG 2.0/2.1 A and AA rules on every screen the app has, in the light
+ * and the dark colour scheme, and the main path — sign-in, intake, a follow-up, the sessions list — done with the
+ * keyboard alone, with a visible focus indicator on every control it lands on.
+ */
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** `app` signs a clinician in first; `lockScreen` is the app as it opens, with the same check for page errors. */
+const test = appTest.extend<{ lockScreen: Page }>({
+  lockScreen: async ({ page, harness }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    await page.goto(harness.url);
+    await expect(page.getByRole('heading', { name: 'Create your profile' })).toBeVisible();
+    await use(page);
+    expect(problems, 'the page logged no errors').toEqual([]);
+  },
+});
+
+/** One line per failing node: what a developer needs to find and fix it. */
+function describeViolations(violations: readonly Result[]): string[] {
+  return violations.flatMap((violation) =>
+    violation.nodes.map((node) => {
+      const why = node.failureSummary?.replace(/\s+/g, ' ') ?? '';
+      return `${violation.id} (${violation.impact ?? 'no impact'}) at ${node.target.join(' ')}: ${violation.help} — ${why} [${violation.helpUrl}]`;
+    }),
+  );
+}
+
+/** Landmark and heading structure: axe files these under best practice, not WCAG, so they are asked for by name. */
+const STRUCTURE_RULES = [
+  'landmark-one-main',
+  'landmark-no-duplicate-banner',
+  'landmark-no-duplicate-contentinfo',
+  'landmark-no-duplicate-main',
+  'landmark-unique',
+  'landmark-banner-is-top-level',
+  'landmark-contentinfo-is-top-level',
+  'landmark-main-is-top-level',
+  'page-has-heading-one',
+  'heading-order',
+  'empty-heading',
+  'region',
+];
+
+/**
+ * Checks the page as it is: axe's WCAG A/AA rules in both colour schemes (the stylesheet has a dark palette, so
+ * contrast is checked in each), failing on any serious or critical violation; the edges of form controls against
+ * what surrounds them (WCAG 1.4.11, which axe does not check) in both schemes; and landmarks and headings.
+ */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+    const blocking = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(describeViolations(blocking), `${screen} (${colorScheme} scheme): axe's serious and critical WCAG A/AA violations`).toEqual([]);
+    expect(await page.evaluate(faintControlEdges), `${screen} (${colorScheme} scheme): form controls whose edge is below 3:1`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  const structure = await new AxeBuilder({ page }).withRules(STRUCTURE_RULES).analyze();
+  expect(describeViolations(structure.violations), `${screen}: landmark and heading structure`).toEqual([]);
+}
+
+/**
+ * Runs in the page: the visible text boxes and selects whose boundary contrasts less than 3:1 with the background
+ * around them — by the border, or by a fill of their own.
+ */
+function faintControlEdges(): string[] {
+  const rgba = (color: string): number[] => (color.match(/[\d.]+/g) ?? []).map(Number);
+  const luminance = ([r = 0, g = 0, b = 0]: number[]): number => {
+    const [lr = 0, lg = 0, lb = 0] = [r, g, b].map((value) => {
+      const channel = value / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+  };
+  const contrast = (a: string, b: string): number => {
+    const [high, low] = [luminance(rgba(a)), luminance(rgba(b))].sort((x, y) => y - x) as [number, number];
+    return (high + 0.05) / (low + 0.05);
+  };
+  const opaque = (color: string): boolean => (rgba(color)[3] ?? 1) > 0;
+  const backgroundAround = (element: Element): string => {
+    for (let node = element.parentElement; node !== null; node = node.parentElement) {
+      const background = getComputedStyle(node).backgroundColor;
+      if (opaque(background)) return background;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const problems: string[] = [];
+  for (const control of document.querySelectorAll<HTMLElement>('input:not([type="checkbox"]):not([type="radio"]), select, textarea')) {
+    if (control.getClientRects().length === 0) continue;
+    const style = getComputedStyle(control);
+    const around = backgroundAround(control);
+    const border = parseFloat(style.borderTopWidth) > 0 && style.borderTopStyle !== 'none' ? contrast(style.borderTopColor, around) : 0;
+    const fill = opaque(style.backgroundColor) ? contrast(style.backgroundColor, around) : 0;
+    if (Math.max(border, fill) < 3) {
+      problems.push(`#${control.id}: border ${style.borderTopColor} is ${border.toFixed(2)}:1 and fill ${style.backgroundColor} is ${fill.toFixed(2)}:1 against ${around}`);
+    }
+  }
+  return problems;
+}
+
+/** Sends the intake for the fever patient and waits for the streamed answer. */
+async function getProtocol(page: Page, complaint: string, answer: string): Promise<void> {
+  await fillFeverPatient(page);
+  await page.getByLabel('Chief complaint').fill(complaint);
+  await page.getByRole('button', { name: 'Get protocol' }).click();
+  await expect(page.getByTestId('answer').first()).toHaveText(answer);
+  await expect(page.getByTestId('answer').first()).not.toHaveAttribute('aria-busy', 'true');
+}
+
+test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', () => {
+  test('lock screen: creating the first profile, and its errors', async ({ lockScreen }) => {
+    await expectAccessible(lockScreen, 'create profile');
+    await lockScreen.getByLabel('Name').fill('Dr Ada Test');
+    await lockScreen.getByLabel('Passphrase', { exact: true }).fill(CLINICIAN_PASSPHRASE);
+    await lockScreen.getByLabel('Confirm passphrase').fill('something else entirely');
+    await lockScreen.getByRole('button', { name: 'Create profile' }).click();
+    await expect(lockScreen.getByRole('alert')).toBeVisible();
+    await expectAccessible(lockScreen, 'create profile with an error');
+  });
+
+  test('account: changing the passphrase, then the lock screen unlocking an existing profile, and a wrong passphrase', async ({ app }) => {
+    await app.getByRole('button', { name: 'Change passphrase' }).click();
+    await expect(app.getByRole('form', { name: 'Change passphrase' })).toBeVisible();
+    await expectAccessible(app, 'change passphrase');
+    await app.getByRole('button', { name: 'Save new passphrase' }).click();
+    await expect(app.getByRole('alert')).toBeVisible();
+    await expectAccessible(app, 'change passphrase with an error');
+    await app.getByRole('button', { name: 'Cancel' }).click();
+
+    await app.getByRole('button', { name: 'Lock' }).click();
+    await expect(app.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect(app.getByLabel('Clinician')).toBeVisible();
+    await expectAccessible(app, 'unlock');
+    await app.getByLabel('Passphrase', { exact: true }).fill('not the passphrase');
+    await app.getByRole('button', { name: 'Unlock' }).click();
+    await expect(app.getByRole('alert')).toBeVisible();
+    await expectAccessible(app, 'unlock after a wrong passphrase');
+  });
+
+  test('intake form: empty, with validation errors, and with values to confirm', async ({ app }) => {
+    await expect(app.getByRole('heading', { name: 'Patient intake' })).toBeVisible();
+    await expectAccessible(app, 'empty intake form');
+
+    await app.getByRole('button', { name: 'Get protocol' }).click();
+    await expect(app.getByLabel('Age', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expectAccessible(app, 'intake form with validation errors');
+
+    await fillFeverPatient(app);
+    await app.getByLabel('Heart rate (beats/min)').fill('250');
+    await app.getByRole('button', { name: 'Get protocol' }).click();
+    await expect(app.getByText(/Heart rate of 250 beats\/min is outside the usual/)).toBeVisible();
+    // Values to confirm appear without an alert: the form's live region says why nothing was sent.
+    await expect(app.locator('form.intake [aria-live="polite"]')).toHaveText('Nothing was sent: please check the values listed above.');
+    await expectAccessible(app, 'intake form with a value to confirm');
+  });
+
+  test('conversation: while an answer streams, once it has, and after a follow-up', async ({ app, llm }) => {
+    const first = Array.from({ length: 120 }, (_unused, index) => `step${index}`).join(' ');
+    llm.queueReply(first, 'Treat as community-acquired pneumonia.');
+    llm.setChunkDelay(40);
+    await fillFeverPatient(app);
+    await app.getByRole('button', { name: 'Get protocol' }).click();
+    const answer = app.getByTestId('answer').first();
+    await expect(answer).toContainText('step3');
+    await expect(answer).toHaveAttribute('aria-busy', 'true');
+    await expect(answer).toHaveAttribute('aria-live', 'polite');
+    await expectAccessible(app, 'conversation while the answer streams');
+    llm.setChunkDelay(2);
+    await expect(answer).toHaveText(first, { timeout: 20_000 });
+    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    // Still a live region once the stream ends, so the finished answer is read out when aria-busy clears.
+    await expect(answer).not.toHaveAttribute('aria-busy', 'true');
+    await expect(answer).toHaveAttribute('aria-live', 'polite');
+    await expectAccessible(app, 'conversation after a streamed answer');
+
+    await app.getByLabel('Follow-up').fill('Chest X-ray shows bilateral infiltrates');
+    await app.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect(app.getByTestId('answer').nth(1)).toHaveText('Treat as community-acquired pneumonia.');
+    await expect(app.getByTestId('turn-count')).toHaveText('2');
+    await expectAccessible(app, 'conversation after a follow-up');
+  });
+
+  test('sessions sidebar with a few sessions, a search result, and a past session read-only', async ({ app, llm }) => {
+    const sessions = [
+      ['Pleuritic chest pain', 'Consider pulmonary embolism; arrange CT angiography.'],
+      ['Fever and productive cough for 3 days', 'Start oxygen and antibiotics.'],
+      ['Sudden severe headache', 'Urgent non-contrast CT head.'],
+    ] as const;
+    for (const [index, [complaint, answer]] of sessions.entries()) {
+      if (index > 0) await app.getByRole('button', { name: 'New patient' }).click();
+      llm.queueReply(answer);
+      await getProtocol(app, complaint, answer);
+    }
+    const sidebar = app.getByRole('complementary', { name: 'Sessions' });
+    await expect(sidebar.getByTestId('session-row')).toHaveCount(3);
+    await expect(sidebar.getByRole('heading', { name: 'Sessions', level: 2 })).toBeVisible();
+    await expectAccessible(app, 'sessions sidebar with three sessions');
+
+    await sidebar.getByLabel('Search sessions').fill('angiography');
+    await expect(sidebar.getByTestId('session-row')).toHaveCount(1);
+    await expect(sidebar.getByTestId('session-row-snippet')).toBeVisible();
+    await expectAccessible(app, 'sessions sidebar with a search result');
+
+    await sidebar.getByRole('button', { name: 'Pleuritic chest pain' }).click();
+    await expect(app.getByText('Session (read-only)')).toBeVisible();
+    await expect(app.getByTestId('answer').first()).toHaveText(sessions[0][1]);
+    await expectAccessible(app, 'a past session, read-only');
+  });
+});
+
+/** What makes focus visible on an element: read from its computed style. */
+interface FocusLook {
+  outline: string;
+  outlineWidth: number;
+  boxShadow: string;
+}
+
+/**
+ * Walks the page with the keyboard and checks, for every control focus lands on, that it shows a visible focus
+ * indicator: an outline at least 2 px wide (or a box shadow) that is not there once focus has moved on.
+ */
+class KeyboardWalk {
+  /** Every control focus landed on, for failure messages. */
+  private readonly visited: string[] = [];
+  private previous: { handle: ElementHandle<Element>; look: FocusLook; name: string } | null = null;
+
+  constructor(private readonly page: Page) {}
+
+  /** Presses `key` (Tab or Shift+Tab) until `target` has the focus, checking each control passed on the way. */
+  async moveTo(target: Locator, key: 'Tab' | 'Shift+Tab' = 'Tab', maxPresses = 40): Promise<void> {
+    for (let press = 0; press < maxPresses; press += 1) {
+      await this.page.keyboard.press(key);
+      await this.checkFocusIndicator();
+      if (await target.evaluate((element) => element === document.activeElement)) return;
+    }
+    throw new Error(`${key} never reached ${target.toString()}; focus went through:\n${this.visited.join('\n')}`);
+  }
+
+  /** Checks the newly focused control, and that the one focused before has lost its indicator. */
+  async checkFocusIndicator(): Promise<void> {
+    const handle = (await this.page.evaluateHandle(() => document.activeElement)).asElement();
+    await this.checkPreviousLostIndicator();
+    if (handle === null || (await handle.evaluate((element) => element === document.body))) return;
+    const name = await handle.evaluate(describeElement);
+    const look = await handle.evaluate(readFocusLook);
+    this.visited.push(name);
+    expect(
+      (look.outline !== 'none' && look.outlineWidth >= 2) || look.boxShadow !== 'none',
+      `focused control ${name} shows a focus indicator (outline ${look.outline}, box-shadow ${look.boxShadow})`,
+    ).toBe(true);
+    this.previous = { handle, look, name };
+  }
+
+  private async checkPreviousLostIndicator(): Promise<void> {
+    const previous = this.previous;
+    if (previous === null) return;
+    const stillThere = await previous.handle.evaluate((element) => element.isConnected && element !== document.activeElement);
+    if (!stillThere) return;
+    const unfocused = await previous.handle.evaluate(readFocusLook);
+    const focused = `outline ${previous.look.outline}, box-shadow ${previous.look.boxShadow}`;
+    const after = `outline ${unfocused.outline}, box-shadow ${unfocused.boxShadow}`;
+    expect(
+      unfocused.outline !== previous.look.outline || unfocused.boxShadow !== previous.look.boxShadow,
+      `${previous.name} looks different focused (${focused}) and unfocused (${after})`,
+    ).toBe(true);
+    this.previous = null;
+  }
+}
+
+/** Runs in the page. An outline that is styled `none` or transparent counts as none. */
+function readFocusLook(element: Element): FocusLook {
+  const style = getComputedStyle(element);
+  const invisible = style.outlineStyle === 'none' || style.outlineColor === 'transparent' || style.outlineColor === 'rgba(0, 0, 0, 0)';
+  return {
+    outline: invisible ? 'none' : `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+    outlineWidth: invisible ? 0 : parseFloat(style.outlineWidth),
+    boxShadow: style.boxShadow,
+  };
+}
+
+/** Runs in the page: the element as a reader of a failure message would recognise it. */
+function describeElement(element: Element): string {
+  const labels = 'labels' in element ? Array.from((element as HTMLInputElement).labels ?? [], (label) => label.textContent) : [];
+  const name = element.getAttribute('aria-label') ?? (labels.join(' ') || element.textContent?.trim().slice(0, 40) || '');
+  return `<${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}> "${name}"`;
+}
+
+test.describe('keyboard only', () => {
+  test('a clinician creates a profile, sends an intake and a follow-up, and reaches the sessions list without a mouse', async ({ lockScreen: page, llm }) => {
+    llm.queueReply('1. Repeat vitals.\n2. Chest X-ray.', 'Treat as community-acquired pneumonia.');
+    const walk = new KeyboardWalk(page);
+
+    // The lock screen puts the focus in "Name".
+    await expect(page.getByLabel('Name')).toBeFocused();
+    await walk.checkFocusIndicator();
+    await page.keyboard.type('Dr Ada Test');
+    await walk.moveTo(page.getByLabel('Passphrase', { exact: true }));
+    await page.keyboard.type(CLINICIAN_PASSPHRASE);
+    await walk.moveTo(page.getByLabel('Confirm passphrase'));
+    await page.keyboard.type(CLINICIAN_PASSPHRASE);
+    await walk.moveTo(page.getByRole('button', { name: 'Create profile' }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('signed-in-as')).toHaveText('Dr Ada Test');
+
+    // The intake form, from the top of the page.
+    await walk.moveTo(page.getByLabel('Age', { exact: true }));
+    await page.keyboard.type('60');
+    await walk.moveTo(page.getByLabel('Sex'));
+    await page.keyboard.type('m'); // a closed select picks the first option starting with the typed letter
+    await expect(page.getByLabel('Sex')).toHaveValue('male');
+    await walk.moveTo(page.getByLabel('Chief complaint'));
+    await page.keyboard.type('Fever and productive cough for 3 days');
+    await walk.moveTo(page.getByLabel('SpO2 (%)'));
+    await page.keyboard.type('94');
+    await walk.moveTo(page.getByRole('button', { name: 'Get protocol' }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('answer').first()).toHaveText('1. Repeat vitals.\n2. Chest X-ray.');
+
+    // The follow-up box has the focus once the answer is in; Enter sends.
+    await expect(page.getByLabel('Follow-up')).toBeFocused();
+    await walk.checkFocusIndicator();
+    await page.keyboard.type('Chest X-ray shows bilateral infiltrates');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('answer').nth(1)).toHaveText('Treat as community-acquired pneumonia.');
+    await expect(page.getByTestId('turn-count')).toHaveText('2');
+    await expect(page.getByLabel('Follow-up')).toBeFocused();
+
+    // Back to the sessions list: this session is there, marked as the one shown, and Enter opens it.
+    const sidebar = page.getByRole('complementary', { name: 'Sessions' });
+    const row = sidebar.getByRole('button', { name: 'Fever and productive cough for 3 days' });
+    await walk.moveTo(row, 'Shift+Tab');
+    await expect(row).toHaveAttribute('aria-current', 'true');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('Session (read-only)')).toBeVisible();
+    await expect(page.getByTestId('answer').nth(1)).toHaveText('Treat as community-acquired pneumonia.');
+    await walk.moveTo(sidebar.getByLabel('Search sessions'), 'Shift+Tab');
+    await page.keyboard.type('pneumonia');
+    await expect(sidebar.getByTestId('session-row')).toHaveCount(1);
+  });
+});

@@ -171,6 +171,8 @@ export interface SearchIndexOutput {
   readonly problems: readonly string[];
   /** Records of each `vault.index` call of the last build. */
   readonly batchRecords: readonly number[];
+  /** When each of those calls left the page and was answered, in ms after the unlock's answer. */
+  readonly timeline: readonly { readonly sentMs: number; readonly answeredMs: number }[];
   /** How long the page waited for earlier passes to go quiet first. */
   readonly appPassWaitMs: number;
   /** Round trip of each `vault.search`, in query order; their hit counts; the index's size in the last answer. */

@@ -435,7 +435,8 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `answer (the KDF is not index building) to main's answer to the last call: median ${fmt(build.ours, 0)} ms ` +
         `(${searched.oursMs.map((ms) => fmt(ms, 0)).join(', ')}); plain Dexie reading the same rows (pages of 200 on [ownerId+updatedAt], ` +
         `then [sessionId+seq] per session, nothing opened) ${fmt(build.plain, 0)} ms; ratio ${fmt(build.ours / build.plain, 2)}×. ` +
-        `Before the first, the page waited ${fmt(searched.appPassWaitMs / 1_000, 1)} s for earlier passes to go quiet.`,
+        `Before the first, the page waited ${fmt(searched.appPassWaitMs / 1_000, 1)} s for earlier passes to go quiet. Last build's calls ` +
+        `(sent→answered, ms after the unlock's answer): ${searched.timeline.map((call) => `${fmt(call.sentMs, 0)}→${fmt(call.answeredMs, 0)}`).join(', ')}.`,
       `search_warm: median of ${searched.searchMs.length} api.vault.search round trips from the page, one per different one-word query drawn ` +
         `(seeded) from the workload's vocabulary (5+-letter words of the scripted messages and protocol answers: ${queries.join(', ')}), on the ` +
         `built index (indexedSessions ${count(searched.indexedSessions)}): ${fmt(searchWarm, 2)} ms (p95 ${fmt(percentile(searched.searchMs, 95), 2)}, ` +

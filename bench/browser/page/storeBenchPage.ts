@@ -424,6 +424,7 @@ async function searchIndex({ ownerId, profileId, passphrase, repetitions, warmup
   const appPassWaitMs = await waitForQuietOpens(1_500, 600_000);
   const expected = await plainReadAll(plain, ownerId);
   let batchRecords: number[] = [];
+  let timeline: { sentMs: number; answeredMs: number }[] = [];
 
   const oursPass = async (): Promise<number> => {
     const locked = await window.api.auth.lock();
@@ -444,6 +445,7 @@ async function searchIndex({ ownerId, profileId, passphrase, repetitions, warmup
     }
     const calls = indexCalls.slice(mark);
     batchRecords = calls.map((call) => call.records);
+    timeline = calls.map((call) => ({ sentMs: call.sentAt - unlockedAt, answeredMs: (call.answeredAt ?? Number.NaN) - unlockedAt }));
     return Math.max(...calls.map((call) => call.answeredAt ?? Number.NaN)) - unlockedAt;
   };
   const plainPass = async (): Promise<number> => {
@@ -478,7 +480,7 @@ async function searchIndex({ ownerId, profileId, passphrase, repetitions, warmup
     searchHits.push(result.data.hits.length);
     indexedSessions = result.data.indexedSessions;
   }
-  return { oursMs, plainMs, rows: expected, problems: [...problems], batchRecords, appPassWaitMs, searchMs, searchHits, indexedSessions };
+  return { oursMs, plainMs, rows: expected, problems: [...problems], batchRecords, timeline, appPassWaitMs, searchMs, searchHits, indexedSessions };
 }
 
 async function counts() {

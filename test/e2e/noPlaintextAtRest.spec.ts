@@ -1,42 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
+import { filesContaining } from '../support/canaryFiles';
 import { defaultHarnessDirs, startHarness, type Harness } from '../harness/harnessServer';
 import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
-
-/** Every file below `dir`, recursively. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return filesUnder(path);
-      return entry.isFile() ? [path] : [];
-    }),
-  );
-  return nested.flat();
-}
-
-/** Files under `dirs` whose bytes contain `canary` in UTF-8 or UTF-16 (little or big endian). */
-async function filesContaining(dirs: string[], canary: string): Promise<string[]> {
-  const needles = [Buffer.from(canary, 'utf8'), Buffer.from(canary, 'utf16le'), Buffer.from(canary, 'utf16le').swap16()];
-  const hits: string[] = [];
-  for (const dir of dirs) {
-    for (const file of await filesUnder(dir)) {
-      if ((await stat(file)).size === 0) continue;
-      const bytes = await readFile(file);
-      if (needles.some((needle) => bytes.includes(needle))) hits.push(file);
-    }
-  }
-  return hits;
-}
 
 test.describe('no plaintext at rest (check 20)', () => {
   test('a canary typed into a session appears in no file of the browser profile or main’s data, and the session reopens with the model server down', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AUDIT_LOG_FILE } from '../../src/main/audit/auditFiles';
 import { PROFILES_FILE } from '../../src/main/profiles/profileFile';
-import { SESSION_KEYS_FILE } from '../../src/main/vault/sessionKeyFile';
+import { SESSION_KEYS_FILE, journalPathOf } from '../../src/main/vault/sessionKeyFile';
 import { CLINICIAN_PASSPHRASE, fillFeverPatient, signInAsNewClinician } from '../e2e/fixtures';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import {
@@ -60,8 +60,8 @@ test.describe('no plaintext at rest in the desktop app (check 20)', () => {
       const files = await filesUnder(dirs.root);
       // Not a vacuous search: the page's history (IndexedDB) and main's own files are among them.
       expect(files.some((file) => file.startsWith(join(dirs.userData, 'IndexedDB')))).toBe(true);
-      for (const name of [PROFILES_FILE, SESSION_KEYS_FILE, AUDIT_LOG_FILE]) expect(files).toContain(join(dirs.userData, name));
-      expect(await filesContaining(dirs.root, canary)).toEqual([]);
+      for (const name of [PROFILES_FILE, journalPathOf(SESSION_KEYS_FILE), AUDIT_LOG_FILE]) expect(files).toContain(join(dirs.userData, name));
+      expect(await filesContaining([dirs.root], canary)).toEqual([]);
     });
 
     await test.step('relaunched with the model server gone, the clinician unlocks and reads the session back', async () => {

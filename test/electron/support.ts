@@ -8,7 +8,7 @@
  * binary is missing starts a download.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
@@ -192,26 +192,4 @@ export function isInside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** Every regular file below `dir` (symlinks and sockets, e.g. Chromium's Singleton*, are not followed). */
-export async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(async (entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return filesUnder(path);
-      return entry.isFile() ? [path] : [];
-    }),
-  );
-  return nested.flat();
-}
-
-/** Files below `dir` whose bytes hold `canary` in UTF-8 or UTF-16 (little or big endian). */
-export async function filesContaining(dir: string, canary: string): Promise<string[]> {
-  const needles = [Buffer.from(canary, 'utf8'), Buffer.from(canary, 'utf16le'), Buffer.from(canary, 'utf16le').swap16()];
-  const hits: string[] = [];
-  for (const file of await filesUnder(dir)) {
-    const bytes = await readFile(file);
-    if (needles.some((needle) => bytes.includes(needle))) hits.push(file);
-  }
-  return hits;
-}
+export { filesContaining, filesUnder } from '../support/canaryFiles';

@@ -29,6 +29,8 @@ interface PropertySchema {
   readonly maximum?: number;
   readonly maxLength?: number;
   readonly maxItems?: number;
+  /** A closed list of values (zod enums). */
+  readonly enum?: readonly unknown[];
   readonly description?: string;
   readonly default?: unknown;
 }
@@ -92,6 +94,7 @@ function allowedValues(property: PropertySchema): string {
     case 'array':
       return `list of up to ${property.maxItems} http(s) URLs`;
     case 'string':
+      if (property.enum) return `one of ${property.enum.map((value) => `\`${JSON.stringify(value)}\``).join(', ')}`;
       return property.format === 'uri' ? 'http(s) URL' : `text, up to ${property.maxLength} characters`;
     default:
       throw new Error(`policySchema: no wording for JSON Schema type ${String(property.type)}; add it`);

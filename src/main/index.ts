@@ -10,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { parseCommandLine } from './config/commandLine';
 import { AppError } from '../shared/errors';
-import { ConfigError } from './config/configError';
 import { loadSettings } from './config/loadSettings';
 import { runPolicyValidation } from './config/validatePolicy';
+import { startupErrorReport, startupErrorText } from './config/startupError';
 import { exactOrigins } from './ipc/callContext';
 import { registerOperations } from './ipc/registrar';
 import { createConsoleLogger, errorKind } from './logging/logger';
 import { createElectronIpcTransport } from './platform/electronIpcTransport';
 import { electronAppPaths, electronFetch, electronPowerSignals, electronSecretStorage } from './platform/electronPlatform';
+import { electronPdfPrinter } from './platform/electronPdfPrinter';
 import { createMainServices, type MainServices } from './services';
 import { systemClock } from './sessions/clock';
 import { registerAppScheme, serveRenderer } from './windows/appProtocol';
@@ -49,11 +50,12 @@ if (commandLine.validatePolicy) {
 
 async function start(): Promise<void> {
   const mode = app.isPackaged ? 'release' : 'development';
+  const userSettingsPath = join(electronAppPaths().userData, 'settings.json');
   let config;
   try {
     config = await loadSettings({
       mode,
-      userSettingsPath: join(electronAppPaths().userData, 'settings.json'),
+      userSettingsPath,
       policyArgument: commandLine.policy,
       env: process.env,
       platform: process.platform,
@@ -74,6 +76,9 @@ async function start(): Promise<void> {
       dataDir: electronAppPaths().userData,
       secretStorage: electronSecretStorage,
       power: electronPowerSignals,
+      userSettingsPath,
+      appVersion: app.getVersion(),
+      pdfPrinter: electronPdfPrinter,
     });
   } catch (error) {
     fatal(error);
@@ -167,10 +172,10 @@ function readLine(input: NodeJS.ReadStream): Promise<string> {
   });
 }
 
+/** Start-up failed: a native dialog with every problem (config/startupError.ts), never a silent fallback. */
 function fatal(error: unknown): void {
-  const message =
-    error instanceof ConfigError || error instanceof AppError ? error.message : 'The app could not start. See the log for details.';
   logger.error('app.start-failed', { kind: errorKind(error) });
-  dialog.showErrorBox('Clinic Protocol Assistant cannot start', message);
+  const report = startupErrorReport(error);
+  dialog.showErrorBox(report.title, startupErrorText(report));
   app.exit(1);
 }

@@ -12,7 +12,9 @@ import { SearchIndex } from './history/searchIndex';
 import { SealedTurnRecorder, type RecordSealer } from './history/sealedTurnRecorder';
 import { authHandlers } from './ipc/handlers/authHandlers';
 import { vaultHandlers } from './ipc/handlers/vaultHandlers';
-import type { PowerSignals, SecretStorage } from './platform/platformInterfaces';
+import type { PdfPrinter, PowerSignals, SecretStorage } from './platform/platformInterfaces';
+import { MetadataAnalytics } from './analytics/metadataAnalytics';
+import { exportHandlers } from './ipc/handlers/exportHandlers';
 import { IdleLock } from './profiles/idleLock';
 import { PROFILES_FILE } from './profiles/profileFile';
 import { ProfileStore } from './profiles/profileStore';
@@ -24,6 +26,13 @@ import { llmHandlers } from './ipc/handlers/llmHandlers';
 import { protocolHandlers } from './ipc/handlers/protocolHandlers';
 import { sessionHandlers } from './ipc/handlers/sessionHandlers';
 import { settingsHandlers, settingsView } from './ipc/handlers/settingsHandlers';
+import { loadAuditKey } from './audit/auditKey';
+import { verifyAuditLog } from './audit/verifyAuditLog';
+import { createClinicianPreferences } from './config/clinicianPreferences';
+import { buildDiagnostics } from './diagnostics/buildDiagnostics';
+import { diagnosticsHandlers } from './diagnostics/diagnosticsHandlers';
+import { runtimeVersions } from './diagnostics/runtimeVersions';
+import { createRecentProblems } from './logging/recentProblems';
 import type { OperationHandlers } from './ipc/registrar';
 import { createLlmGateway } from './llm/gateway';
 import { createModelResolver } from './llm/modelResolver';
@@ -56,6 +65,15 @@ export interface MainServicesOptions {
   readonly secretStorage: SecretStorage;
   /** System idle time and OS lock/suspend signals (Electron `powerMonitor`). */
   readonly power: PowerSignals;
+  /** Prints the PDF export (Electron); absent where the build cannot print: PDF then answers the print-ready HTML. */
+  readonly pdfPrinter?: PdfPrinter;
+  /**
+   * The clinician's settings file, where `settings.set` saves their preferences (atomically). Omitted or null (the
+   * browser harness): preferences change for this run only.
+   */
+  readonly userSettingsPath?: string | null;
+  /** The app's version for the diagnostics bundle (Electron's `app.getVersion()`); null where unknown. */
+  readonly appVersion?: string | null;
   /** TEST ONLY: fewer PBKDF2 iterations so tests that create profiles stay fast. Never set in the app. */
   readonly insecureKdfIterationsForTests?: number;
   /** TEST ONLY: an idle limit in milliseconds (policy counts whole minutes), for end-to-end tests of the lock. */
@@ -100,7 +118,10 @@ export interface MainServices {
  */
 export async function createMainServices(options: MainServicesOptions): Promise<MainServices> {
   const { settings } = options.config;
-  const { clock, logger } = options;
+  const { clock } = options;
+  // Warnings and errors are also remembered (event name and kind only) for the diagnostics bundle.
+  const recentProblems = createRecentProblems(() => clock.now());
+  const logger = recentProblems.wrap(options.logger);
   const retentionMs = settings.retentionDays * 86_400_000;
   const sessionKeys = new SessionKeyStore(join(options.dataDir, SESSION_KEYS_FILE), logger);
   // A key store restored from an old backup must not bring back keys already past retention.
@@ -129,9 +150,14 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   });
   const acks = new AckRegistry(clock);
   const searchIndex = new SearchIndex();
+  // Numbers from turn metadata, gathered beside the index (and from the same opens); they go with it.
+  const analytics = new MetadataAnalytics();
   // The index holds plaintext: it goes with the keys when the clinician's profile locks.
   profiles.onStateChange((state) => {
-    if (state.unlockedProfileId === null) searchIndex.clear();
+    if (state.unlockedProfileId === null) {
+      searchIndex.clear();
+      analytics.clear();
+    }
   });
   const sealer: RecordSealer = {
     async seal(header, payload) {
@@ -154,6 +180,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       else {
         searchIndex.add(header.sessionId, (payload as TurnPayload).userText);
         searchIndex.add(header.sessionId, (payload as TurnPayload).answerText);
+        analytics.note(owner.ownerId, header.id, header.sessionId, (payload as TurnPayload).metadata);
       }
       return sealRecord(key, header, payload);
     },
@@ -217,6 +244,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     logger,
     recorder: new SealedTurnRecorder(sealer, acks, clock, logger),
   });
+  const preferences = createClinicianPreferences(options.config, options.userSettingsPath ?? null, logger);
   const currentOwner = (): string => auth.currentOwner();
   /** Deleting a session crypto-shreds it: its key goes, so every stored copy of its records is unreadable at once. */
   const deleteSession = async (sessionId: string): Promise<boolean> => {
@@ -224,12 +252,17 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     const wasLive = store.delete(sessionId, ownerId);
     const owned = sessionKeys.list(ownerId).some((entry) => entry.sessionId === sessionId);
     if (owned) await sessionKeys.destroy([sessionId]);
+    analytics.removeSession(sessionId);
     if (wasLive || owned) audit.record({ action: 'session.deleted', profileId: ownerId, objectId: sessionId });
     return wasLive || owned;
   };
   const handlers: OperationHandlers = {
     ...authHandlers(auth, () => idleLock.reportActivity()),
-    ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger, searchIndex }),
+    ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger, searchIndex, analytics }),
+    ...exportHandlers(
+      { exportAllowed: settings.exportAllowed, sessionKeys, audit, clock, logger, pdfPrinter: options.pdfPrinter ?? null },
+      () => profiles.unlockedOwner(),
+    ),
     ...protocolHandlers(protocol, currentOwner),
     ...sessionHandlers(store, currentOwner, deleteSession, (records) =>
       resumeSession(
@@ -244,7 +277,24 @@ export async function createMainServices(options: MainServicesOptions): Promise<
         records,
       ),
     ),
-    ...settingsHandlers(() => settingsView(settings, options.config.lockedByPolicy)),
+    ...settingsHandlers(preferences, options.config.lockedByPolicy),
+    ...diagnosticsHandlers(async () => {
+      // Lines still queued would read as a torn last entry: verify what is on disk once they are written.
+      await audit.flushed();
+      return buildDiagnostics({
+        now: () => clock.now(),
+        buildMode: options.mode,
+        ...runtimeVersions(options.appVersion ?? null),
+        policyPath: options.config.policyPath ?? null,
+        settings: () => settingsView(preferences.current(), options.config.lockedByPolicy),
+        verifyAudit: async () => {
+          const key = await loadAuditKey(options.dataDir, options.secretStorage);
+          return key === null ? null : verifyAuditLog(options.dataDir, key);
+        },
+        llmStatus: () => gateway.status(settings.model),
+        recentProblems: () => recentProblems.list(),
+      });
+    }),
     ...llmHandlers(() => gateway.status(settings.model)),
   };
   if (options.monitorLlm ?? true) gateway.startMonitoring(LLM_MONITOR_INTERVAL_MS, settings.model);

@@ -18,16 +18,22 @@ export const OPERATION_NAMES = [
   'auth.reportActivity',
   'protocol.generate',
   'protocol.cancel',
+  'protocol.regenerate',
+  'protocol.selectAnswer',
   'sessions.get',
   'sessions.list',
   'sessions.delete',
   'sessions.resume',
+  'sessions.export',
   'vault.open',
   'vault.index',
   'vault.ack',
   'vault.search',
+  'vault.analytics',
   'settings.get',
+  'settings.set',
   'llm.status',
+  'app.diagnostics',
 ] as const;
 
 /** Every event main pushes to a page, `<domain>.<event>`. */

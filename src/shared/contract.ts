@@ -1,9 +1,22 @@
 import { z } from 'zod';
-import { CancelInput, CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from './protocol';
+import {
+  CancelInput,
+  CancelOutput,
+  DeltaEvent,
+  GenerateInput,
+  ProtocolResponse,
+  RegenerateInput,
+  SelectAnswerInput,
+  SelectAnswerOutput,
+  TurnStartedEvent,
+} from './protocol';
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
-import { LlmStatus, SettingsView } from './settings';
+import { LlmStatus, SettingsUpdate, SettingsView } from './settings';
+import { Diagnostics } from './diagnostics';
 import { AckInput, IndexInput, IndexOutput, OpenInput, OpenOutput, RecordDelivery, ResumeInput, SearchInput, SearchOutput } from './vault';
+import { MetadataAnalytics } from './analytics';
+import { ExportInput, ExportOutput } from './export';
 import type { EventName, OperationName } from './channels';
 
 export {
@@ -47,16 +60,22 @@ export const operations = {
   'auth.reportActivity': operation(NoInput, Done),
   'protocol.generate': operation(GenerateInput, ProtocolResponse),
   'protocol.cancel': operation(CancelInput, CancelOutput),
+  'protocol.regenerate': operation(RegenerateInput, ProtocolResponse),
+  'protocol.selectAnswer': operation(SelectAnswerInput, SelectAnswerOutput),
   'sessions.get': operation(SessionRef, SessionInfo),
   'sessions.list': operation(NoInput, SessionList),
   'sessions.delete': operation(SessionRef, DeleteOutput),
   'sessions.resume': operation(ResumeInput, SessionInfo),
+  'sessions.export': operation(ExportInput, ExportOutput),
   'vault.open': operation(OpenInput, OpenOutput),
   'vault.index': operation(IndexInput, IndexOutput),
   'vault.ack': operation(AckInput, Done),
   'vault.search': operation(SearchInput, SearchOutput),
+  'vault.analytics': operation(NoInput, MetadataAnalytics),
   'settings.get': operation(NoInput, SettingsView),
+  'settings.set': operation(SettingsUpdate, SettingsView),
   'llm.status': operation(NoInput, LlmStatus),
+  'app.diagnostics': operation(NoInput, Diagnostics),
 } as const satisfies Record<OperationName, OperationSpec>;
 
 /** Every event main pushes to a page, with its payload schema. */

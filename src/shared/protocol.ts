@@ -6,6 +6,10 @@ import { MAX_MESSAGE_TEXT, Patient, PatientUpdate } from './patient';
  * Input of `api.protocol.generate`. Without `sessionId` it opens a session: `patient` (whole) is required and
  * `message` is optional. With `sessionId` it is a follow-up: `message` is required and `patient` may update
  * some fields. Unknown keys are refused, so a typo never silently drops data.
+ *
+ * `doNotKeep` (first turn only): the patient declined storage. Main then seals and delivers nothing for the session
+ * — no record, no session key — keeps it in memory only and leaves it out of `sessions.list`; it is gone once it
+ * leaves memory. The session remembers the choice; a follow-up cannot change it.
  */
 export const GenerateInput = z
   .strictObject({
@@ -15,8 +19,12 @@ export const GenerateInput = z
       .string({ error: 'message must be text' })
       .max(MAX_MESSAGE_TEXT, { error: `message is longer than ${MAX_MESSAGE_TEXT} characters` })
       .optional(),
+    doNotKeep: z.boolean({ error: 'doNotKeep must be true or false' }).optional(),
   })
   .superRefine((input, ctx) => {
+    if (input.sessionId !== undefined && input.doNotKeep !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['doNotKeep'], message: 'doNotKeep is chosen when a session starts, not on a follow-up' });
+    }
     if (input.sessionId === undefined) {
       if (input.patient === undefined) {
         ctx.addIssue({ code: 'custom', path: ['patient'], message: 'patient is required to start a session' });
@@ -90,6 +98,29 @@ export type CancelInput = z.input<typeof CancelInput>;
 export const CancelOutput = z.strictObject({ cancelled: z.boolean() });
 /** @see CancelOutput */
 export type CancelOutput = z.infer<typeof CancelOutput>;
+
+/**
+ * Input of `api.protocol.regenerate`: asks the model again for the answer to `turnId`'s message, with the same
+ * history. Only the session's latest turn can be regenerated. The new answer is a new turn record, a sibling of
+ * `turnId` (same `seq`, `parentTurnId` = `turnId`), and becomes the answer the next follow-up builds on.
+ */
+export const RegenerateInput = z.strictObject({ sessionId: SessionId, turnId: TurnId });
+/** @see RegenerateInput */
+export type RegenerateInput = z.input<typeof RegenerateInput>;
+
+/**
+ * Input of `api.protocol.selectAnswer`: the clinician switched the latest turn back to one of its answers (a
+ * sibling). Main makes it the answer the next follow-up builds on, and — for a kept session — re-seals its record so
+ * history (review and resume) shows it too. Only siblings of the latest turn main holds can be selected.
+ */
+export const SelectAnswerInput = z.strictObject({ sessionId: SessionId, turnId: TurnId });
+/** @see SelectAnswerInput */
+export type SelectAnswerInput = z.input<typeof SelectAnswerInput>;
+
+/** Output of `api.protocol.selectAnswer`: the answer now live. */
+export const SelectAnswerOutput = z.strictObject({ turnId: TurnId });
+/** @see SelectAnswerOutput */
+export type SelectAnswerOutput = z.infer<typeof SelectAnswerOutput>;
 
 /** Event sent when main has accepted a turn and minted its ids, before the model is called. */
 export const TurnStartedEvent = z.strictObject({

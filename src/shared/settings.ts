@@ -143,6 +143,14 @@ export const SettingsFields = z.strictObject({
     .describe(
       "IT's recovery public key (RSA, at least 2048 bits, SPKI PEM: -----BEGIN PUBLIC KEY-----); when set, every profile's data key is also escrowed to it for passphrase recovery. Empty: no recovery.",
     ),
+  exportAllowed: z
+    .boolean({ error: typeError('exportAllowed must be true or false') })
+    .describe(
+      'Whether clinicians may export a session (Markdown, JSON, PDF) to a file on this workstation. Every export is audited. On by default.',
+    ),
+  theme: z
+    .enum(['system', 'light', 'dark'], { error: 'theme must be system, light or dark' })
+    .describe("Colour theme: system follows the OS's light or dark mode. A clinician's own preference unless the policy sets it."),
 });
 
 /** The defaults, used where no source sets a value. */
@@ -168,7 +176,26 @@ export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
   profileSelfCreation: true,
   allowBasicTextKeyStorage: false,
   recoveryPublicKey: '',
+  exportAllowed: true,
+  theme: 'system',
 };
+
+/** The colour theme: `system` follows the OS (prefers-color-scheme). */
+export type ThemePreference = Settings['theme'];
+
+/**
+ * The only settings a clinician may set (in their settings.json, or with `settings.set`): personal preferences
+ * with no bearing on security, privacy or clinical output. Everything else is IT's, through the policy — a
+ * clinician's file must not be able to allow plain http, point at another server or keep data longer.
+ */
+export const USER_SETTABLE_KEYS = ['theme'] as const;
+/** @see USER_SETTABLE_KEYS */
+export type UserSettableKey = (typeof USER_SETTABLE_KEYS)[number];
+
+/** `settings.set`: some of the clinician's own preferences; any other key is refused by name. */
+export const SettingsUpdate = SettingsFields.pick({ theme: true }).partial();
+/** @see SettingsUpdate */
+export type SettingsUpdate = z.output<typeof SettingsUpdate>;
 
 /** One source's contribution: any subset of the settings, each checked, unknown keys refused. */
 export const SettingsLayer = SettingsFields.partial();
@@ -239,8 +266,12 @@ export const SettingsView = z.strictObject({
     profileSelfCreation: z.boolean(),
     allowBasicTextKeyStorage: z.boolean(),
     recoveryKeyConfigured: z.boolean(),
+    exportAllowed: z.boolean(),
+    theme: z.enum(['system', 'light', 'dark']),
   }),
   lockedByPolicy: z.array(z.string()),
+  /** The settings this clinician may change now: {@link USER_SETTABLE_KEYS} not locked by policy. */
+  userSettable: z.array(z.string()),
 });
 /** @see SettingsView */
 export type SettingsView = z.infer<typeof SettingsView>;

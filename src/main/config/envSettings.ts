@@ -23,6 +23,8 @@ export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
   profileSelfCreation: 'CPA_PROFILE_SELF_CREATION',
   allowBasicTextKeyStorage: 'CPA_ALLOW_BASIC_TEXT_KEY_STORAGE',
   recoveryPublicKey: 'CPA_RECOVERY_PUBLIC_KEY',
+  exportAllowed: 'CPA_EXPORT_ALLOWED',
+  theme: 'CPA_THEME',
 };
 
 const NUMERIC: ReadonlySet<SettingKey> = new Set([
@@ -41,7 +43,7 @@ const NUMERIC: ReadonlySet<SettingKey> = new Set([
   'idleLockMinutes',
 ]);
 
-const BOOLEAN: ReadonlySet<SettingKey> = new Set(['allowInsecureHttp', 'profileSelfCreation', 'allowBasicTextKeyStorage']);
+const BOOLEAN: ReadonlySet<SettingKey> = new Set(['allowInsecureHttp', 'profileSelfCreation', 'allowBasicTextKeyStorage', 'exportAllowed']);
 
 /**
  * Reads the settings layer from environment variables. Values keep their text form when they are not numbers

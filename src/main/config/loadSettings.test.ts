@@ -42,6 +42,15 @@ describe('loadSettings', () => {
     );
   });
 
+  it("stops start-up naming the key when a clinician's settings.json sets one only IT may set", async () => {
+    const user = await tempFile('settings.json', JSON.stringify({ theme: 'dark', allowInsecureHttp: true }));
+    await expect(loadSettings({ mode: 'release', userSettingsPath: user, policyArgument: null, env: {}, platform: 'linux' })).rejects.toThrow(
+      `user settings ${user}: allowInsecureHttp: may be set only by IT policy`,
+    );
+    const fine = await tempFile('settings.json', JSON.stringify({ theme: 'dark' }));
+    expect((await loadSettings({ mode: 'release', userSettingsPath: fine, policyArgument: null, env: {}, platform: 'linux' })).settings.theme).toBe('dark');
+  });
+
   it('treats a missing explicit --policy file as an error, never as "no policy"', async () => {
     await expect(
       loadSettings({ mode: 'development', userSettingsPath: null, policyArgument: '/nonexistent/policy.json', env: {}, platform: 'linux' }),

@@ -22,11 +22,11 @@ describe('resolveSettings', () => {
 
   it('layers defaults < user < environment < policy, and policy locks what it sets', () => {
     const { settings, lockedByPolicy } = resolveSettings('development', {
-      user: { name: 'user settings', values: { temperature: 0.5, maxRetries: 1 } },
-      env: { name: 'environment', values: { temperature: 0.7, model: 'env-model' } },
+      user: { name: 'user settings', values: { theme: 'dark' } },
+      env: { name: 'environment', values: { temperature: 0.7, maxRetries: 1, model: 'env-model' } },
       policy: { name: 'policy', values: { model: 'policy-model', llmBaseUrl: 'https://llm.clinic.example/v1' } },
     });
-    expect(settings).toMatchObject({ temperature: 0.7, maxRetries: 1, model: 'policy-model', llmBaseUrl: 'https://llm.clinic.example/v1' });
+    expect(settings).toMatchObject({ theme: 'dark', temperature: 0.7, maxRetries: 1, model: 'policy-model', llmBaseUrl: 'https://llm.clinic.example/v1' });
     expect([...lockedByPolicy].sort()).toEqual(['llmBaseUrl', 'model']);
   });
 
@@ -38,22 +38,49 @@ describe('resolveSettings', () => {
   it('names the source and the field of every invalid value', () => {
     const problems = problemsOf(() =>
       resolveSettings('development', {
-        user: { name: 'user settings /u.json', values: { temperature: 'warm' } },
+        user: { name: 'user settings /u.json', values: { theme: 'purple' } },
         policy: { name: 'policy /etc/p.json', values: { maxOutputTokens: 0, colour: 'blue' } },
       }),
     );
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toBe('user settings /u.json: temperature: temperature must be a number');
+    expect(problems[0]).toBe('user settings /u.json: theme: theme must be system, light or dark');
     expect(problems[1]).toMatch(/^policy \/etc\/p\.json: .*maxOutputTokens/);
     expect(problems[1]).toContain('colour');
   });
 
+  it("refuses, by name, every key a clinician's settings file may not set: they cannot widen what the policy leaves unset", () => {
+    const forbidden = {
+      allowInsecureHttp: true,
+      llmBaseUrl: 'http://10.0.0.5:8000/v1',
+      llmFallbackUrls: ['https://elsewhere.example/v1'],
+      recoveryPublicKey: '',
+      allowBasicTextKeyStorage: true,
+      retentionDays: 3650,
+      idleLockMinutes: 240,
+      profileSelfCreation: true,
+      temperature: 0.5,
+    };
+    const problems = problemsOf(() => resolveSettings('release', { user: { name: 'user settings /u.json', values: { ...forbidden, theme: 'dark' } } }));
+    expect(problems).toHaveLength(Object.keys(forbidden).length);
+    for (const key of Object.keys(forbidden)) {
+      expect(problems).toContain(`user settings /u.json: ${key}: may be set only by IT policy, not in a clinician's settings (allowed there: theme)`);
+    }
+  });
+
+  it('lets a policy lock a personal preference too', () => {
+    const { settings, lockedByPolicy } = resolveSettings('release', {
+      user: { name: 'user', values: { theme: 'dark' } },
+      policy: { name: 'policy', values: { theme: 'light' } },
+    });
+    expect(settings.theme).toBe('light');
+    expect(lockedByPolicy).toEqual(['theme']);
+  });
+
   it('refuses plain http to another machine unless policy allows it (check 26)', () => {
-    const problems = problemsOf(() => resolveSettings('release', { user: { name: 'user', values: { llmBaseUrl: 'http://10.0.0.5:8000/v1' } } }));
+    const problems = problemsOf(() => resolveSettings('release', { policy: { name: 'policy', values: { llmBaseUrl: 'http://10.0.0.5:8000/v1' } } }));
     expect(problems[0]).toContain('llmBaseUrl uses plain http to another machine');
     const allowed = resolveSettings('release', {
-      user: { name: 'user', values: { llmBaseUrl: 'http://10.0.0.5:8000/v1' } },
-      policy: { name: 'policy', values: { allowInsecureHttp: true } },
+      policy: { name: 'policy', values: { llmBaseUrl: 'http://10.0.0.5:8000/v1', allowInsecureHttp: true } },
     });
     expect(allowed.settings.llmBaseUrl).toBe('http://10.0.0.5:8000/v1');
   });
@@ -84,13 +111,13 @@ describe('resolveSettings', () => {
   });
 
   it('accepts plain http on loopback', () => {
-    expect(resolveSettings('release', { user: { name: 'u', values: { llmBaseUrl: 'http://localhost:8000/v1' } } }).settings.llmBaseUrl).toBe(
+    expect(resolveSettings('release', { policy: { name: 'p', values: { llmBaseUrl: 'http://localhost:8000/v1' } } }).settings.llmBaseUrl).toBe(
       'http://localhost:8000/v1',
     );
   });
 
   it('refuses credentials inside the URL', () => {
-    expect(problemsOf(() => resolveSettings('release', { user: { name: 'u', values: { llmBaseUrl: 'https://me:secret@llm.example/v1' } } }))[0]).toContain(
+    expect(problemsOf(() => resolveSettings('release', { policy: { name: 'p', values: { llmBaseUrl: 'https://me:secret@llm.example/v1' } } }))[0]).toContain(
       'must not carry credentials',
     );
   });

@@ -1,6 +1,7 @@
 import { SETTINGS_DEFAULTS, Settings, SettingsLayer, type SettingKey } from '../../shared/settings';
 import { formatIssues } from '../../shared/formatIssues';
 import { ConfigError } from './configError';
+import { forbiddenUserKeys } from './userSettings';
 
 /** Release builds read only defaults, user settings and the system policy; the others also read env and `--policy`. */
 export type BuildMode = 'release' | 'development' | 'harness';
@@ -25,10 +26,12 @@ export interface SettingsSources {
 export interface ResolvedSettings {
   readonly settings: Settings;
   readonly lockedByPolicy: readonly SettingKey[];
+  /** The policy file read, if any (for diagnostics: IT checks its path and hash). */
+  readonly policyPath?: string | null;
 }
 
 /**
- * Layers defaults < user settings < environment (non-release) < policy, checking every layer on its own so
+ * Layers defaults < user settings (personal preferences only, see userSettings.ts) < environment (non-release) < policy, checking every layer on its own so
  * each problem names where it came from and which field, then checks the merged result (cross-field rules such
  * as "plain http only to loopback"). Throws {@link ConfigError} listing every problem.
  */
@@ -42,6 +45,12 @@ export function resolveSettings(mode: BuildMode, sources: SettingsSources): Reso
   let merged: Record<string, unknown> = { ...SETTINGS_DEFAULTS };
   let policyValues: Record<string, unknown> = {};
   for (const layer of layers) {
+    // A clinician's file holds personal preferences only: it must not widen what IT's policy leaves unset.
+    const forbidden = layer === sources.user ? forbiddenUserKeys(layer.values) : [];
+    if (forbidden.length > 0) {
+      problems.push(...forbidden.map((problem) => `${layer.name}: ${problem}`));
+      continue;
+    }
     const parsed = SettingsLayer.safeParse(layer.values);
     if (!parsed.success) {
       problems.push(`${layer.name}: ${formatIssues(parsed.error)}`);

@@ -63,6 +63,8 @@ export async function resumeSession(deps: ResumeDeps, owner: UnlockedOwner, reco
       userText: payload.userText,
       answerText: payload.answerText,
       tokens: deps.estimateExchange(payload.userText, payload.answerText),
+      // So the latest turn can be regenerated after a resume.
+      turnId: payload.turnId,
     }));
   const session = deps.store.restore({ id: sessionId, ownerId: owner.ownerId, createdAt, patient: sessionPayload.patient, turns });
   deps.audit.record({ action: 'session.resumed', profileId: owner.ownerId, objectId: sessionId });

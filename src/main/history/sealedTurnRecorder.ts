@@ -94,7 +94,7 @@ export class SealedTurnRecorder implements TurnRecorder {
         sessionId: turn.session.id,
         ownerId: turn.session.ownerId,
         seq: turn.seq,
-        parentTurnId: null,
+        parentTurnId: turn.parentTurnId ?? null,
         status: outcome ? outcome.status : 'pending',
         createdAt: turn.startedAt.toISOString(),
         updatedAt: now,

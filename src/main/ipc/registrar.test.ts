@@ -33,6 +33,10 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       calls.push('protocol.cancel');
       return { cancelled: false };
     },
+    'protocol.regenerate': async () => {
+      throw new AppError('INVALID_INPUT', 'Only the latest answer of a session can be regenerated.');
+    },
+    'protocol.selectAnswer': async (input) => ({ turnId: input.turnId }),
     'sessions.get': async () => {
       calls.push('sessions.get');
       throw new AppError('SESSION_NOT_FOUND', 'No session with this id is known to the app.');
@@ -52,10 +56,26 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     'vault.index': async () => ({ indexed: 0, failures: [] }),
     'vault.ack': async () => ({ done: true }),
     'vault.search': async () => ({ hits: [], indexedSessions: 0 }),
+    'vault.analytics': async () => ({ sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0 }),
+    'sessions.export': async () => {
+      throw new AppError('FORBIDDEN', 'Export is turned off.');
+    },
     'settings.get': async () => {
       calls.push('settings.get');
       return settingsView(SETTINGS_DEFAULTS, []);
     },
+    'settings.set': async () => settingsView(SETTINGS_DEFAULTS, []),
+    'app.diagnostics': async () => ({
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      versions: { app: null, electron: null, chrome: null, node: '22.0.0' },
+      os: { platform: 'linux', release: '6.1', arch: 'x64' },
+      buildMode: 'development',
+      policy: { path: null, sha256: null },
+      settings: settingsView(SETTINGS_DEFAULTS, []),
+      audit: { ok: true, entries: 0, detail: null },
+      llm: null,
+      recentProblems: [],
+    }),
     'llm.status': async () => {
       calls.push('llm.status');
       return { reachable: false, state: 'offline', model: null, endpoint: 'http://127.0.0.1:8000/v1', latencyMs: null };

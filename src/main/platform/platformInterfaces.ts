@@ -25,3 +25,12 @@ export interface AppPaths {
   /** The per-user data folder. */
   readonly userData: string;
 }
+
+/**
+ * Prints an HTML document to PDF (Electron: `webContents.printToPDF` in a hidden window). The document is patient
+ * data: an implementation prints it from memory, writes nothing to disk and keeps nothing once it has answered.
+ */
+export interface PdfPrinter {
+  /** The PDF of the self-contained document `html` (it must load nothing and run no script). */
+  printToPdf(html: string): Promise<Uint8Array>;
+}

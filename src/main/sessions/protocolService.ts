@@ -8,8 +8,8 @@ import { errorKind, type Logger } from '../logging/logger';
 import { sleepOn, type Clock } from './clock';
 import type { ModelRequestLimiter } from './modelRequestLimiter';
 import type { PromptAssembler, PromptPlan } from './promptAssembler';
-import type { RecordedTurn, TurnRecorder } from './turnRecorder';
-import type { Session, TurnRecord } from './session';
+import type { RecordedTurn, TurnOutcome, TurnRecorder } from './turnRecorder';
+import type { LatestAnswer, Session, TurnRecord } from './session';
 import type { IdSource, SessionStore } from './sessionStore';
 
 /** Who asked for a turn, and how to reach their page. */
@@ -43,6 +43,21 @@ export interface ProtocolServiceDeps {
 }
 
 const CLOSING_MESSAGE = 'The app is closing; this message was not sent.';
+const NOT_LATEST_REGENERATE_MESSAGE =
+  'Only the latest answer of a session can be regenerated: later turns were built on the earlier ones.';
+
+/** One turn to ask: the message, the history before it, and whether it answers an earlier turn again. */
+interface TurnRequest {
+  readonly session: Session;
+  readonly seq: number;
+  readonly userText: string;
+  /** The patient as of this turn. */
+  readonly patient: Patient;
+  /** The exchanges before this turn's message (for a regenerated answer: all but the latest). */
+  readonly history: readonly TurnRecord[];
+  /** The answer this turn asks for again (regenerate), or null for a new turn. */
+  readonly parentTurnId: string | null;
+}
 
 /**
  * Runs protocol turns: opens a session on the first turn, sends as much of the conversation as fits with each
@@ -65,16 +80,84 @@ export class ProtocolService {
     const { store } = this.deps;
     const isFirstTurn = input.sessionId === undefined;
     const session = isFirstTurn
-      ? store.create(caller.ownerId, Patient.parse(input.patient))
+      ? store.create(caller.ownerId, Patient.parse(input.patient), { doNotKeep: input.doNotKeep === true })
       : store.get(input.sessionId as string, caller.ownerId);
     store.touch(session);
-    const turn = this.#queueTurn(session, input, caller, isFirstTurn);
-    this.#inFlight.add(turn);
-    try {
-      return await turn;
-    } finally {
-      this.#inFlight.delete(turn);
+    return this.#track(
+      this.#queueTurn(session, caller, isFirstTurn, () =>
+        this.#runTurn(
+          {
+            session,
+            seq: session.turns.length + 1,
+            userText: turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn),
+            patient: isFirstTurn ? session.patient : mergePatient(session.patient, input.patient),
+            history: session.turns,
+            parentTurnId: null,
+          },
+          caller,
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Asks the model again for the latest turn's message, with the same history and patient. The new answer is a
+   * sibling of `turnId` (same seq, its own turn id, recorded with `parentTurnId`) and becomes the live answer — the
+   * one the next follow-up builds on. Only the latest turn can be regenerated: later turns built on earlier answers.
+   */
+  async regenerate(input: ParsedInput<'protocol.regenerate'>, caller: TurnCaller): Promise<ProtocolResponse> {
+    if (!this.#accepting) throw new AppError('INTERNAL', CLOSING_MESSAGE);
+    const { store } = this.deps;
+    const session = store.get(input.sessionId, caller.ownerId);
+    store.touch(session);
+    return this.#track(
+      this.#queueTurn(session, caller, false, () => {
+        // Checked once the session's earlier turns are done: a follow-up queued before this may have moved on.
+        const latest = session.latest;
+        const answer = latest?.answers.get(input.turnId);
+        if (!latest || !answer) throw new AppError('INVALID_INPUT', NOT_LATEST_REGENERATE_MESSAGE);
+        return this.#runTurn(
+          {
+            session,
+            seq: latest.seq,
+            userText: answer.record.userText,
+            patient: latest.patient,
+            history: session.turns.slice(0, -1),
+            parentTurnId: input.turnId,
+          },
+          caller,
+        );
+      }),
+    );
+  }
+
+  /**
+   * Makes `turnId` — one of the latest turn's answers — the live answer, the one the next follow-up builds on (the
+   * clinician switched back to it). For a kept session its record is sealed again with a newer `updatedAt`, so that
+   * history (review, and a later resume) takes the same answer. `SESSION_BUSY` while a turn runs or waits.
+   */
+  async selectAnswer(input: ParsedInput<'protocol.selectAnswer'>, caller: TurnCaller): Promise<{ turnId: string }> {
+    const { store } = this.deps;
+    const session = store.get(input.sessionId, caller.ownerId);
+    if (session.activeTurn !== null || session.queue.busy) {
+      throw new AppError('SESSION_BUSY', 'An answer is being written in this session; switch answers once it is done.');
     }
+    const latest = session.latest;
+    const answer = latest?.answers.get(input.turnId);
+    if (!latest || !answer) throw new AppError('INVALID_INPUT', 'Only an answer of the session’s latest turn can be chosen.');
+    store.touch(session);
+    if (latest.liveTurnId === answer.turnId) return { turnId: answer.turnId };
+    latest.liveTurnId = answer.turnId;
+    session.turns[session.turns.length - 1] = answer.record;
+    const recorder = session.doNotKeep ? undefined : this.deps.recorder;
+    if (recorder && answer.outcome) {
+      const { turnId, startedAt, parentTurnId, record, outcome } = answer;
+      await recorder.finish({ session, turnId, seq: latest.seq, startedAt, userText: record.userText, patient: latest.patient, caller, parentTurnId }, outcome);
+    } else if (recorder) {
+      // Restored from history without its outcome: the choice holds for this live session only.
+      this.deps.logger.warn('history.select-not-resealed', {});
+    }
+    return { turnId: answer.turnId };
   }
 
   /**
@@ -104,7 +187,18 @@ export class ProtocolService {
     this.deps.store.dispose();
   }
 
-  async #queueTurn(session: Session, input: ParsedInput<'protocol.generate'>, caller: TurnCaller, isFirstTurn: boolean): Promise<ProtocolResponse> {
+  /** Keeps `turn` among the in-flight turns shutdown waits for, until it settles. */
+  async #track(turn: Promise<ProtocolResponse>): Promise<ProtocolResponse> {
+    this.#inFlight.add(turn);
+    try {
+      return await turn;
+    } finally {
+      this.#inFlight.delete(turn);
+    }
+  }
+
+  /** Runs `run` under the session's lock (arrival order, bounded wait). `run` builds the request once it holds it. */
+  async #queueTurn(session: Session, caller: TurnCaller, isFirstTurn: boolean, run: () => Promise<ProtocolResponse>): Promise<ProtocolResponse> {
     const { store } = this.deps;
     let release;
     try {
@@ -116,7 +210,7 @@ export class ProtocolService {
       if (!this.#accepting) throw new AppError('INTERNAL', CLOSING_MESSAGE);
       // The session may have been deleted while this turn waited.
       store.get(session.id, caller.ownerId);
-      return await this.#runTurn(session, input, caller, isFirstTurn);
+      return await run();
     } catch (error) {
       // The clinician never saw a session whose first turn failed: forget it; the form keeps their input.
       if (isFirstTurn) store.forget(session.id);
@@ -128,22 +222,24 @@ export class ProtocolService {
     }
   }
 
-  async #runTurn(session: Session, input: ParsedInput<'protocol.generate'>, caller: TurnCaller, isFirstTurn: boolean): Promise<ProtocolResponse> {
-    const patient = isFirstTurn ? session.patient : mergePatient(session.patient, input.patient);
-    const seq = session.turns.length + 1;
+  async #runTurn(request: TurnRequest, caller: TurnCaller): Promise<ProtocolResponse> {
+    const { session, seq, userText, patient, parentTurnId } = request;
     const turnId = this.deps.newId();
     const abort = new AbortController();
+    // A session the patient declined storage for is never sealed or delivered: no record, so no session key either.
+    const recorder = session.doNotKeep ? undefined : this.deps.recorder;
     session.activeTurn = { turnId, seq, senderId: caller.senderId, abort };
     try {
       caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
-      const userText = turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn);
-      const recorded: RecordedTurn = { session, turnId, seq, startedAt: this.deps.clock.now(), userText, patient, caller };
-      // The clinician's message is stored before the model is asked, so nothing typed is lost to a crash.
-      await this.deps.recorder?.begin(recorded);
+      const recorded: RecordedTurn = { session, turnId, seq, startedAt: this.deps.clock.now(), userText, patient, caller, parentTurnId };
+      // The clinician's message is stored before the model is asked, so nothing typed is lost to a crash. A
+      // regenerated answer adds nothing typed: it is recorded when it ends, and a failed attempt records nothing, so
+      // the stored answers stay as they were.
+      if (parentTurnId === null) await recorder?.begin(recorded);
       try {
-        return await this.#answerTurn(recorded, abort);
+        return await this.#answerTurn(request, recorded, abort, recorder);
       } catch (error) {
-        await this.deps.recorder?.finish(recorded, { answerText: '', status: 'error', incompleteReason: null, metadata: null });
+        if (parentTurnId === null) await recorder?.finish(recorded, { answerText: '', status: 'error', incompleteReason: null, metadata: null });
         throw error;
       }
     } finally {
@@ -152,20 +248,21 @@ export class ProtocolService {
   }
 
   /** Asks the model, records the exchange in the session's history, and builds the response. */
-  async #answerTurn(recorded: RecordedTurn, abort: AbortController): Promise<ProtocolResponse> {
+  async #answerTurn(request: TurnRequest, recorded: RecordedTurn, abort: AbortController, recorder: TurnRecorder | undefined): Promise<ProtocolResponse> {
     const { clock, assembler } = this.deps;
-    const { session, turnId, seq, userText, patient, caller } = recorded;
+    const { session, seq, userText, patient, history, parentTurnId } = request;
+    const { turnId, caller } = recorded;
     const model = await this.deps.resolveModel();
     let index = 0;
     const onDelta = (delta: string): void => {
       caller.emit('protocol.delta', { sessionId: session.id, turnId, index: index++, delta });
     };
-    const { plan, result, inferenceTimeMs } = await this.#callModel(session, { model, patient, userText, abort, onDelta });
+    const { plan, result, inferenceTimeMs } = await this.#callModel(session, history, { model, patient, userText, abort, onDelta });
     if (result.promptTokens !== null) assembler.observeUsage(model, plan.estimatedPromptTokens, result.promptTokens, plan.messages.length);
     const incompleteReason = result.end === 'stop' ? null : result.end;
     const status = incompleteReason === null ? 'complete' : 'incomplete';
     const answerForHistory = historyAnswerText(result.text);
-    const record: TurnRecord = { userText, answerText: result.text, tokens: assembler.estimateExchange(model, userText, answerForHistory) };
+    const record: TurnRecord = { userText, answerText: result.text, tokens: assembler.estimateExchange(model, userText, answerForHistory), turnId };
     // The exact count needs a server round trip; the clinician should not wait for it. Until it lands, the
     // (higher) estimate stands in, which can only make the next window more cautious.
     void assembler.countExchange(model, userText, answerForHistory).then(
@@ -174,8 +271,10 @@ export class ProtocolService {
     );
     session.patient = patient;
     session.windowStart = plan.windowStart;
-    session.turns.push(record);
-    this.deps.logger.info('turn.finished', { seq, status, reason: incompleteReason, trimmed: plan.trimmed });
+    // A regenerated answer takes the place of the live one in the history; the one it replaces stays a sibling.
+    if (parentTurnId === null) session.turns.push(record);
+    else session.turns[session.turns.length - 1] = record;
+    this.deps.logger.info('turn.finished', { seq, status, reason: incompleteReason, trimmed: plan.trimmed, regenerated: parentTurnId !== null });
     const response: ProtocolResponse = {
       sessionId: session.id,
       turnId,
@@ -198,7 +297,15 @@ export class ProtocolService {
       status,
       incompleteReason,
     };
-    await this.deps.recorder?.finish(recorded, { answerText: result.text, status, incompleteReason, metadata: response.metadata });
+    const outcome: TurnOutcome = { answerText: result.text, status, incompleteReason, metadata: response.metadata };
+    const answer: LatestAnswer = { turnId, record, startedAt: recorded.startedAt, parentTurnId, outcome };
+    if (parentTurnId === null || session.latest === null) {
+      session.latest = { seq, patient, answers: new Map([[turnId, answer]]), liveTurnId: turnId };
+    } else {
+      session.latest.answers.set(turnId, answer);
+      session.latest.liveTurnId = turnId;
+    }
+    await recorder?.finish(recorded, outcome);
     return response;
   }
 
@@ -208,11 +315,12 @@ export class ProtocolService {
    */
   async #callModel(
     session: Session,
+    history: readonly TurnRecord[],
     turn: { model: string; patient: Patient; userText: string; abort: AbortController; onDelta: (delta: string) => void },
   ): Promise<{ plan: PromptPlan; result: StreamChatResult; inferenceTimeMs: number }> {
     const { assembler, clock, limiter, llm } = this.deps;
     for (let extraBlocks = 0; ; extraBlocks += 1) {
-      const plan = await assembler.plan({ ...turn, turns: session.turns, windowStart: session.windowStart, extraBlocks });
+      const plan = await assembler.plan({ ...turn, turns: history, windowStart: Math.min(session.windowStart, history.length), extraBlocks });
       let releaseSlot;
       try {
         releaseSlot = await limiter.acquire(turn.abort.signal);

@@ -1,4 +1,5 @@
 import type { Patient } from '../../shared/patient';
+import type { TurnOutcome } from './turnRecorder';
 import type { TurnQueue } from './turnQueue';
 
 /**
@@ -16,6 +17,31 @@ export interface TurnRecord {
    * arrives off the path of the clinician's answer.
    */
   tokens: number;
+  /** Main's id of the turn this answer belongs to (absent only for turns restored from history without one). */
+  readonly turnId?: string;
+}
+
+/**
+ * One answer of the session's latest turn. Regenerating adds a sibling; main keeps them all (for the latest turn
+ * only: once a follow-up is sent, the answer it built on is fixed) so the clinician can switch back to one.
+ */
+export interface LatestAnswer {
+  readonly turnId: string;
+  readonly record: TurnRecord;
+  /** When the turn was asked (its records' creation time). */
+  readonly startedAt: Date;
+  readonly parentTurnId: string | null;
+  /** How it ended, to re-seal its record when it is selected again; null when restored from history. */
+  readonly outcome: TurnOutcome | null;
+}
+
+/** The latest turn's answers, and which one the next follow-up builds on (it is also `turns.at(-1)`). */
+export interface LatestTurn {
+  readonly seq: number;
+  /** The patient as of this turn (a regenerated answer is asked with the same one). */
+  readonly patient: Patient;
+  readonly answers: Map<string, LatestAnswer>;
+  liveTurnId: string;
 }
 
 /** The turn currently running in a session. */
@@ -42,7 +68,14 @@ export interface Session {
   /** Monotonic time of that request, for the idle timeout. */
   lastAccessMono: number;
   patient: Patient;
+  /**
+   * The patient declined storage: nothing of this session is sealed or delivered (no record, no key), it is not
+   * listed, and it is gone once it leaves memory. Chosen on the first turn; never changes.
+   */
+  readonly doNotKeep: boolean;
   readonly turns: TurnRecord[];
+  /** The latest turn's answers (siblings), or null before the first answer. */
+  latest: LatestTurn | null;
   /** Index of the first turn the prompt includes; only moves forward, in blocks (prefix-cache friendly). */
   windowStart: number;
   /** One turn at a time, in arrival order. */

@@ -3,7 +3,7 @@ import type { Patient } from '../../shared/patient';
 import type { SessionInfo } from '../../shared/sessions';
 import type { Logger } from '../logging/logger';
 import type { Clock, TimerHandle } from './clock';
-import type { ExpiredSession, ExpiryReason, Session } from './session';
+import type { ExpiredSession, ExpiryReason, LatestAnswer, LatestTurn, Session } from './session';
 import { TurnQueue } from './turnQueue';
 
 /** Mints ids; `crypto.randomUUID()` in the app (UUID v4 from a CSPRNG), injectable for tests. */
@@ -44,7 +44,7 @@ export class SessionStore {
   ) {}
 
   /** Opens a session for `ownerId` with a freshly minted id, evicting the least recently used idle one at the cap. */
-  create(ownerId: string, patient: Patient): Session {
+  create(ownerId: string, patient: Patient, options: { doNotKeep?: boolean } = {}): Session {
     if (this.#byAccess.size >= this.limits.maxLiveSessions) this.#evictLeastRecentlyUsed();
     const now = this.clock.now();
     const mono = this.clock.monotonicMs();
@@ -56,7 +56,9 @@ export class SessionStore {
       lastAccessAt: now,
       lastAccessMono: mono,
       patient,
+      doNotKeep: options.doNotKeep ?? false,
       turns: [],
+      latest: null,
       windowStart: 0,
       queue: new TurnQueue(this.clock),
       activeTurn: null,
@@ -89,7 +91,10 @@ export class SessionStore {
       lastAccessAt: now,
       lastAccessMono: mono,
       patient: saved.patient,
+      // Only kept sessions have history to be restored from.
+      doNotKeep: false,
       turns: saved.turns,
+      latest: restoredLatest(saved.turns, saved.patient),
       windowStart: 0,
       queue: new TurnQueue(this.clock),
       activeTurn: null,
@@ -188,10 +193,12 @@ export class SessionStore {
     };
   }
 
-  /** The owner's live sessions, most recently used first. */
+  /** The owner's live sessions, most recently used first; sessions the patient declined storage for are not listed. */
   list(ownerId: string): SessionInfo[] {
     const sessions: SessionInfo[] = [];
-    for (const session of this.#byAccess.values()) if (session.ownerId === ownerId) sessions.push(this.#liveInfo(session));
+    for (const session of this.#byAccess.values()) {
+      if (session.ownerId === ownerId && !session.doNotKeep) sessions.push(this.#liveInfo(session));
+    }
     return sessions.reverse();
   }
 
@@ -272,6 +279,8 @@ export class SessionStore {
   #expire(session: Session, reason: ExpiryReason): void {
     this.#byAccess.delete(session.id);
     this.#byCreation.delete(session.id);
+    // Not kept: once out of memory it is gone, and main keeps no trace of it (not even that it expired).
+    if (session.doNotKeep) return;
     this.#expired.set(session.id, {
       id: session.id,
       ownerId: session.ownerId,
@@ -317,6 +326,14 @@ export class SessionStore {
     this.#timer = null;
     this.#timerDueMono = Number.POSITIVE_INFINITY;
   }
+}
+
+/** The latest turn of a session restored from history: its one known answer, regenerable again. */
+function restoredLatest(turns: Session['turns'], patient: Patient): LatestTurn | null {
+  const last = turns.at(-1);
+  if (last?.turnId === undefined) return null;
+  const answer: LatestAnswer = { turnId: last.turnId, record: last, startedAt: new Date(0), parentTurnId: null, outcome: null };
+  return { seq: turns.length, patient, answers: new Map([[last.turnId, answer]]), liveTurnId: last.turnId };
 }
 
 function expiredMessage(reason: ExpiryReason): string {

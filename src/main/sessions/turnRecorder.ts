@@ -14,6 +14,8 @@ export interface RecordedTurn {
   /** The patient as of this turn (the session record carries it). */
   readonly patient: Patient;
   readonly caller: TurnCaller;
+  /** The turn this one answers again (a regenerated answer, a sibling with the same `seq`); null or absent otherwise. */
+  readonly parentTurnId?: string | null;
 }
 
 /** How a recorded turn ended. */

@@ -48,3 +48,38 @@ export function denyPermissionsByDefault(session: Session): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
   session.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
 }
+
+/**
+ * In-memory session of the print window (no `persist:` prefix): nothing of a printed document reaches the disk
+ * cache, and it shares no storage with the app's page.
+ */
+const PRINT_PARTITION = 'cpa-export-print';
+
+/**
+ * A hidden, throw-away window that can do nothing but lay out a static document for printing (the PDF export): no
+ * script, no preload, sandboxed, no navigation, no new windows, no permissions, its own in-memory session. Here so
+ * that every window still comes from this one factory. Destroy it once printed.
+ */
+export function createPrintWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    show: false,
+    webPreferences: {
+      javascript: false,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+      partition: PRINT_PARTITION,
+      // No middle-click navigation either (the document has no links that work, but nothing should open).
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  const contents = window.webContents;
+  denyPermissionsByDefault(contents.session);
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  return window;
+}

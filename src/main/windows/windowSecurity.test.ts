@@ -3,6 +3,7 @@ import {
   APP_ORIGIN,
   isAllowedExternalLink,
   isAppUrl,
+  ALLOWED_PERMISSIONS,
   isPermissionAllowed,
   resolveAppAsset,
   secureWebPreferences,
@@ -66,6 +67,10 @@ describe('permissions (check 7)', () => {
       expect(isPermissionAllowed(permission)).toBe(false);
     },
   );
+
+  it('allows only writing to the clipboard (the Copy button), nothing else', () => {
+    expect([...ALLOWED_PERMISSIONS]).toEqual(['clipboard-sanitized-write']);
+  });
 });
 
 describe('app:// asset resolution', () => {

@@ -58,8 +58,11 @@ export function isAllowedExternalLink(url: string, allowedHosts: readonly string
   }
 }
 
-/** Permissions the page may have. None: the app needs no camera, microphone, location or notifications. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set<string>();
+/** Permissions the page may have: writing the clipboard only. The app needs no camera, microphone, location or notifications. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set<string>([
+  // The answer's Copy button: writing text the clinician asked to copy. Reading the clipboard stays denied.
+  'clipboard-sanitized-write',
+]);
 
 /** Deny by default: a permission is granted only when it is on {@link ALLOWED_PERMISSIONS}. */
 export function isPermissionAllowed(permission: string): boolean {

@@ -6,22 +6,31 @@ import { useActivityReporting } from './features/auth/useActivityReporting';
 import { ConversationView } from './features/conversation/ConversationView';
 import { SessionsSidebar } from './features/history/SessionsSidebar';
 import { IntakeForm } from './features/intake/IntakeForm';
+import { AnalyticsView } from './features/analytics/AnalyticsView';
+import { SettingsScreen } from './features/settings/SettingsScreen';
+import { useAppliedTheme } from './features/settings/useAppliedTheme';
 import { LlmStatusLine } from './features/status/LlmStatusLine';
 import { useAppStore } from './stores/appStore';
+import type { Screen } from './stores/uiSlice';
 
 /**
  * The app shell. Until a clinician is signed in, only the lock screen; then the title, the model-server status and
- * the account controls, the sessions sidebar beside the intake form or the session, and the standing notice.
+ * the screen switch and the account controls; then the main screen (the sessions sidebar beside the intake form or
+ * the session), the settings or the analytics; and the standing notice.
  */
 export function App() {
   const checkLlmStatus = useAppStore((s) => s.checkLlmStatus);
   const loadAuth = useAppStore((s) => s.loadAuth);
+  const loadSettings = useAppStore((s) => s.loadSettings);
 
-  // Once at start-up: who is signed in, and whether the model server answers (both allowed while locked).
+  // Once at start-up: who is signed in, whether the model server answers, and the settings (for the theme) — all
+  // allowed while locked, so the lock screen has the clinician's theme too.
   useEffect(() => {
     void loadAuth();
     void checkLlmStatus();
-  }, [loadAuth, checkLlmStatus]);
+    void loadSettings();
+  }, [loadAuth, checkLlmStatus, loadSettings]);
+  useAppliedTheme();
 
   // Keys, clicks and wheel turns keep main's idle logoff at bay (reported only while unlocked, throttled).
   useActivityReporting();
@@ -33,22 +42,48 @@ export function App() {
   );
 }
 
+/** The screens the header switches between. */
+const SCREENS: readonly (readonly [Screen, string])[] = [
+  ['main', 'Patients'],
+  ['analytics', 'Analytics'],
+  ['settings', 'Settings'],
+];
+
 /** The app as a signed-in clinician sees it. */
 function UnlockedApp() {
   const view = useAppStore((s) => s.view);
+  const screen = useAppStore((s) => s.screen);
+  const showScreen = useAppStore((s) => s.showScreen);
   return (
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Clinic Protocol Assistant</h1>
         <div className="app-header-end">
           <LlmStatusLine />
+          <nav className="app-nav" aria-label="Screens">
+            {SCREENS.map(([target, label]) => (
+              <button
+                key={target}
+                type="button"
+                className="button-quiet"
+                aria-current={screen === target ? 'page' : undefined}
+                onClick={() => showScreen(target)}
+              >
+                {label}
+              </button>
+            ))}
+          </nav>
           <AccountControls />
         </div>
       </header>
-      <div className="app-body">
-        <SessionsSidebar />
-        <main className="app-main">{view === 'intake' ? <IntakeForm /> : <ConversationView />}</main>
-      </div>
+      {screen === 'main' ? (
+        <div className="app-body">
+          <SessionsSidebar />
+          <main className="app-main">{view === 'intake' ? <IntakeForm /> : <ConversationView />}</main>
+        </div>
+      ) : (
+        <main className="app-main app-screen">{screen === 'settings' ? <SettingsScreen /> : <AnalyticsView />}</main>
+      )}
       <Disclaimer />
     </div>
   );

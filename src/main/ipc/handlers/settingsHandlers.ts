@@ -1,4 +1,6 @@
 import type { SettingKey, Settings, SettingsView } from '../../../shared/settings';
+import type { ClinicianPreferences } from '../../config/clinicianPreferences';
+import { userSettableNow } from '../../config/userSettings';
 import type { OperationHandlers } from '../registrar';
 
 /** The settings as the renderer may see them: secrets and keys are reduced to whether they are set. */
@@ -7,10 +9,17 @@ export function settingsView(settings: Settings, lockedByPolicy: readonly Settin
   return {
     values: { ...rest, llmApiKeySet: llmApiKey !== '', recoveryKeyConfigured: recoveryPublicKey !== '' },
     lockedByPolicy: [...lockedByPolicy],
+    userSettable: userSettableNow(lockedByPolicy),
   };
 }
 
-/** `api.settings.*`. */
-export function settingsHandlers(view: () => SettingsView): Pick<OperationHandlers, 'settings.get'> {
-  return { 'settings.get': async () => view() };
+/** `api.settings.*`: reading them, and the clinician changing their own preferences (payload checked by the registrar). */
+export function settingsHandlers(
+  preferences: ClinicianPreferences,
+  lockedByPolicy: readonly SettingKey[],
+): Pick<OperationHandlers, 'settings.get' | 'settings.set'> {
+  return {
+    'settings.get': async () => settingsView(preferences.current(), lockedByPolicy),
+    'settings.set': async (update) => settingsView(await preferences.update(update), lockedByPolicy),
+  };
 }

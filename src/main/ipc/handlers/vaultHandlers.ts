@@ -8,6 +8,7 @@ import type { SessionKeyStore } from '../../vault/sessionKeyStore';
 import type { OperationHandlers } from '../registrar';
 import type { OpenInput, OpenResult, SealedRecord, SessionPayload, TurnPayload } from '../../../shared/vault';
 import type { SearchIndex } from '../../history/searchIndex';
+import type { MetadataAnalytics } from '../../analytics/metadataAnalytics';
 
 /** What the vault handlers work with. */
 interface VaultDeps {
@@ -18,6 +19,8 @@ interface VaultDeps {
   readonly logger: Logger;
   /** Grows with every record opened after unlock; dropped on lock. */
   readonly searchIndex: SearchIndex;
+  /** Numbers from every turn's metadata opened after unlock (inference time, trimmed history); dropped on lock. */
+  readonly analytics: MetadataAnalytics;
 }
 
 /** The outcome of one record as the page may learn it (a failure names its reason in the contract's words). */
@@ -42,13 +45,17 @@ async function openAndIndex(deps: VaultDeps, records: OpenInput['records']): Pro
       const turn = outcome.payload as TurnPayload;
       deps.searchIndex.add(outcome.record.sessionId, turn.userText);
       deps.searchIndex.add(outcome.record.sessionId, turn.answerText);
+      deps.analytics.note(owner.ownerId, outcome.record.id, outcome.record.sessionId, turn.metadata);
     }
   }
   return { owner, outcomes };
 }
 
-/** `api.vault.*`: opening the caller's own sealed records, and the page's acknowledgements of records it stored. */
-export function vaultHandlers(deps: VaultDeps): Pick<OperationHandlers, 'vault.open' | 'vault.index' | 'vault.ack' | 'vault.search'> {
+/**
+ * `api.vault.*`: opening the caller's own sealed records, searching them, main's figures from their metadata, and the
+ * page's acknowledgements of records it stored.
+ */
+export function vaultHandlers(deps: VaultDeps): Pick<OperationHandlers, 'vault.open' | 'vault.index' | 'vault.ack' | 'vault.search' | 'vault.analytics'> {
   return {
     'vault.open': async (input) => {
       const { owner, outcomes } = await openAndIndex(deps, input.records);
@@ -74,6 +81,8 @@ export function vaultHandlers(deps: VaultDeps): Pick<OperationHandlers, 'vault.o
       deps.audit.record({ action: 'vault.searched', profileId: owner.ownerId });
       return { hits: deps.searchIndex.search(input.query), indexedSessions: deps.searchIndex.sessionCount };
     },
+    // Numbers only, from what main has opened since unlock: nothing here is patient data, so nothing is audited.
+    'vault.analytics': async () => deps.analytics.summary(deps.profiles.unlockedOwner().ownerId),
     'vault.ack': async (input, call) => {
       deps.acks.receive(input, call.senderId);
       return { done: true };

@@ -53,6 +53,13 @@ export interface SessionsPageOptions {
   before?: string;
   /** Sessions per page, 1 to {@link MAX_PAGE_SIZE}. */
   limit: number;
+  /**
+   * A date range on `updatedAt` (last activity), read from the `[ownerId+updatedAt]` index so a filter costs only
+   * the rows in range, however long the history: `since` inclusive, `until` exclusive, both canonical ISO times.
+   * Pages of a range continue with `before` as usual (keep passing the range).
+   */
+  since?: string;
+  until?: string;
 }
 
 /** The largest page `sessionsPage` serves. */
@@ -219,16 +226,21 @@ export function createRecordStore(db: ClinicHistoryDb, options: RecordStoreOptio
     }
   }
 
-  async function sessionsPage(ownerId: string, { before, limit }: SessionsPageOptions): Promise<SessionsPage> {
+  async function sessionsPage(ownerId: string, { before, limit, since, until }: SessionsPageOptions): Promise<SessionsPage> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new RangeError(`sessionsPage: limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
     }
-    const cursor = before === undefined ? undefined : decodeCursor(before);
+    for (const bound of [since, until]) {
+      if (bound !== undefined && !isCanonicalTime(bound)) throw new RangeError('sessionsPage: `since` and `until` must be ISO times');
+    }
+    const decoded = before === undefined ? undefined : decodeCursor(before);
+    // The tighter upper bound wins; `until` is a bare time ("strictly before"), like a cursor without an id.
+    const cursor = until !== undefined && (decoded === undefined || until <= decoded.updatedAt) ? { updatedAt: until } : decoded;
     const rows = await read(() =>
       db.sessions
         .where('[ownerId+updatedAt]')
         // Index order is (updatedAt, id); reversed, ties come newest id first, so a cursor's tie-break skips ids >= its id.
-        .between([ownerId, Dexie.minKey], [ownerId, cursor?.updatedAt ?? Dexie.maxKey], true, cursor?.id !== undefined)
+        .between([ownerId, since ?? Dexie.minKey], [ownerId, cursor?.updatedAt ?? Dexie.maxKey], true, cursor?.id !== undefined)
         .reverse()
         .filter((row) => !isTombstone(row) && !(cursor?.id !== undefined && row.updatedAt === cursor.updatedAt && row.id >= cursor.id))
         .limit(limit)

@@ -4,12 +4,15 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../../preload/apiTypes';
+import { createAnalyticsSlice, initialAnalyticsState } from './analyticsSlice';
 import { createAuthSlice, initialAuthState } from './authSlice';
+import { createExportSlice, initialExportState } from './exportSlice';
 import type { HistoryStore } from './historyRecords';
 import { createHistorySlice, initialHistoryState } from './historySlice';
 import { createIntakeSlice, initialIntakeState } from './intakeSlice';
 import { createLlmStatusSlice, initialLlmStatusState } from './llmStatusSlice';
 import { createSessionSlice, initialSessionState } from './sessionSlice';
+import { createUiSlice, initialUiState } from './uiSlice';
 import type { AppState, DataOf } from './types';
 
 /** Every data member at start-up (no actions): `store.setState(initialState)` resets a store between tests. */
@@ -19,6 +22,9 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
   ...initialLlmStatusState,
   ...initialAuthState,
   ...initialHistoryState,
+  ...initialExportState,
+  ...initialAnalyticsState,
+  ...initialUiState,
 });
 
 /** What the store takes besides the api. */
@@ -61,7 +67,16 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
       searchDelayMs: options.historySearchDelayMs,
       indexHistory: options.indexHistory,
     })(...args),
+    ...createExportSlice(api, history)(...args),
+    ...createAnalyticsSlice(api, history)(...args),
+    ...createUiSlice(api)(...args),
   }));
+  // Export and analytics state belongs to the signed-in clinician: a lock (of any kind) resets it with the rest.
+  const unsubscribeLockReset = store.subscribe((state, previous) => {
+    if (previous.authState?.state === 'unlocked' && state.authState?.state !== 'unlocked') {
+      store.setState({ ...initialExportState, ...initialAnalyticsState });
+    }
+  });
   const unsubscribes = [
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),
     api.protocol.onDelta((event) => store.getState().receiveDelta(event)),
@@ -70,6 +85,7 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
     // The history store writes every delivered record (db/historySync); the sessions list follows shortly after.
     api.vault.onRecord(() => store.getState().noteRecordDelivered()),
+    unsubscribeLockReset,
   ];
   return {
     ...store,

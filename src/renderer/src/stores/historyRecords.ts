@@ -211,6 +211,8 @@ export async function resumeFromStore(api: AppApi, store: HistoryStore, ownerId:
 /** A stored session as the conversation view shows it (plaintext: memory only). */
 export interface StoredSessionView {
   sessionId: string;
+  /** When the session was opened (its record's creation time); null when it is not stored. */
+  createdAt?: string | null;
   /** The patient from the session record; null when that record could not be opened. */
   patient: Patient | null;
   title: string | null;
@@ -249,7 +251,23 @@ export function storedTurn(record: TurnRow, payload: TurnPayload): Turn {
     status: storedTurnStatus(record),
     incompleteReason: payload.incompleteReason,
     nextDeltaIndex: 0,
+    metadata: payload.metadata,
   };
+}
+
+/**
+ * The answers of one seq (regenerated siblings), oldest first by `updatedAt`, so the shown (newest) one comes last.
+ * Failed and pending records are not answers, unless the seq has nothing else.
+ */
+function siblingAnswersOf(records: readonly TurnRow[], opened: OpenedRecords): Turn['answers'] {
+  const answered = records.filter((record) => record.status === 'complete' || record.status === 'incomplete');
+  if (answered.length < 2) return undefined;
+  return [...answered]
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0))
+    .map((record) => {
+      const turn = storedTurn(record, opened.turns.get(record.id)!);
+      return { turnId: turn.turnId!, answer: turn.answer, status: turn.status as 'complete' | 'incomplete', incompleteReason: turn.incompleteReason, metadata: turn.metadata ?? null };
+    });
 }
 
 /** The title a session payload gives the list. */
@@ -264,11 +282,19 @@ export function titleOf(payload: SessionPayload): string {
 export function storedSessionView(sessionId: string, stored: StoredSession, opened: OpenedRecords): StoredSessionView {
   const sessionPayload = stored.session === null ? undefined : opened.sessions.get(stored.session.id);
   const shown = newestPerSeq(stored.turns.filter((record) => opened.turns.has(record.id)));
-  const turns = shown.map((record) => storedTurn(record, opened.turns.get(record.id)!));
+  const openedTurns = stored.turns.filter((record) => opened.turns.has(record.id));
+  const turns = shown.map((record) => {
+    const answers = siblingAnswersOf(
+      openedTurns.filter((sibling) => sibling.seq === record.seq),
+      opened,
+    );
+    return { ...storedTurn(record, opened.turns.get(record.id)!), ...(answers ? { answers } : {}) };
+  });
   const lastWithMetadata = [...shown].reverse().find((record) => opened.turns.get(record.id)!.metadata !== null);
   const metadata = lastWithMetadata === undefined ? null : opened.turns.get(lastWithMetadata.id)!.metadata;
   return {
     sessionId,
+    createdAt: stored.session?.createdAt ?? null,
     patient: sessionPayload?.patient ?? null,
     title: sessionPayload === undefined ? null : titleOf(sessionPayload),
     turns,

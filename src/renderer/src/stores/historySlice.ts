@@ -297,7 +297,7 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
       if (!live(generation) || owner === null) return;
       set({ historyStatus: 'loading', historyError: null });
       try {
-        const page = await store.sessionsPage(owner, { limit: HISTORY_PAGE_SIZE });
+        const page = await store.sessionsPage(owner, { ...get().historyListRange, limit: HISTORY_PAGE_SIZE });
         if (!live(generation)) return;
         const described = await describeRows(store, page.sessions);
         if (!live(generation)) return;
@@ -530,7 +530,7 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
           const before = get().historyNextBefore;
           try {
             if (!live(generation) || owner === null || before === null) return;
-            const page = await history.sessionsPage(owner, { before, limit: HISTORY_PAGE_SIZE });
+            const page = await history.sessionsPage(owner, { ...get().historyListRange, before, limit: HISTORY_PAGE_SIZE });
             if (!live(generation)) return;
             const loaded = new Set(get().historyEntries.map((entry) => entry.sessionId));
             const described = await describeRows(
@@ -569,7 +569,7 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
             return;
           }
           try {
-            const page = await history.sessionsPage(owner, { limit: HISTORY_PAGE_SIZE });
+            const page = await history.sessionsPage(owner, { ...get().historyListRange, limit: HISTORY_PAGE_SIZE });
             if (!live(generation)) return;
             const described = await describeRows(history, page.sessions);
             if (!live(generation)) return;

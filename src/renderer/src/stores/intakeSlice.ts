@@ -22,10 +22,13 @@ export interface IntakeSlice {
   warningsConfirmed: boolean;
   /** Main's refusal or failure of the first turn, shown as an alert above the form. */
   intakeError: ErrorPayload | null;
+  /** The patient declined storage: the session is to live in memory only and never be written. */
+  doNotKeep: boolean;
 
   /** Records what was typed in one field, and drops that field's stale error. */
   setField<F extends IntakeField>(field: F, value: IntakeForm[F]): void;
   setWarningsConfirmed(confirmed: boolean): void;
+  setDoNotKeep(doNotKeep: boolean): void;
   /** Checks the form and, when it passes (and warnings are confirmed), starts the session. */
   submitIntake(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export const initialIntakeState: Readonly<DataOf<IntakeSlice>> = Object.freeze({
   warnings: [],
   warningsConfirmed: false,
   intakeError: null,
+  doNotKeep: false,
 });
 
 /** Builds the intake slice. It needs no api of its own: sending is the session slice's job. */
@@ -56,6 +60,10 @@ export function createIntakeSlice(): SliceCreator<IntakeSlice> {
       set({ warningsConfirmed: confirmed });
     },
 
+    setDoNotKeep(doNotKeep) {
+      set({ doNotKeep });
+    },
+
     async submitIntake() {
       const state = get();
       if (state.runningTurnKey !== null) return;
@@ -68,7 +76,7 @@ export function createIntakeSlice(): SliceCreator<IntakeSlice> {
       const confirmed = state.warningsConfirmed && sameWarnings(state.warnings, checked.warnings);
       set({ fieldErrors: {}, formErrors: [], warnings: checked.warnings, warningsConfirmed: confirmed });
       if (checked.warnings.length > 0 && !confirmed) return;
-      await get().startSession(checked.patient);
+      await get().startSession(checked.patient, { doNotKeep: state.doNotKeep });
     },
   });
 }

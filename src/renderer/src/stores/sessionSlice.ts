@@ -5,10 +5,10 @@
 import type { AppApi } from '../../../preload/apiTypes';
 import type { ErrorPayload } from '../../../shared/errors';
 import { MAX_MESSAGE_TEXT, type Patient } from '../../../shared/patient';
-import type { DeltaEvent, ProtocolResponse, TurnStartedEvent } from '../../../shared/protocol';
+import type { DeltaEvent, ProtocolResponse, TurnMetadata, TurnStartedEvent } from '../../../shared/protocol';
 import { resumeFromStore, type HistoryStore, type ResumeOutcome, type StoredSessionView } from './historyRecords';
 import { initialIntakeState } from './intakeSlice';
-import { appendDelta, finishTurn, pendingTurn, sameId, updateTurn, type Turn } from './turns';
+import { answersOf, appendDelta, finishTurn, pendingTurn, regeneratingTurn, sameId, showAnswer, updateTurn, type Turn } from './turns';
 import type { AppState, DataOf, SliceCreator } from './types';
 
 /**
@@ -34,8 +34,13 @@ export interface SessionSlice {
   turns: Turn[];
   /** Turns main has answered in this session. */
   turnCount: number;
-  /** Model and inference time of the last answer, for the header. */
+  /** The patient declined storage: main keeps nothing of this session (chosen at intake). */
+  sessionNotKept: boolean;
+  /** When main opened the session (ISO), once known. */
+  sessionCreatedAt: string | null;
+  /** Model, endpoint and inference time of the last answer shown, for the header. */
   lastModel: string | null;
+  lastEndpoint: string | null;
   lastInferenceMs: number | null;
   /** Earlier turns the last answer could not take into account (left out to fit the model's context). */
   lastOmittedTurns: number;
@@ -48,8 +53,22 @@ export interface SessionSlice {
   /** Main's last error in the conversation, shown as an alert. */
   conversationError: ErrorPayload | null;
 
-  /** Sends the first turn of a new session for `patient` (already validated by the intake). */
-  startSession(patient: Patient): Promise<void>;
+  /**
+   * Sends the first turn of a new session for `patient` (already validated by the intake). `doNotKeep`: the patient
+   * declined storage, so main keeps the session in memory only and never writes it.
+   */
+  startSession(patient: Patient, options?: { doNotKeep?: boolean }): Promise<void>;
+  /**
+   * Asks main for another answer to the latest turn's message. The shown answer stays as a sibling the clinician can
+   * switch back to; the new one becomes the answer the next follow-up builds on.
+   */
+  regenerateAnswer(): Promise<void>;
+  /**
+   * Shows answer `turnId` (a sibling) of the turn `turnKey`. For the latest turn of a live session main is told
+   * (`protocol.selectAnswer`), so the next follow-up builds on the answer on screen; if main refuses, the view
+   * goes back to the answer main holds and says why. Elsewhere it only changes what is shown.
+   */
+  selectAnswer(turnKey: string, turnId: string): Promise<void>;
   setFollowUpDraft(text: string): void;
   /**
    * Sends the typed follow-up in the current session. When main answers `SESSION_NOT_FOUND` (its live session
@@ -91,7 +110,10 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   sessionPatient: null,
   turns: [],
   turnCount: 0,
+  sessionNotKept: false,
+  sessionCreatedAt: null,
   lastModel: null,
+  lastEndpoint: null,
   lastInferenceMs: null,
   lastOmittedTurns: 0,
   runningTurnKey: null,
@@ -99,6 +121,22 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   followUpDraft: '',
   conversationError: null,
 });
+
+/** Why a follow-up cannot go on once a session that was not kept has left main's memory. */
+const NOT_KEPT_GONE: ErrorPayload = {
+  code: 'SESSION_NOT_FOUND',
+  message: 'This session was not kept (the patient declined storage) and is no longer in the app’s memory. Start a new session.',
+};
+
+/** The header's facts about the latest answer (turn `seq`). */
+function headerFacts(seq: number, metadata: TurnMetadata): Pick<SessionSlice, 'lastModel' | 'lastEndpoint' | 'lastInferenceMs' | 'lastOmittedTurns'> {
+  return {
+    lastModel: metadata.model,
+    lastEndpoint: metadata.endpoint,
+    lastInferenceMs: metadata.inferenceTimeMs,
+    lastOmittedTurns: metadata.historyTrimmed ? Math.max(0, seq - 1 - metadata.historyTurnsIncluded) : 0,
+  };
+}
 
 /** Answered by "Continue" when there is no history store to read the session from (not in the app). */
 const NO_HISTORY: ErrorPayload = { code: 'INTERNAL', message: 'Past sessions cannot be read on this page.' };
@@ -129,12 +167,16 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         sessionPatient: response.patientSummary,
         turns: updateTurn(state.turns, key, (turn) => finishTurn(turn, response)),
         turnCount: response.metadata.conversationCount,
-        lastModel: response.metadata.model,
-        lastInferenceMs: response.metadata.inferenceTimeMs,
-        lastOmittedTurns: response.metadata.historyTrimmed ? response.seq - 1 - response.metadata.historyTurnsIncluded : 0,
+        ...headerFacts(response.seq, response.metadata),
         runningTurnKey: null,
         stopRequested: false,
       }));
+    };
+
+    /** When main opened the session, for the header; best effort (the header shows a dash without it). */
+    const learnCreatedAt = async (sessionId: string, startedIn: number): Promise<void> => {
+      const info = await api.sessions.get({ sessionId }).catch(() => null);
+      if (info?.ok && startedIn === epoch && get().sessionCreatedAt === null) set({ sessionCreatedAt: info.data.createdAt });
     };
 
     const noteModelServerError = (error: ErrorPayload): void => {
@@ -159,23 +201,26 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
     return {
       ...initialSessionState,
 
-      async startSession(patient) {
+      async startSession(patient, options = {}) {
         if (get().runningTurnKey !== null) return;
         const startedIn = ++epoch;
         const key = nextKey();
+        const doNotKeep = options.doNotKeep === true;
         set({
           ...initialSessionState,
           view: 'conversation',
           sessionPatient: patient,
+          sessionNotKept: doNotKeep,
           turns: [pendingTurn(key, 'intake', '')],
           runningTurnKey: key,
           intakeError: null,
         });
-        const result = await api.protocol.generate({ patient });
+        const result = await api.protocol.generate(doNotKeep ? { patient, doNotKeep } : { patient });
         if (startedIn !== epoch) return;
-        void get().refreshHistory();
+        if (!doNotKeep) void get().refreshHistory();
         if (result.ok) {
           applyResponse(key, result.data);
+          void learnCreatedAt(result.data.sessionId, startedIn);
           return;
         }
         // Main drops a session whose first turn failed, so forget its id; the intake form was never cleared,
@@ -224,7 +269,9 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
 
         let result = await api.protocol.generate({ sessionId, message });
         if (startedIn !== epoch) return;
-        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND') {
+        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND' && get().sessionNotKept) {
+          result = { ok: false, error: NOT_KEPT_GONE };
+        } else if (!result.ok && result.error.code === 'SESSION_NOT_FOUND') {
           // Main's live session expired: rebuild it from the history store and send the follow-up again — once. The
           // clinician sees only the answer (or, when the session cannot be resumed, why).
           const resumed = await resumeFromHistory(sessionId);
@@ -265,6 +312,8 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           turns: shown.turns,
           turnCount: shown.turnCount,
           lastModel: shown.lastModel,
+          lastEndpoint: shown.turns.at(-1)?.metadata?.endpoint ?? null,
+          sessionCreatedAt: shown.createdAt ?? null,
           lastInferenceMs: shown.lastInferenceMs,
           lastOmittedTurns: shown.lastOmittedTurns,
           setAsideCount: shown.setAsideCount,
@@ -279,12 +328,74 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         const outcome = (await resumeFromHistory(sessionId)) ?? { ok: false as const, error: NO_HISTORY, stored: false };
         if (startedIn !== epoch) return false;
         if (outcome.ok) {
-          set({ sessionMode: 'live', sessionId: outcome.info.sessionId, turnCount: outcome.info.conversationCount, resuming: false });
+          // Main resumes the latest turn with its newest answer (the one history lists last): show that one, so the
+          // next follow-up builds on the answer on screen.
+          set((state) => {
+            const last = state.turns.at(-1);
+            const newest = last === undefined ? undefined : answersOf(last).at(-1);
+            const turns = last && newest ? updateTurn(state.turns, last.key, (turn) => showAnswer(turn, newest.turnId)) : state.turns;
+            return { sessionMode: 'live', sessionId: outcome.info.sessionId, turnCount: outcome.info.conversationCount, resuming: false, turns };
+          });
           return true;
         }
         set({ resuming: false, conversationError: outcome.error });
         noteModelServerError(outcome.error);
         return false;
+      },
+
+      async regenerateAnswer() {
+        const { sessionId, runningTurnKey, sessionMode, turns } = get();
+        const last = turns.at(-1);
+        if (sessionId === null || sessionMode !== 'live' || runningTurnKey !== null || last?.turnId == null || last.status === 'streaming') return;
+        const startedIn = epoch;
+        const turnId = last.turnId;
+        set((state) => ({
+          turns: updateTurn(state.turns, last.key, regeneratingTurn),
+          runningTurnKey: last.key,
+          stopRequested: false,
+          conversationError: null,
+        }));
+        let result = await api.protocol.regenerate({ sessionId, turnId });
+        if (startedIn !== epoch) return;
+        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND' && !get().sessionNotKept) {
+          // Main's live session expired: resume it from history (its latest answer is the one shown) and ask once more.
+          const resumed = await resumeFromHistory(sessionId);
+          if (startedIn !== epoch) return;
+          if (resumed?.ok && !get().stopRequested) result = await api.protocol.regenerate({ sessionId: resumed.info.sessionId, turnId });
+          if (startedIn !== epoch) return;
+        } else if (!result.ok && result.error.code === 'SESSION_NOT_FOUND') {
+          result = { ok: false, error: NOT_KEPT_GONE };
+        }
+        if (!get().sessionNotKept) void get().refreshHistory();
+        if (result.ok) {
+          applyResponse(last.key, result.data);
+          return;
+        }
+        // Nothing new was answered: the turn shows what it showed before.
+        set((state) => ({ turns: updateTurn(state.turns, last.key, () => last), runningTurnKey: null, stopRequested: false, conversationError: result.error }));
+        noteModelServerError(result.error);
+      },
+
+      async selectAnswer(turnKey, turnId) {
+        const { turns, sessionId, sessionMode, runningTurnKey } = get();
+        const turn = turns.find((candidate) => candidate.key === turnKey);
+        if (turn === undefined || runningTurnKey !== null || sameId(turn.turnId, turnId)) return;
+        const isLatest = turns.at(-1)?.key === turnKey;
+        const show = (shown: Turn): void => {
+          const shownAnswer = answersOf(shown).find((answer) => sameId(answer.turnId, shown.turnId ?? ''));
+          set((state) => ({
+            turns: updateTurn(state.turns, turnKey, () => shown),
+            ...(isLatest && shownAnswer?.metadata && shown.seq !== null ? headerFacts(shown.seq, shownAnswer.metadata) : {}),
+          }));
+        };
+        show(showAnswer(turn, turnId));
+        if (!isLatest || sessionMode !== 'live' || sessionId === null) return;
+        const startedIn = epoch;
+        const result = await api.protocol.selectAnswer({ sessionId, turnId });
+        if (startedIn !== epoch || result.ok) return;
+        // Main still builds on the answer it holds: show that one again, and why.
+        show(turn);
+        set({ conversationError: result.error });
       },
 
       sessionEpoch() {

@@ -3,14 +3,17 @@
  * one slice can call another's (submitting the intake starts a session).
  */
 import type { StateCreator } from 'zustand/vanilla';
+import type { AnalyticsSlice } from './analyticsSlice';
 import type { AuthSlice } from './authSlice';
+import type { ExportSlice } from './exportSlice';
 import type { HistorySlice } from './historySlice';
 import type { IntakeSlice } from './intakeSlice';
 import type { LlmStatusSlice } from './llmStatusSlice';
 import type { SessionSlice } from './sessionSlice';
+import type { UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, and every action that changes it. */
-export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice & AuthSlice & HistorySlice;
+export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice & AuthSlice & HistorySlice & UiSlice & ExportSlice & AnalyticsSlice;
 
 /** A slice's creator: it sees the whole store and contributes its part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

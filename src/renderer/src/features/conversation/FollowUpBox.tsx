@@ -1,14 +1,18 @@
 import { useEffect, useRef } from 'react';
 import { useAppStore } from '../../stores/appStore';
+import { useSendAvailability } from '../status/useSendAvailability';
 
 /**
  * The follow-up question: Enter sends, Shift+Enter starts a new line. Disabled while a turn runs, since main
- * answers one turn per session at a time.
+ * answers one turn per session at a time; while the model server is offline sending pauses, with the reason shown
+ * (the draft can still be written and the session reviewed).
  */
 export function FollowUpBox() {
   const draft = useAppStore((s) => s.followUpDraft);
   const running = useAppStore((s) => s.runningTurnKey !== null);
-  const canSend = useAppStore((s) => s.sessionId !== null && s.followUpDraft.trim() !== '');
+  const hasDraft = useAppStore((s) => s.sessionId !== null && s.followUpDraft.trim() !== '');
+  const { canSend: serverAvailable, reason: cannotSendReason } = useSendAvailability();
+  const canSend = hasDraft && serverAvailable;
   const setFollowUpDraft = useAppStore((s) => s.setFollowUpDraft);
   const sendFollowUp = useAppStore((s) => s.sendFollowUp);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -47,7 +51,7 @@ export function FollowUpBox() {
           // Enter while composing (IME) confirms the composition; it must not send half a word.
           if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
           event.preventDefault();
-          void sendFollowUp();
+          if (serverAvailable) void sendFollowUp();
         }}
       />
       <div className="form-actions">
@@ -57,6 +61,11 @@ export function FollowUpBox() {
         <p id="follow-up-hint" className="form-hint">
           Enter sends, Shift+Enter starts a new line.
         </p>
+        {cannotSendReason !== null && (
+          <p className="send-paused" role="status" data-testid="follow-up-send-paused">
+            {cannotSendReason}
+          </p>
+        )}
       </div>
     </form>
   );

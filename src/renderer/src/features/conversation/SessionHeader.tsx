@@ -1,13 +1,22 @@
 import { useMemo } from 'react';
 import { patientSummaryLines } from '../../../../shared/patientSummary';
 import { useAppStore } from '../../stores/appStore';
+import { ExportMenu } from '../export/ExportMenu';
+import { formatCreated } from '../history/format';
 import { formatInferenceTime } from './format';
 
-/** The session at a glance: id, turn count, last model and time, the pinned patient summary, and "New patient". */
+/**
+ * The session at a glance: id, when it was opened, turn count, the model and endpoint that gave the last answer and
+ * how long it took, a notice when the history was trimmed, "Not kept" when the patient declined storage, the pinned
+ * patient summary, and "New patient".
+ */
 export function SessionHeader() {
   const sessionId = useAppStore((s) => s.sessionId);
   const turnCount = useAppStore((s) => s.turnCount);
   const model = useAppStore((s) => s.lastModel);
+  const endpoint = useAppStore((s) => s.lastEndpoint);
+  const createdAt = useAppStore((s) => s.sessionCreatedAt);
+  const notKept = useAppStore((s) => s.sessionNotKept);
   const inferenceMs = useAppStore((s) => s.lastInferenceMs);
   const omittedTurns = useAppStore((s) => s.lastOmittedTurns);
   const patient = useAppStore((s) => s.sessionPatient);
@@ -22,6 +31,11 @@ export function SessionHeader() {
         <h2 className="section-title">
           Session
           {readOnly && <span className="read-only-badge"> (read-only)</span>}
+          {notKept && (
+            <span className="not-kept-badge" data-testid="not-kept-badge" title="The patient declined storage: this session is never written">
+              Not kept
+            </span>
+          )}
         </h2>
         <button type="button" className="button-secondary" onClick={newPatient}>
           New patient
@@ -39,18 +53,27 @@ export function SessionHeader() {
           </dd>
         </div>
         <div>
+          <dt>Created</dt>
+          <dd data-testid="session-created">{createdAt === null ? '—' : formatCreated(createdAt)}</dd>
+        </div>
+        <div>
           <dt>Turns</dt>
           <dd data-testid="turn-count">{turnCount}</dd>
         </div>
         <div>
           <dt>Model</dt>
-          <dd>{model ?? '—'}</dd>
+          <dd data-testid="session-model">{model ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Endpoint</dt>
+          <dd data-testid="session-endpoint">{endpoint ?? '—'}</dd>
         </div>
         <div>
           <dt>Inference time</dt>
           <dd>{inferenceMs === null ? '—' : formatInferenceTime(inferenceMs)}</dd>
         </div>
       </dl>
+      <ExportMenu />
       {omittedTurns > 0 && (
         <p className="notice" data-testid="history-trimmed">
           The conversation is longer than the model can read at once: the last answer did not take the first{' '}

@@ -1,5 +1,9 @@
 import { useAppStore } from '../../stores/appStore';
+import { Markdown } from '../markdown/Markdown';
+import { AnswerActions } from './AnswerActions';
+import { AnswerSwitcher } from './AnswerSwitcher';
 import { incompleteNote, storedOutcomeNote } from './format';
+import { useFrameBatchedAppStore } from './frameBatching';
 
 /** Props of {@link TurnView}. */
 export interface TurnViewProps {
@@ -7,13 +11,19 @@ export interface TurnViewProps {
   index: number;
 }
 
-/** One turn: what the clinician asked and the answer, growing while it streams, with "Stop" while it does. */
+/**
+ * One turn: what the clinician asked and the answer (Markdown), growing while it streams — re-rendered at most once
+ * per animation frame — with "Stop" while it does, then Copy, Regenerate (latest turn) and its answers' switcher.
+ */
 export function TurnView({ index }: TurnViewProps) {
-  const turn = useAppStore((s) => s.turns[index]);
+  const turn = useFrameBatchedAppStore((s) => s.turns[index]);
+  const isLatest = useAppStore((s) => s.turns.length === index + 1);
+  const live = useAppStore((s) => s.sessionMode === 'live');
   const stopRequested = useAppStore((s) => s.stopRequested);
   const stopTurn = useAppStore((s) => s.stopTurn);
   if (turn === undefined) return null;
   const streaming = turn.status === 'streaming';
+  const finished = turn.status === 'complete' || turn.status === 'incomplete';
 
   return (
     <article className="turn" aria-label={`Turn ${turn.seq ?? index + 1}`}>
@@ -26,15 +36,18 @@ export function TurnView({ index }: TurnViewProps) {
         )}
       </div>
       <div className="turn-answer">
-        <span className="turn-who">Assistant</span>
+        <div className="turn-answer-head">
+          <span className="turn-who">Assistant</span>
+          <AnswerSwitcher turn={turn} />
+        </div>
         {streaming && turn.answer === '' && <p className="muted">Waiting for the model…</p>}
         {/*
           Always polite, and busy while it streams: assistive technology then holds the chunks and reads the answer
           once it is complete. Switching aria-live off as the stream ends (in the same update that clears aria-busy)
           meant the finished answer was never announced.
         */}
-        <div data-testid="answer" className="answer" aria-busy={streaming} aria-live="polite">
-          {turn.answer}
+        <div data-testid="answer" className="answer markdown" aria-busy={streaming} aria-live="polite">
+          <Markdown text={turn.answer} />
         </div>
         {turn.status === 'incomplete' && <p className="turn-note">{incompleteNote(turn.incompleteReason)}</p>}
         {(turn.status === 'pending' || turn.status === 'error') && <p className="turn-note">{storedOutcomeNote(turn.status)}</p>}
@@ -46,6 +59,7 @@ export function TurnView({ index }: TurnViewProps) {
             {stopRequested && <span className="muted">Stopping…</span>}
           </div>
         )}
+        {finished && <AnswerActions turn={turn} canRegenerate={live && isLatest && turn.turnId !== null} />}
       </div>
     </article>
   );

@@ -1,6 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { filterHistory, searchResults } from '../../stores/historySlice';
 import { useAppStore } from '../../stores/appStore';
+import { DateFilterControl } from './DateFilterControl';
+import { inRange } from './inRange';
 import { SessionList } from './SessionList';
 
 /**
@@ -26,6 +28,8 @@ export function SessionsSidebar() {
   const loadHistory = useAppStore((s) => s.loadHistory);
   const openStoredSession = useAppStore((s) => s.openStoredSession);
   const dismissHistoryNotice = useAppStore((s) => s.dismissHistoryNotice);
+  const listRange = useAppStore((s) => s.historyListRange);
+  const filteringByDate = listRange.since !== undefined || listRange.until !== undefined;
 
   const searching = query.trim() !== '';
   // Main's answer once there is one (the previous hits stay while a new search runs); else the loaded titles.
@@ -33,7 +37,11 @@ export function SessionsSidebar() {
     () => (searching && search !== null && search.status !== 'error' && (search.status === 'ready' || search.hits.length > 0) ? searchResults(entries, search) : null),
     [entries, search, searching],
   );
-  const filtered = useMemo(() => (results === null ? filterHistory(entries, query) : results.map((result) => result.entry)), [entries, query, results]);
+  // Pages are read in range already; search hits (any date) and freshly delivered sessions are held to it here.
+  const filtered = useMemo(
+    () => (results === null ? filterHistory(entries, query) : results.map((result) => result.entry)).filter((entry) => inRange(entry.updatedAt, listRange)),
+    [entries, query, results, listRange],
+  );
   const snippets = useMemo(
     () => (results === null ? undefined : new Map(results.map((result) => [result.entry.sessionId, result.snippet]))),
     [results],
@@ -44,7 +52,7 @@ export function SessionsSidebar() {
   let summary: string;
   if (status === 'loading' && entries.length === 0) summary = 'Loading sessions…';
   else if (status === 'error' && entries.length === 0) summary = 'Sessions could not be read.';
-  else if (status === 'ready' && entries.length === 0) summary = 'No past sessions yet.';
+  else if (status === 'ready' && entries.length === 0) summary = filteringByDate ? 'No sessions in these dates.' : 'No past sessions yet.';
   else if (searching && indexing !== null) {
     const progress = indexing.total === null ? `${indexing.done}` : `${indexing.done} of ${indexing.total}`;
     summary = `Searching ${progress} sessions indexed so far. ${matchText(filtered.length)}`;
@@ -79,6 +87,7 @@ export function SessionsSidebar() {
           Searches the titles, messages and answers of your sessions on this workstation.
         </p>
       </div>
+      <DateFilterControl />
       <p className="sidebar-summary muted" role="status" data-testid="sessions-summary">
         {summary}
       </p>

@@ -1,6 +1,7 @@
 import { PREGNANCY_STATES, SEXES } from '../../../../shared/patient';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
+import { useSendAvailability } from '../status/useSendAvailability';
 import { PlausibilityWarnings } from './PlausibilityWarnings';
 import { SelectField, type SelectOption } from './SelectField';
 import { TextAreaField } from './TextAreaField';
@@ -21,6 +22,9 @@ export function IntakeForm() {
   const formErrors = useAppStore((s) => s.formErrors);
   const hasFieldErrors = useAppStore((s) => Object.keys(s.fieldErrors).length > 0);
   const warningsToConfirm = useAppStore((s) => s.warnings.length > 0 && !s.warningsConfirmed);
+  const doNotKeep = useAppStore((s) => s.doNotKeep);
+  const setDoNotKeep = useAppStore((s) => s.setDoNotKeep);
+  const { canSend, reason: cannotSendReason } = useSendAvailability();
 
   return (
     <form
@@ -29,7 +33,7 @@ export function IntakeForm() {
       aria-labelledby="intake-title"
       onSubmit={(event) => {
         event.preventDefault();
-        void submitIntake();
+        if (canSend) void submitIntake();
       }}
     >
       <h2 id="intake-title" className="section-title">
@@ -73,6 +77,14 @@ export function IntakeForm() {
 
       <PlausibilityWarnings />
 
+      {/* The patient declined storage: main then seals and writes nothing, so the session never reaches history. */}
+      <div className="checkbox-row do-not-keep">
+        <input id="do-not-keep" type="checkbox" checked={doNotKeep} onChange={(event) => setDoNotKeep(event.target.checked)} />
+        <label htmlFor="do-not-keep">
+          Do not keep this session (the patient declined storage): it lives in memory only and is never written
+        </label>
+      </div>
+
       {formErrors.length > 0 && (
         <ul className="form-errors">
           {formErrors.map((message) => (
@@ -81,9 +93,14 @@ export function IntakeForm() {
         </ul>
       )}
       <div className="form-actions">
-        <button type="submit" className="button-primary">
+        <button type="submit" className="button-primary" disabled={!canSend} aria-describedby={canSend ? undefined : 'intake-send-paused'}>
           Get protocol
         </button>
+        {cannotSendReason !== null && (
+          <p id="intake-send-paused" className="send-paused" role="status" data-testid="send-paused">
+            {cannotSendReason}
+          </p>
+        )}
         {/* The live region that says why nothing was sent: the errors, or values to confirm (which appear silently). */}
         <p className="form-hint" aria-live="polite">
           {hasFieldErrors

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { LlmStatus } from '../../../../shared/settings';
 import { useAppStore } from '../../stores/appStore';
 
@@ -7,8 +8,15 @@ export function describeLlmStatus(status: LlmStatus | null, error: string | null
   if (status === null) return checking ? 'Model server: checking…' : 'Model server: not checked yet';
   const model = status.model ? `, ${status.model}` : '';
   const latency = status.latencyMs !== null ? `, ${Math.round(status.latencyMs)} ms` : '';
-  return `Model server: ${status.state}${model}${latency}`;
+  // Which endpoint: with fallbacks configured, "offline" alone would not say which server to ask IT about.
+  return `Model server: ${status.state}${model}${latency} (${status.endpoint})`;
 }
+
+/**
+ * While main reports the server offline, the page asks again this often, so sending (paused while offline, see
+ * useSendAvailability) comes back within seconds of the server, not at main's next background probe (30 s).
+ */
+export const OFFLINE_RECHECK_MS = 5_000;
 
 /** The model server's status (`data-testid="llm-status"`) with a "Check again" button. */
 export function LlmStatusLine() {
@@ -17,6 +25,13 @@ export function LlmStatusLine() {
   const checking = useAppStore((s) => s.llmStatusChecking);
   const checkLlmStatus = useAppStore((s) => s.checkLlmStatus);
   const state = error !== null ? 'unknown' : (status?.state ?? 'unknown');
+  const offline = status?.state === 'offline';
+
+  useEffect(() => {
+    if (!offline) return;
+    const timer = setInterval(() => void checkLlmStatus(), OFFLINE_RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [offline, checkLlmStatus]);
 
   return (
     <div className="llm-status">

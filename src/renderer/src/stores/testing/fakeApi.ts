@@ -15,9 +15,21 @@ import type {
 } from '../../../../shared/auth';
 import { fail, ok, type ErrorCode, type Result } from '../../../../shared/errors';
 import type { Patient } from '../../../../shared/patient';
-import type { CancelOutput, DeltaEvent, GenerateInput, ProtocolResponse, TurnStartedEvent } from '../../../../shared/protocol';
+import type {
+  CancelOutput,
+  DeltaEvent,
+  GenerateInput,
+  ProtocolResponse,
+  RegenerateInput,
+  SelectAnswerInput,
+  SelectAnswerOutput,
+  TurnStartedEvent,
+} from '../../../../shared/protocol';
 import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/sessions';
-import type { LlmStatus, SettingsView } from '../../../../shared/settings';
+import { SETTINGS_DEFAULTS, type LlmStatus, type SettingsUpdate, type SettingsView } from '../../../../shared/settings';
+import type { Diagnostics } from '../../../../shared/diagnostics';
+import type { MetadataAnalytics } from '../../../../shared/analytics';
+import type { ExportInput, ExportOutput } from '../../../../shared/export';
 import type {
   AckInput,
   IndexInput,
@@ -47,6 +59,11 @@ export interface PendingGenerate {
 export interface FakeApi {
   api: AppApi;
   generateCalls: PendingGenerate[];
+  /** `protocol.regenerate` calls, answered (like `generate`) only when the test settles them. */
+  regenerateCalls: { input: RegenerateInput; resolve(result: Result<ProtocolResponse>): void }[];
+  selectAnswerCalls: SelectAnswerInput[];
+  /** How `protocol.selectAnswer` answers; the default accepts. */
+  answerSelectAnswer(input: SelectAnswerInput): Promise<Result<SelectAnswerOutput>>;
   cancelCalls: { sessionId: string }[];
   statusCalls: number;
   /** What `llm.status` answers. */
@@ -101,6 +118,19 @@ export interface FakeApi {
   /** How `vault.search` answers; the default finds nothing. */
   answerSearch(input: SearchInput): Promise<Result<SearchOutput>>;
   ackCalls: AckInput[];
+  exportCalls: ExportInput[];
+  /** How `sessions.export` answers; the default refuses (tests of exporting set their own). */
+  answerExport(input: ExportInput): Promise<Result<ExportOutput>>;
+  analyticsCalls: number;
+  /** How `vault.analytics` answers; the default is an empty summary. */
+  answerAnalytics(): Promise<Result<MetadataAnalytics>>;
+  /** What `settings.get` answers (default: the defaults, nothing locked, the theme the clinician's to set). */
+  settingsView: SettingsView;
+  settingsSetCalls: SettingsUpdate[];
+  /** How `settings.set` answers; the default applies the update to {@link settingsView}. */
+  answerSettingsSet(input: SettingsUpdate): Promise<Result<SettingsView>>;
+  /** How `app.diagnostics` answers; the default is a small PHI-free bundle. */
+  answerDiagnostics(): Promise<Result<Diagnostics>>;
   /** Pushes `vault.record` as main does when it seals a record for the page to store. */
   /** Main delivers `records` (one delivery) to the page. */
   emitRecord(...records: SealedRecord[]): void;
@@ -125,6 +155,9 @@ export function createFakeApi(): FakeApi {
 
   const fake: FakeApi = {
     generateCalls: [],
+    regenerateCalls: [],
+    selectAnswerCalls: [],
+    answerSelectAnswer: (input) => Promise.resolve(ok<SelectAnswerOutput>({ turnId: input.turnId })),
     cancelCalls: [],
     statusCalls: 0,
     status: ok({ reachable: true, state: 'reachable', model: 'fake-model', endpoint: 'http://127.0.0.1:8000/v1', latencyMs: 12 }),
@@ -195,7 +228,31 @@ export function createFakeApi(): FakeApi {
     searchCalls: [],
     answerSearch: () => Promise.resolve(ok<SearchOutput>({ hits: [], indexedSessions: 0 })),
     ackCalls: [],
+    exportCalls: [],
+    answerExport: () => Promise.resolve(fail('FORBIDDEN', 'Exporting sessions is turned off on this workstation by your IT policy.')),
+    analyticsCalls: 0,
+    answerAnalytics: () => Promise.resolve(ok<MetadataAnalytics>({ sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0 })),
     emitRecord: (...records) => recordListeners.forEach((listener) => listener({ records })),
+    settingsView: defaultSettingsView(),
+    settingsSetCalls: [],
+    answerSettingsSet: (input) => {
+      fake.settingsView = { ...fake.settingsView, values: { ...fake.settingsView.values, ...input } };
+      return Promise.resolve(ok(fake.settingsView));
+    },
+    answerDiagnostics: () =>
+      Promise.resolve(
+        ok<Diagnostics>({
+          generatedAt: '2026-01-01T00:00:00.000Z',
+          versions: { app: null, electron: null, chrome: null, node: '22.0.0' },
+          os: { platform: 'linux', release: '6.1', arch: 'x64' },
+          buildMode: 'harness',
+          policy: { path: null, sha256: null },
+          settings: fake.settingsView,
+          audit: { ok: true, entries: 0, detail: null },
+          llm: null,
+          recentProblems: [],
+        }),
+      ),
 
     api: {
       auth: {
@@ -247,10 +304,20 @@ export function createFakeApi(): FakeApi {
           return Promise.resolve(ok<Done>({ done: true }));
         },
         onRecord: (listener: (delivery: RecordDelivery) => void) => subscribe(recordListeners, listener),
+        analytics: () => {
+          fake.analyticsCalls++;
+          return fake.answerAnalytics();
+        },
       },
       protocol: {
         generate: (input: GenerateInput) =>
           new Promise<Result<ProtocolResponse>>((resolve) => fake.generateCalls.push({ input, resolve })),
+        regenerate: (input: RegenerateInput) =>
+          new Promise<Result<ProtocolResponse>>((resolve) => fake.regenerateCalls.push({ input, resolve })),
+        selectAnswer: (input: SelectAnswerInput) => {
+          fake.selectAnswerCalls.push(input);
+          return fake.answerSelectAnswer(input);
+        },
         cancel: (input: { sessionId: string }) => {
           fake.cancelCalls.push(input);
           return Promise.resolve(ok<CancelOutput>({ cancelled: true }));
@@ -266,9 +333,17 @@ export function createFakeApi(): FakeApi {
           fake.resumeCalls.push(input);
           return fake.answerResume(input);
         },
+        export: (input: ExportInput) => {
+          fake.exportCalls.push(input);
+          return fake.answerExport(input);
+        },
       },
       settings: {
-        get: () => Promise.resolve(fail('INTERNAL', 'not used in these tests') as Result<SettingsView>),
+        get: () => Promise.resolve(ok(fake.settingsView)),
+        set: (input: SettingsUpdate) => {
+          fake.settingsSetCalls.push(input);
+          return fake.answerSettingsSet(input);
+        },
       },
       llm: {
         status: () => {
@@ -276,6 +351,9 @@ export function createFakeApi(): FakeApi {
           return Promise.resolve(fake.status);
         },
         onStatusChanged: (listener: (status: LlmStatus) => void) => subscribe(statusListeners, listener),
+      },
+      app: {
+        diagnostics: () => fake.answerDiagnostics(),
       },
     },
   };
@@ -355,4 +433,12 @@ export function unlockedAs(profile: ProfileSummary): AuthState {
 /** A failed envelope. */
 export function failure(code: ErrorCode, message: string): Result<never> {
   return fail(code, message);
+}
+
+/** The settings view main gives for the defaults: the secrets reduced to "not set", nothing locked. */
+export function defaultSettingsView(): SettingsView {
+  const values: Record<string, unknown> = { ...SETTINGS_DEFAULTS, llmApiKeySet: false, recoveryKeyConfigured: false };
+  delete values.llmApiKey;
+  delete values.recoveryPublicKey;
+  return { values: values as SettingsView['values'], lockedByPolicy: [], userSettable: ['theme'] };
 }

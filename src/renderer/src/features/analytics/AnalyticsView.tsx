@@ -1,0 +1,125 @@
+import { useEffect } from 'react';
+import { useAppStore } from '../../stores/appStore';
+import { BarChart } from './BarChart';
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '—' : `${Math.round((part / whole) * 100)}%`;
+}
+
+function hourLabel(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+/**
+ * Local analytics of the clinician's own history, computed on this workstation and shown only here: sessions per
+ * day, turns per session, one-turn sessions, peak hours and regenerated answers (from the page's stored rows), and
+ * inference time and trimmed histories (from main, out of the turns' sealed metadata). Nothing is sent anywhere.
+ */
+export function AnalyticsView() {
+  const status = useAppStore((s) => s.analyticsStatus);
+  const report = useAppStore((s) => s.analyticsReport);
+  const error = useAppStore((s) => s.analyticsError);
+  const indexing = useAppStore((s) => s.historyIndexing);
+  const loadAnalytics = useAppStore((s) => s.loadAnalytics);
+
+  useEffect(() => {
+    void loadAnalytics();
+  }, [loadAnalytics]);
+
+  const page = report?.page;
+  const main = report?.main;
+  return (
+    <section className="analytics" aria-labelledby="analytics-title" data-testid="analytics-view">
+      <div className="session-header-top">
+        <h2 id="analytics-title" className="section-title">
+          Analytics
+        </h2>
+        <button type="button" className="button-secondary" onClick={() => void loadAnalytics()} disabled={status === 'loading'}>
+          Refresh
+        </button>
+      </div>
+      <p className="muted">Computed on this workstation from your own history; nothing leaves it.</p>
+      <p role="status" className="muted">
+        {status === 'loading' ? 'Computing…' : indexing !== null ? 'Your history is still being read; refresh when it is done for complete figures.' : ''}
+      </p>
+      {status === 'error' && error !== null && (
+        <div className="alert" role="alert">
+          {error.message}
+        </div>
+      )}
+      {page && main && (
+        <>
+          <dl className="session-facts" data-testid="analytics-figures">
+            <div>
+              <dt>Sessions</dt>
+              <dd data-testid="analytics-sessions">{page.sessions}</dd>
+            </div>
+            <div>
+              <dt>Turns</dt>
+              <dd data-testid="analytics-turns">{page.turns}</dd>
+            </div>
+            <div>
+              <dt>Turns per session (mean)</dt>
+              <dd data-testid="analytics-mean-turns">{page.turnsPerSession.mean === null ? '—' : page.turnsPerSession.mean.toFixed(1)}</dd>
+            </div>
+            <div>
+              <dt>One-turn sessions</dt>
+              <dd data-testid="analytics-one-turn">
+                {page.oneTurnSessions} ({percent(page.oneTurnSessions, page.sessions)})
+              </dd>
+            </div>
+            <div>
+              <dt>Regenerated answers</dt>
+              <dd data-testid="analytics-regenerations">{page.regenerations}</dd>
+            </div>
+            <div>
+              <dt>Peak hours</dt>
+              <dd data-testid="analytics-peak-hours">{page.peakHours.length === 0 ? '—' : page.peakHours.map(hourLabel).join(', ')}</dd>
+            </div>
+            <div>
+              <dt>Inference time (median / p95)</dt>
+              <dd data-testid="analytics-inference">
+                {main.inferenceMs === null ? '—' : `${formatSeconds(main.inferenceMs.median)} / ${formatSeconds(main.inferenceMs.p95)}`}
+              </dd>
+            </div>
+            <div>
+              <dt>Answers with a trimmed history</dt>
+              <dd data-testid="analytics-trimmed">
+                {main.trimmedTurns} of {main.answeredTurns} ({percent(main.trimmedTurns, main.answeredTurns)})
+              </dd>
+            </div>
+          </dl>
+          <p className="muted">
+            Inference time and trimmed histories cover the {main.answeredTurns} answers in {main.sessions} of {report.storedSessions} stored sessions
+            read since you unlocked.
+          </p>
+          <BarChart
+            title="Sessions per day"
+            description="Bar chart of sessions started on each day with sessions; the table below lists the same figures."
+            bars={page.sessionsPerDay.map(({ day, count }) => ({ label: day, value: count }))}
+            labelHeader="Day"
+            valueHeader="Sessions"
+          />
+          <BarChart
+            title="Turns per session"
+            description="Bar chart of how many sessions had 1, 2, 3, 4, or 5 or more turns; the table below lists the same figures."
+            bars={page.turnsPerSession.distribution.map(({ bucket, count }) => ({ label: `${bucket} turn${bucket === '1' ? '' : 's'}`, value: count }))}
+            labelHeader="Turns"
+            valueHeader="Sessions"
+          />
+          <BarChart
+            title="Messages by hour of day"
+            description="Bar chart of messages sent in each hour of the day, local time; the table below lists the same figures."
+            bars={page.turnsByHour.map((count, hour) => ({ label: hourLabel(hour), value: count }))}
+            labelHeader="Hour"
+            valueHeader="Messages"
+          />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useAppStore } from '../../stores/appStore';
+import { answersOf, sameId, type Turn } from '../../stores/turns';
+
+/** Props of {@link AnswerSwitcher}. */
+export interface AnswerSwitcherProps {
+  turn: Turn;
+}
+
+/**
+ * "Answer 1 of 2 ‹ ›" on a turn with regenerated answers (siblings). Switching the latest turn of a live session
+ * also tells main, so the next follow-up builds on the answer on screen.
+ */
+export function AnswerSwitcher({ turn }: AnswerSwitcherProps) {
+  const busy = useAppStore((s) => s.runningTurnKey !== null);
+  const selectAnswer = useAppStore((s) => s.selectAnswer);
+  const answers = answersOf(turn);
+  const position = answers.findIndex((answer) => sameId(answer.turnId, turn.turnId ?? ''));
+  if (answers.length < 2 || position < 0) return null;
+  const go = (offset: number): void => {
+    const target = answers[position + offset];
+    if (target !== undefined) void selectAnswer(turn.key, target.turnId);
+  };
+  return (
+    <div className="answer-switcher" role="group" aria-label="Answers to this message">
+      <button type="button" className="button-secondary" aria-label="Previous answer" disabled={busy || position === 0} onClick={() => go(-1)}>
+        ‹
+      </button>
+      <span data-testid="answer-position">
+        Answer {position + 1} of {answers.length}
+      </span>
+      <button
+        type="button"
+        className="button-secondary"
+        aria-label="Next answer"
+        disabled={busy || position === answers.length - 1}
+        onClick={() => go(1)}
+      >
+        ›
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect } from 'react';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useAppStore } from '../../stores/appStore';
+import { DiagnosticsPanel } from './DiagnosticsPanel';
+import { LockedNote } from './LockedNote';
+import { settingRows } from './settingLabels';
+import { ThemeChoice } from './ThemeChoice';
+
+/**
+ * The settings screen: the clinician's own preference (the theme) to change, then every other setting as read-only
+ * facts — each marked locked when IT's policy sets it, or as IT's to set otherwise — and the diagnostics bundle.
+ */
+export function SettingsScreen() {
+  const view = useAppStore((s) => s.settingsView);
+  const error = useAppStore((s) => s.settingsError);
+  const loadSettings = useAppStore((s) => s.loadSettings);
+  const showScreen = useAppStore((s) => s.showScreen);
+
+  useEffect(() => {
+    void loadSettings();
+  }, [loadSettings]);
+
+  const rows = view === null ? [] : settingRows(view).filter((row) => row.key !== 'theme');
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <div className="settings-head">
+        <h2 id="settings-title" className="section-title">
+          Settings
+        </h2>
+        <button type="button" className="button-quiet" onClick={() => showScreen('main')}>
+          Back to patients
+        </button>
+      </div>
+      <ErrorAlert message={error} />
+      {view === null ? (
+        <p className="muted">Reading the settings…</p>
+      ) : (
+        <>
+          <ThemeChoice />
+          <section className="settings-section" aria-labelledby="settings-it-title">
+            <h3 id="settings-it-title">Set by IT</h3>
+            <dl className="settings-list" data-testid="settings-list">
+              {rows.map((row) => {
+                const locked = view.lockedByPolicy.includes(row.policyKey);
+                return (
+                  <div key={row.key} className="settings-row" data-setting={row.policyKey} data-locked={locked || undefined}>
+                    <dt>{row.label}</dt>
+                    <dd>
+                      <span className="settings-value">{row.value}</span> <LockedNote locked={locked} />
+                    </dd>
+                  </div>
+                );
+              })}
+            </dl>
+          </section>
+          <DiagnosticsPanel />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../playwright.config';
+import { startFakeLlmServer } from '../fakes/fakeLlmServer';
+import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
+import { expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { readHistoryRows } from './historyRows';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+/** Files under `dir` whose bytes contain one of `needles` in UTF-8 or UTF-16 (either endianness). */
+async function filesContaining(dir: string, needles: string[]): Promise<string[]> {
+  const patterns = needles.flatMap((needle) => [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le'), Buffer.from(needle, 'utf16le').swap16()]);
+  const hits: string[] = [];
+  const walk = async (path: string): Promise<void> => {
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) await walk(child);
+      else if (entry.isFile() && (await stat(child)).size > 0) {
+        const bytes = await readFile(child);
+        if (patterns.some((pattern) => bytes.includes(pattern))) hits.push(child);
+      }
+    }
+  };
+  await walk(dir);
+  return hits;
+}
+
+test.describe('a session the patient declined storage for (issue 5)', () => {
+  test('is answered, shown "Not kept", never listed, and leaves nothing in IndexedDB or on disk', async () => {
+    test.setTimeout(90_000);
+    const canary = `Canary${randomBytes(6).toString('hex')}`;
+    const profileDir = await mkdtemp(join(tmpdir(), 'cpa-chromium-'));
+    const dataDir = await mkdtemp(join(tmpdir(), 'cpa-data-'));
+    const llm = await startFakeLlmServer();
+    const harness = await startHarness({ port: 0, llmUrl: llm.baseURL, dataDir, ...defaultHarnessDirs(REPO_ROOT) });
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(harness.url);
+    await signInAsNewClinician(page);
+
+    llm.queueReply(`Protocol for ${canary}.`, `Follow-up answer for ${canary}.`);
+    await fillFeverPatient(page);
+    await page.getByLabel('Chief complaint').fill(`Fever, ${canary} exposure`);
+    await page.getByLabel(/Do not keep this session/).check();
+    await page.getByRole('button', { name: 'Get protocol' }).click();
+    await expect(page.getByTestId('turn-count')).toHaveText('1');
+    await expect(page.getByTestId('not-kept-badge')).toHaveText('Not kept');
+    await page.getByLabel('Follow-up').fill(`X-ray shows ${canary} pattern`);
+    await page.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect(page.getByTestId('turn-count')).toHaveText('2');
+    const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
+    // The model was asked, with the whole conversation.
+    expect(JSON.stringify(llm.chatRequests().at(-1)?.body)).toContain(canary);
+
+    expect(await readHistoryRows(page)).toEqual([]);
+    expect(await page.evaluate(() => window.api.sessions.list())).toEqual({ ok: true, data: { count: 0, sessions: [] } });
+    await expect(page.getByRole('complementary', { name: 'Sessions' }).getByRole('button', { name: /exposure/ })).toHaveCount(0);
+
+    await context.close();
+    await harness.close();
+    await llm.close();
+    expect(await filesContaining(profileDir, [canary, sessionId])).toEqual([]);
+    expect(await filesContaining(dataDir, [canary, sessionId])).toEqual([]);
+  });
+});

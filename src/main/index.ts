@@ -18,6 +18,8 @@ import { registerOperations } from './ipc/registrar';
 import { createConsoleLogger, errorKind } from './logging/logger';
 import { createElectronIpcTransport } from './platform/electronIpcTransport';
 import { electronAppPaths, electronFetch, electronPowerSignals, electronSecretStorage } from './platform/electronPlatform';
+import { trustExtraCertificateAuthorities } from './platform/electronExtraCaTrust';
+import { parseExtraCas } from './net/extraCaTrust';
 import { electronPdfPrinter } from './platform/electronPdfPrinter';
 import { createMainServices, type MainServices } from './services';
 import { systemClock } from './sessions/clock';
@@ -60,6 +62,8 @@ async function start(): Promise<void> {
       env: process.env,
       platform: process.platform,
     });
+    // A bad trust anchor stops start-up like any invalid setting (ConfigError → the error dialog).
+    trustExtraCertificateAuthorities(session.defaultSession, parseExtraCas(config.settings.extraCaCertificates));
   } catch (error) {
     fatal(error);
     return;

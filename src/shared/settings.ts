@@ -151,6 +151,28 @@ export const SettingsFields = z.strictObject({
   theme: z
     .enum(['system', 'light', 'dark'], { error: 'theme must be system, light or dark' })
     .describe("Colour theme: system follows the OS's light or dark mode. A clinician's own preference unless the policy sets it."),
+  extraCaCertificates: z
+    .array(
+      z
+        .string({ error: 'each extraCaCertificates entry must be text' })
+        .max(16_384)
+        .regex(/^\s*-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, {
+          error: 'each extraCaCertificates entry must be one PEM certificate (-----BEGIN CERTIFICATE-----)',
+        }),
+      { error: 'extraCaCertificates must be a list of PEM certificates' },
+    )
+    .max(16)
+    .describe(
+      "Further certificate authorities (PEM) trusted for the model server's HTTPS certificate, beside the OS trust store — for a clinic CA not installed on the workstation. Each must be a CA certificate; the server's name, validity and signatures are still checked. Desktop app only.",
+    ),
+  updates: z
+    .enum(['off'], { error: "updates must be 'off'" })
+    .describe(
+      "Automatic updates. This version contains no updater: new versions come only from IT's installers, so 'off' is the only value; a policy may state it.",
+    ),
+  crashReporting: z
+    .literal(false, { error: 'crashReporting must be false' })
+    .describe('Crash reports sent off the workstation. This version never starts a crash reporter, so false is the only value; a policy may state it.'),
 });
 
 /** The defaults, used where no source sets a value. */
@@ -178,6 +200,9 @@ export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
   recoveryPublicKey: '',
   exportAllowed: true,
   theme: 'system',
+  extraCaCertificates: [],
+  updates: 'off',
+  crashReporting: false,
 };
 
 /** The colour theme: `system` follows the OS (prefers-color-scheme). */
@@ -268,6 +293,10 @@ export const SettingsView = z.strictObject({
     recoveryKeyConfigured: z.boolean(),
     exportAllowed: z.boolean(),
     theme: z.enum(['system', 'light', 'dark']),
+    /** How many extra certificate authorities policy adds (the certificates themselves stay in main). */
+    extraCaCount: z.number(),
+    updates: z.enum(['off']),
+    crashReporting: z.literal(false),
   }),
   lockedByPolicy: z.array(z.string()),
   /** The settings this clinician may change now: {@link USER_SETTABLE_KEYS} not locked by policy. */

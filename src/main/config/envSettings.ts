@@ -1,4 +1,5 @@
 import type { SettingKey } from '../../shared/settings';
+import { pemBlocks } from '../net/extraCaTrust';
 
 /** Environment variables read in development and harness builds (never in release builds). */
 export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
@@ -25,6 +26,9 @@ export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
   recoveryPublicKey: 'CPA_RECOVERY_PUBLIC_KEY',
   exportAllowed: 'CPA_EXPORT_ALLOWED',
   theme: 'CPA_THEME',
+  extraCaCertificates: 'CPA_EXTRA_CA_CERTIFICATES',
+  updates: 'CPA_UPDATES',
+  crashReporting: 'CPA_CRASH_REPORTING',
 };
 
 const NUMERIC: ReadonlySet<SettingKey> = new Set([
@@ -43,7 +47,7 @@ const NUMERIC: ReadonlySet<SettingKey> = new Set([
   'idleLockMinutes',
 ]);
 
-const BOOLEAN: ReadonlySet<SettingKey> = new Set(['allowInsecureHttp', 'profileSelfCreation', 'allowBasicTextKeyStorage', 'exportAllowed']);
+const BOOLEAN: ReadonlySet<SettingKey> = new Set(['allowInsecureHttp', 'profileSelfCreation', 'allowBasicTextKeyStorage', 'exportAllowed', 'crashReporting']);
 
 /**
  * Reads the settings layer from environment variables. Values keep their text form when they are not numbers
@@ -57,6 +61,8 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
     if (NUMERIC.has(key)) layer[key] = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     else if (BOOLEAN.has(key)) layer[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
     else if (key === 'llmFallbackUrls') layer[key] = raw.split(',').map((url) => url.trim()).filter(Boolean);
+    // PEM blocks one after another (a PEM holds commas and newlines, so no separator is needed or safe).
+    else if (key === 'extraCaCertificates') layer[key] = pemBlocks(raw);
     else layer[key] = raw;
   }
   return layer;

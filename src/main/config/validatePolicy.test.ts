@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +82,22 @@ describe('validatePolicy', () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const good = await policyFile({ recoveryPublicKey: publicKey.export({ type: 'spki', format: 'pem' }) });
     expect((await validatePolicy(good, noOwnershipRule)).exitCode).toBe(POLICY_VALID);
+  });
+
+  it('refuses an extra certificate that is not a CA, as start-up would, and accepts a CA', async () => {
+    const certs = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'certs');
+    const [ca, leaf] = await Promise.all([readFile(join(certs, 'ca.pem'), 'utf8'), readFile(join(certs, 'leaf.pem'), 'utf8')]);
+    const bad = await policyFile({ extraCaCertificates: [ca, leaf] });
+    expect((await validatePolicy(bad, noOwnershipRule)).stderr).toEqual([
+      expect.stringMatching(/^policy .*: extraCaCertificates\[1\]: is not a certificate authority/),
+    ]);
+    expect((await validatePolicy(await policyFile({ extraCaCertificates: [ca], updates: 'off', crashReporting: false }), noOwnershipRule)).exitCode).toBe(
+      POLICY_VALID,
+    );
+    expect((await validatePolicy(await policyFile({ updates: 'nightly', crashReporting: true }), noOwnershipRule)).stderr).toEqual([
+      expect.stringMatching(/updates: updates must be 'off'/),
+      expect.stringMatching(/crashReporting: crashReporting must be false/),
+    ]);
   });
 
   it('says when the file is not JSON', async () => {

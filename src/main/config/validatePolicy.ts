@@ -2,6 +2,7 @@
  * `--validate-policy <file>`: IT checks a policy file before deploying it, with the reader and the schema the app
  * uses at start-up, and sees every problem at once. Plain Node, so the desktop app and the browser harness share it.
  */
+import { parseExtraCas } from '../net/extraCaTrust';
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { SETTINGS_DEFAULTS, Settings, SettingsLayer } from '../../shared/settings';
@@ -90,6 +91,15 @@ async function policyProblems(values: Record<string, unknown>): Promise<string[]
       await importRecoveryPublicKey(layer.data.recoveryPublicKey);
     } catch {
       problems.push(`recoveryPublicKey: must be an RSA public key of at least ${MIN_RECOVERY_KEY_BITS} bits in SPKI PEM form (-----BEGIN PUBLIC KEY-----)`);
+    }
+  }
+  // Start-up parses the extra trust anchors the same way and refuses to start on a bad one.
+  if (layer.data.extraCaCertificates?.length) {
+    try {
+      parseExtraCas(layer.data.extraCaCertificates);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
     }
   }
   return problems;

@@ -5,9 +5,14 @@ import type { OperationHandlers } from '../registrar';
 
 /** The settings as the renderer may see them: secrets and keys are reduced to whether they are set. */
 export function settingsView(settings: Settings, lockedByPolicy: readonly SettingKey[]): SettingsView {
-  const { llmApiKey, recoveryPublicKey, ...rest } = settings;
+  const { llmApiKey, recoveryPublicKey, extraCaCertificates, ...rest } = settings;
   return {
-    values: { ...rest, llmApiKeySet: llmApiKey !== '', recoveryKeyConfigured: recoveryPublicKey !== '' },
+    values: {
+      ...rest,
+      llmApiKeySet: llmApiKey !== '',
+      recoveryKeyConfigured: recoveryPublicKey !== '',
+      extraCaCount: extraCaCertificates.length,
+    },
     lockedByPolicy: [...lockedByPolicy],
     userSettable: userSettableNow(lockedByPolicy),
   };

@@ -34,9 +34,17 @@ const LABELS: Partial<Record<ViewKey, string>> = {
   allowBasicTextKeyStorage: 'Keys without an OS keyring (Linux)',
   recoveryKeyConfigured: 'Passphrase recovery by IT',
   theme: 'Theme',
+  exportAllowed: 'Session export',
+  extraCaCount: 'Extra certificate authorities for the model server',
+  updates: 'Automatic updates',
+  crashReporting: 'Crash reports sent off the workstation',
 };
 
-const POLICY_KEY: Partial<Record<ViewKey, string>> = { llmApiKeySet: 'llmApiKey', recoveryKeyConfigured: 'recoveryPublicKey' };
+const POLICY_KEY: Partial<Record<ViewKey, string>> = {
+  llmApiKeySet: 'llmApiKey',
+  recoveryKeyConfigured: 'recoveryPublicKey',
+  extraCaCount: 'extraCaCertificates',
+};
 
 function duration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
@@ -51,6 +59,7 @@ function valueText(key: ViewKey, value: unknown): string {
   if (typeof value === 'number' && key.endsWith('Ms')) return duration(value);
   if (key === 'retentionDays') return `${String(value)} days`;
   if (key === 'idleLockMinutes') return `${String(value)} min`;
+  if (key === 'extraCaCount') return value === 0 ? 'none (the OS trust store only)' : `${String(value)} (and the OS trust store)`;
   if (value === '') return key === 'model' ? 'first model the server lists' : 'not set';
   return String(value);
 }

@@ -10,6 +10,7 @@ import { AnalyticsView } from './features/analytics/AnalyticsView';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { useAppliedTheme } from './features/settings/useAppliedTheme';
 import { LlmStatusLine } from './features/status/LlmStatusLine';
+import { useEscapeToStop } from './features/conversation/useEscapeToStop';
 import { useAppStore } from './stores/appStore';
 import type { Screen } from './stores/uiSlice';
 
@@ -54,6 +55,8 @@ function UnlockedApp() {
   const view = useAppStore((s) => s.view);
   const screen = useAppStore((s) => s.screen);
   const showScreen = useAppStore((s) => s.showScreen);
+  // Esc stops a running answer from anywhere in the app (keyboard-first: the Stop button's twin).
+  useEscapeToStop();
   return (
     <div className="app">
       <header className="app-header">

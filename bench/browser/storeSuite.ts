@@ -8,7 +8,8 @@
  * databases with replicated rows (see the notes); drive the measured sessions through the app (the newest of the
  * list, and one 50-turn session); then time opening that session, the list's first page, the main thread while the
  * list loads, unlock, building main's search index over the real sessions and searching it, and the sweep of every
- * session's rows; finally main's key destruction in Node.
+ * session's rows; finally main's key destruction in Node. Before the sweep, on the full store, the UI's own figures
+ * (uiSuite.ts): the sessions list's first paint after an unlock, and frame times while a protocol streams.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ import { buildApp, buildPageBundle } from './buildBundles';
 import type { PairedTimings, RunTurnsInput, RunTurnsOutput, StoreBenchPage, TurnTiming } from './pageApi';
 import { measureRetentionHide } from './retentionKeys';
 import { sealedSessionBatches } from './sealedPopulation';
+import { FULL_UI_PLAN, QUICK_UI_PLAN, runUiSteps } from './uiSuite';
 
 /** The workload; `quick` is the smoke run. */
 export interface StorePlan {
@@ -313,6 +315,21 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
     throwIfProblems('unlock', unlocked.problems);
 
     await settleAfterUnlock();
+    // 6b. The app's UI on the full store (uiSuite.ts): the sessions list's first paint after an unlock through the
+    //     lock screen, and frame times while a long protocol streams into the conversation view (paced server).
+    const activeLlm = llm;
+    const ui = await runUiSteps({
+      page,
+      llm: activeLlm,
+      passphrase: PASSPHRASE,
+      seed,
+      plan: options.quick ? QUICK_UI_PLAN : FULL_UI_PLAN,
+      scaled,
+      storedSessions: stored.ours.sessions,
+      step,
+      quiet: (quietMs) => call(page, 'quiet', { quietMs, timeoutMs: 600_000 }),
+    });
+
     // 7. The sweep: every session's rows, both sides.
     const swept = await step('sweep every session (ours vs plain)', () => call(page, 'sweep', { batchSize: plan.deleteBatchSize }));
     throwIfProblems('sweep', swept.problems);
@@ -447,6 +464,8 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `ran ours first, half plain first; the ratio is per deleted turn (both sides held the same rows).` +
         (options.quick ? ` (--quick: ${count(swept.oursTurns)} turns instead of 100,000.)` : ''),
     );
+    results.push(...ui.results);
+    notes.push(...ui.notes);
     if (pageErrors.length > 0) notes.push(`page errors/console errors during the run: ${pageErrors.slice(0, 5).join(' | ')}`);
     return { results, notes };
   } finally {

@@ -36,6 +36,8 @@ import {
 import { watchMainThread } from './mainThread';
 import { PlainDb, plainDeleteSessions, plainNewestSessions, plainPutDelivery, plainSessionsPage, plainTurnsOf } from './plainDb';
 import { indexCalls, installWireWatch, openCalls, openCallsPending, waitFor, wireLog, type WireEntry } from './wire';
+// The UI benchmark's watches (window.__cpaUiBench), in the same bundle.
+import './uiBenchPage';
 
 declare global {
   interface Window {

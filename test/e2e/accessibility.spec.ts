@@ -217,6 +217,94 @@ test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', ()
     await expect(app.getByTestId('answer').first()).toHaveText(sessions[0][1]);
     await expectAccessible(app, 'a past session, read-only');
   });
+
+  test('sessions sidebar: the date filter, its presets and a range of days', async ({ app, llm }) => {
+    llm.queueReply('Start oxygen and antibiotics.');
+    await getProtocol(app, 'Fever and productive cough for 3 days', 'Start oxygen and antibiotics.');
+    const sidebar = app.getByRole('complementary', { name: 'Sessions' });
+    await sidebar.getByRole('button', { name: 'Last 7 days' }).click();
+    await expect(sidebar.getByRole('button', { name: 'Last 7 days' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(sidebar.getByTestId('session-row')).toHaveCount(1);
+    await expectAccessible(app, 'date filter: last 7 days');
+
+    await sidebar.getByRole('button', { name: 'Dates…' }).click();
+    await sidebar.getByLabel('From').fill('2020-01-01');
+    await sidebar.getByLabel('To').fill('2020-01-31');
+    await expect(sidebar.getByTestId('sessions-summary')).toHaveText('No sessions in these dates.');
+    await expectAccessible(app, 'date filter: a range of days with no session');
+  });
+
+  test('answer actions: Copy, Regenerate and the answer switcher', async ({ app, llm, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    llm.queueReply('Answer A: oxygen.', 'Answer B: antibiotics.');
+    await getProtocol(app, 'Fever and productive cough for 3 days', 'Answer A: oxygen.');
+    await expect(app.getByRole('button', { name: 'Regenerate' })).toBeVisible();
+    await app.getByRole('button', { name: 'Copy' }).click();
+    await expect(app.getByText('Copied')).toBeVisible();
+    await expectAccessible(app, 'answer actions after Copy');
+
+    await app.getByRole('button', { name: 'Regenerate' }).click();
+    await expect(app.getByTestId('answer').first()).toHaveText('Answer B: antibiotics.');
+    await expect(app.getByTestId('answer-position')).toHaveText('Answer 2 of 2');
+    await expectAccessible(app, 'answer switcher on the newer answer');
+    await app.getByRole('button', { name: 'Previous answer' }).click();
+    await expect(app.getByTestId('answer-position')).toHaveText('Answer 1 of 2');
+    await expectAccessible(app, 'answer switcher on the earlier answer');
+  });
+
+  test('export menu in the session header, before and after saving', async ({ app, llm }) => {
+    llm.queueReply('Consider community-acquired pneumonia; chest X-ray.');
+    await getProtocol(app, 'Fever and productive cough for 3 days', 'Consider community-acquired pneumonia; chest X-ray.');
+    const menu = app.getByRole('group', { name: 'Export this session' });
+    await expect(menu.getByRole('button', { name: 'Markdown' })).toBeEnabled();
+    await expectAccessible(app, 'export menu');
+    await Promise.all([app.waitForEvent('download'), menu.getByRole('button', { name: 'Markdown' }).click()]);
+    await expect(app.getByTestId('export-status')).toContainText('Saved');
+    await expectAccessible(app, 'export menu after saving');
+  });
+
+  test('settings, with the diagnostics panel open', async ({ app }) => {
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+    await expect(app.getByTestId('settings-list')).toBeVisible();
+    await expectAccessible(app, 'settings');
+    await app.getByRole('button', { name: 'Prepare diagnostics' }).click();
+    await expect(app.getByLabel('Diagnostics (JSON)')).not.toBeEmpty();
+    await expectAccessible(app, 'settings with the diagnostics panel open');
+  });
+
+  test('analytics after a few turns, with charts and their tables', async ({ app, llm }) => {
+    llm.queueReply('First answer.', 'Second answer.', 'Regenerated second.', 'Third answer.');
+    await getProtocol(app, 'Fever and productive cough for 3 days', 'First answer.');
+    await app.getByLabel('Follow-up').fill('SpO2 88%');
+    await app.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect(app.getByTestId('answer').nth(1)).toHaveText('Second answer.');
+    await app.getByRole('button', { name: 'Regenerate' }).click();
+    await expect(app.getByTestId('answer').nth(1)).toHaveText('Regenerated second.');
+    await app.getByRole('button', { name: 'New patient' }).click();
+    await getProtocol(app, 'Sudden severe headache', 'Third answer.');
+
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Analytics' }).click();
+    await expect(app.getByTestId('analytics-sessions')).toHaveText('2');
+    await expect(app.getByRole('img', { name: 'Turns per session' })).toBeVisible();
+    await expect(app.getByRole('img', { name: 'Sessions per day' })).toBeVisible();
+    await expect(app.getByRole('img', { name: 'Messages by hour of day' })).toBeVisible();
+    await expectAccessible(app, 'analytics');
+  });
+
+  test('offline: sending paused, with the reason, on the follow-up box and the intake form', async ({ app, llm }) => {
+    llm.queueReply('1. Chest X-ray. 2. CBC and CRP.');
+    await getProtocol(app, 'Fever and productive cough for 3 days', '1. Chest X-ray. 2. CBC and CRP.');
+    await llm.close();
+    await app.getByRole('button', { name: 'Check again' }).click();
+    await expect(app.getByTestId('llm-status')).toContainText('offline');
+    await expect(app.getByTestId('follow-up-send-paused')).toContainText('offline');
+    await expectAccessible(app, 'conversation while offline');
+
+    await app.getByRole('button', { name: 'New patient' }).click();
+    await fillFeverPatient(app);
+    await expect(app.getByTestId('send-paused')).toContainText('offline');
+    await expectAccessible(app, 'intake form while offline');
+  });
 });
 
 /** What makes focus visible on an element: read from its computed style. */
@@ -313,8 +401,9 @@ test.describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('signed-in-as')).toHaveText('Dr Ada Test');
 
-    // The intake form, from the top of the page.
-    await walk.moveTo(page.getByLabel('Age', { exact: true }));
+    // Signed in, the focus is in the intake form's first field (not back at the top of the page).
+    await expect(page.getByLabel('Age', { exact: true })).toBeFocused();
+    await walk.checkFocusIndicator();
     await page.keyboard.type('60');
     await walk.moveTo(page.getByLabel('Sex'));
     await page.keyboard.type('m'); // a closed select picks the first option starting with the typed letter
@@ -324,8 +413,12 @@ test.describe('keyboard only', () => {
     await walk.moveTo(page.getByLabel('SpO2 (%)'));
     await page.keyboard.type('94');
     await walk.moveTo(page.getByRole('button', { name: 'Get protocol' }));
+    llm.setChunkDelay(150);
     await page.keyboard.press('Enter');
+    // The form has gone: the session's heading holds the focus while the answer streams.
+    await expect(page.getByRole('heading', { name: 'Session', exact: true, level: 2 })).toBeFocused();
     await expect(page.getByTestId('answer').first()).toHaveText('1. Repeat vitals.\n2. Chest X-ray.');
+    llm.setChunkDelay(2);
 
     // The follow-up box has the focus once the answer is in; Enter sends.
     await expect(page.getByLabel('Follow-up')).toBeFocused();
@@ -347,5 +440,86 @@ test.describe('keyboard only', () => {
     await walk.moveTo(sidebar.getByLabel('Search sessions'), 'Shift+Tab');
     await page.keyboard.type('pneumonia');
     await expect(sidebar.getByTestId('session-row')).toHaveCount(1);
+  });
+
+  test('focus goes somewhere sensible after a send kept back, Stop, Regenerate, the answer switcher, New patient, Check again and Unlock', async ({
+    app: page,
+    llm,
+  }) => {
+    llm.queueReply(Array.from({ length: 200 }, (_unused, index) => `step${index}`).join(' '), 'Answer B: antibiotics.');
+    const walk = new KeyboardWalk(page);
+    const age = page.getByLabel('Age', { exact: true });
+    await expect(age).toBeFocused();
+
+    // A send the form keeps back: the focus goes to the first field marked invalid (the chief complaint: Age is filled).
+    await page.keyboard.type('60');
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('Chief complaint')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Chief complaint')).toBeFocused();
+    await walk.checkFocusIndicator();
+
+    // A value to confirm: the focus goes to the box that confirms it.
+    await fillFeverPatient(page);
+    await page.getByLabel('Heart rate (beats/min)').fill('250');
+    await walk.moveTo(page.getByRole('button', { name: 'Get protocol' }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('I confirm these values are correct')).toBeFocused();
+    await page.getByLabel('Heart rate (beats/min)').fill('104');
+
+    // Stop keeps the focus, says "Stopping…" and then that the answer is incomplete, in one polite live region.
+    llm.setChunkDelay(40);
+    await walk.moveTo(page.getByRole('button', { name: 'Get protocol' }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('answer').first()).toContainText('step3');
+    // The turn's note: its first live region (Copy's status follows once the answer has ended).
+    const note = page.getByRole('article', { name: 'Turn 1' }).getByRole('status').first();
+    await note.evaluate((element) => {
+      const seen: string[] = [];
+      (window as unknown as { notesSeen: string[] }).notesSeen = seen;
+      new MutationObserver(() => seen.push(element.textContent ?? '')).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    const stop = page.getByRole('button', { name: 'Stop' });
+    await walk.moveTo(stop);
+    await page.keyboard.press('Enter');
+    await expect(note).toHaveText('(incomplete: cancelled)');
+    expect(await page.evaluate(() => (window as unknown as { notesSeen: string[] }).notesSeen)).toContain('Stopping…');
+    // The answer ended (Stop went with it): the follow-up box takes the focus.
+    await expect(page.getByLabel('Follow-up')).toBeFocused();
+    llm.setChunkDelay(2);
+
+    // Regenerate: once the new answer is in, the follow-up box again; the switcher keeps the focus at its first answer.
+    await walk.moveTo(page.getByRole('button', { name: 'Regenerate' }), 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('answer-position')).toHaveText('Answer 2 of 2');
+    await expect(page.getByLabel('Follow-up')).toBeFocused();
+    const previous = page.getByRole('button', { name: 'Previous answer' });
+    await walk.moveTo(previous, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('answer-position')).toHaveText('Answer 1 of 2');
+    await expect(previous).toHaveAttribute('aria-disabled', 'true');
+    await expect(previous).toBeFocused();
+
+    // New patient: the empty intake form, focus in its first field.
+    await walk.moveTo(page.getByRole('button', { name: 'New patient' }), 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect(age).toBeFocused();
+    await expect(age).toHaveValue('');
+
+    // Check again keeps the focus while it checks and after.
+    const checkAgain = page.getByRole('button', { name: 'Check again' });
+    await walk.moveTo(checkAgain, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('llm-status')).toContainText('reachable');
+    await expect(checkAgain).toBeFocused();
+
+    // Lock, then unlock: back in the intake form's first field.
+    await walk.moveTo(page.getByRole('button', { name: 'Lock' }));
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('Passphrase', { exact: true })).toBeFocused();
+    await page.keyboard.type(CLINICIAN_PASSPHRASE);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('signed-in-as')).toHaveText('Dr Ada Test');
+    await expect(age).toBeFocused();
+    await walk.checkFocusIndicator();
   });
 });

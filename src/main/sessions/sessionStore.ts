@@ -16,6 +16,16 @@ export interface SessionLimits {
   readonly maxLiveSessions: number;
 }
 
+/**
+ * The latest turn's answers as a resumed session's history holds them (each opened, so authenticated, by main): its
+ * seq, the one the next follow-up builds on, and every answer with how it ended.
+ */
+export interface RestoredLatest {
+  readonly seq: number;
+  readonly liveTurnId: string;
+  readonly answers: readonly LatestAnswer[];
+}
+
 /** How many expired ids main remembers, so `sessions.get` can say "expired" rather than "unknown". */
 export const REMEMBERED_EXPIRED_SESSIONS = 10_000;
 
@@ -73,7 +83,7 @@ export class SessionStore {
    * Brings a session back into memory under its own id — only from history main has just opened, and so
    * authenticated (never on a caller's say-so). Returns the live session if it is already there.
    */
-  restore(saved: { id: string; ownerId: string; createdAt: Date; patient: Patient; turns: Session['turns'] }): Session {
+  restore(saved: { id: string; ownerId: string; createdAt: Date; patient: Patient; turns: Session['turns']; latest?: RestoredLatest | null }): Session {
     const live = this.#byAccess.get(saved.id);
     if (live) {
       if (live.ownerId !== saved.ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
@@ -94,7 +104,7 @@ export class SessionStore {
       // Only kept sessions have history to be restored from.
       doNotKeep: false,
       turns: saved.turns,
-      latest: restoredLatest(saved.turns, saved.patient),
+      latest: restoredLatest(saved.turns, saved.patient, saved.latest ?? null),
       windowStart: 0,
       queue: new TurnQueue(this.clock),
       activeTurn: null,
@@ -328,10 +338,17 @@ export class SessionStore {
   }
 }
 
-/** The latest turn of a session restored from history: its one known answer, regenerable again. */
-function restoredLatest(turns: Session['turns'], patient: Patient): LatestTurn | null {
+/**
+ * The latest turn of a session restored from history, regenerable again: every answer history gave it (`saved`, its
+ * live one being the last of the turns), or else the one known answer.
+ */
+function restoredLatest(turns: Session['turns'], patient: Patient, saved: RestoredLatest | null): LatestTurn | null {
   const last = turns.at(-1);
   if (last?.turnId === undefined) return null;
+  const live = saved?.answers.find((answer) => answer.turnId === saved.liveTurnId);
+  if (saved && live?.record === last) {
+    return { seq: saved.seq, patient, answers: new Map(saved.answers.map((answer) => [answer.turnId, answer])), liveTurnId: live.turnId };
+  }
   const answer: LatestAnswer = { turnId: last.turnId, record: last, startedAt: new Date(0), parentTurnId: null, outcome: null };
   return { seq: turns.length, patient, answers: new Map([[last.turnId, answer]]), liveTurnId: last.turnId };
 }

@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useAppStore } from '../../stores/appStore';
+import { useTakeLostFocus } from '../focus/lostFocus';
 import { BarChart } from './BarChart';
 
 function formatSeconds(ms: number): string {
@@ -29,16 +30,27 @@ export function AnalyticsView() {
   useEffect(() => {
     void loadAnalytics();
   }, [loadAnalytics]);
+  // Shown with the focus lost (signed in again on this screen): its heading, so reading starts here.
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useTakeLostFocus(titleRef);
 
   const page = report?.page;
   const main = report?.main;
   return (
     <section className="analytics" aria-labelledby="analytics-title" data-testid="analytics-view">
       <div className="session-header-top">
-        <h2 id="analytics-title" className="section-title">
+        <h2 id="analytics-title" ref={titleRef} className="section-title" tabIndex={-1}>
           Analytics
         </h2>
-        <button type="button" className="button-secondary" onClick={() => void loadAnalytics()} disabled={status === 'loading'}>
+        {/* aria-disabled, not disabled: disabling the pressed button would drop the focus to the page. */}
+        <button
+          type="button"
+          className="button-secondary"
+          aria-disabled={status === 'loading' || undefined}
+          onClick={() => {
+            if (status !== 'loading') void loadAnalytics();
+          }}
+        >
           Refresh
         </button>
       </div>

@@ -18,23 +18,20 @@ export function AnswerSwitcher({ turn }: AnswerSwitcherProps) {
   if (answers.length < 2 || position < 0) return null;
   const go = (offset: number): void => {
     const target = answers[position + offset];
-    if (target !== undefined) void selectAnswer(turn.key, target.turnId);
+    if (!busy && target !== undefined) void selectAnswer(turn.key, target.turnId);
   };
+  // aria-disabled, not disabled: reaching the first or last answer would otherwise drop the focus to the page.
+  const first = busy || position === 0;
+  const last = busy || position === answers.length - 1;
   return (
     <div className="answer-switcher" role="group" aria-label="Answers to this message">
-      <button type="button" className="button-secondary" aria-label="Previous answer" disabled={busy || position === 0} onClick={() => go(-1)}>
+      <button type="button" className="button-secondary" aria-label="Previous answer" aria-disabled={first || undefined} onClick={() => go(-1)}>
         ‹
       </button>
       <span data-testid="answer-position">
         Answer {position + 1} of {answers.length}
       </span>
-      <button
-        type="button"
-        className="button-secondary"
-        aria-label="Next answer"
-        disabled={busy || position === answers.length - 1}
-        onClick={() => go(1)}
-      >
+      <button type="button" className="button-secondary" aria-label="Next answer" aria-disabled={last || undefined} onClick={() => go(1)}>
         ›
       </button>
     </div>

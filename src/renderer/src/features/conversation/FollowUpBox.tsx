@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { useAppStore } from '../../stores/appStore';
+import { useTakeLostFocus } from '../focus/lostFocus';
 import { useSendAvailability } from '../status/useSendAvailability';
 
 /**
@@ -17,13 +18,9 @@ export function FollowUpBox() {
   const sendFollowUp = useAppStore((s) => s.sendFollowUp);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
-  // Disabling the box while a turn runs drops its focus; hand it back when the turn ends, unless the clinician
-  // has moved on to something else meanwhile.
-  useEffect(() => {
-    if (running) return;
-    const active = document.activeElement;
-    if (active === null || active === document.body) textareaRef.current?.focus();
-  }, [running]);
+  // Disabling the box while a turn runs drops its focus (and the first turn leaves it on the session's heading);
+  // hand it over when the turn ends, unless the clinician has moved on to something else meanwhile.
+  useTakeLostFocus(textareaRef, !running);
 
   return (
     <form

@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { patientSummaryLines } from '../../../../shared/patientSummary';
 import { useAppStore } from '../../stores/appStore';
 import { ExportMenu } from '../export/ExportMenu';
+import { FOCUS_STANDBY, useTakeLostFocus } from '../focus/lostFocus';
 import { formatCreated } from '../history/format';
 import { formatInferenceTime } from './format';
 
@@ -24,11 +25,15 @@ export function SessionHeader() {
   const readOnly = useAppStore((s) => s.sessionMode === 'review');
   // The same lines the model sees at the top of its prompt, so screen and prompt agree on the patient.
   const summary = useMemo(() => (patient ? patientSummaryLines(patient) : []), [patient]);
+  // "Get protocol" leaves with the intake form: the session's heading holds the focus (read out as the new place)
+  // until the answer is in and the follow-up box takes it.
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useTakeLostFocus(titleRef);
 
   return (
     <header className="session-header">
       <div className="session-header-top">
-        <h2 className="section-title">
+        <h2 ref={titleRef} className="section-title" tabIndex={-1} {...FOCUS_STANDBY}>
           Session
           {readOnly && <span className="read-only-badge"> (read-only)</span>}
           {notKept && (

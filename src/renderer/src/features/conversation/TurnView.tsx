@@ -49,14 +49,27 @@ export function TurnView({ index }: TurnViewProps) {
         <div data-testid="answer" className="answer markdown" aria-busy={streaming} aria-live="polite">
           <Markdown text={turn.answer} />
         </div>
-        {turn.status === 'incomplete' && <p className="turn-note">{incompleteNote(turn.incompleteReason)}</p>}
+        {/*
+          A polite live region that is always there (one that appears with its text is often not read): "Stopping…"
+          once Stop is pressed, then the note that the answer is incomplete.
+        */}
+        <p className="turn-note" role="status">
+          {streaming && stopRequested ? 'Stopping…' : turn.status === 'incomplete' ? incompleteNote(turn.incompleteReason) : ''}
+        </p>
         {(turn.status === 'pending' || turn.status === 'error') && <p className="turn-note">{storedOutcomeNote(turn.status)}</p>}
         {streaming && (
           <div className="turn-actions">
-            <button type="button" className="button-secondary" onClick={() => void stopTurn()} disabled={stopRequested}>
+            {/* aria-disabled, not disabled: a disabled button drops the focus to the page. */}
+            <button
+              type="button"
+              className="button-secondary"
+              aria-disabled={stopRequested || undefined}
+              onClick={() => {
+                if (!stopRequested) void stopTurn();
+              }}
+            >
               Stop
             </button>
-            {stopRequested && <span className="muted">Stopping…</span>}
           </div>
         )}
         {finished && <AnswerActions turn={turn} canRegenerate={live && isLatest && turn.turnId !== null} />}

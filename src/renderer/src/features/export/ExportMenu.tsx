@@ -30,7 +30,7 @@ export function ExportMenu() {
     if (allowed === null) void loadExportPolicy();
   }, [allowed, loadExportPolicy]);
 
-  const disabled = allowed === false || sessionId === null || busy !== null;
+  const disabled = allowed === false || sessionId === null;
   const run = async (format: ExportFormat): Promise<void> => {
     setSaved(null);
     const file = await exportSession(format);
@@ -52,9 +52,13 @@ export function ExportMenu() {
           type="button"
           className="button-secondary"
           disabled={disabled}
+          // While one export runs: aria-disabled, so the pressed button keeps the focus (disabled would drop it).
+          aria-disabled={busy !== null || undefined}
           aria-describedby={allowed === false ? reasonId : undefined}
           data-testid={`export-${format}`}
-          onClick={() => void run(format)}
+          onClick={() => {
+            if (busy === null) void run(format);
+          }}
         >
           {busy === format ? `${label}…` : label}
         </button>

@@ -1,6 +1,8 @@
+import { useEffect, useRef, useState } from 'react';
 import { PREGNANCY_STATES, SEXES } from '../../../../shared/patient';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
+import { useTakeLostFocus } from '../focus/lostFocus';
 import { useSendAvailability } from '../status/useSendAvailability';
 import { PlausibilityWarnings } from './PlausibilityWarnings';
 import { SelectField, type SelectOption } from './SelectField';
@@ -25,15 +27,35 @@ export function IntakeForm() {
   const doNotKeep = useAppStore((s) => s.doNotKeep);
   const setDoNotKeep = useAppStore((s) => s.setDoNotKeep);
   const { canSend, reason: cannotSendReason } = useSendAvailability();
+  const formRef = useRef<HTMLFormElement>(null);
+  const submitRef = useRef<HTMLButtonElement>(null);
+  // Counts sends tried; after each, the focus goes to whatever kept the form back (the form is gone if it was sent).
+  const [sendsTried, setSendsTried] = useState(0);
+
+  // Shown with the focus lost (after signing in, "New patient", a first turn that failed): the first field — or,
+  // when main refused the last send, "Get protocol", to try again once the alert has been read.
+  useTakeLostFocus(() =>
+    intakeError !== null ? submitRef.current : formRef.current?.querySelector<HTMLElement>('input, select, textarea'),
+  );
+
+  // The first marked field, else the box that confirms unusual values.
+  useEffect(() => {
+    if (sendsTried === 0) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], #plausibility-confirm:not(:checked)')?.focus();
+  }, [sendsTried]);
 
   return (
     <form
+      ref={formRef}
       className="intake"
       noValidate
       aria-labelledby="intake-title"
       onSubmit={(event) => {
         event.preventDefault();
-        if (canSend) void submitIntake();
+        if (!canSend) return;
+        // The checks run synchronously, so what kept the form back is rendered with this count.
+        void submitIntake();
+        setSendsTried((count) => count + 1);
       }}
     >
       <h2 id="intake-title" className="section-title">
@@ -93,7 +115,7 @@ export function IntakeForm() {
         </ul>
       )}
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={!canSend} aria-describedby={canSend ? undefined : 'intake-send-paused'}>
+        <button ref={submitRef} type="submit" className="button-primary" disabled={!canSend} aria-describedby={canSend ? undefined : 'intake-send-paused'}>
           Get protocol
         </button>
         {cannotSendReason !== null && (

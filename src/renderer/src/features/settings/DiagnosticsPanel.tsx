@@ -34,7 +34,15 @@ export function DiagnosticsPanel() {
         A summary of this installation for IT or support: versions, settings (no keys), the audit log check and recent
         error names. It contains no patient data.
       </p>
-      <button type="button" className="button-secondary" onClick={() => void loadDiagnostics()} disabled={loading}>
+      {/* aria-disabled, not disabled: disabling the pressed button would drop the focus to the page. */}
+      <button
+        type="button"
+        className="button-secondary"
+        aria-disabled={loading || undefined}
+        onClick={() => {
+          if (!loading) void loadDiagnostics();
+        }}
+      >
         {text === null ? 'Prepare diagnostics' : 'Prepare again'}
       </button>
       <ErrorAlert message={error} />
@@ -47,11 +55,10 @@ export function DiagnosticsPanel() {
           <button type="button" className="button-secondary" onClick={() => void copy()}>
             Copy
           </button>
-          {copyNote !== null && (
-            <p className="muted" role="status">
-              {copyNote}
-            </p>
-          )}
+          {/* Always there, so the note is read out when it appears. */}
+          <p className="muted" role="status">
+            {copyNote ?? ''}
+          </p>
         </>
       )}
     </section>

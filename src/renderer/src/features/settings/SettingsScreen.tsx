@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
+import { useTakeLostFocus } from '../focus/lostFocus';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 import { LockedNote } from './LockedNote';
 import { settingRows } from './settingLabels';
@@ -19,12 +20,15 @@ export function SettingsScreen() {
   useEffect(() => {
     void loadSettings();
   }, [loadSettings]);
+  // Shown with the focus lost (signed in again on this screen): its heading, so reading starts here.
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  useTakeLostFocus(titleRef);
 
   const rows = view === null ? [] : settingRows(view).filter((row) => row.key !== 'theme');
   return (
     <section className="settings" aria-labelledby="settings-title">
       <div className="settings-head">
-        <h2 id="settings-title" className="section-title">
+        <h2 id="settings-title" ref={titleRef} className="section-title" tabIndex={-1}>
           Settings
         </h2>
         <button type="button" className="button-quiet" onClick={() => showScreen('main')}>

@@ -40,7 +40,15 @@ export function LlmStatusLine() {
       <span data-testid="llm-status" role="status">
         {describeLlmStatus(status, error, checking)}
       </span>
-      <button type="button" className="button-quiet" onClick={() => void checkLlmStatus()} disabled={checking}>
+      {/* aria-disabled, not disabled: disabling the pressed button would drop the focus to the page. */}
+      <button
+        type="button"
+        className="button-quiet"
+        aria-disabled={checking || undefined}
+        onClick={() => {
+          if (!checking) void checkLlmStatus();
+        }}
+      >
         Check again
       </button>
     </div>

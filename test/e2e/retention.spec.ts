@@ -34,12 +34,15 @@ test.describe('retention (check 21)', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect(page.getByTestId('signed-in-as')).toBeVisible();
     await expect(page.getByTestId('session-row')).toHaveCount(0);
-    const rows = (await readHistoryRows(page)).filter((row) => row.sessionId === sessionId || row.id === sessionId);
-    const rowsLeft = {
-      turns: rows.filter((row) => row.kind === 'turn').length,
-      sessionPayloads: rows.filter((row) => row.id === sessionId && row.ct !== undefined).length,
+    // An empty list can show before the page has finished deleting the rows whose key is gone: wait for the store.
+    const rowsLeft = async () => {
+      const rows = (await readHistoryRows(page)).filter((row) => row.sessionId === sessionId || row.id === sessionId);
+      return {
+        turns: rows.filter((row) => row.kind === 'turn').length,
+        sessionPayloads: rows.filter((row) => row.id === sessionId && row.ct !== undefined).length,
+      };
     };
-    expect(rowsLeft).toEqual({ turns: 0, sessionPayloads: 0 });
+    await expect.poll(rowsLeft, { timeout: 10_000 }).toEqual({ turns: 0, sessionPayloads: 0 });
     await harness.close();
     await llm.close();
   });

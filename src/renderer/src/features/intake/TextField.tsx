@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { FieldError } from './FieldError';
 import { FieldLabel } from './FieldLabel';
+import { ADULT_REFERENCE_RANGES, referenceRangeId } from './referenceRanges';
 import type { TextFieldName } from './textFields';
 import { useFieldBinding } from './useFieldBinding';
 
@@ -21,19 +22,28 @@ export interface TextFieldProps {
  */
 export function TextField({ field, label, numeric = false, required = false, children }: TextFieldProps) {
   const binding = useFieldBinding(field, required);
+  const range = ADULT_REFERENCE_RANGES[field];
+  // The usual range is read with the field, after any error (which matters more).
+  const describedBy = [binding['aria-describedby'], range ? referenceRangeId(field) : undefined].filter(Boolean).join(' ') || undefined;
 
   return (
     <div className="field">
       <FieldLabel field={field} label={label} required={required} />
       <div className="field-control-row">
         <input
-            className={numeric ? 'input input-number' : 'input'}
+          className={numeric ? 'input input-number' : 'input'}
           type="text"
           inputMode={numeric ? 'decimal' : undefined}
           {...binding}
+          aria-describedby={describedBy}
         />
         {children}
       </div>
+      {range && (
+        <p id={referenceRangeId(field)} className="field-hint" data-testid={`range-${field}`}>
+          Usual adult range: {range}
+        </p>
+      )}
       <FieldError field={field} />
     </div>
   );

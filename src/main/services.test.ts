@@ -65,7 +65,7 @@ describe('the vault behind a turn', () => {
     server.queueReply('Canary-answer-7788 protocol');
     const result = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Canary-complaint-5566' } });
     expect(result.ok).toBe(true);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     expect(records.map((record) => [record.kind, record.status])).toEqual([
       ['session', 'pending'],
       ['turn', 'pending'],
@@ -119,7 +119,7 @@ describe('resuming a session from its sealed records', () => {
     await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     const session = records.find((record) => record.kind === 'session')!;
     const forged = { ...session, ct: Buffer.from('{"patient":{"age":1}}').toString('base64') };
     clock.advance(60_000);
@@ -130,7 +130,7 @@ describe('resuming a session from its sealed records', () => {
     await start({});
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     const latest = records.slice(2);
     const damaged = { ...latest[1]!, ct: `${latest[1]!.ct.slice(0, 8)}*not base64*` };
     const opened = await main.call<{ results: { id: string; ok: boolean; reason?: string }[] }>('vault.open', { records: [latest[0], damaged] });
@@ -144,7 +144,7 @@ describe('resuming a session from its sealed records', () => {
     await start({});
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     expect(await main.call('sessions.delete', { sessionId: first.data.sessionId })).toEqual({ ok: true, data: { deleted: true } });
     const opened = await main.call<{ results: { ok: boolean; reason?: string }[] }>('vault.open', { records });
     expect(opened.ok && opened.data.results.every((result) => !result.ok && result.reason === 'unknown-key')).toBe(true);
@@ -157,7 +157,7 @@ describe('search', () => {
     server.queueReply('Consider pulmonary embolism; CT angiography.');
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Pleuritic chest pain' } });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     await main.call('vault.open', { records: records.slice(2) });
     expect(await main.call('vault.search', { query: 'embol' })).toMatchObject({
       ok: true,
@@ -174,7 +174,7 @@ describe('search', () => {
     server.queueReply('Consider pulmonary embolism; CT angiography.');
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { ...patient, chiefComplaint: 'Pleuritic chest pain' } });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     const latest = records.slice(2);
     // A lock drops the index; the page's pass after the unlock rebuilds it from the stored records.
     await main.call('auth.lock');
@@ -213,7 +213,7 @@ describe('IT recovers a forgotten passphrase', () => {
     await start({ recoveryPublicKey: publicKey });
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });
     if (!first.ok) throw new Error(first.error.message);
-    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    const records = main.deliveredRecords();
     const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
     const profileId = profiles.ok ? (profiles.data.profiles[0]?.profileId as string) : '';
     await main.call('auth.lock');

@@ -1,16 +1,8 @@
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, test, twoAnsweredSessions } from './fixtures';
 
 test.describe('sessions date filter', () => {
   test('today, a past range and all, combined with the search', async ({ app, llm }) => {
-    llm.queueReply('Consider pulmonary embolism; arrange CT angiography.', 'Start oxygen and antibiotics.');
-    await fillFeverPatient(app);
-    await app.getByLabel('Chief complaint').fill('Pleuritic chest pain');
-    await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
-    await app.getByRole('button', { name: 'New patient' }).click();
-    await fillFeverPatient(app);
-    await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('answer').first()).toHaveText('Start oxygen and antibiotics.');
+    await twoAnsweredSessions(app, llm);
 
     const sidebar = app.getByRole('complementary', { name: 'Sessions' });
     const rows = sidebar.getByTestId('session-row');

@@ -75,3 +75,19 @@ export async function fillFeverPatient(page: Page): Promise<void> {
   await page.getByLabel('SpO2 (%)').fill('94');
   await page.getByLabel('Allergies').fill('Penicillin (rash)');
 }
+
+/**
+ * Two finished sessions, the newest last: "Pleuritic chest pain" answered with a pulmonary embolism work-up, then
+ * the fever patient answered "Start oxygen and antibiotics." — the history that the search and filter specs look in.
+ */
+export async function twoAnsweredSessions(page: Page, llm: FakeLlmServer): Promise<void> {
+  llm.queueReply('Consider pulmonary embolism; arrange CT angiography.', 'Start oxygen and antibiotics.');
+  await fillFeverPatient(page);
+  await page.getByLabel('Chief complaint').fill('Pleuritic chest pain');
+  await page.getByRole('button', { name: 'Get protocol' }).click();
+  await expect(page.getByTestId('turn-count')).toHaveText('1');
+  await page.getByRole('button', { name: 'New patient' }).click();
+  await fillFeverPatient(page);
+  await page.getByRole('button', { name: 'Get protocol' }).click();
+  await expect(page.getByTestId('answer').first()).toHaveText('Start oxygen and antibiotics.');
+}

@@ -1,16 +1,8 @@
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, test, twoAnsweredSessions } from './fixtures';
 
 test.describe('search (vault.search)', () => {
   test('finds a session by words of its answer, not only its title', async ({ app, llm }) => {
-    llm.queueReply('Consider pulmonary embolism; arrange CT angiography.', 'Start oxygen and antibiotics.');
-    await fillFeverPatient(app);
-    await app.getByLabel('Chief complaint').fill('Pleuritic chest pain');
-    await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
-    await app.getByRole('button', { name: 'New patient' }).click();
-    await fillFeverPatient(app);
-    await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('answer').first()).toHaveText('Start oxygen and antibiotics.');
+    await twoAnsweredSessions(app, llm);
 
     const sidebar = app.getByRole('complementary', { name: 'Sessions' });
     await expect(sidebar.getByTestId('session-row')).toHaveCount(2);

@@ -8,7 +8,9 @@ import { silentLogger } from '../../src/main/logging/logger';
 import type { PowerSignals } from '../../src/main/platform/platformInterfaces';
 import type { Clock } from '../../src/main/sessions/clock';
 import { createMainServices, type MainServices } from '../../src/main/services';
+import { channelOf } from '../../src/shared/channels';
 import type { SettingsLayer } from '../../src/shared/settings';
+import type { RecordDelivery, SealedRecord } from '../../src/shared/vault';
 import { FakeSecretStorage } from '../fakes/fakeSecretStorage';
 import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from './memoryTransport';
 
@@ -23,6 +25,10 @@ export interface MainForTests {
   readonly dataDir: string;
   /** Calls an operation as the app's page `senderId` (default page 1) and returns the envelope. */
   call<T = unknown>(operation: string, payload?: unknown, senderId?: string): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>;
+  /** {@link call}, returning the data and throwing (with the code and message) when main answered an error. */
+  callOk<T = unknown>(operation: string, payload?: unknown, senderId?: string): Promise<T>;
+  /** Every sealed record main delivered to any page so far, every version, in delivery order. */
+  deliveredRecords(): SealedRecord[];
   close(): Promise<void>;
 }
 
@@ -78,6 +84,13 @@ export async function startMainForTests(options: {
     registration,
     dataDir,
     call,
+    async callOk<T>(operation: string, payload?: unknown, senderId?: string): Promise<T> {
+      const result = await call<T>(operation, payload, senderId);
+      if (!result.ok) throw new Error(`${operation}: ${result.error.code} ${result.error.message}`);
+      return result.data;
+    },
+    deliveredRecords: () =>
+      transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records),
     close: async () => {
       await services.shutdown(0);
       registration.dispose();

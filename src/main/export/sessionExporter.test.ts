@@ -4,11 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../../test/support/testClock';
-import { channelOf } from '../../shared/contract';
 import { SessionExport, type ExportOutput } from '../../shared/export';
 import type { ProtocolResponse } from '../../shared/protocol';
 import type { SettingsLayer } from '../../shared/settings';
-import type { RecordDelivery, SealedRecord } from '../../shared/vault';
+import type { SealedRecord } from '../../shared/vault';
 import { AUDIT_LOG_FILE } from '../audit/auditFiles';
 import { EXPORT_FORMAT_AUDIT_CODE } from './exportFiles';
 
@@ -24,11 +23,7 @@ async function start(settings: SettingsLayer = {}): Promise<void> {
 }
 
 /** Every record main delivered to the page so far, as the page stored them (versions included). */
-function delivered(): SealedRecord[] {
-  return main.transport.sent
-    .filter((event) => event.channel === channelOf('vault.record'))
-    .flatMap((event) => (event.payload as RecordDelivery).records);
-}
+const delivered = (): SealedRecord[] => main.deliveredRecords();
 
 /** A two-turn session; returns its id. */
 async function twoTurns(): Promise<string> {

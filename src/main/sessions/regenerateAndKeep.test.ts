@@ -4,10 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, type MainForTests } from '../../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../../test/support/testClock';
-import { channelOf } from '../../shared/contract';
 import type { ProtocolResponse } from '../../shared/protocol';
 import type { SessionList } from '../../shared/sessions';
-import type { RecordDelivery, SealedRecord } from '../../shared/vault';
+import type { SealedRecord } from '../../shared/vault';
 
 let server: FakeLlmServer;
 let main: MainForTests;
@@ -23,18 +22,10 @@ afterEach(async () => {
   await server.close();
 });
 
-async function call<T>(operation: string, payload?: unknown): Promise<T> {
-  const result = await main.call<T>(operation, payload);
-  if (!result.ok) throw new Error(`${operation}: ${result.error.code} ${result.error.message}`);
-  return result.data;
-}
+const call = <T>(operation: string, payload?: unknown): Promise<T> => main.callOk<T>(operation, payload);
 
 /** Every record main delivered to the page, in order. */
-function delivered(): SealedRecord[] {
-  return main.transport.sent
-    .filter((event) => event.channel === channelOf('vault.record'))
-    .flatMap((event) => (event.payload as RecordDelivery).records);
-}
+const delivered = (): SealedRecord[] => main.deliveredRecords();
 
 type Message = { role: string; content: string };
 const messagesOf = (index: number): Message[] => (server.chatRequests()[index]?.body as { messages: Message[] }).messages;

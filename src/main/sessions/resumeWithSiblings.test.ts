@@ -2,10 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, type MainForTests } from '../../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../../test/support/testClock';
-import { channelOf } from '../../shared/contract';
 import type { ProtocolResponse } from '../../shared/protocol';
 import type { SessionInfo } from '../../shared/sessions';
-import type { OpenOutput, RecordDelivery, SealedRecord } from '../../shared/vault';
+import type { OpenOutput, SealedRecord } from '../../shared/vault';
 
 let server: FakeLlmServer;
 let main: MainForTests;
@@ -29,18 +28,10 @@ afterEach(async () => {
   await server.close();
 });
 
-async function call<T>(operation: string, payload?: unknown): Promise<T> {
-  const result = await main.call<T>(operation, payload);
-  if (!result.ok) throw new Error(`${operation}: ${result.error.code} ${result.error.message}`);
-  return result.data;
-}
+const call = <T>(operation: string, payload?: unknown): Promise<T> => main.callOk<T>(operation, payload);
 
 /** Every record main delivered to the page, every version, in order. */
-function delivered(): SealedRecord[] {
-  return main.transport.sent
-    .filter((event) => event.channel === channelOf('vault.record'))
-    .flatMap((event) => (event.payload as RecordDelivery).records);
-}
+const delivered = (): SealedRecord[] => main.deliveredRecords();
 
 /** What the page's store holds: the last version of each record, in the order first written. */
 function pageStore(): SealedRecord[] {

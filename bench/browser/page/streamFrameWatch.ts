@@ -72,7 +72,9 @@ export function armStreamFrames(): { armed: boolean } {
               loafObserver.disconnect();
             }
             const text = answer.textContent ?? '';
-            if (answer.closest('.turn')?.querySelector('.turn-note')) problems.push('the answer ended with a note (incomplete or not stored)');
+            // The turn's note is a live region that is always there; only a note with text means incomplete or not stored.
+            const notes = Array.from(answer.closest('.turn')?.querySelectorAll('.turn-note') ?? []).filter((note) => (note.textContent ?? '').trim() !== '');
+            if (notes.length > 0) problems.push('the answer ended with a note (incomplete or not stored)');
             resolve({
               frameMs: frames.map((f) => f.ms),
               updatingFrameMs: frames.filter((f) => f.changed).map((f) => f.ms),

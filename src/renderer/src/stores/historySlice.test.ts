@@ -379,6 +379,36 @@ describe('continuing and resuming', () => {
     expect(fake.resumeCalls).toHaveLength(1);
   });
 
+  it('switching answers after main’s live session expired resumes it from the store and makes the choice again', async () => {
+    const first = '55555555-5555-4555-8555-555555555555';
+    const session = storedSession(fake, {
+      title: 'Chest pain',
+      turns: [
+        { id: first, seq: 1, answerText: 'Answer A', updatedAt: 1 },
+        { seq: 1, answerText: 'Answer B', updatedAt: 2, parentTurnId: first },
+      ],
+    });
+    await keep(session);
+    await signIn();
+    await state().openStoredSession(session.session.id);
+    await state().continueSession();
+    fake.resumeCalls.length = 0;
+    expect(state().turns.at(-1)).toMatchObject({ answer: 'Answer B' });
+    fake.answerSelectAnswer = (input) =>
+      Promise.resolve(
+        fake.selectAnswerCalls.length === 1 ? failure('SESSION_NOT_FOUND', 'This session expired.') : ok({ turnId: input.turnId }),
+      );
+    await state().selectAnswer(state().turns.at(-1)!.key, first);
+
+    expect(fake.resumeCalls).toHaveLength(1);
+    expect(fake.selectAnswerCalls).toEqual([
+      { sessionId: session.session.id, turnId: first },
+      { sessionId: session.session.id, turnId: first },
+    ]);
+    expect(state().turns.at(-1)).toMatchObject({ turnId: first, answer: 'Answer A' });
+    expect(state().conversationError).toBeNull();
+  });
+
   it('resumes and retries only once: a second SESSION_NOT_FOUND is shown and the typed text given back', async () => {
     await liveSession();
     state().setFollowUpDraft('Dose for 70 kg?');

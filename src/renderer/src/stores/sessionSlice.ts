@@ -391,8 +391,17 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         show(showAnswer(turn, turnId));
         if (!isLatest || sessionMode !== 'live' || sessionId === null) return;
         const startedIn = epoch;
-        const result = await api.protocol.selectAnswer({ sessionId, turnId });
-        if (startedIn !== epoch || result.ok) return;
+        let result = await api.protocol.selectAnswer({ sessionId, turnId });
+        if (startedIn !== epoch) return;
+        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND' && !get().sessionNotKept) {
+          // Main's live session expired: resume it from history (every answer of the latest turn comes back) and
+          // make the choice again — once — as follow-ups and Regenerate do.
+          const resumed = await resumeFromHistory(sessionId);
+          if (startedIn !== epoch) return;
+          if (resumed?.ok) result = await api.protocol.selectAnswer({ sessionId: resumed.info.sessionId, turnId });
+          if (startedIn !== epoch) return;
+        }
+        if (result.ok) return;
         // Main still builds on the answer it holds: show that one again, and why.
         show(turn);
         set({ conversationError: result.error });

@@ -9,6 +9,8 @@ import { PATIENT, PROFILE_A, protocolResponse, type FakeApi } from './fakeApi';
 
 /** One stored turn. */
 export interface StoredTurnSpec {
+  /** The record id (a fresh UUID when absent): set it to name this answer as another one's `parentTurnId`. */
+  id?: string;
   seq: number;
   userText?: string;
   answerText?: string;
@@ -59,6 +61,7 @@ export function storedSession(fake: FakeApi, spec: StoredSessionSpec): StoredSes
   const turns = (spec.turns ?? []).map((turn) => {
     const status = turn.status ?? 'complete';
     const record = turnRecord(session.sessionId, {
+      ...(turn.id === undefined ? {} : { id: turn.id }),
       ownerId,
       seq: turn.seq,
       status,

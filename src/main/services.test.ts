@@ -115,6 +115,22 @@ describe('resuming a session from its sealed records', () => {
     expect(messages.map((message) => message.content).slice(1)).toEqual(['Suggest an initial clinical protocol for this patient.', 'First answer.', 'And now?']);
   });
 
+  it('numbers on from the latest stored turn when only the newest turns come back (a very long session trimmed by the page)', async () => {
+    await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
+    server.queueReply('One.', 'Two.', 'Three.');
+    const first = await main.callOk<ProtocolResponse>('protocol.generate', { patient });
+    await main.callOk('protocol.generate', { sessionId: first.sessionId, message: 'Second?' });
+    await main.callOk('protocol.generate', { sessionId: first.sessionId, message: 'Third?' });
+    const newest = new Map<string, SealedRecord>();
+    for (const record of main.deliveredRecords()) newest.set(record.id, record);
+    // What a page sends when it had to leave the oldest turns out: the session record and only turn 3.
+    const trimmed = [...newest.values()].filter((record) => record.kind === 'session' || record.seq === 3);
+    clock.advance(60_000);
+    await main.callOk('sessions.resume', { records: trimmed });
+    server.queueReply('Four.');
+    expect(await main.call('protocol.generate', { sessionId: first.sessionId, message: 'Fourth?' })).toMatchObject({ ok: true, data: { seq: 4 } });
+  });
+
   it('refuses records that main did not seal (a forged or tampered record does not open)', async () => {
     await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
     const first = await main.call<ProtocolResponse>('protocol.generate', { patient });

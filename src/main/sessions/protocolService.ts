@@ -88,7 +88,9 @@ export class ProtocolService {
         this.#runTurn(
           {
             session,
-            seq: session.turns.length + 1,
+            // After a resume of a very long session only its newest turns come back: number on from the latest turn's
+            // stored seq, never from how many turns are in memory (a reused seq would read as another answer to it).
+            seq: Math.max(session.turns.length, session.latest?.seq ?? 0) + 1,
             userText: turnUserText(input.message, isFirstTurn ? [] : changedFieldNames(input.patient), isFirstTurn),
             patient: isFirstTurn ? session.patient : mergePatient(session.patient, input.patient),
             history: session.turns,

@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { itOnPosix } from '../../../test/support/posixOnly';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './configError';
 import { loadSettings } from './loadSettings';
@@ -65,7 +66,7 @@ describe('policy file', () => {
     expect(systemPolicyPath('win32', { ProgramData: 'D:\\ProgramData' })).toContain('ClinicProtocolAssistant');
   });
 
-  it.skipIf(process.platform === 'win32')('refuses a system policy that non-admins could have written', async () => {
+  itOnPosix('refuses a system policy that non-admins could have written', async () => {
     const policy = await tempFile('policy.json', '{}');
     await chmod(policy, 0o666);
     await expect(readPolicyFile(policy, { optional: true, requireAdminOwned: true })).rejects.toThrow('must be owned by root and writable only by its owner');

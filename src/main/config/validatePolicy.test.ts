@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { itOnPosix } from '../../../test/support/posixOnly';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from './commandLine';
 import { POLICY_INVALID, POLICY_VALID, runPolicyValidation, validatePolicy } from './validatePolicy';
@@ -123,7 +124,7 @@ describe('validatePolicy', () => {
     });
   });
 
-  it.skipIf(process.platform === 'win32')('warns, without failing, when an installed app would refuse the file for its mode', async () => {
+  itOnPosix('warns, without failing, when an installed app would refuse the file for its mode', async () => {
     const path = await policyFile({ model: 'm' });
     await chmod(path, 0o666);
     const result = await validatePolicy(path, { platform: 'linux' });
@@ -133,7 +134,7 @@ describe('validatePolicy', () => {
     ]);
   });
 
-  it.skipIf(process.platform === 'win32')('warns about a file not owned by root exactly when the tests do not run as root', async () => {
+  itOnPosix('warns about a file not owned by root exactly when the tests do not run as root', async () => {
     const path = await policyFile({ model: 'm' });
     const { stderr } = await validatePolicy(path, { platform: 'linux' });
     expect(stderr).toHaveLength(process.getuid?.() === 0 ? 0 : 1);

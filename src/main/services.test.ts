@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../test/support/testClock';
+import { AUDIT_LOG_FILE } from './audit/auditFiles';
 import { channelOf } from '../shared/contract';
 import type { ProtocolResponse } from '../shared/protocol';
 import type { SessionInfo } from '../shared/sessions';
@@ -235,6 +238,9 @@ describe('IT recovers a forgotten passphrase', () => {
     await main.call('auth.lock');
 
     await main.services.recoverProfile(profileId, privateKey, 'a brand new passphrase for the ward');
+    // IT's reset is in the audit trail, naming the profile only.
+    const auditLines = (await readFile(join(main.dataDir, AUDIT_LOG_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { action: string; profileId: string | null });
+    expect(auditLines.at(-1)).toMatchObject({ action: 'profile.recovered', profileId });
     // A wrong passphrase is answered after a delay on main's clock: move the test clock until it answers.
     let settled = false;
     const wrong = main.call('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE }).finally(() => (settled = true));

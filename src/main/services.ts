@@ -168,8 +168,10 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       // Neither the audit line nor the last-turn time stands between the clinician and the answer: both are
       // queued (in order, durably) and a failure is logged. The session key itself is on disk before use.
       if (isNew) audit.record({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId });
-      // Retention counts from the last turn: each new message moves it (reviewing never does).
-      if (!isNew && header.kind === 'turn' && header.status === 'pending') {
+      // Retention counts from the last turn: each new message moves it, and so does a regenerated answer (a turn the
+      // clinician asked for, sealed only once it ends); reviewing never does.
+      const newTurn = header.kind === 'turn' && (header.status === 'pending' || header.parentTurnId !== null);
+      if (!isNew && newTurn) {
         void sessionKeys.touch(header.sessionId, now).then(
           () => retention.keysChanged(),
           (error: unknown) => logger.error('vault.touch-failed', { kind: errorKind(error) }),
@@ -304,6 +306,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     isUnlocked: () => profiles.currentProfile() !== null,
     async recoverProfile(profileId, privateKeyPem, newPassphrase) {
       await profiles.recoverWithPrivateKey(profileId, privateKeyPem, newPassphrase);
+      // IT's reset gives access to the whole history: it is audited like a removal.
+      audit.record({ action: 'profile.recovered', profileId });
+      await audit.flushed();
     },
     async removeProfile(profileId) {
       const { destroyedSessions } = await profiles.removeProfile(profileId);

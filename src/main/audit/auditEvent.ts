@@ -8,6 +8,7 @@ import { AuditError } from './auditError';
 export const AUDIT_ACTIONS = [
   'profile.created',
   'profile.removed',
+  'profile.recovered',
   'auth.unlocked',
   'auth.unlock_failed',
   'auth.locked',

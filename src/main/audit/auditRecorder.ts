@@ -21,7 +21,8 @@ export function createAuditRecorder(sink: AuditSink, logger: Logger): AuditRecor
       const append = sink.append(event).catch((error: unknown) => {
         logger.error('audit.append-failed', { action: event.action, kind: errorKind(error) });
       });
-      pending = Promise.all([pending, append]);
+      // A chain, not Promise.all([pending, append]): that nested every earlier result inside the next and kept them all.
+      pending = pending.then(() => append);
     },
     flushed: () => pending.then(() => undefined),
   };

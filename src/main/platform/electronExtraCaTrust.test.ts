@@ -46,5 +46,7 @@ describe('extra certificate authorities in the Electron session', () => {
     expect(verdict(verify, 'llm.clinic.test', serverChain, AUTHORITY_INVALID)).toBe(0);
     expect(verdict(verify, 'other.clinic.test', serverChain, AUTHORITY_INVALID)).toBe(USE_CHROMIUM_RESULT);
     expect(verdict(verify, 'llm.clinic.test', chain(fixture('leaf.pem'), fixture('other.pem')), AUTHORITY_INVALID)).toBe(USE_CHROMIUM_RESULT);
+    // Any other refusal (here net::ERR_CERT_REVOKED, -206) stands, even for a chain that leads to an extra CA.
+    expect(verdict(verify, 'llm.clinic.test', serverChain, -206)).toBe(USE_CHROMIUM_RESULT);
   });
 });

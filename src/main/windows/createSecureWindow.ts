@@ -1,5 +1,5 @@
 import { BrowserWindow, shell, type Session } from 'electron';
-import { isAllowedExternalLink, isAppUrl, isPermissionAllowed, secureWebPreferences } from './windowSecurity';
+import { hardenedWebPreferences, isAllowedExternalLink, isAppUrl, isPermissionAllowed, secureWebPreferences } from './windowSecurity';
 
 /** What a window needs to know. */
 export interface SecureWindowOptions {
@@ -63,17 +63,8 @@ const PRINT_PARTITION = 'cpa-export-print';
 export function createPrintWindow(): BrowserWindow {
   const window = new BrowserWindow({
     show: false,
-    webPreferences: {
-      javascript: false,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-      partition: PRINT_PARTITION,
-      // No middle-click navigation either (the document has no links that work, but nothing should open).
-      disableBlinkFeatures: 'Auxclick',
-    },
+    // Every hardening the main window has (no DevTools, no webview, no drag-and-drop navigation…), and no script.
+    webPreferences: { ...hardenedWebPreferences({ allowDevTools: false }), javascript: false, partition: PRINT_PARTITION },
   });
   const contents = window.webContents;
   denyPermissionsByDefault(contents.session);

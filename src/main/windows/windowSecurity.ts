@@ -9,10 +9,10 @@ export const APP_ORIGIN = `${APP_SCHEME}://renderer`;
  * Web preferences of every window: the page is untrusted web content. Kept as a plain object so a Node test
  * (check 1) can read exactly what the factory passes to `BrowserWindow`. DevTools are for development builds
  * only: in an installed app they would let anyone at an unlocked workstation read the page's patient data.
+ * Without a preload: the print window's are these too, with JavaScript off.
  */
-export function secureWebPreferences(preloadPath: string, options: { allowDevTools: boolean }) {
+export function hardenedWebPreferences(options: { allowDevTools: boolean }) {
   return {
-    preload: preloadPath,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -29,6 +29,11 @@ export function secureWebPreferences(preloadPath: string, options: { allowDevToo
     spellcheck: false,
     devTools: options.allowDevTools,
   } as const;
+}
+
+/** {@link hardenedWebPreferences} with the app's preload: the main window's. */
+export function secureWebPreferences(preloadPath: string, options: { allowDevTools: boolean }) {
+  return { preload: preloadPath, ...hardenedWebPreferences(options) } as const;
 }
 
 /**

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { useTakeLostFocus } from '../focus/lostFocus';
 import { BarChart } from './BarChart';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -42,17 +43,9 @@ export function AnalyticsView() {
         <h2 id="analytics-title" ref={titleRef} className="section-title" tabIndex={-1}>
           Analytics
         </h2>
-        {/* aria-disabled, not disabled: disabling the pressed button would drop the focus to the page. */}
-        <button
-          type="button"
-          className="button-secondary"
-          aria-disabled={status === 'loading' || undefined}
-          onClick={() => {
-            if (status !== 'loading') void loadAnalytics();
-          }}
-        >
+        <FocusKeepingButton className="button-secondary" unavailable={status === 'loading'} onPress={() => void loadAnalytics()}>
           Refresh
-        </button>
+        </FocusKeepingButton>
       </div>
       <p className="muted">Computed on this workstation from your own history; nothing leaves it.</p>
       <p role="status" className="muted">

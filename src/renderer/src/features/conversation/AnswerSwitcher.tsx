@@ -1,5 +1,6 @@
 import { useAppStore } from '../../stores/appStore';
 import { answersOf, sameId, type Turn } from '../../stores/turns';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 /** Props of {@link AnswerSwitcher}. */
 export interface AnswerSwitcherProps {
@@ -18,22 +19,22 @@ export function AnswerSwitcher({ turn }: AnswerSwitcherProps) {
   if (answers.length < 2 || position < 0) return null;
   const go = (offset: number): void => {
     const target = answers[position + offset];
-    if (!busy && target !== undefined) void selectAnswer(turn.key, target.turnId);
+    if (target !== undefined) void selectAnswer(turn.key, target.turnId);
   };
-  // aria-disabled, not disabled: reaching the first or last answer would otherwise drop the focus to the page.
+  // Focus-keeping: reaching the first or last answer would otherwise drop the focus to the page.
   const first = busy || position === 0;
   const last = busy || position === answers.length - 1;
   return (
     <div className="answer-switcher" role="group" aria-label="Answers to this message">
-      <button type="button" className="button-secondary" aria-label="Previous answer" aria-disabled={first || undefined} onClick={() => go(-1)}>
+      <FocusKeepingButton className="button-secondary" aria-label="Previous answer" unavailable={first} onPress={() => go(-1)}>
         ‹
-      </button>
+      </FocusKeepingButton>
       <span data-testid="answer-position">
         Answer {position + 1} of {answers.length}
       </span>
-      <button type="button" className="button-secondary" aria-label="Next answer" aria-disabled={last || undefined} onClick={() => go(1)}>
+      <FocusKeepingButton className="button-secondary" aria-label="Next answer" unavailable={last} onPress={() => go(1)}>
         ›
-      </button>
+      </FocusKeepingButton>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useAppStore } from '../../stores/appStore';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 /**
  * Under a past session shown read-only: "Continue this session" has main resume it from its sealed records, after
@@ -13,17 +14,9 @@ export function ContinueBar() {
         A past session, shown read-only from this workstation&apos;s history. Continue it to ask a follow-up.
       </p>
       <div className="form-actions">
-        <button
-          type="button"
-          className="button-primary"
-          aria-describedby="continue-hint"
-          aria-disabled={resuming || undefined}
-          onClick={() => {
-            if (!resuming) void continueSession();
-          }}
-        >
+        <FocusKeepingButton className="button-primary" aria-describedby="continue-hint" unavailable={resuming} onPress={() => void continueSession()}>
           Continue this session
-        </button>
+        </FocusKeepingButton>
         <span className="muted" role="status">
           {resuming ? 'Resuming the session…' : ''}
         </span>

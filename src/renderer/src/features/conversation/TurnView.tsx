@@ -4,6 +4,7 @@ import { AnswerActions } from './AnswerActions';
 import { AnswerSwitcher } from './AnswerSwitcher';
 import { incompleteNote, storedOutcomeNote } from './format';
 import { useFrameBatchedAppStore } from './frameBatching';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 /** Props of {@link TurnView}. */
 export interface TurnViewProps {
@@ -59,17 +60,9 @@ export function TurnView({ index }: TurnViewProps) {
         {(turn.status === 'pending' || turn.status === 'error') && <p className="turn-note">{storedOutcomeNote(turn.status)}</p>}
         {streaming && (
           <div className="turn-actions">
-            {/* aria-disabled, not disabled: a disabled button drops the focus to the page. */}
-            <button
-              type="button"
-              className="button-secondary"
-              aria-disabled={stopRequested || undefined}
-              onClick={() => {
-                if (!stopRequested) void stopTurn();
-              }}
-            >
+            <FocusKeepingButton className="button-secondary" unavailable={stopRequested} onPress={() => void stopTurn()}>
               Stop
-            </button>
+            </FocusKeepingButton>
           </div>
         )}
         {finished && <AnswerActions turn={turn} canRegenerate={live && isLatest && turn.turnId !== null} />}

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ExportFormat } from '../../../../shared/export';
 import { useAppStore } from '../../stores/appStore';
 import { saveFile } from './saveFile';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 const FORMATS: { format: ExportFormat; label: string }[] = [
   { format: 'markdown', label: 'Markdown' },
@@ -11,6 +12,8 @@ const FORMATS: { format: ExportFormat; label: string }[] = [
 
 /** Shown beside the buttons when IT policy forbids exports. */
 export const EXPORT_DISABLED_REASON = 'Export is turned off on this workstation by your IT policy.';
+/** Why a session the patient declined storage for cannot be exported: nothing of it was ever written. */
+export const NOT_KEPT_REASON = 'This session is not kept (the patient declined storage), so it cannot be exported.';
 
 /**
  * Export of the open session as Markdown, JSON or PDF. Main builds the file from the sealed records and audits the
@@ -30,7 +33,9 @@ export function ExportMenu() {
     if (allowed === null) void loadExportPolicy();
   }, [allowed, loadExportPolicy]);
 
-  const disabled = allowed === false || sessionId === null;
+  const notKept = useAppStore((s) => s.sessionNotKept);
+  const reason = allowed === false ? EXPORT_DISABLED_REASON : notKept ? NOT_KEPT_REASON : null;
+  const disabled = reason !== null || sessionId === null;
   const run = async (format: ExportFormat): Promise<void> => {
     setSaved(null);
     const file = await exportSession(format);
@@ -47,25 +52,22 @@ export function ExportMenu() {
     <div className="export-menu" role="group" aria-label="Export this session" data-testid="export-menu">
       <span className="muted">Export:</span>{' '}
       {FORMATS.map(({ format, label }) => (
-        <button
+        <FocusKeepingButton
           key={format}
-          type="button"
           className="button-secondary"
+          // Forbidden by policy or not kept: truly disabled (with the reason). While one export runs: focus-keeping.
           disabled={disabled}
-          // While one export runs: aria-disabled, so the pressed button keeps the focus (disabled would drop it).
-          aria-disabled={busy !== null || undefined}
-          aria-describedby={allowed === false ? reasonId : undefined}
+          unavailable={busy !== null}
+          aria-describedby={reason !== null ? reasonId : undefined}
           data-testid={`export-${format}`}
-          onClick={() => {
-            if (busy === null) void run(format);
-          }}
+          onPress={() => void run(format)}
         >
           {busy === format ? `${label}…` : label}
-        </button>
+        </FocusKeepingButton>
       ))}
-      {allowed === false && (
+      {reason !== null && (
         <p id={reasonId} className="muted" data-testid="export-disabled-reason">
-          {EXPORT_DISABLED_REASON}
+          {reason}
         </p>
       )}
       <p role="status" className="muted" data-testid="export-status">

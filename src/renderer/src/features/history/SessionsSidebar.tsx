@@ -4,6 +4,7 @@ import { useAppStore } from '../../stores/appStore';
 import { DateFilterControl } from './DateFilterControl';
 import { inRange } from './inRange';
 import { SessionList } from './SessionList';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 /**
  * The clinician's past sessions (a landmark named by its "Sessions" heading): a search of the whole history through
@@ -117,16 +118,9 @@ export function SessionsSidebar() {
         onNearEnd={!searching && hasMore ? loadMore : undefined}
       />
       {hasMore && results === null && (
-        <button
-          type="button"
-          className="button-secondary sidebar-more"
-          aria-disabled={loadingMore || undefined}
-          onClick={() => {
-            if (!loadingMore) loadMore();
-          }}
-        >
+        <FocusKeepingButton className="button-secondary sidebar-more" unavailable={loadingMore} onPress={loadMore}>
           Show more
-        </button>
+        </FocusKeepingButton>
       )}
     </aside>
   );

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 /**
  * The support bundle: main builds it without patient data (versions, OS, policy hash, settings without secrets,
@@ -34,17 +35,9 @@ export function DiagnosticsPanel() {
         A summary of this installation for IT or support: versions, settings (no keys), the audit log check and recent
         error names. It contains no patient data.
       </p>
-      {/* aria-disabled, not disabled: disabling the pressed button would drop the focus to the page. */}
-      <button
-        type="button"
-        className="button-secondary"
-        aria-disabled={loading || undefined}
-        onClick={() => {
-          if (!loading) void loadDiagnostics();
-        }}
-      >
+      <FocusKeepingButton className="button-secondary" unavailable={loading} onPress={() => void loadDiagnostics()}>
         {text === null ? 'Prepare diagnostics' : 'Prepare again'}
-      </button>
+      </FocusKeepingButton>
       <ErrorAlert message={error} />
       {text !== null && (
         <>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { LlmStatus } from '../../../../shared/settings';
 import { useAppStore } from '../../stores/appStore';
+import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 /** One line of text for the model server's state. */
 export function describeLlmStatus(status: LlmStatus | null, error: string | null, checking: boolean): string {
@@ -40,17 +41,9 @@ export function LlmStatusLine() {
       <span data-testid="llm-status" role="status">
         {describeLlmStatus(status, error, checking)}
       </span>
-      {/* aria-disabled, not disabled: disabling the pressed button would drop the focus to the page. */}
-      <button
-        type="button"
-        className="button-quiet"
-        aria-disabled={checking || undefined}
-        onClick={() => {
-          if (!checking) void checkLlmStatus();
-        }}
-      >
+      <FocusKeepingButton className="button-quiet" unavailable={checking} onPress={() => void checkLlmStatus()}>
         Check again
-      </button>
+      </FocusKeepingButton>
     </div>
   );
 }

@@ -9,6 +9,8 @@
 import type { AppApi } from '../../../preload/apiTypes';
 import type { AuthState, ProfileSummary } from '../../../shared/auth';
 import type { ErrorPayload, Result } from '../../../shared/errors';
+import { initialAnalyticsState } from './analyticsSlice';
+import { initialExportState } from './exportSlice';
 import { initialHistoryState } from './historySlice';
 import type { SessionMode } from './sessionSlice';
 import type { DataOf, SliceCreator } from './types';
@@ -192,8 +194,11 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
           const { sessionId, sessionMode, resumeSessionId, resumeProfileId, resumeMode } = get();
           const keepResume = sessionId === null;
           get().clearPatientData({
-            // The sessions list and its titles go too; reads still under way find their period over.
+            // The sessions list and its titles go too (reads still under way find their period over), and what the
+            // clinician exported or computed.
             ...initialHistoryState,
+            ...initialExportState,
+            ...initialAnalyticsState,
             authState: state,
             authBusy: false,
             // A failed unlock's message stays visible; anything from the unlocked app does not carry over.
@@ -213,6 +218,8 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
           // Another clinician without a lock in between (should not happen): nothing of the first may remain.
           get().clearPatientData({
             ...initialHistoryState,
+            ...initialExportState,
+            ...initialAnalyticsState,
             authState: state,
             authError: null,
             resumeSessionId: null,

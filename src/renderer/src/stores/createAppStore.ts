@@ -71,12 +71,6 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     ...createAnalyticsSlice(api, history)(...args),
     ...createUiSlice(api)(...args),
   }));
-  // Export and analytics state belongs to the signed-in clinician: a lock (of any kind) resets it with the rest.
-  const unsubscribeLockReset = store.subscribe((state, previous) => {
-    if (previous.authState?.state === 'unlocked' && state.authState?.state !== 'unlocked') {
-      store.setState({ ...initialExportState, ...initialAnalyticsState });
-    }
-  });
   const unsubscribes = [
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),
     api.protocol.onDelta((event) => store.getState().receiveDelta(event)),
@@ -85,7 +79,6 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
     // The history store writes every delivered record (db/historySync); the sessions list follows shortly after.
     api.vault.onRecord(() => store.getState().noteRecordDelivered()),
-    unsubscribeLockReset,
   ];
   return {
     ...store,

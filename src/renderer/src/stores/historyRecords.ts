@@ -107,7 +107,7 @@ function justAfter(time: string): string | undefined {
 }
 
 /** Pages scanned at most when looking a session up (× {@link MAX_PAGE_SIZE} sessions). */
-const MAX_SCAN_PAGES = 200;
+export const MAX_SCAN_PAGES = 200;
 
 /**
  * The stored session record of `sessionId`, or null. The store lists sessions newest first, so a recently used

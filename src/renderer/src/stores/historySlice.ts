@@ -14,6 +14,7 @@ import { MAX_PAGE_SIZE } from '../db/recordStore';
 import {
   BRIDGE_FAILED,
   loadSessionRecords,
+  MAX_SCAN_PAGES,
   openThroughMain,
   READ_FAILED,
   RETENTION_ENDED_MESSAGE,
@@ -485,12 +486,14 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
     const findRows = async (store: HistoryStore, owner: string, sessionIds: ReadonlySet<string>): Promise<SessionRecordRow[]> => {
       const found: SessionRecordRow[] = [];
       let before: string | undefined;
-      for (;;) {
+      // Bounded like findSessionRecord: a hit for a session no longer stored must not make every search read it all.
+      for (let pages = 0; pages < MAX_SCAN_PAGES; pages++) {
         const page = await store.sessionsPage(owner, { ...(before === undefined ? {} : { before }), limit: MAX_PAGE_SIZE });
         found.push(...page.sessions.filter((row) => sessionIds.has(row.id)));
         if (found.length >= sessionIds.size || page.nextBefore === null) return found;
         before = page.nextBefore;
       }
+      return found;
     };
 
     return {

@@ -3,7 +3,7 @@
  * continue, stop and discard it. Main owns the session; this slice mirrors what the clinician needs to see.
  */
 import type { AppApi } from '../../../preload/apiTypes';
-import type { ErrorPayload } from '../../../shared/errors';
+import type { ErrorPayload, Result } from '../../../shared/errors';
 import { MAX_MESSAGE_TEXT, type Patient } from '../../../shared/patient';
 import type { DeltaEvent, ProtocolResponse, TurnMetadata, TurnStartedEvent } from '../../../shared/protocol';
 import { resumeFromStore, type HistoryStore, type ResumeOutcome, type StoredSessionView } from './historyRecords';
@@ -192,6 +192,35 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
       return resumeFromStore(api, history, ownerId, sessionId);
     };
 
+    /**
+     * Calls `call` on the live session; when main answers SESSION_NOT_FOUND (its live session expired) the session is
+     * resumed from the history store and `call` made again — once — so the clinician sees only the outcome. A session
+     * not kept cannot be resumed (NOT_KEPT_GONE); when main refuses the stored records, its reason is the answer.
+     * `'stale'`: the page moved on meanwhile; `'stopped'`: Stop was pressed while resuming, so nothing was asked.
+     * `onResumed` runs between the resume and the second call.
+     */
+    const callResuming = async <T>(
+      sessionId: string,
+      call: (liveSessionId: string) => Promise<Result<T>>,
+      onResumed: (liveSessionId: string) => void = () => undefined,
+    ): Promise<Result<T> | 'stale' | 'stopped'> => {
+      const startedIn = epoch;
+      const first = await call(sessionId);
+      if (startedIn !== epoch) return 'stale';
+      if (first.ok || first.error.code !== 'SESSION_NOT_FOUND') return first;
+      if (get().sessionNotKept) return { ok: false, error: NOT_KEPT_GONE };
+      const resumed = await resumeFromHistory(sessionId);
+      if (startedIn !== epoch) return 'stale';
+      if (resumed?.ok) {
+        if (get().stopRequested) return 'stopped';
+        onResumed(resumed.info.sessionId);
+        const again = await call(resumed.info.sessionId);
+        return startedIn !== epoch ? 'stale' : again;
+      }
+      // Main refused the stored records (the retention period ended, say): its reason is the one that matters.
+      return resumed?.stored ? { ok: false, error: resumed.error } : first;
+    };
+
     const sendCancel = async (sessionId: string): Promise<void> => {
       const startedIn = epoch;
       const result = await api.protocol.cancel({ sessionId });
@@ -267,31 +296,16 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           if (error !== null) noteModelServerError(error);
         };
 
-        let result = await api.protocol.generate({ sessionId, message });
-        if (startedIn !== epoch) return;
-        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND' && get().sessionNotKept) {
-          result = { ok: false, error: NOT_KEPT_GONE };
-        } else if (!result.ok && result.error.code === 'SESSION_NOT_FOUND') {
-          // Main's live session expired: rebuild it from the history store and send the follow-up again — once. The
-          // clinician sees only the answer (or, when the session cannot be resumed, why).
-          const resumed = await resumeFromHistory(sessionId);
-          if (startedIn !== epoch) return;
-          if (resumed?.ok && get().stopRequested) {
-            // Stopped while the session was being resumed: nothing was asked, so there is nothing to stop or report.
-            giveBack(null);
-            return;
-          }
-          if (resumed?.ok) {
-            set((state) => ({
-              sessionId: resumed.info.sessionId,
-              turns: updateTurn(state.turns, key, () => pendingTurn(key, 'followUp', message)),
-            }));
-            result = await api.protocol.generate({ sessionId: resumed.info.sessionId, message });
-            if (startedIn !== epoch) return;
-          } else if (resumed?.stored) {
-            // Main refused the stored records (the retention period ended, say): its reason is the one that matters.
-            result = { ok: false, error: resumed.error };
-          }
+        const result = await callResuming(
+          sessionId,
+          (live) => api.protocol.generate({ sessionId: live, message }),
+          (live) => set((state) => ({ sessionId: live, turns: updateTurn(state.turns, key, () => pendingTurn(key, 'followUp', message)) })),
+        );
+        if (result === 'stale' || startedIn !== epoch) return;
+        if (result === 'stopped') {
+          // Stopped while the session was being resumed: nothing was asked, so there is nothing to stop or report.
+          giveBack(null);
+          return;
         }
         void get().refreshHistory();
         if (result.ok) {
@@ -355,25 +369,17 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           stopRequested: false,
           conversationError: null,
         }));
-        let result = await api.protocol.regenerate({ sessionId, turnId });
-        if (startedIn !== epoch) return;
-        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND' && !get().sessionNotKept) {
-          // Main's live session expired: resume it from history (its latest answer is the one shown) and ask once more.
-          const resumed = await resumeFromHistory(sessionId);
-          if (startedIn !== epoch) return;
-          if (resumed?.ok && !get().stopRequested) result = await api.protocol.regenerate({ sessionId: resumed.info.sessionId, turnId });
-          if (startedIn !== epoch) return;
-        } else if (!result.ok && result.error.code === 'SESSION_NOT_FOUND') {
-          result = { ok: false, error: NOT_KEPT_GONE };
-        }
+        const result = await callResuming(sessionId, (live) => api.protocol.regenerate({ sessionId: live, turnId }));
+        if (result === 'stale' || startedIn !== epoch) return;
         if (!get().sessionNotKept) void get().refreshHistory();
-        if (result.ok) {
+        if (result !== 'stopped' && result.ok) {
           applyResponse(last.key, result.data);
           return;
         }
-        // Nothing new was answered: the turn shows what it showed before.
-        set((state) => ({ turns: updateTurn(state.turns, last.key, () => last), runningTurnKey: null, stopRequested: false, conversationError: result.error }));
-        noteModelServerError(result.error);
+        // Nothing new was answered (or Stop came while resuming): the turn shows what it showed before.
+        const error = result === 'stopped' ? null : result.error;
+        set((state) => ({ turns: updateTurn(state.turns, last.key, () => last), runningTurnKey: null, stopRequested: false, conversationError: error }));
+        if (error !== null) noteModelServerError(error);
       },
 
       async selectAnswer(turnKey, turnId) {
@@ -390,18 +396,9 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         };
         show(showAnswer(turn, turnId));
         if (!isLatest || sessionMode !== 'live' || sessionId === null) return;
-        const startedIn = epoch;
-        let result = await api.protocol.selectAnswer({ sessionId, turnId });
-        if (startedIn !== epoch) return;
-        if (!result.ok && result.error.code === 'SESSION_NOT_FOUND' && !get().sessionNotKept) {
-          // Main's live session expired: resume it from history (every answer of the latest turn comes back) and
-          // make the choice again — once — as follow-ups and Regenerate do.
-          const resumed = await resumeFromHistory(sessionId);
-          if (startedIn !== epoch) return;
-          if (resumed?.ok) result = await api.protocol.selectAnswer({ sessionId: resumed.info.sessionId, turnId });
-          if (startedIn !== epoch) return;
-        }
-        if (result.ok) return;
+        // After main's live session expired, resumed (every answer of the latest turn comes back) and chosen again.
+        const result = await callResuming(sessionId, (live) => api.protocol.selectAnswer({ sessionId: live, turnId }));
+        if (result === 'stale' || result === 'stopped' || result.ok) return;
         // Main still builds on the answer it holds: show that one again, and why.
         show(turn);
         set({ conversationError: result.error });

@@ -30,4 +30,16 @@ describe('bench options', () => {
     expect(await writeBenchResults(path, [result('store.b', 9)], parseBenchOptions(['--quick']))).toMatch(/Not written/);
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(merged);
   });
+
+  it("keeps the browser figures when a full run's browser suite failed, and refuses to replace a damaged file", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'bench-options-')), 'results.json');
+    await writeFile(path, JSON.stringify([result('engine.a', 1), result('store.b', 2)]));
+    await writeBenchResults(path, [result('engine.a', 5)], parseBenchOptions([]));
+    expect((JSON.parse(await readFile(path, 'utf8')) as ReportedResult[]).map((entry) => [entry.id, entry.value])).toEqual([
+      ['store.b', 2],
+      ['engine.a', 5],
+    ]);
+    await writeFile(path, '{ not json');
+    await expect(writeBenchResults(path, [result('engine.a', 6)], parseBenchOptions([]))).rejects.toThrow();
+  });
 });

@@ -28,22 +28,21 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
 }
 
 /**
- * Writes `results` to `path`: all of them when the engine suite ran too; otherwise merged into what the file holds
- * (entries with the same id replaced, the others kept); not at all for a `--quick` smoke run. Returns what it did.
+ * Merges `results` into what `path` holds (entries with the same id replaced, the others kept), so a suite that did
+ * not run this time — `--browser` alone, or a browser suite that failed after the engine suite (its failure is in the
+ * notes) — does not wipe the other suite's figures; not written at all for a `--quick` smoke run. A file that exists
+ * but cannot be read as results is an error, never silently replaced. Returns what it did.
  */
 export async function writeBenchResults(path: string, results: readonly ReportedResult[], options: BenchOptions): Promise<string> {
   if (options.quick) return 'Not written (--quick smoke run)';
-  if (options.engine) {
-    await writeResults(path, results);
-    return `Wrote ${path}`;
-  }
   let previous: BenchResult[];
   try {
     previous = JSON.parse(await readFile(path, 'utf8')) as BenchResult[];
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     previous = [];
   }
   const replaced = new Set(results.map((result) => result.id));
   await writeResults(path, [...previous.filter((result) => !replaced.has(result.id)), ...results]);
-  return `Merged ${results.length} browser results into ${path}`;
+  return `${options.engine ? 'Wrote' : 'Merged'} ${results.length} results into ${path}`;
 }

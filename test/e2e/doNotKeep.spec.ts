@@ -1,33 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
+import { filesContaining } from '../support/canaryFiles';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
 import { expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
-
-/** Files under `dir` whose bytes contain one of `needles` in UTF-8 or UTF-16 (either endianness). */
-async function filesContaining(dir: string, needles: string[]): Promise<string[]> {
-  const patterns = needles.flatMap((needle) => [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le'), Buffer.from(needle, 'utf16le').swap16()]);
-  const hits: string[] = [];
-  const walk = async (path: string): Promise<void> => {
-    for (const entry of await readdir(path, { withFileTypes: true })) {
-      const child = join(path, entry.name);
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() && (await stat(child)).size > 0) {
-        const bytes = await readFile(child);
-        if (patterns.some((pattern) => bytes.includes(pattern))) hits.push(child);
-      }
-    }
-  };
-  await walk(dir);
-  return hits;
-}
 
 test.describe('a session the patient declined storage for (issue 5)', () => {
   test('is answered, shown "Not kept", never listed, and leaves nothing in IndexedDB or on disk', async () => {
@@ -67,7 +50,6 @@ test.describe('a session the patient declined storage for (issue 5)', () => {
     await context.close();
     await harness.close();
     await llm.close();
-    expect(await filesContaining(profileDir, [canary, sessionId])).toEqual([]);
-    expect(await filesContaining(dataDir, [canary, sessionId])).toEqual([]);
+    for (const needle of [canary, sessionId]) expect(await filesContaining([profileDir, dataDir], needle)).toEqual([]);
   });
 });

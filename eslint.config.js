@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { mainLayersRule } from './eslint/mainLayers.js';
 
 /** Node built-in module names, bare and `node:`-prefixed: the renderer, preload and shared code never import them. */
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'util', 'stream', 'worker_threads'];
@@ -65,6 +66,12 @@ export default tseslint.config(
         [['openai', 'openai/*'], 'Only src/main/llm talks to the model server.'],
       ),
     },
+  },
+  // main: imports between its folders follow the layers in eslint/mainLayers.js (no cycles; core imports nothing).
+  {
+    files: ['src/main/**/*.ts'],
+    plugins: { cpa: { rules: { 'main-layers': mainLayersRule } } },
+    rules: { 'cpa/main-layers': 'error' },
   },
   // main: no renderer code; `openai` only in llm/; `electron` only in the composition root, platform/ and windows/.
   {

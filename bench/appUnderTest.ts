@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChannelHandler, Disposable } from '../src/main/ipc/transport';
-import { systemClock } from '../src/main/sessions/clock';
+import { systemClock } from '../src/main/core/clock';
 import { channelOf, type OperationInput } from '../src/shared/contract';
 import type { Result } from '../src/shared/errors';
 import type { ProtocolResponse } from '../src/shared/protocol';

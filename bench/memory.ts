@@ -5,7 +5,7 @@
  * built here are then reused by the turn comparison.
  */
 import { countTokens } from 'gpt-tokenizer';
-import type { Clock } from '../src/main/sessions/clock';
+import type { Clock } from '../src/main/core/clock';
 import { createBenchEngine, populateEngine, type BenchEngine } from './engineSessions';
 import { measureHeapGrowth } from './heap';
 import { populateLangChain, type LangChainSessions } from './langchainSessions';

@@ -11,7 +11,7 @@ import { buildPrompt, omissionNote, systemMessageText } from '../src/main/llm/bu
 import { planWindow, prefixRetention, prefixReuse, promptBudget } from '../src/main/llm/contextWindow';
 import type { ChatMessage } from '../src/main/llm/llmClient';
 import { MESSAGE_OVERHEAD_TOKENS } from '../src/main/llm/tokens/tokenCounter';
-import { systemClock } from '../src/main/sessions/clock';
+import { systemClock } from '../src/main/core/clock';
 import { mean } from './stats';
 import {
   BENCH_CONTEXT_LENGTH,

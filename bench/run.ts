@@ -6,7 +6,7 @@
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { systemClock } from '../src/main/sessions/clock';
+import { systemClock } from '../src/main/core/clock';
 import { measureConcurrency } from './concurrency';
 import { BENCH_CONTEXT_LENGTH, BENCH_MARGIN_TOKENS, BENCH_MAX_OUTPUT_TOKENS, createBenchEngine, populateEngine } from './engineSessions';
 import { collectGarbage } from './heap';

@@ -4,7 +4,7 @@
  * `store.sweep()` alone is timed. The sweep walks each order from its oldest end and stops at the first session
  * not due, so its cost should follow the 1,000 expired sessions, not the 100,000 live ones.
  */
-import { silentLogger } from '../src/main/logging/logger';
+import { silentLogger } from '../src/main/core/logger';
 import { SessionStore } from '../src/main/sessions/sessionStore';
 import { SETTINGS_DEFAULTS } from '../src/shared/settings';
 import { TestClock } from '../test/support/testClock';

@@ -9,8 +9,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { RetentionScheduler } from '../../src/main/history/retention';
-import { silentLogger } from '../../src/main/logging/logger';
-import { systemClock } from '../../src/main/sessions/clock';
+import { silentLogger } from '../../src/main/core/logger';
+import { systemClock } from '../../src/main/core/clock';
 import { SESSION_KEYS_FILE, readSessionKeyFile, writeSessionKeyFile, type SessionKeyEntry } from '../../src/main/vault/sessionKeyFile';
 import { SessionKeyStore } from '../../src/main/vault/sessionKeyStore';
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SecretStorage } from '../../src/main/platform/platformInterfaces';
+import type { SecretStorage } from '../../src/main/core/platformInterfaces';
 
 /** Options of {@link FakeSecretStorage}. */
 export interface FakeSecretStorageOptions {

@@ -10,9 +10,9 @@ import { mkdir, mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../src/main/config/configError';
+import { ConfigError } from '../../src/main/core/configError';
 import { runPolicyValidation } from '../../src/main/config/validatePolicy';
-import { createConsoleLogger } from '../../src/main/logging/logger';
+import { createConsoleLogger } from '../../src/main/core/logger';
 import { defaultHarnessDirs, startHarness } from './harnessServer';
 
 const USAGE =

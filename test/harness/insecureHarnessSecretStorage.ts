@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SecretStorage } from '../../src/main/platform/platformInterfaces';
+import type { SecretStorage } from '../../src/main/core/platformInterfaces';
 
 /** File name of the stand-in's key inside the harness data folder. */
 export const INSECURE_KEY_FILE = 'INSECURE-harness-safe-storage.key';

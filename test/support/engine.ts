@@ -1,7 +1,7 @@
 import { createLlmGateway } from '../../src/main/llm/gateway';
 import { createPromptAssembler } from '../../src/main/llm/promptAssembly';
 import { BytesPerTokenEstimator } from '../../src/main/llm/tokens/bytesEstimate';
-import { silentLogger } from '../../src/main/logging/logger';
+import { silentLogger } from '../../src/main/core/logger';
 import { ModelRequestLimiter } from '../../src/main/sessions/modelRequestLimiter';
 import { ProtocolService } from '../../src/main/sessions/protocolService';
 import { SessionStore, type SessionLimits } from '../../src/main/sessions/sessionStore';

@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from '../../src/main/sessions/clock';
-import { MAX_TIMER_DELAY_MS } from '../../src/main/sessions/clock';
+import type { Clock, TimerHandle } from '../../src/main/core/clock';
+import { MAX_TIMER_DELAY_MS } from '../../src/main/core/clock';
 
 interface PendingTimer {
   readonly id: number;

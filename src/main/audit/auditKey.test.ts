@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InsecureHarnessSecretStorage } from '../../../test/harness/insecureHarnessSecretStorage';
-import type { SecretStorage } from '../platform/platformInterfaces';
+import type { SecretStorage } from '../core/platformInterfaces';
 import { AuditError } from './auditError';
 import { AUDIT_KEY_FILE, AUDIT_LOG_FILE } from './auditFiles';
 import { AUDIT_KEY_BYTES, loadAuditKey, loadOrCreateAuditKey } from './auditKey';

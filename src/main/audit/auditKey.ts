@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { z } from 'zod';
-import type { SecretStorage } from '../platform/platformInterfaces';
+import type { SecretStorage } from '../core/platformInterfaces';
 import { AuditError } from './auditError';
-import { readBytesIfExists } from '../storage/durableFiles';
+import { readBytesIfExists } from '../core/durableFiles';
 import { auditPaths } from './auditFiles';
-import { writeFileAtomic } from '../storage/durableFiles';
+import { writeFileAtomic } from '../core/durableFiles';
 
 /** HMAC-SHA256 key size: 256 bits. */
 export const AUDIT_KEY_BYTES = 32;

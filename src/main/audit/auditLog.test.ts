@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InsecureHarnessSecretStorage } from '../../../test/harness/insecureHarnessSecretStorage';
 import { TestClock } from '../../../test/support/testClock';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../core/logger';
 import { AUDIT_GENESIS_MAC, type AuditEntry } from './auditEntry';
 import { AuditError } from './auditError';
 import { AUDIT_HEAD_FILE, AUDIT_KEY_FILE, AUDIT_LOG_FILE } from './auditFiles';

@@ -1,14 +1,14 @@
-import type { SecretStorage } from '../platform/platformInterfaces';
-import { silentLogger, type Logger } from '../logging/logger';
-import type { Clock } from '../sessions/clock';
+import type { SecretStorage } from '../core/platformInterfaces';
+import { silentLogger, type Logger } from '../core/logger';
+import type { Clock } from '../core/clock';
 import { AUDIT_GENESIS_MAC, type AuditEntry, entryLine, entryMac, parseEntryLine, sameMac, sealEntry } from './auditEntry';
 import { AuditError } from './auditError';
 import { parseAuditEvent, type AuditEvent, type AuditEventInput } from './auditEvent';
-import { readBytesIfExists } from '../storage/durableFiles';
+import { readBytesIfExists } from '../core/durableFiles';
 import { auditPaths } from './auditFiles';
 import { headFileText, readHead } from './auditHead';
 import { loadOrCreateAuditKey } from './auditKey';
-import { appendDurably, truncateDurably, writeFileAtomic } from '../storage/durableFiles';
+import { appendDurably, truncateDurably, writeFileAtomic } from '../core/durableFiles';
 import { verifyAuditContent } from './verifyAuditLog';
 
 /** Where audited code sends its events; fake it in tests of that code. */

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { InsecureHarnessSecretStorage } from '../../../test/harness/insecureHarnessSecretStorage';
 import { TestClock } from '../../../test/support/testClock';
-import * as durableFiles from '../storage/durableFiles';
+import * as durableFiles from '../core/durableFiles';
 import { loadAuditKey } from './auditKey';
 import { AuditLog } from './auditLog';
 import { verifyAuditLog } from './verifyAuditLog';
 
 // Counts the log's durable appends and head replacements while still doing them for real.
-vi.mock('../storage/durableFiles', async (importOriginal) => {
+vi.mock('../core/durableFiles', async (importOriginal) => {
   const real = await importOriginal<typeof durableFiles>();
   return { ...real, appendDurably: vi.fn(real.appendDurably), writeFileAtomic: vi.fn(real.writeFileAtomic) };
 });

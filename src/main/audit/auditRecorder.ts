@@ -1,4 +1,4 @@
-import { errorKind, type Logger } from '../logging/logger';
+import { errorKind, type Logger } from '../core/logger';
 import type { AuditSink } from './auditLog';
 import type { AuditEventInput } from './auditEvent';
 

@@ -1,5 +1,5 @@
 import { AUDIT_GENESIS_MAC, entryMac, parseEntryLine, sameMac } from './auditEntry';
-import { readBytesIfExists } from '../storage/durableFiles';
+import { readBytesIfExists } from '../core/durableFiles';
 import { auditPaths } from './auditFiles';
 import { readHead } from './auditHead';
 

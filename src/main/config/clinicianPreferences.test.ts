@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { SETTINGS_DEFAULTS } from '../../shared/settings';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { createClinicianPreferences } from './clinicianPreferences';
 
 describe('clinician preferences (settings.set)', () => {

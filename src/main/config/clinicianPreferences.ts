@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../shared/errors';
 import type { Settings, SettingsUpdate } from '../../shared/settings';
-import { errorKind, type Logger } from '../logging/logger';
+import { errorKind, type Logger } from '../core/logger';
 import type { ResolvedSettings } from './resolveSettings';
 import { isUserSettable, writeUserSettings } from './userSettings';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itOnPosix } from '../../../test/support/posixOnly';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { loadSettings } from './loadSettings';
 import { readPolicyFile, systemPolicyPath } from './policyFile';
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { settingsFromEnv } from './envSettings';
 import { readPolicyFile, systemPolicyPath } from './policyFile';
 import { resolveSettings, type BuildMode, type ResolvedSettings, type SettingsSource } from './resolveSettings';

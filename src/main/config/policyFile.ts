@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 
 /** Folder name of the app under the OS's system-wide configuration folder. */
 const POLICY_DIR = 'ClinicProtocolAssistant';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_DEFAULTS } from '../../shared/settings';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { settingsFromEnv } from './envSettings';
 import { resolveSettings } from './resolveSettings';
 

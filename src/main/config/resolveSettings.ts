@@ -1,6 +1,6 @@
 import { SETTINGS_DEFAULTS, Settings, SettingsLayer, type SettingKey } from '../../shared/settings';
 import { formatIssues } from '../../shared/formatIssues';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { forbiddenUserKeys } from './userSettings';
 
 /** Release builds read only defaults, user settings and the system policy; the others also read env and `--policy`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { MAX_LISTED_PROBLEMS, startupErrorReport, startupErrorText } from './startupError';
 
 describe('start-up error report', () => {

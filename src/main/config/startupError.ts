@@ -4,7 +4,7 @@
  * policy value could inject into — before any window exists. Plain Node, so it is tested here.
  */
 import { AppError } from '../../shared/errors';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 
 /** Most problems listed on the page; the rest are counted (IT runs `--validate-policy` for the full list). */
 export const MAX_LISTED_PROBLEMS = 20;

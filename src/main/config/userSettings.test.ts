@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { forbiddenUserKeys, userSettableNow, writeUserSettings } from './userSettings';
 
 async function settingsPath(content?: string): Promise<string> {

@@ -5,8 +5,8 @@
  */
 import { SettingsFields, SettingsUpdate, USER_SETTABLE_KEYS, type SettingKey, type UserSettableKey } from '../../shared/settings';
 import { formatIssues } from '../../shared/formatIssues';
-import { readFileIfExists, writeFileAtomic } from '../storage/durableFiles';
-import { ConfigError } from './configError';
+import { readFileIfExists, writeFileAtomic } from '../core/durableFiles';
+import { ConfigError } from '../core/configError';
 
 const USER_SETTABLE: ReadonlySet<string> = new Set(USER_SETTABLE_KEYS);
 const KNOWN: ReadonlySet<string> = new Set(Object.keys(SettingsFields.shape));

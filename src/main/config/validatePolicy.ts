@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { SETTINGS_DEFAULTS, Settings, SettingsLayer } from '../../shared/settings';
 import { importRecoveryPublicKey, MIN_RECOVERY_KEY_BITS } from '../profiles/recoveryEscrow';
-import { ConfigError } from './configError';
+import { ConfigError } from '../core/configError';
 import { adminOwnershipProblem, readPolicyFile } from './policyFile';
 
 /** Exit code of a valid policy. */

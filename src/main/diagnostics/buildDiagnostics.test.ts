@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_DEFAULTS } from '../../shared/settings';
 import { settingsView } from '../ipc/handlers/settingsHandlers';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { createRecentProblems } from '../logging/recentProblems';
 import { buildDiagnostics, type DiagnosticsSources } from './buildDiagnostics';
 

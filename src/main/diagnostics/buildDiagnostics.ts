@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { Diagnostics } from '../../shared/diagnostics';
 import type { LlmStatus, SettingsView } from '../../shared/settings';
 import type { AuditVerification } from '../audit/verifyAuditLog';
-import { errorKind } from '../logging/logger';
+import { errorKind } from '../core/logger';
 import type { RecentProblem } from '../logging/recentProblems';
 
 /** Where the bundle's parts come from. */

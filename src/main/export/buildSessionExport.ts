@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import { SESSION_EXPORT_SCHEMA, SESSION_EXPORT_VERSION, type ExportedTurn, type SessionExport } from '../../shared/export';
 import { patientSummaryLines } from '../../shared/patientSummary';
 import { SessionPayload, TurnPayload, type SealedRecord } from '../../shared/vault';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../core/logger';
 import { openBatch } from '../vault/openBatch';
 import type { SessionKeyStore } from '../vault/sessionKeyStore';
 import type { UnlockedOwner } from '../vault/unlockedOwner';

@@ -1,5 +1,5 @@
 import type { AckInput } from '../../shared/vault';
-import type { Clock, TimerHandle } from '../sessions/clock';
+import type { Clock, TimerHandle } from '../core/clock';
 
 /** How a page answered a delivered record: stored, or why not. */
 export type AckOutcome = { stored: true } | { stored: false; code: 'STORAGE_FULL' | 'STORAGE_FAILED' | 'NO_ACK'; message: string };

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/sessions';
 import { SessionPayload, TurnPayload, type SealedRecord } from '../../shared/vault';
 import type { AuditRecorder } from '../audit/auditRecorder';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../core/logger';
 import type { LatestAnswer, TurnRecord } from '../sessions/session';
 import type { RestoredLatest, SessionStore } from '../sessions/sessionStore';
 import type { UnlockedOwner } from '../vault/unlockedOwner';

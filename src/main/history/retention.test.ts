@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestClock } from '../../../test/support/testClock';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { RetentionScheduler, type RetentionKeys } from './retention';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from '../sessions/clock';
-import { errorKind, type Logger } from '../logging/logger';
+import type { Clock, TimerHandle } from '../core/clock';
+import { errorKind, type Logger } from '../core/logger';
 
 /** What retention needs from the key store: it works without any profile unlocked. */
 export interface RetentionKeys {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TestClock } from '../../../test/support/testClock';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { RecordDelivery, SealedRecord } from '../../shared/vault';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import type { RecordedTurn } from '../sessions/turnRecorder';
 import { TurnQueue } from '../sessions/turnQueue';
 import { AckRegistry } from './ackRegistry';

@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors';
 import type { SealedRecord, SessionPayload, TurnPayload } from '../../shared/vault';
 import { PAYLOAD_FORMAT_VERSION } from '../../shared/vault';
-import type { Logger } from '../logging/logger';
-import type { Clock } from '../sessions/clock';
+import type { Logger } from '../core/logger';
+import type { Clock } from '../core/clock';
 import type { RecordedTurn, TurnOutcome, TurnRecorder } from '../sessions/turnRecorder';
 import type { AckOutcome, AckRegistry } from './ackRegistry';
 

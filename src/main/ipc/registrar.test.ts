@@ -4,7 +4,7 @@ import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from '../../../test/
 import { channelOf, OPERATION_NAMES, OPERATIONS_ALLOWED_WHILE_LOCKED } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/errors';
 import { SETTINGS_DEFAULTS } from '../../shared/settings';
-import { silentLogger, type Logger } from '../logging/logger';
+import { silentLogger, type Logger } from '../core/logger';
 import { settingsView } from './handlers/settingsHandlers';
 import { exactOrigins } from './callContext';
 import { registerOperations, type OperationHandlers } from './registrar';

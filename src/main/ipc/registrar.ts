@@ -11,7 +11,7 @@ import {
   OPERATIONS_ALLOWED_WHILE_LOCKED,
 } from '../../shared/contract';
 import { AppError, fail, ok, type Result } from '../../shared/errors';
-import { errorKind, type Logger } from '../logging/logger';
+import { errorKind, type Logger } from '../core/logger';
 import type { CallContext, OriginPolicy } from './callContext';
 import { formatIssues } from '../../shared/formatIssues';
 import type { Disposable, IpcTransport } from './transport';

@@ -1,4 +1,4 @@
-import type { Clock } from '../sessions/clock';
+import type { Clock } from '../core/clock';
 
 /** Which endpoints failed recently, and until when they are passed over. */
 export interface EndpointHealth {

@@ -1,4 +1,4 @@
-import type { Clock } from '../sessions/clock';
+import type { Clock } from '../core/clock';
 import type { ServedModel } from './llmClient';
 
 /** Each endpoint's `/v1/models`, remembered briefly so failover and context lookups do not ask every time. */

@@ -7,7 +7,7 @@ import { chatRequest } from '../../../test/support/chatRequest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeLlmServerOptions } from '../../../test/fakes/fakeLlmServer';
 import { TestClock } from '../../../test/support/testClock';
 import { AppError } from '../../shared/errors';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../core/logger';
 import { createLlmGateway, type LlmGateway, type LlmGatewayOptions } from './gateway';
 import { LlmRequestError } from './llmErrors';
 

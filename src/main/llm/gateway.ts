@@ -1,6 +1,6 @@
 import type { LlmStatus } from '../../shared/settings';
-import type { Logger } from '../logging/logger';
-import type { Clock } from '../sessions/clock';
+import type { Logger } from '../core/logger';
+import type { Clock } from '../core/clock';
 import { createEndpointHealth } from './endpointHealth';
 import { createEndpointModels } from './endpointModels';
 import { startGatewayMonitor } from './gatewayMonitor';

@@ -8,7 +8,7 @@ import { chatRequest, llmFailureOf } from '../../../test/support/chatRequest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeLlmServerOptions } from '../../../test/fakes/fakeLlmServer';
 import { TestClock } from '../../../test/support/testClock';
 import type { LlmStatus } from '../../shared/settings';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { createLlmGateway, DEFAULT_UNHEALTHY_COOLDOWN_MS, type LlmGateway, type LlmGatewayOptions } from './gateway';
 
 const MODEL = 'fake-clinical-model';

@@ -1,5 +1,5 @@
-import { errorKind, type Logger } from '../logging/logger';
-import type { Clock, TimerHandle } from '../sessions/clock';
+import { errorKind, type Logger } from '../core/logger';
+import type { Clock, TimerHandle } from '../core/clock';
 
 /**
  * Runs `probe` now and then every `intervalMs` after the previous probe finished, on one timer of `clock` at a

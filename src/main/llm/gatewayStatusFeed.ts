@@ -1,5 +1,5 @@
 import type { LlmStatus } from '../../shared/settings';
-import { errorKind, type Logger } from '../logging/logger';
+import { errorKind, type Logger } from '../core/logger';
 
 /** The gateway's last known status, and who wants to hear when it changes. */
 export interface GatewayStatusFeed {

@@ -1,5 +1,5 @@
-import type { Logger } from '../logging/logger';
-import type { Clock } from '../sessions/clock';
+import type { Logger } from '../core/logger';
+import type { Clock } from '../core/clock';
 import type { EndpointHealth } from './endpointHealth';
 import type { EndpointModels } from './endpointModels';
 import type { LlmClient, StreamChatRequest, StreamChatResult } from './llmClient';

@@ -1,5 +1,5 @@
 import type { LlmStatus } from '../../shared/settings';
-import type { Clock } from '../sessions/clock';
+import type { Clock } from '../core/clock';
 import type { LlmClient, ServedModel } from './llmClient';
 import { LlmRequestError } from './llmErrors';
 

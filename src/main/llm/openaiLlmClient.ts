@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { systemClock, type Clock } from '../sessions/clock';
+import { systemClock, type Clock } from '../core/clock';
 import type { LlmClient, ServedModel, StreamChatRequest, StreamChatResult, StreamEnd } from './llmClient';
 import { llmTimeoutError, toLlmAppError, unreachable, type LlmFailurePhase, type LlmRequestError } from './llmErrors';
 

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { Patient } from '../../shared/patient';
-import type { PromptAssembler, PromptPlan, PromptRequest } from '../sessions/promptAssembler';
+import type { PromptAssembler, PromptPlan, PromptRequest } from './promptAssembler';
 import { buildPrompt, omissionNote, systemMessageText } from './buildPrompt';
 import { planWindow, promptBudget, shrinkWindow, type WindowPlan, type WindowRequest } from './contextWindow';
 import type { BytesPerTokenEstimator } from './tokens/bytesEstimate';

@@ -1,4 +1,4 @@
-import { sleepOn, type Clock } from '../sessions/clock';
+import { sleepOn, type Clock } from '../core/clock';
 
 /** Waits `ms`, or less when `signal` aborts. Injected into the gateway so tests never sleep for real. */
 export type RetrySleep = (ms: number, signal: AbortSignal) => Promise<void>;

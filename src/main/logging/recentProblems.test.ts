@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger, type Logger } from './logger';
+import { silentLogger, type Logger } from '../core/logger';
 import { createRecentProblems } from './recentProblems';
 
 const AT = new Date('2026-01-02T03:04:05.000Z');

@@ -3,7 +3,7 @@
  * event name and the error kind — never other fields, never message text — and even those only when they have the shape
  * of a code identifier, so nothing a caller passed by mistake (a patient's words, a URL with a query) can reach support.
  */
-import type { Logger } from './logger';
+import type { Logger } from '../core/logger';
 
 /** One remembered warning or error. */
 export interface RecentProblem {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/configError';
+import { ConfigError } from '../core/configError';
 import { chainTrustedByExtraCas, parseExtraCas, pemBlocks } from './extraCaTrust';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'certs', name), 'utf8');

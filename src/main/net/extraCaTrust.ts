@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { ConfigError } from '../config/configError';
+import { ConfigError } from '../core/configError';
 
 /** Largest number of certificate authorities a policy may add. */
 export const MAX_EXTRA_CAS = 16;

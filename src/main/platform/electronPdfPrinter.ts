@@ -1,5 +1,5 @@
 import { createPrintWindow } from '../windows/createSecureWindow';
-import type { PdfPrinter } from './platformInterfaces';
+import type { PdfPrinter } from '../core/platformInterfaces';
 
 /**
  * `webContents.printToPDF` on a hidden print window from the window factory (no script, sandboxed, in-memory

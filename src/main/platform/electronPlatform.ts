@@ -1,5 +1,5 @@
 import { app, net, powerMonitor, safeStorage } from 'electron';
-import type { AppPaths, PowerSignals, SecretStorage } from './platformInterfaces';
+import type { AppPaths, PowerSignals, SecretStorage } from '../core/platformInterfaces';
 
 /** Electron's `net.fetch`: the OS trust store (clinic CAs) and the OS proxy settings, unlike Node's fetch. */
 export const electronFetch: typeof globalThis.fetch = (input, init) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestClock } from '../../../test/support/testClock';
-import type { PowerSignals } from '../platform/platformInterfaces';
+import type { PowerSignals } from '../core/platformInterfaces';
 import { DEFAULT_IDLE_LIMIT_MS, IdleLock, type Lockable } from './idleLock';
 import type { LockReason, ProfileState } from './profileStore';
 

@@ -1,5 +1,5 @@
-import type { PowerSignals } from '../platform/platformInterfaces';
-import type { Clock, TimerHandle } from '../sessions/clock';
+import type { PowerSignals } from '../core/platformInterfaces';
+import type { Clock, TimerHandle } from '../core/clock';
 import type { LockReason, ProfileState } from './profileStore';
 
 /** The automatic logoff default (HIPAA 164.312(a)(2)(iii)); policy may set another. */

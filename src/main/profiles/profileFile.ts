@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../storage/durableFiles';
+import { readJsonFile, writeFileAtomic } from '../core/durableFiles';
 import { ProfileFileError } from './profileErrors';
 import { ProfileKeys } from './profileKeys';
 import { cleanProfileName, profileNameKey, profileNameProblem } from './profileName';

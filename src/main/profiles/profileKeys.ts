@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SecretStorage } from '../platform/platformInterfaces';
+import type { SecretStorage } from '../core/platformInterfaces';
 import { additionalData } from '../vault/encoding';
 import { KeyUnwrapError, WRAPPING_KEY_USAGES, newWrappableAesKey, unwrapAesKey, wrapAesKey } from '../vault/keyWrap';
 import type { CryptoKey } from '../vault/webCryptoTypes';

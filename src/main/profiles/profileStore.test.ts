@@ -6,7 +6,7 @@ import { FakeSecretStorage } from '../../../test/fakes/fakeSecretStorage';
 import { TestClock, sequentialIds } from '../../../test/support/testClock';
 import { AppError } from '../../shared/errors';
 import { PAYLOAD_FORMAT_VERSION } from '../../shared/vault';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { openBatch } from '../vault/openBatch';
 import { sealRecord } from '../vault/recordCrypto';
 import { SESSION_KEYS_FILE, journalPathOf } from '../vault/sessionKeyFile';

@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors';
 import type { AuthState, ProfileSummary } from '../../shared/auth';
-import { errorKind, type Logger } from '../logging/logger';
-import type { SecretStorage } from '../platform/platformInterfaces';
-import { sleepOn, type Clock } from '../sessions/clock';
+import { errorKind, type Logger } from '../core/logger';
+import type { SecretStorage } from '../core/platformInterfaces';
+import { sleepOn, type Clock } from '../core/clock';
 import type { SessionKeyStore } from '../vault/sessionKeyStore';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
 import type { CryptoKey } from '../vault/webCryptoTypes';

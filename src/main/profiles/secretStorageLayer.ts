@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SecretStorage } from '../platform/platformInterfaces';
+import type { SecretStorage } from '../core/platformInterfaces';
 import { fromBase64Strict, toBase64 } from '../vault/encoding';
 import { SecretStorageError } from './profileErrors';
 

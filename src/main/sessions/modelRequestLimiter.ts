@@ -1,4 +1,4 @@
-import { FairSemaphore, type Release } from './fairSemaphore';
+import { FairSemaphore, type Release } from '../core/fairSemaphore';
 
 /**
  * A global limit on model requests in flight, to protect the vLLM server. Waiters are served first come, first

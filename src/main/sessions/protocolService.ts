@@ -4,10 +4,10 @@ import { mergePatient, Patient, type PatientUpdate } from '../../shared/patient'
 import type { ProtocolResponse } from '../../shared/protocol';
 import { historyAnswerText, turnUserText } from '../llm/buildPrompt';
 import type { LlmClient, StreamChatResult } from '../llm/llmClient';
-import { errorKind, type Logger } from '../logging/logger';
-import { sleepOn, type Clock } from './clock';
+import { errorKind, type Logger } from '../core/logger';
+import { sleepOn, type Clock } from '../core/clock';
 import type { ModelRequestLimiter } from './modelRequestLimiter';
-import type { PromptAssembler, PromptPlan } from './promptAssembler';
+import type { PromptAssembler, PromptPlan } from '../llm/promptAssembler';
 import type { RecordedTurn, TurnOutcome, TurnRecorder } from './turnRecorder';
 import type { LatestAnswer, Session, TurnRecord } from './session';
 import type { IdSource, SessionStore } from './sessionStore';

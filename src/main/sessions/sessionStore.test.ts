@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sequentialIds, TestClock } from '../../../test/support/testClock';
 import { AppError } from '../../shared/errors';
 import type { Patient } from '../../shared/patient';
-import { silentLogger } from '../logging/logger';
-import { MAX_TIMER_DELAY_MS } from './clock';
+import { silentLogger } from '../core/logger';
+import { MAX_TIMER_DELAY_MS } from '../core/clock';
 import { SessionStore, type SessionLimits } from './sessionStore';
 
 const MINUTE = 60_000;

@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors';
 import type { Patient } from '../../shared/patient';
 import type { SessionInfo } from '../../shared/sessions';
-import type { Logger } from '../logging/logger';
-import type { Clock, TimerHandle } from './clock';
+import type { Logger } from '../core/logger';
+import type { Clock, TimerHandle } from '../core/clock';
 import type { ExpiredSession, ExpiryReason, LatestAnswer, LatestTurn, Session } from './session';
 import { TurnQueue } from './turnQueue';
 

@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors';
-import type { Clock } from './clock';
-import { FairSemaphore, type Release } from './fairSemaphore';
+import type { Clock } from '../core/clock';
+import { FairSemaphore, type Release } from '../core/fairSemaphore';
 
-export type { Release } from './fairSemaphore';
+export type { Release } from '../core/fairSemaphore';
 
 /**
  * One turn at a time for one session, in arrival order. A turn waits at most `waitMs` for the turns before it,

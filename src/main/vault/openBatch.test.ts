@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_FORMAT_VERSION, type SealedRecord } from '../../shared/vault';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { openBatch } from './openBatch';
 import { sealRecord } from './recordCrypto';
 import { SessionKeyStore } from './sessionKeyStore';

@@ -1,5 +1,5 @@
 import type { SealedRecord } from '../../shared/vault';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '../core/logger';
 import { openRecord } from './recordCrypto';
 import { RecordOpenError, type RecordOpenFailure } from './recordOpenError';
 import { SessionKeyError } from './sessionKeyError';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { formatIssues } from '../../shared/formatIssues';
-import { appendDurably, readFileIfExists, readJsonFile, truncateDurably, writeFileAtomic } from '../storage/durableFiles';
+import { appendDurably, readFileIfExists, readJsonFile, truncateDurably, writeFileAtomic } from '../core/durableFiles';
 
 /** File name of the session key store inside main's vault folder. */
 export const SESSION_KEYS_FILE = 'session-keys.json';

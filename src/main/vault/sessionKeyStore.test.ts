@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_FORMAT_VERSION } from '../../shared/vault';
-import { silentLogger } from '../logging/logger';
+import { silentLogger } from '../core/logger';
 import { GCM_IV_BYTES } from './aesGcm';
 import { additionalData } from './encoding';
 import { openBatch } from './openBatch';

@@ -1,4 +1,4 @@
-import { errorKind, type Logger } from '../logging/logger';
+import { errorKind, type Logger } from '../core/logger';
 import { additionalData } from './encoding';
 import { KeyUnwrapError, RECORD_KEY_USAGES, newWrappableAesKey, unwrapAesKey, wrapAesKey } from './keyWrap';
 import { SessionKeyError } from './sessionKeyError';

@@ -1,6 +1,6 @@
 import type { AuditRecorder } from '../../audit/auditRecorder';
 import type { AckRegistry } from '../../history/ackRegistry';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../core/logger';
 import type { ProfileStore } from '../../profiles/profileStore';
 import { openBatch, type OpenOutcome } from '../../vault/openBatch';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';

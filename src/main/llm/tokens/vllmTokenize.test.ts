@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { estimateTokens } from '../../../../test/fakes/estimateTokens';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../../test/fakes/fakeLlmServer';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from '../../core/logger';
 import { BytesPerTokenEstimator } from './bytesEstimate';
 import { createTokenCounter } from './createTokenCounter';
 import { createVllmTokenizeCounter, TOKENIZE_COOLDOWN_MS, tokenizeUrl } from './vllmTokenize';

@@ -1,5 +1,5 @@
-import { errorKind, silentLogger, type Logger } from '../../logging/logger';
-import type { Clock } from '../../sessions/clock';
+import { errorKind, silentLogger, type Logger } from '../../core/logger';
+import type { Clock } from '../../core/clock';
 import type { TokenCounter } from './tokenCounter';
 
 /**

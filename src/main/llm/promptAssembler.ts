@@ -1,6 +1,13 @@
 import type { Patient } from '../../shared/patient';
-import type { ChatMessage } from '../llm/llmClient';
-import type { TurnRecord } from './session';
+import type { ChatMessage } from './llmClient';
+
+/** A finished exchange as the prompt needs it (the session engine's turn records have this shape). */
+export interface PromptHistoryTurn {
+  readonly userText: string;
+  readonly answerText: string;
+  /** Tokens the exchange takes in a prompt (estimate, then the exact count). */
+  readonly tokens: number;
+}
 
 /** The prompt chosen for one turn. */
 export interface PromptPlan {
@@ -19,7 +26,7 @@ export interface PromptPlan {
 export interface PromptRequest {
   readonly model: string;
   readonly patient: Patient;
-  readonly turns: readonly TurnRecord[];
+  readonly turns: readonly PromptHistoryTurn[];
   /** The session's current window start. */
   readonly windowStart: number;
   readonly userText: string;

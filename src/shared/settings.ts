@@ -1,11 +1,5 @@
 import { z } from 'zod';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-/** True when `url` points at this machine (loopback), where plain http carries no patient data off the host. */
-export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-}
+import { isLoopbackUrl } from './loopback';
 
 /**
  * A type error that names the setting. zod 4 also uses a schema's `error` for its failed checks, which would answer

@@ -8,6 +8,8 @@ import { silentLogger, type Logger } from '../core/logger';
 import { settingsView } from './handlers/settingsHandlers';
 import { exactOrigins } from './callContext';
 import { registerOperations, type OperationHandlers } from './registrar';
+import { MAX_CALL_BYTES, MAX_CALL_DEPTH, SLOT_BYTES } from './callSize';
+import { sealedRecordLike } from '../../../test/support/sealedRecords';
 
 const SESSION = '3f2b8c1e-7d4a-4f6b-9c2d-1e5a7b9c0d3f';
 const TURN = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
@@ -50,6 +52,7 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       return { deleted: false };
     },
     'sessions.resume': async () => {
+      calls.push('sessions.resume');
       throw new AppError('SESSION_NOT_FOUND', 'No session with this id is known to the app.');
     },
     'vault.open': async () => ({ results: [] }),
@@ -189,6 +192,58 @@ describe('registrar: payload checks (check 5)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('registrar: the size of a call', () => {
+  const TOO_LARGE = { ok: false, error: { code: 'INVALID_INPUT', message: 'This request is larger than the app accepts (64 MiB). Nothing was changed.' } };
+
+  /** `{ records: [<string>] }` walking to exactly `bytes`: the object, its key, the array, then the string. */
+  function resumeOfSize(bytes: number): unknown {
+    const overhead = SLOT_BYTES + 2 * 'records'.length + SLOT_BYTES;
+    return { records: ['x'.repeat((bytes - overhead) / 2)] };
+  }
+
+  it('refuses a call one unit over the cap before the schema, and lets one at the cap reach the schema', async () => {
+    const { transport, calls } = setup();
+    const over = (await transport.call(channelOf('sessions.resume'), appCaller(), resumeOfSize(MAX_CALL_BYTES + 2))) as Result<unknown>;
+    expect(over).toEqual(TOO_LARGE);
+    const atCap = (await transport.call(channelOf('sessions.resume'), appCaller(), resumeOfSize(MAX_CALL_BYTES))) as Result<unknown>;
+    // Within the cap, the schema judges it: a string is not a sealed record.
+    expect(atCap.ok === false && atCap.error.message).toContain('expected object, received string');
+    expect(calls).toEqual([]);
+  });
+
+  it('lets a whole session of 2,000 typical records through to the handler', async () => {
+    const { transport, calls } = setup();
+    const records = Array.from({ length: 2_000 }, () => sealedRecordLike(11_000));
+    const result = await transport.call(channelOf('sessions.resume'), appCaller(), { records });
+    expect(result).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
+    expect(calls).toEqual(['sessions.resume']);
+  });
+
+  it('refuses 2,000 records the schema allows one by one but that are too many bytes together, on every operation that takes records', async () => {
+    const { transport, calls } = setup();
+    const record = sealedRecordLike(17_000);
+    const records = Array.from({ length: 2_000 }, () => record);
+    expect(await transport.call(channelOf('sessions.resume'), appCaller(), { records })).toEqual(TOO_LARGE);
+    expect(await transport.call(channelOf('sessions.export'), appCaller(), { format: 'json', records })).toEqual(TOO_LARGE);
+    const batch = Array.from({ length: 500 }, () => sealedRecordLike(70_000));
+    expect(await transport.call(channelOf('vault.open'), appCaller(), { records: batch })).toEqual(TOO_LARGE);
+    expect(await transport.call(channelOf('vault.index'), appCaller(), { records: batch })).toEqual(TOO_LARGE);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a deeply nested call with its own message, and logs only the channel and the reason', async () => {
+    const logged: unknown[] = [];
+    const { transport } = setup({}, { ...silentLogger, warn: (event, fields) => logged.push({ event, fields }) });
+    let deep: unknown = { chiefComplaint: 'Jane Doe' };
+    for (let level = 0; level < MAX_CALL_DEPTH + 1; level++) deep = { patient: deep };
+    expect(await transport.call(channelOf('protocol.generate'), appCaller(), deep)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'This request is nested more deeply than the app accepts. Nothing was changed.' },
+    });
+    expect(logged).toEqual([{ event: 'ipc.oversized', fields: { channel: 'protocol.generate', reason: 'too-deep' } }]);
   });
 });
 

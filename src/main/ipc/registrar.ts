@@ -13,6 +13,7 @@ import {
 import { AppError, fail, ok, type Result } from '../../shared/errors';
 import { errorKind, type Logger } from '../core/logger';
 import type { CallContext, OriginPolicy } from './callContext';
+import { callSizeProblem, MAX_CALL_BYTES, type CallSizeProblem } from './callSize';
 import { formatIssues } from '../../shared/formatIssues';
 import type { Disposable, IpcTransport } from './transport';
 
@@ -44,6 +45,10 @@ export interface RegistrarOptions {
 const REFUSED_MESSAGE = 'This caller is not allowed to use the app.';
 const LOCKED_MESSAGE = 'The app is locked. Unlock with your passphrase to continue.';
 const INTERNAL_MESSAGE = 'Something went wrong inside the app. Your input was kept; please try again.';
+const OVERSIZED_MESSAGES: Readonly<Record<CallSizeProblem, string>> = {
+  'too-large': `This request is larger than the app accepts (${MAX_CALL_BYTES / 1024 / 1024} MiB). Nothing was changed.`,
+  'too-deep': 'This request is nested more deeply than the app accepts. Nothing was changed.',
+};
 
 /**
  * Why a caller is refused, or null when it may call. A call needs a sender, the app's origin and the top-level
@@ -68,7 +73,8 @@ export interface RegisteredOperations extends Disposable {
 /**
  * Registers every operation of the contract on `transport` — the one place handlers are installed. Each call is
  * checked in this order: caller (sender, origin, main frame), then the lock (no profile unlocked → `LOCKED`, except
- * for signing in, model status and settings), then payload (`safeParse` against the contract), then the handler; the handler's answer is checked against the contract's output schema too. Nothing thrown
+ * for signing in, model status and settings), then the payload's size and depth (callSize.ts, the same bound for
+ * every transport), then payload (`safeParse` against the contract), then the handler; the handler's answer is checked against the contract's output schema too. Nothing thrown
  * escapes: callers always get a {@link Result}.
  */
 export function registerOperations(
@@ -89,6 +95,12 @@ export function registerOperations(
     }
     if (options.isUnlocked && !OPERATIONS_ALLOWED_WHILE_LOCKED.has(name) && !options.isUnlocked()) {
       return fail('LOCKED', LOCKED_MESSAGE);
+    }
+    // Before the schema: zod would copy an oversized payload whole before refusing any one field of it.
+    const oversized = callSizeProblem(payload);
+    if (oversized !== null) {
+      options.logger.warn('ipc.oversized', { channel: name, reason: oversized });
+      return fail('INVALID_INPUT', OVERSIZED_MESSAGES[oversized]);
     }
     const spec = operations[name];
     const parsed = spec.input.safeParse(payload);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { parseCommandLine } from './config/commandLine';
+import { launchDecision, lockRequestData, printRefusal, shouldComeForward } from './config/runningInstance';
 import { AppError } from '../shared/errors';
 import { loadSettings } from './config/loadSettings';
 import { runPolicyValidation } from './config/validatePolicy';
@@ -39,15 +40,22 @@ if (commandLine.validatePolicy) {
   // Before the single-instance lock, so a running app cannot swallow the check, and before settings are loaded,
   // since the policy being checked may be the broken one.
   void validatePolicyAndExit(commandLine.validatePolicy);
-} else if (!app.requestSingleInstanceLock()) {
-  app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (mainWindow?.isMinimized()) mainWindow.restore();
-    mainWindow?.focus();
-  });
-  app.whenReady().then(start, (error: unknown) => fatal(error));
-  app.on('window-all-closed', () => app.quit());
+  // The lock is per OS account's data folder; an IT command must not touch a profile the running app holds open.
+  const launch = launchDecision(commandLine, app.requestSingleInstanceLock(lockRequestData(commandLine)));
+  if (launch.kind === 'refuse-it-command') {
+    void printRefusal(launch, process.stderr).then((code) => app.exit(code), () => app.exit(launch.exitCode));
+  } else if (launch.kind === 'hand-over') {
+    app.quit();
+  } else {
+    app.on('second-instance', (_event, _argv, _workingDirectory, additionalData) => {
+      if (!shouldComeForward(additionalData)) return;
+      if (mainWindow?.isMinimized()) mainWindow.restore();
+      mainWindow?.focus();
+    });
+    app.whenReady().then(start, (error: unknown) => fatal(error));
+    app.on('window-all-closed', () => app.quit());
+  }
 }
 
 async function start(): Promise<void> {

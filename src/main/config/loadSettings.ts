@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../core/configError';
 import { settingsFromEnv } from './envSettings';
 import { readPolicyFile, systemPolicyPath } from './policyFile';
+import type { WindowsSystemCommands } from './windows/systemCommands';
 import { resolveSettings, type BuildMode, type ResolvedSettings, type SettingsSource } from './resolveSettings';
 
 /** Where settings come from on this run. */
@@ -11,8 +12,11 @@ export interface SettingsLocations {
   readonly userSettingsPath: string | null;
   /** `--policy <file>` (development and harness builds only). */
   readonly policyArgument: string | null;
+  /** Read for settings in development and harness builds only; never for where the policy is. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly platform: NodeJS.Platform;
+  /** How the Windows policy checks reach the OS; the real one unless a test passes recorded outputs. */
+  readonly windows?: WindowsSystemCommands;
 }
 
 /**
@@ -26,9 +30,14 @@ export async function loadSettings(locations: SettingsLocations): Promise<Resolv
   if (isRelease && locations.policyArgument) {
     throw new ConfigError(['--policy is for development builds; release builds read the policy at its system path']);
   }
-  const policyPath = isRelease ? systemPolicyPath(locations.platform, locations.env) : locations.policyArgument;
+  const policyPath = isRelease ? await systemPolicyPath(locations.platform, locations.windows) : locations.policyArgument;
   const policyValues = policyPath
-    ? await readPolicyFile(policyPath, { optional: isRelease, requireAdminOwned: isRelease })
+    ? await readPolicyFile(policyPath, {
+        optional: isRelease,
+        requireAdminOwned: isRelease,
+        platform: locations.platform,
+        ...(locations.windows ? { windows: locations.windows } : {}),
+      })
     : null;
   const env: SettingsSource | null = isRelease ? null : { name: 'environment', values: settingsFromEnv(locations.env) };
   const resolved = resolveSettings(locations.mode, {

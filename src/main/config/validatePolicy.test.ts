@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itOnPosix } from '../../../test/support/posixOnly';
+import { RecordedWindows, SDDL } from '../../../test/fakes/recordedWindows';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from './commandLine';
 import { POLICY_INVALID, POLICY_VALID, runPolicyValidation, validatePolicy } from './validatePolicy';
@@ -16,8 +17,8 @@ async function policyFile(content: unknown): Promise<string> {
   return path;
 }
 
-// Windows skips the ownership rule, so these cases see only what the content causes.
-const noOwnershipRule = { platform: 'win32' } as const;
+// A file in a folder IT locked down (recorded Windows permissions), so these cases see only what the content causes.
+const noOwnershipRule = { platform: 'win32', windows: new RecordedWindows() } as const;
 
 describe('validatePolicy', () => {
   it('accepts a valid policy and lists the settings it sets on one stdout line', async () => {
@@ -138,6 +139,27 @@ describe('validatePolicy', () => {
     const path = await policyFile({ model: 'm' });
     const { stderr } = await validatePolicy(path, { platform: 'linux' });
     expect(stderr).toHaveLength(process.getuid?.() === 0 ? 0 : 1);
+  });
+});
+
+describe('validatePolicy on Windows', () => {
+  it('warns, without failing, when the folder keeps its default ProgramData permissions, as start-up would refuse it', async () => {
+    const path = await policyFile({ model: 'm' });
+    const windows = new RecordedWindows({ acl: { folder: SDDL.defaultFolder, file: SDDL.lockedDownFile } });
+    const result = await validatePolicy(path, { platform: 'win32', windows });
+    expect(result.exitCode).toBe(POLICY_VALID);
+    expect(result.stderr).toEqual([
+      expect.stringMatching(/^warning: policy .*: its folder .* lets CREATOR OWNER \(S-1-3-0\) change it .*; an installed app refuses it at start-up$/),
+      expect.stringMatching(/^warning: policy .*: its folder .* lets Users \(S-1-5-32-545\) change it \(A;CIID;DCLCRPCR;;;BU\); an installed app refuses it at start-up$/),
+    ]);
+  });
+
+  it('warns when the permissions cannot be read at all', async () => {
+    const path = await policyFile({ model: 'm' });
+    const windows = new RecordedWindows({ acl: Object.assign(new Error('Command failed'), { code: 1 }) });
+    expect((await validatePolicy(path, { platform: 'win32', windows })).stderr).toEqual([
+      expect.stringMatching(/^warning: policy .*: its permissions could not be read \(PowerShell failed: exit code 1\); an installed app refuses it at start-up$/),
+    ]);
   });
 });
 

@@ -4,11 +4,13 @@
  */
 import { parseExtraCas } from '../net/extraCaTrust';
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { SETTINGS_DEFAULTS, Settings, SettingsLayer } from '../../shared/settings';
 import { importRecoveryPublicKey, MIN_RECOVERY_KEY_BITS } from '../profiles/recoveryEscrow';
 import { ConfigError } from '../core/configError';
-import { adminOwnershipProblem, readPolicyFile } from './policyFile';
+import { adminOwnershipProblem, nonAdminWriteProblems, readPolicyFile } from './policyFile';
+import type { WindowsSystemCommands } from './windows/systemCommands';
 
 /** Exit code of a valid policy. */
 export const POLICY_VALID = 0;
@@ -26,15 +28,18 @@ export interface PolicyValidation {
 
 /** Test seams; production uses the running OS. */
 export interface ValidatePolicyOptions {
-  /** The ownership rule is POSIX-only, as in {@link readPolicyFile}. */
+  /** Whose ownership rules the warning applies: POSIX owner and mode, or Windows owner and access lists. */
   readonly platform?: NodeJS.Platform;
+  /** How the Windows rules reach the OS; the real one unless a test passes recorded outputs. */
+  readonly windows?: WindowsSystemCommands;
 }
 
 /**
  * Validates the policy file at `path`: readable JSON object, every key a known setting with a valid value, the
  * cross-field rules with the settings it leaves unset at their defaults, and a usable `recoveryPublicKey`. Every
  * problem is reported (not just the first). Ownership is not required here — IT validates drafts anywhere — but a
- * file an installed app would refuse for its owner or mode gets a warning line.
+ * file an installed app would refuse for its owner or mode (Windows: owner or access list of the file or its folder)
+ * gets a warning line.
  */
 export async function validatePolicy(path: string, options: ValidatePolicyOptions = {}): Promise<PolicyValidation> {
   let values: Record<string, unknown>;
@@ -45,7 +50,7 @@ export async function validatePolicy(path: string, options: ValidatePolicyOption
     if (error instanceof ConfigError) return { exitCode: POLICY_INVALID, stdout: [], stderr: [...error.problems] };
     throw error;
   }
-  const warnings = await ownershipWarnings(path, options.platform ?? process.platform);
+  const warnings = await ownershipWarnings(path, options.platform ?? process.platform, options.windows);
   const problems = await policyProblems(values);
   if (problems.length > 0) {
     return { exitCode: POLICY_INVALID, stdout: [], stderr: [...warnings, ...problems.map((problem) => `policy ${path}: ${problem}`)] };
@@ -112,11 +117,27 @@ function issueLines(issue: z.core.$ZodIssue): string[] {
   return [where ? `${where}: ${issue.message}` : issue.message];
 }
 
-async function ownershipWarnings(path: string, platform: NodeJS.Platform): Promise<string[]> {
-  if (platform === 'win32') return [];
+async function ownershipWarnings(path: string, platform: NodeJS.Platform, windows: WindowsSystemCommands | undefined): Promise<string[]> {
+  if (platform === 'win32') return windowsOwnershipWarnings(path, windows);
   const info = await stat(path);
   const problem = adminOwnershipProblem(path, info);
   if (!problem) return [];
   const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
   return [`warning: ${problem} (now owner uid ${info.uid}, mode ${mode}); an installed app refuses it at start-up`];
+}
+
+/**
+ * The Windows rules as warnings: the file's and its folder's owner and access lists, as start-up checks them. A draft
+ * in IT's own folder gets them too, like a draft with a loose mode on POSIX; the exit code stays that of the content.
+ */
+async function windowsOwnershipWarnings(path: string, windows: WindowsSystemCommands | undefined): Promise<string[]> {
+  let problems: string[];
+  try {
+    // Absolute, because the check runs in another process with its own working folder.
+    problems = await nonAdminWriteProblems(resolve(path), 'win32', windows);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = [...error.problems];
+  }
+  return problems.map((problem) => `warning: ${problem}; an installed app refuses it at start-up`);
 }

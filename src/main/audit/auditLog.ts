@@ -24,8 +24,13 @@ export interface AuditSink {
 export interface AuditLogOptions {
   /** Main's data folder; `audit.log`, `audit.head` and `audit.key` live in it. */
   readonly dir: string;
-  /** The OS secret store (Electron `safeStorage`, policy-checked by the caller) that wraps the HMAC key. */
+  /** The OS secret store (Electron `safeStorage`) that wraps the HMAC key. */
   readonly secrets: SecretStorage;
+  /**
+   * IT's `allowBasicTextKeyStorage`, the policy profile keys follow: without it the HMAC key is refused on Linux's
+   * `basic_text` store (which protects nothing), and every append fails until a keyring is there.
+   */
+  readonly allowBasicTextKeyStorage: boolean;
   /** Wall time stamps each entry (UTC). */
   readonly clock: Pick<Clock, 'now'>;
   readonly logger?: Logger;
@@ -143,7 +148,8 @@ export class AuditLog implements AuditSink {
 
   /** Unwraps or creates the key, drops a torn last line, reports a broken chain, and finds where to go on. */
   async #open(): Promise<ChainState> {
-    const key = await loadOrCreateAuditKey(this.options.dir, this.options.secrets);
+    const { dir, secrets, allowBasicTextKeyStorage } = this.options;
+    const { key } = await loadOrCreateAuditKey(dir, secrets, { allowBasicTextKeyStorage });
     const paths = auditPaths(this.options.dir);
     let log: Buffer | null;
     let headText: string | null;

@@ -22,7 +22,7 @@ describe('audit log group commit (check 25)', () => {
   it('writes events that queue up behind a write together: 50 sessions opened cost a few syncs, not 50, and every entry is chained', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cpa-audit-group-'));
     const secrets = new InsecureHarnessSecretStorage(dir);
-    const log = new AuditLog({ dir, secrets, clock: new TestClock(new Date('2026-11-25T09:00:00.000Z')) });
+    const log = new AuditLog({ dir, secrets, allowBasicTextKeyStorage: true, clock: new TestClock(new Date('2026-11-25T09:00:00.000Z')) });
     vi.mocked(durableFiles.appendDurably).mockClear();
     const entries = await Promise.all(
       Array.from({ length: 50 }, (_, i) => log.append({ action: 'session.opened', profileId: PROFILE, objectId: sessionId(i + 1) })),

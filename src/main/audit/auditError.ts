@@ -9,9 +9,7 @@ export type AuditErrorKind =
   /** The line could not be written and synced; the event is NOT in the log. */
   | 'write-failed'
   /** The line is in the log, but the chain head could not be updated; the next append writes it again. */
-  | 'head-write-failed'
-  /** Neither the log's lines nor the head say where the chain stands; a person must look (run the verifier). */
-  | 'log-damaged';
+  | 'head-write-failed';
 
 /**
  * A failure of the audit log. An audit write is never skipped silently: every failure reaches the caller as one

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readBytesIfExists } from '../core/durableFiles';
 
 /** The log: one JSON entry per line, appended only. */
 export const AUDIT_LOG_FILE = 'audit.log';
@@ -21,4 +22,21 @@ export async function fileExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What the audit files of a data folder hold, as read. */
+export interface AuditFiles {
+  /** `audit.log`'s bytes, null when it does not exist. */
+  readonly log: Buffer | null;
+  /** `audit.head`'s text, null when it does not exist. */
+  readonly headText: string | null;
+  /** Whether `audit.key` was already there: a key is created with the first entry, so beside it a log is expected. */
+  readonly keyExisted: boolean;
+}
+
+/** Reads `audit.log` and `audit.head` of `dir`, and whether `audit.key` is there. */
+export async function readAuditFiles(dir: string): Promise<AuditFiles> {
+  const paths = auditPaths(dir);
+  const [log, head, keyExisted] = await Promise.all([readBytesIfExists(paths.log), readBytesIfExists(paths.head), fileExists(paths.key)]);
+  return { log, headText: head === null ? null : head.toString('utf8'), keyExisted };
 }

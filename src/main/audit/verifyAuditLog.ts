@@ -37,7 +37,7 @@ export function auditProblems(inspection: AuditInspection): AuditBreak[] {
 }
 
 /** An inspection as a verification: ok only with no break at all, recorded or not. */
-export function summarizeInspection(inspection: AuditInspection): AuditVerification {
+function summarizeInspection(inspection: AuditInspection): AuditVerification {
   const [firstBreak] = auditProblems(inspection);
   return firstBreak ? { ok: false, entries: inspection.entries, firstBreak } : { ok: true, entries: inspection.entries };
 }

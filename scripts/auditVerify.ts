@@ -6,6 +6,10 @@
  * the verification runs in the app (its diagnostics; a later issue). Here only a browser-harness folder can be
  * checked, whose key is wrapped by the INSECURE stand-in — hence the flag, which says so.
  *
+ * Every problem is listed, not just the first: each `audit.chain_broken` entry (a break the app found and recorded
+ * in the log — reported for as long as the log exists, even though the chain after it verifies) with where and
+ * when, and a break not recorded yet.
+ *
  * Read-only: it never creates a key, a head or a log. Exit 0 intact (or no log yet), 1 broken or unverifiable,
  * 2 usage.
  */
@@ -15,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { AuditError } from '../src/main/audit/auditError';
 import { auditPaths } from '../src/main/audit/auditFiles';
 import { loadAuditKey } from '../src/main/audit/auditKey';
-import { verifyAuditLog } from '../src/main/audit/verifyAuditLog';
+import { auditProblems, inspectAuditLog } from '../src/main/audit/verifyAuditLog';
 import { INSECURE_KEY_FILE, InsecureHarnessSecretStorage } from '../test/harness/insecureHarnessSecretStorage';
 
 const USAGE = 'usage: tsx scripts/auditVerify.ts <data-dir> [--insecure-harness-key]';
@@ -63,14 +67,17 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`✓ no audit log in ${dir} yet`);
     return 0;
   }
-  const result = await verifyAuditLog(dir, key);
-  if (result.ok) {
-    console.log(`✓ audit log intact: ${result.entries} entries, chain and head verified`);
+  const inspection = await inspectAuditLog(dir, key);
+  const problems = auditProblems(inspection);
+  if (problems.length === 0) {
+    console.log(`✓ audit log intact: ${inspection.entries} entries, chain and head verified`);
     return 0;
   }
-  const { seq, reason, detail } = result.firstBreak;
-  console.error(`✗ audit log broken at entry ${seq} (${reason}): ${detail}`);
-  console.error(`  ${result.entries} entries verified before the break`);
+  for (const problem of problems) {
+    const pending = problem === inspection.unrecordedBreak ? ' (not recorded in the log yet: the app records it when it next writes to the log)' : '';
+    console.error(`✗ audit log broken at entry ${problem.seq} (${problem.reason}): ${problem.detail}${pending}`);
+  }
+  console.error(`  ${inspection.entries} entries verify in the chain`);
   return 1;
 }
 

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'CONTEXT_TOO_LONG',
   'STORAGE_FULL',
   'STORAGE_FAILED',
+  // Main's audit log cannot be written, so nothing that shows patient data runs (audit fails closed).
+  'AUDIT_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -4,12 +4,12 @@ export type AuditErrorKind =
   | 'invalid-event'
   /** The HMAC key could not be created or unwrapped; nothing is written without it. */
   | 'key-unavailable'
+  /** The OS secret store is Linux's `basic_text` (no protection) and policy does not allow it for keys. */
+  | 'key-storage-refused'
   /** The line could not be written and synced; the event is NOT in the log. */
   | 'write-failed'
   /** The line is in the log, but the chain head could not be updated; the next append writes it again. */
-  | 'head-write-failed'
-  /** Neither the log's lines nor the head say where the chain stands; a person must look (run the verifier). */
-  | 'log-damaged';
+  | 'head-write-failed';
 
 /**
  * A failure of the audit log. An audit write is never skipped silently: every failure reaches the caller as one

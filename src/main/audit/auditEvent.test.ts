@@ -5,6 +5,10 @@ import { AUDIT_ACTIONS, parseAuditEvent } from './auditEvent';
 const SESSION = '3f2b8c1e-7d4a-4f6b-9c2d-1e5a7b9c0d3f';
 const PROFILE = '0b7e1f52-6a3c-4d8e-9f10-2a4b6c8d0e1f';
 const PATIENT_TEXT = 'Jane Doe, 1961-04-02, HIV positive';
+/** Actions recorded by a count and nothing else. */
+const COUNT_ONLY: readonly string[] = ['retention.shredded', 'audit.chain_broken'];
+/** Actions about exactly one object (a session or a record), with no count. */
+const ONE_OBJECT = ['session.created_unkept', 'session.turn_dropped', 'vault.record_malformed', 'vault.record_rolled_back', 'vault.key_missing'] as const;
 
 /** The message of the AuditError `run` throws. */
 function refusal(input: unknown): string {
@@ -21,7 +25,7 @@ function refusal(input: unknown): string {
 describe('audit events (check 25): ids, an action, a count — nothing else', () => {
   it('accepts every action of the closed list, with ids normalized to lower case and absent fields as null', () => {
     for (const action of AUDIT_ACTIONS) {
-      if (action === 'retention.shredded') continue;
+      if (COUNT_ONLY.includes(action)) continue;
       expect(parseAuditEvent({ action, profileId: PROFILE.toUpperCase(), objectId: SESSION })).toEqual({ action, profileId: PROFILE, objectId: SESSION, count: null });
     }
     expect(parseAuditEvent({ action: 'auth.locked' })).toEqual({ action: 'auth.locked', profileId: null, objectId: null, count: null });
@@ -67,5 +71,18 @@ describe('audit events (check 25): ids, an action, a count — nothing else', ()
     expect(parseAuditEvent({ action: 'retention.shredded', count: 12 })).toEqual({ action: 'retention.shredded', profileId: null, objectId: null, count: 12 });
     expect(refusal({ action: 'retention.shredded' })).toMatch(/needs a count/);
     expect(refusal({ action: 'retention.shredded', count: 1, objectId: SESSION })).toMatch(/count only/);
+  });
+
+  it('records a broken chain by the count of entries that verified before it, and nothing else', () => {
+    expect(parseAuditEvent({ action: 'audit.chain_broken', count: 41 })).toEqual({ action: 'audit.chain_broken', profileId: null, objectId: null, count: 41 });
+    expect(refusal({ action: 'audit.chain_broken' })).toMatch(/audit.chain_broken needs a count/);
+    expect(refusal({ action: 'audit.chain_broken', count: 3, objectId: SESSION })).toMatch(/count only/);
+  });
+
+  it.each(ONE_OBJECT)('records %s about exactly one object, without a count', (action) => {
+    expect(parseAuditEvent({ action, profileId: PROFILE, objectId: SESSION.toUpperCase() })).toEqual({ action, profileId: PROFILE, objectId: SESSION, count: null });
+    expect(refusal({ action, profileId: PROFILE })).toBe(`Refused audit event: ${action} needs the objectId it is about`);
+    expect(refusal({ action, objectId: SESSION, count: 2 })).toBe(`Refused audit event: ${action} names one object and takes no count`);
+    expect(refusal({ action, objectId: PATIENT_TEXT })).not.toContain('Jane');
   });
 });

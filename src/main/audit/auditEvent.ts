@@ -23,6 +23,12 @@ export const AUDIT_ACTIONS = [
   'retention.shredded',
   'vault.decrypt_failed',
   'audit.clock_jump',
+  'audit.chain_broken',
+  'session.created_unkept',
+  'session.turn_dropped',
+  'vault.record_malformed',
+  'vault.record_rolled_back',
+  'vault.key_missing',
 ] as const;
 
 /** Schema of an audit action. */
@@ -56,6 +62,30 @@ const CountInput = z
   .max(MAX_COUNT, { error: 'count is too large' });
 
 /**
+ * The fields an action must carry, where it matters (an action not listed takes whatever ids and count apply):
+ * - `count-only`: a count, and no object id;
+ * - `one-object`: exactly one object id, and no count.
+ */
+type FieldRule = 'count-only' | 'one-object';
+
+const FIELD_RULES: Partial<Record<AuditAction, FieldRule>> = {
+  // Retention is audited by count only: which sessions were shredded is exactly what retention forgets.
+  'retention.shredded': 'count-only',
+  // Written by the log itself when it finds its chain broken: how many entries verified before the break.
+  'audit.chain_broken': 'count-only',
+  // A session the patient declined storage for: it exists only in memory, so its id is all there is to audit.
+  'session.created_unkept': 'one-object',
+  // A session deleted or shredded while its turn ran; the turn's result was discarded.
+  'session.turn_dropped': 'one-object',
+  // The record id of a stored record that does not parse.
+  'vault.record_malformed': 'one-object',
+  // The record id of a record refused because an older copy was put back in place of a newer one.
+  'vault.record_rolled_back': 'one-object',
+  // The session id whose key is simply absent (not a record that failed to decrypt).
+  'vault.key_missing': 'one-object',
+};
+
+/**
  * What a caller may say about an event — and nothing else. The object is strict (no extra fields), every value
  * is an enum member, an id or a number, so no free text can reach the log through this API. Time, sequence
  * number and MAC are added by the log itself.
@@ -77,10 +107,13 @@ export const AuditEventInput = z
     count: event.count ?? null,
   }))
   .superRefine((event, ctx) => {
-    // Retention is audited by count only: which sessions were shredded is exactly what retention forgets.
-    if (event.action === 'retention.shredded') {
-      if (event.count === null) ctx.addIssue({ code: 'custom', path: ['count'], message: 'retention.shredded needs a count' });
-      if (event.objectId !== null) ctx.addIssue({ code: 'custom', path: ['objectId'], message: 'retention.shredded is audited by count only' });
+    const rule = FIELD_RULES[event.action];
+    if (rule === 'count-only') {
+      if (event.count === null) ctx.addIssue({ code: 'custom', path: ['count'], message: `${event.action} needs a count` });
+      if (event.objectId !== null) ctx.addIssue({ code: 'custom', path: ['objectId'], message: `${event.action} is audited by count only` });
+    } else if (rule === 'one-object') {
+      if (event.objectId === null) ctx.addIssue({ code: 'custom', path: ['objectId'], message: `${event.action} needs the objectId it is about` });
+      if (event.count !== null) ctx.addIssue({ code: 'custom', path: ['count'], message: `${event.action} names one object and takes no count` });
     }
   });
 /** An event as a caller passes it to {@link parseAuditEvent}. */

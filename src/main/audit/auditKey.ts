@@ -1,14 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import type { SecretStorage } from '../core/platformInterfaces';
 import { AuditError } from './auditError';
 import { readBytesIfExists } from '../core/durableFiles';
-import { auditPaths } from './auditFiles';
+import { auditPaths, fileExists } from './auditFiles';
 import { writeFileAtomic } from '../core/durableFiles';
 
 /** HMAC-SHA256 key size: 256 bits. */
 export const AUDIT_KEY_BYTES = 32;
+
+/**
+ * Linux's fallback secret store: a hard-coded key, so no protection at all. (Profiles refuse it by the same name;
+ * the audit folder may not import theirs.)
+ */
+const WEAK_BACKEND = 'basic_text';
+
+/** The key-storage policy the audit key follows, the same one profile keys follow. */
+export interface AuditKeyPolicy {
+  /** IT's `allowBasicTextKeyStorage`: accept Linux's `basic_text` secret store (off by default). */
+  readonly allowBasicTextKeyStorage: boolean;
+}
 
 /**
  * `audit.key`: the HMAC key as the secret store wrapped it, never the key itself, with the backend that wrapped
@@ -53,19 +64,31 @@ export async function loadAuditKey(dir: string, secrets: SecretStorage): Promise
 
 /**
  * The audit HMAC key of a data folder, created on first use: 256 random bits, wrapped by `secrets` and written
- * atomically to `audit.key`.
+ * atomically to `audit.key`. `created` tells the log whether the key is new: beside an existing key, a log that
+ * is gone is a removed log, not a fresh start.
  *
  * A key is created only for a folder with no audit log yet. A missing or unreadable key beside an existing log
  * is an error, never a fresh key: a new key would silently start a chain that nothing before it can be checked
  * against.
  *
- * @throws AuditError `key-unavailable`.
+ * The key follows the key-storage policy of profile keys: on Linux's `basic_text` store, which anyone who can
+ * read the folder can undo, whoever holds the files could forge entries, so it is refused unless IT allows it.
+ * (Reading a key to verify a log, {@link loadAuditKey}, writes nothing and is not refused.)
+ *
+ * @throws AuditError `key-storage-refused` or `key-unavailable`.
  */
-export async function loadOrCreateAuditKey(dir: string, secrets: SecretStorage): Promise<Buffer> {
+export async function loadOrCreateAuditKey(dir: string, secrets: SecretStorage, policy: AuditKeyPolicy): Promise<{ key: Buffer; created: boolean }> {
+  if (secrets.backend() === WEAK_BACKEND && !policy.allowBasicTextKeyStorage) {
+    throw new AuditError(
+      'key-storage-refused',
+      'The operating system’s secret store on this workstation is "basic_text", which stores keys without protection, so it cannot protect the audit log’s key. ' +
+        'Install or unlock a keyring (GNOME Keyring, KWallet), or IT can accept the risk with the policy setting allowBasicTextKeyStorage.',
+    );
+  }
   const existing = await loadAuditKey(dir, secrets);
-  if (existing) return existing;
+  if (existing) return { key: existing, created: false };
   const paths = auditPaths(dir);
-  if ((await exists(paths.log)) || (await exists(paths.head))) {
+  if ((await fileExists(paths.log)) || (await fileExists(paths.head))) {
     throw new AuditError('key-unavailable', 'audit.key is missing but an audit log exists; refusing to start a new chain with a new key');
   }
   if (!(await secrets.isAvailable())) throw new AuditError('key-unavailable', 'the OS secret store is not available to protect the audit key');
@@ -79,14 +102,5 @@ export async function loadOrCreateAuditKey(dir: string, secrets: SecretStorage):
   } catch (error) {
     throw new AuditError('key-unavailable', 'the audit key could not be wrapped and stored', { cause: error });
   }
-  return key;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return { key, created: true };
 }

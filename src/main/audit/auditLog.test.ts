@@ -20,8 +20,9 @@ async function setup() {
   const clock = new TestClock(new Date('2026-11-25T09:00:00.000Z'));
   const secrets = new InsecureHarnessSecretStorage(dir);
   const warnings: string[] = [];
+  // The harness stand-in reports the basic_text store, which the harness's policy allows.
   const logger: Logger = { info: () => {}, error: () => {}, warn: (event, fields) => warnings.push(`${event} ${JSON.stringify(fields)}`) };
-  const open = () => new AuditLog({ dir, secrets, clock, logger });
+  const open = () => new AuditLog({ dir, secrets, allowBasicTextKeyStorage: true, clock, logger });
   const verify = async () => verifyAuditLog(dir, (await loadAuditKey(dir, secrets))!);
   const lines = async () => (await readFile(join(dir, AUDIT_LOG_FILE), 'utf8')).split('\n').slice(0, -1);
   const entries = async () => (await lines()).map((line) => JSON.parse(line) as AuditEntry);
@@ -191,15 +192,33 @@ describe('audit log restart over damage', () => {
     expect(warnings).toEqual(['audit.torn_line_dropped {"bytes":12}']);
   });
 
-  it('continues after the head when the tail was cut off, so the cut stays visible', async () => {
+  it('keeps a whole entry that lost its newline, ending it rather than dropping it', async () => {
     const { dir, open, lines, verify, warnings } = await setup();
+    const log = open();
+    for (let n = 1; n <= 3; n++) await log.append({ action: 'session.opened', profileId: PROFILE, objectId: sessionId(n) });
+    const written = await lines();
+    await writeFile(join(dir, AUDIT_LOG_FILE), `${written.join('\n')}`);
+    expect((await open().append({ action: 'auth.locked', profileId: PROFILE })).seq).toBe(4);
+    expect((await lines()).slice(0, 3)).toEqual(written);
+    expect(warnings).toEqual([]);
+    expect(await verify()).toEqual({ ok: true, entries: 4 });
+  });
+
+  it('continues after the head when the tail was cut off, recording the break first, so the cut stays visible', async () => {
+    const { dir, clock, open, entries, lines, verify, warnings } = await setup();
     const log = open();
     for (let n = 1; n <= 4; n++) await log.append({ action: 'session.opened', profileId: PROFILE, objectId: sessionId(n) });
     const kept = (await lines()).slice(0, 2);
     await writeFile(join(dir, AUDIT_LOG_FILE), `${kept.join('\n')}\n`);
+    clock.advance(60_000);
     const next = await open().append({ action: 'auth.unlocked', profileId: PROFILE });
-    expect(next.seq).toBe(5);
+    expect(next.seq).toBe(6);
     expect(warnings).toEqual(['audit.chain_broken {"seq":3,"reason":"truncated"}']);
-    expect(await verify()).toMatchObject({ ok: false, entries: 2, firstBreak: { seq: 3, reason: 'sequence-gap' } });
+    expect((await lines()).slice(0, 2)).toEqual(kept);
+    expect((await entries()).slice(2).map(({ seq, time, action, count }) => ({ seq, time, action, count }))).toEqual([
+      { seq: 5, time: '2026-11-25T09:01:00.000Z', action: 'audit.chain_broken', count: 2 },
+      { seq: 6, time: '2026-11-25T09:01:00.000Z', action: 'auth.unlocked', count: null },
+    ]);
+    expect(await verify()).toMatchObject({ ok: false, entries: 4, firstBreak: { seq: 5, reason: 'break-recorded' } });
   });
 });

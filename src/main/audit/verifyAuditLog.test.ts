@@ -21,7 +21,7 @@ async function fiveEntryLog() {
   const dir = await mkdtemp(join(tmpdir(), 'cpa-audit-verify-'));
   const secrets = new InsecureHarnessSecretStorage(dir);
   const clock = new TestClock();
-  const log = new AuditLog({ dir, secrets, clock });
+  const log = new AuditLog({ dir, secrets, allowBasicTextKeyStorage: true, clock });
   await log.append({ action: 'auth.unlocked', profileId: PROFILE });
   for (let n = 1; n <= 3; n++) {
     clock.advance(60_000);

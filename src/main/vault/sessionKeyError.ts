@@ -2,16 +2,20 @@ import { AppError, type ErrorCode } from '../../shared/errors';
 
 /**
  * Why the key store refused a session key:
- * - `unknown-session`: no key — never created, deleted, or shredded by retention;
+ * - `unknown-session`: no key on this workstation, and none was destroyed here — the session may not have arrived
+ *   yet (a key store restored from an older backup, a session from elsewhere). Its rows must be kept;
+ * - `shredded`: its key was destroyed on purpose (deleted, past retention, profile removed) — it never gets a key
+ *   again, and its rows may go;
  * - `other-owner`: the session belongs to another profile;
  * - `exists`: a key for that session already exists (ids are minted once);
  * - `unwrap-failed`: the stored key does not unwrap with the owner's data key (a damaged or foreign entry);
  * - `locked`: the profile locked while the key was being unwrapped.
  */
-export type SessionKeyFailure = 'unknown-session' | 'other-owner' | 'exists' | 'unwrap-failed' | 'locked';
+export type SessionKeyFailure = 'unknown-session' | 'shredded' | 'other-owner' | 'exists' | 'unwrap-failed' | 'locked';
 
 const CODES: Record<SessionKeyFailure, ErrorCode> = {
   'unknown-session': 'SESSION_NOT_FOUND',
+  shredded: 'SESSION_NOT_FOUND',
   'other-owner': 'FORBIDDEN',
   exists: 'INTERNAL',
   'unwrap-failed': 'INTERNAL',
@@ -19,7 +23,8 @@ const CODES: Record<SessionKeyFailure, ErrorCode> = {
 };
 
 const MESSAGES: Record<SessionKeyFailure, string> = {
-  'unknown-session': 'has no key: it was deleted or is past retention',
+  'unknown-session': 'has no key on this workstation: it may not have arrived yet',
+  shredded: 'was deleted or is past retention: its key was destroyed',
   'other-owner': 'belongs to another clinician',
   exists: 'already has a key',
   'unwrap-failed': 'has a damaged key entry',

@@ -1,48 +1,26 @@
-import { z } from 'zod';
+import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { formatIssues } from '../../shared/formatIssues';
-import { appendDurably, readFileIfExists, readJsonFile, truncateDurably, writeFileAtomic } from '../core/durableFiles';
+import { appendDurably, readFileIfExists, truncateDurably, writeFileAtomic } from '../core/durableFiles';
+import {
+  SESSION_KEY_FILE_FORMAT,
+  SessionKeyFileContents,
+  SessionKeyJournalOp,
+  type SessionKeyChange,
+  type SessionKeyEntry,
+  type ShredEntry,
+} from './sessionKeyFileFormat';
 
 /** File name of the session key store inside main's vault folder. */
 export const SESSION_KEYS_FILE = 'session-keys.json';
 
-/** Version of the key store file layout. */
-const FILE_FORMAT = 1;
-
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** One session's key as stored: wrapped by its owner's profile data key, with no patient data beside it. */
-export const SessionKeyEntry = z.strictObject({
-  sessionId: z.string().regex(UUID_V4, { error: 'sessionId must be a lower-case UUID v4' }),
-  ownerId: z.string().min(1).max(64),
-  /** Base64 of IV ‖ AES-GCM(session key) ‖ tag under the owner's data key; see `wrapAesKey`. */
-  wrappedKey: z.string().min(1).max(256),
-  lastTurnAt: z.iso.datetime(),
-});
-/** @see SessionKeyEntry */
-export type SessionKeyEntry = z.infer<typeof SessionKeyEntry>;
-
-const SessionKeyFileSchema = z.strictObject({
-  format: z.literal(FILE_FORMAT),
-  /** Bumped by every full rewrite; journal lines of another generation are stale (see {@link readSessionKeyState}). */
-  generation: z.number().int().nonnegative().default(0),
-  entries: z.array(SessionKeyEntry),
-});
-
-/** One change since the last full rewrite: a new session's key, or a new last-turn time. */
-export const SessionKeyJournalOp = z.discriminatedUnion('op', [
-  z.strictObject({ g: z.number().int().nonnegative(), op: z.literal('put'), entry: SessionKeyEntry }),
-  z.strictObject({ g: z.number().int().nonnegative(), op: z.literal('touch'), sessionId: SessionKeyEntry.shape.sessionId, lastTurnAt: z.iso.datetime() }),
-]);
-/** A journal change as the store queues it (the generation is stamped when it is written). */
-export type SessionKeyChange =
-  | { readonly op: 'put'; readonly entry: SessionKeyEntry }
-  | { readonly op: 'touch'; readonly sessionId: string; readonly lastTurnAt: string };
-
-/** The key store file exists but cannot be used. Never treated as empty: that would shred every session. */
+/**
+ * The key store cannot be used as it is on disk. Never treated as empty: an empty store would answer "no key" for
+ * every session, and nothing is written while this stands, so IT can still restore what was there.
+ */
 export class KeyStoreFileError extends AppError {
-  constructor(path: string, problem: string) {
-    super('INTERNAL', `The session key store ${path} cannot be used: ${problem}. Restore it from a backup or ask IT.`);
+  constructor(path: string, problem: string, advice = 'Restore it from a backup or ask IT.') {
+    super('INTERNAL', `The session key store ${path} cannot be used: ${problem}. ${advice}`);
   }
 }
 
@@ -51,76 +29,150 @@ export function journalPathOf(path: string): string {
   return path.replace(/\.json$/, '') + '.journal';
 }
 
-/** What is on disk: the entries after replaying the journal, and what the store needs to go on writing. */
-export interface SessionKeyState {
+/** What a full rewrite puts in the key store file. */
+export interface SessionKeyContents {
+  readonly entries: readonly SessionKeyEntry[];
+  readonly shredded: readonly ShredEntry[];
+}
+
+/** What is on disk: the entries after replaying the journal, the shred list, and what the store needs to go on writing. */
+export interface SessionKeyState extends SessionKeyContents {
   readonly entries: SessionKeyEntry[];
   /** The generation of the full file; the journal's lines of this generation were replayed. */
   readonly generation: number;
   /** Journal lines replayed. */
   readonly journalLines: number;
   /**
-   * True when the journal holds what must not stay on disk: a torn last line (a write cut short by a crash, never
-   * acknowledged) or lines of an earlier generation (a rewrite finished but the journal was not emptied — they may
-   * hold keys that were destroyed since). The store rewrites the file and empties the journal at once.
+   * True when the files must be rewritten before the store goes on: they are not in this build's layout (no file
+   * yet, or format 1), or the journal holds what must not stay on disk — a torn last line (a write cut short by a
+   * crash, never acknowledged) or lines of an earlier generation (a rewrite finished but the journal was not
+   * emptied; they may hold keys that were destroyed since).
    */
   readonly needsRewrite: boolean;
 }
 
-/**
- * Reads the key store at `path` — the full file, then its journal's changes of the same generation — or an empty
- * store when neither exists. Throws {@link KeyStoreFileError} when something cannot be used (a damaged file, a
- * damaged line other than a torn last one, a session twice): it is never silently treated as empty.
- */
-export async function readSessionKeyState(path: string): Promise<SessionKeyState> {
-  const data = await readJsonFile(path, SessionKeyFileSchema, (problem) => new KeyStoreFileError(path, problem));
-  const generation = data?.generation ?? 0;
-  const byId = new Map<string, SessionKeyEntry>();
-  for (const entry of data?.entries ?? []) {
-    if (byId.has(entry.sessionId)) throw new KeyStoreFileError(path, `session ${entry.sessionId} appears twice`);
-    byId.set(entry.sessionId, entry);
+/** The complete lines of a journal, checked, and whether a torn last line followed them. */
+interface ParsedJournal {
+  readonly ops: readonly SessionKeyJournalOp[];
+  readonly torn: boolean;
+}
+
+/** Reads `path` as text, null when it does not exist; any other failure (EACCES, EISDIR…) refuses the store. */
+async function readUnlessMissing(path: string): Promise<string | null> {
+  try {
+    return await readFileIfExists(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new KeyStoreFileError(path, `it cannot be read (${code})`, 'Check that the app may read it, restore it from a backup, or ask IT.');
   }
-  const journalPath = journalPathOf(path);
-  const journal = await readFileIfExists(journalPath);
-  let journalLines = 0;
-  let needsRewrite = false;
-  if (journal) {
-    const lines = journal.split('\n');
-    // Everything after the last newline was never fully written, so never acknowledged.
-    if ((lines.pop() ?? '') !== '') needsRewrite = true;
-    for (const [index, line] of lines.entries()) {
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        throw new KeyStoreFileError(journalPath, `line ${index + 1} is not valid JSON`);
-      }
-      const parsed = SessionKeyJournalOp.safeParse(json);
-      if (!parsed.success) throw new KeyStoreFileError(journalPath, `line ${index + 1}: ${formatIssues(parsed.error)}`);
-      const change = parsed.data;
-      if (change.g !== generation) {
-        needsRewrite = true;
-        continue;
-      }
-      journalLines += 1;
-      if (change.op === 'put') {
-        if (byId.has(change.entry.sessionId)) throw new KeyStoreFileError(journalPath, `session ${change.entry.sessionId} appears twice`);
-        byId.set(change.entry.sessionId, change.entry);
-      } else {
-        const entry = byId.get(change.sessionId);
-        if (entry) byId.set(change.sessionId, { ...entry, lastTurnAt: change.lastTurnAt });
-      }
+}
+
+function parseFile(path: string, text: string): SessionKeyFileContents {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new KeyStoreFileError(path, 'it is not valid JSON');
+  }
+  const parsed = SessionKeyFileContents.safeParse(json);
+  if (!parsed.success) throw new KeyStoreFileError(path, formatIssues(parsed.error));
+  return parsed.data;
+}
+
+function parseJournal(journalPath: string, text: string): ParsedJournal {
+  const lines = text.split('\n');
+  // Everything after the last newline was never fully written, so never acknowledged.
+  const torn = (lines.pop() ?? '') !== '';
+  const ops = lines.map((line, index) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new KeyStoreFileError(journalPath, `line ${index + 1} is not valid JSON`);
     }
-  }
-  return { entries: [...byId.values()], generation, journalLines, needsRewrite };
+    const parsed = SessionKeyJournalOp.safeParse(json);
+    if (!parsed.success) throw new KeyStoreFileError(journalPath, `line ${index + 1}: ${formatIssues(parsed.error)}`);
+    return parsed.data;
+  });
+  return { ops, torn };
 }
 
 /**
- * Replaces the key store at `path` with `entries` as generation `generation`, atomically, then empties the journal:
- * afterwards no file holds a key that is not in `entries`. A crash between the two steps leaves journal lines of
- * the previous generation, which the next load skips and clears.
+ * True for a journal as older builds left it before their first full rewrite: they appended to the journal before
+ * ever writing the file, always as generation 0. This build writes the file (generation 1 or more) before its
+ * first journal line, so any other journal without its file — empty, torn only, or of a later generation — means
+ * the file was lost.
  */
-export async function writeSessionKeyFile(path: string, entries: readonly SessionKeyEntry[], generation = 0): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify({ format: FILE_FORMAT, generation, entries }, null, 2)}\n`);
+function isJournalOfOlderBuildBeforeItsFile(journal: ParsedJournal): boolean {
+  return journal.ops.length > 0 && journal.ops.every((op) => op.g === 0);
+}
+
+function missingFileError(path: string, journalPath: string, journal: ParsedJournal): KeyStoreFileError {
+  const count = journal.ops.length;
+  const held = count === 0 ? 'exists, so the file was written before' : `holds ${count} ${count === 1 ? 'change' : 'changes'}`;
+  return new KeyStoreFileError(
+    path,
+    `the file is missing while its journal ${basename(journalPath)} ${held}`,
+    `Restore ${basename(path)} and ${basename(journalPath)} together from the backup, or ask IT.`,
+  );
+}
+
+/**
+ * Reads the key store at `path` — the full file, then its journal's changes of the same generation. Both files
+ * missing is a fresh workstation: an empty store. Throws {@link KeyStoreFileError} when something cannot be used —
+ * a file that cannot be read, damage (a bad line other than a torn last one, a session twice, a session both keyed
+ * and shredded), or the file missing beside its journal — and then reads nothing further and writes nothing.
+ */
+export async function readSessionKeyState(path: string): Promise<SessionKeyState> {
+  const fileText = await readUnlessMissing(path);
+  const journalPath = journalPathOf(path);
+  const journalText = await readUnlessMissing(journalPath);
+  const journal = journalText === null ? null : parseJournal(journalPath, journalText);
+  if (fileText === null && journal !== null && !isJournalOfOlderBuildBeforeItsFile(journal)) throw missingFileError(path, journalPath, journal);
+
+  const data = fileText === null ? null : parseFile(path, fileText);
+  const generation = data?.generation ?? 0;
+  const shredded = data?.format === SESSION_KEY_FILE_FORMAT ? data.shredded : [];
+  const shreddedIds = new Set(shredded.map((entry) => entry.sessionId));
+  const byId = new Map<string, SessionKeyEntry>();
+  const keep = (where: string, entry: SessionKeyEntry): void => {
+    if (byId.has(entry.sessionId)) throw new KeyStoreFileError(where, `session ${entry.sessionId} appears twice`);
+    // The store never keys a shredded session, so both at once is damage, not something to pick a side of.
+    if (shreddedIds.has(entry.sessionId)) throw new KeyStoreFileError(where, `session ${entry.sessionId} has a key but is listed as shredded`);
+    byId.set(entry.sessionId, entry);
+  };
+  for (const entry of data?.entries ?? []) keep(path, entry);
+
+  let journalLines = 0;
+  let staleLines = false;
+  for (const op of journal?.ops ?? []) {
+    if (op.g !== generation) {
+      staleLines = true;
+      continue;
+    }
+    journalLines += 1;
+    if (op.op === 'put') {
+      keep(journalPath, op.entry);
+      continue;
+    }
+    const entry = byId.get(op.sessionId);
+    if (!entry) continue;
+    if (op.op === 'touch') byId.set(op.sessionId, { ...entry, lastTurnAt: op.lastTurnAt });
+    else byId.set(op.sessionId, { ...entry, rv: Math.max(entry.rv, op.rv) });
+  }
+  const needsRewrite = data?.format !== SESSION_KEY_FILE_FORMAT || journal?.torn === true || staleLines;
+  return { entries: [...byId.values()], shredded, generation, journalLines, needsRewrite };
+}
+
+/**
+ * Replaces the key store at `path` with `contents` as generation `generation`, atomically, then empties the
+ * journal: afterwards no file holds a key that is not in `contents.entries`. Removing a key and listing it as
+ * shredded is therefore one atomic step. A crash between the two steps leaves journal lines of the previous
+ * generation, which the next load skips and clears.
+ */
+export async function writeSessionKeyFile(path: string, contents: SessionKeyContents, generation: number): Promise<void> {
+  const file = { format: SESSION_KEY_FILE_FORMAT, generation, entries: contents.entries, shredded: contents.shredded };
+  await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
   try {
     await truncateDurably(journalPathOf(path), 0);
   } catch (error) {
@@ -134,6 +186,20 @@ export async function appendSessionKeyChanges(path: string, changes: readonly Se
   const text = changes.map((change) => `${JSON.stringify({ g: generation, ...change })}\n`).join('');
   await appendDurably(journalPathOf(path), text);
 }
+
+/** How the key store writes its files; a test injects one that fails to show what a failed write leaves. */
+export interface SessionKeyFileWriter {
+  /** See {@link writeSessionKeyFile}. */
+  rewrite(path: string, contents: SessionKeyContents, generation: number): Promise<void>;
+  /** See {@link appendSessionKeyChanges}. */
+  append(path: string, changes: readonly SessionKeyChange[], generation: number): Promise<void>;
+}
+
+/** The real writer: atomic replacement and synced appends in main's data folder. */
+export const durableSessionKeyFileWriter: SessionKeyFileWriter = {
+  rewrite: writeSessionKeyFile,
+  append: appendSessionKeyChanges,
+};
 
 /** Reads only the entries (the bench and tools); see {@link readSessionKeyState}. */
 export async function readSessionKeyFile(path: string): Promise<SessionKeyEntry[]> {

@@ -1,40 +1,25 @@
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_FORMAT_VERSION } from '../../shared/vault';
-import { silentLogger } from '../core/logger';
 import { GCM_IV_BYTES } from './aesGcm';
 import { additionalData } from './encoding';
-import { openBatch } from './openBatch';
 import { openRecord, sealRecord, type SealedRecordHeader } from './recordCrypto';
-import { SessionKeyError } from './sessionKeyError';
-import { SESSION_KEYS_FILE, KeyStoreFileError, journalPathOf, readSessionKeyFile } from './sessionKeyFile';
-import { SessionKeyStore } from './sessionKeyStore';
+import { KeyStoreFileError, journalPathOf, readSessionKeyFile, readSessionKeyState } from './sessionKeyFile';
+import { DAY_MS as DAY, S1, S2, S3, T0, keyStoreFolder, owner, reasonOf } from './testing/sessionKeyStoreSetup';
 import type { UnlockedOwner } from './unlockedOwner';
 
 const subtle = globalThis.crypto.subtle;
-const DAY = 86_400_000;
-const S1 = '0a1b2c3d-4e5f-4a6b-8c7d-000000000001';
-const S2 = '0a1b2c3d-4e5f-4a6b-8c7d-000000000002';
-const S3 = '0a1b2c3d-4e5f-4a6b-8c7d-000000000003';
-const T0 = new Date('2026-11-25T09:00:00.000Z');
-
-/** A profile data key as the profile store holds it: non-extractable, wrap/unwrap only. */
-async function owner(ownerId: string): Promise<UnlockedOwner> {
-  return { ownerId, dataKey: await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['wrapKey', 'unwrapKey']) };
-}
 
 async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), 'cpa-keys-'));
-  const file = join(dir, SESSION_KEYS_FILE);
-  const store = new SessionKeyStore(file, silentLogger);
-  await store.load({ retentionCutoff: null });
-  return { dir, file, store, reopen: async (cutoff: Date | null = null) => {
-    const again = new SessionKeyStore(file, silentLogger);
-    const { dropped } = await again.load({ retentionCutoff: cutoff });
-    return { store: again, dropped };
-  } };
+  const folder = await keyStoreFolder();
+  const { store } = await folder.open();
+  return {
+    dir: folder.dir,
+    file: folder.file,
+    store,
+    reopen: (cutoff: Date | null = null) => folder.open({ retentionCutoff: cutoff }),
+  };
 }
 
 function header(sessionId: string, ownerId: string): SealedRecordHeader {
@@ -49,17 +34,8 @@ function header(sessionId: string, ownerId: string): SealedRecordHeader {
     createdAt: T0.toISOString(),
     updatedAt: T0.toISOString(),
     v: PAYLOAD_FORMAT_VERSION,
+    rv: 1,
   };
-}
-
-async function reasonOf(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof SessionKeyError) return `${error.code}/${error.reason}`;
-    throw error;
-  }
 }
 
 describe('session key store', () => {
@@ -71,10 +47,10 @@ describe('session key store', () => {
 
     // A new key goes to the journal first; both files are owner-only.
     expect((await stat(journalPathOf(file))).mode & 0o777).toBe(0o600);
-    expect(await readSessionKeyFile(file)).toEqual([{ sessionId: S1, ownerId: 'alice', wrappedKey: expect.any(String), lastTurnAt: T0.toISOString() }]);
-    await store.destroy([S2]);
+    expect(await readSessionKeyFile(file)).toEqual([{ sessionId: S1, ownerId: 'alice', wrappedKey: expect.any(String), lastTurnAt: T0.toISOString(), rv: 0 }]);
+    await store.destroy([S2], T0);
     await store.create(S2, alice, T0);
-    await store.destroy([S2]);
+    await store.destroy([S2], T0);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     const { store: restarted } = await reopen();
@@ -127,20 +103,19 @@ describe('session key store', () => {
     }
   });
 
-  it('crypto-shreds: after destroy a sealed record never opens again, not even after a restart', async () => {
+  it('crypto-shreds: after destroy the session key is never given out again (so no copy of its records opens), not even after a restart', async () => {
     const { store, reopen } = await setup();
     const alice = await owner('alice');
-    const record = await sealRecord(await store.create(S1, alice, T0), header(S1, 'alice'), { answer: 'shred me' });
+    await store.create(S1, alice, T0);
     await store.create(S2, alice, T0);
 
-    expect(await store.destroy([S1, S3])).toEqual([S1]);
-    expect(await reasonOf(store.keyFor(S1, alice))).toBe('SESSION_NOT_FOUND/unknown-session');
-    expect(await openBatch(store, alice, [record], silentLogger)).toEqual([{ id: record.id, ok: false, reason: 'unknown-key' }]);
+    expect(await store.destroy([S1, S3], T0)).toEqual([S1]);
+    expect(await reasonOf(store.keyFor(S1, alice))).toBe('SESSION_NOT_FOUND/shredded');
 
     const { store: restarted } = await reopen();
     expect(restarted.has(S1)).toBe(false);
     expect(restarted.has(S2)).toBe(true);
-    expect(await openBatch(restarted, alice, [record], silentLogger)).toEqual([{ id: record.id, ok: false, reason: 'unknown-key' }]);
+    expect(await reasonOf(restarted.keyFor(S1, alice))).toBe('SESSION_NOT_FOUND/shredded');
   });
 
   it('finds sessions past retention for every owner without any unlocked key; touch moves the last turn', async () => {
@@ -163,11 +138,10 @@ describe('session key store', () => {
     await store.create(S1, alice, T0);
     await store.create(S2, alice, new Date(T0.getTime() + 10 * DAY));
     // A backup holds both files of the key store (the journal has both keys at this point).
-    const backup = { file: await readFile(file, 'utf8').catch(() => null), journal: await readFile(journalPathOf(file), 'utf8') };
+    const backup = { file: await readFile(file, 'utf8'), journal: await readFile(journalPathOf(file), 'utf8') };
     // Retention later shreds S1; then IT restores the old backup.
-    await store.destroy([S1]);
-    if (backup.file !== null) await writeFile(file, backup.file);
-    else await rm(file);
+    await store.destroy([S1], new Date(T0.getTime() + 8 * DAY));
+    await writeFile(file, backup.file);
     await writeFile(journalPathOf(file), backup.journal);
 
     const { store: restored, dropped } = await reopen(new Date(T0.getTime() + DAY));
@@ -194,7 +168,7 @@ describe('session key store', () => {
     await store.create(S1, await owner('alice'), T0);
     await store.create(S2, await owner('alice'), T0);
     await store.create(S3, await owner('bob'), T0);
-    expect((await store.destroyOwner('alice')).sort()).toEqual([S1, S2]);
+    expect((await store.destroyOwner('alice', T0)).sort()).toEqual([S1, S2]);
     expect(store.list('alice')).toEqual([]);
     expect(store.list('bob')).toHaveLength(1);
   });
@@ -226,25 +200,31 @@ describe('session key store journal', () => {
     const alice = await owner('alice');
     await Promise.all([store.create(S1, alice, T0), store.create(S2, alice, T0)]);
     await store.touch(S1, new Date(T0.getTime() + DAY));
-    expect((await readFile(journalPathOf(file), 'utf8')).trimEnd().split('\n')).toHaveLength(3);
-    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    const fileBefore = await readFile(file, 'utf8');
+    await store.touch(S2, new Date(T0.getTime() + DAY));
+    expect((await readFile(journalPathOf(file), 'utf8')).trimEnd().split('\n')).toHaveLength(4);
+    // Appending leaves the full file as it was: no rewrite per change.
+    expect(await readFile(file, 'utf8')).toBe(fileBefore);
     const { store: restarted } = await reopen();
     expect(restarted.list('alice').map((info) => [info.sessionId, info.lastTurnAt.toISOString()]).sort()).toEqual([
       [S1, '2026-11-26T09:00:00.000Z'],
-      [S2, T0.toISOString()],
+      [S2, '2026-11-26T09:00:00.000Z'],
     ]);
   });
 
   it('a destroyed key leaves every file at once (crypto-shredding), not only the in-memory store', async () => {
-    const { dir, store, reopen } = await setup();
+    const { dir, file, store, reopen } = await setup();
     const alice = await owner('alice');
     await store.create(S1, alice, T0);
     await store.create(S2, alice, T0);
-    const wrappedS1 = (await readSessionKeyFile(join(dir, SESSION_KEYS_FILE))).find((entry) => entry.sessionId === S1)!.wrappedKey;
+    const wrappedS1 = (await readSessionKeyFile(file)).find((entry) => entry.sessionId === S1)!.wrappedKey;
     expect(await everyFile(dir)).toContain(wrappedS1);
-    await store.destroy([S1]);
+    await store.destroy([S1], T0);
     expect(await everyFile(dir)).not.toContain(wrappedS1);
-    expect(await everyFile(dir)).not.toContain(S1);
+    // The session id stays in one place only: the shred list, which says it was destroyed.
+    const onDisk = await readSessionKeyState(file);
+    expect(onDisk.shredded).toEqual([{ sessionId: S1, ownerId: 'alice', day: '2026-11-25' }]);
+    expect((await everyFile(dir)).split(S1)).toHaveLength(2);
     const { store: restarted } = await reopen();
     expect(restarted.has(S1)).toBe(false);
     expect(restarted.has(S2)).toBe(true);
@@ -253,7 +233,7 @@ describe('session key store journal', () => {
   it('drops a torn last line (a write a crash cut short, never acknowledged) and clears it from disk', async () => {
     const { file, store, reopen } = await setup();
     await store.create(S1, await owner('alice'), T0);
-    await appendFile(journalPathOf(file), '{"g":0,"op":"put","entry":{"sessionId":"0a1b2c3d');
+    await appendFile(journalPathOf(file), '{"g":1,"op":"put","entry":{"sessionId":"0a1b2c3d');
     const { store: restarted } = await reopen();
     expect(restarted.list('alice').map((info) => info.sessionId)).toEqual([S1]);
     expect(await readFile(journalPathOf(file), 'utf8')).toBe('');
@@ -265,7 +245,7 @@ describe('session key store journal', () => {
     await store.create(S1, alice, T0);
     await store.create(S2, alice, T0);
     const journalBefore = await readFile(journalPathOf(file), 'utf8');
-    await store.destroy([S1]);
+    await store.destroy([S1], T0);
     // As if the process died after replacing the file but before emptying the journal.
     await writeFile(journalPathOf(file), journalBefore);
     const { store: restarted } = await reopen();

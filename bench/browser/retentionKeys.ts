@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { RetentionScheduler } from '../../src/main/history/retention';
 import { silentLogger } from '../../src/main/core/logger';
 import { systemClock } from '../../src/main/core/clock';
-import { SESSION_KEYS_FILE, readSessionKeyFile, writeSessionKeyFile, type SessionKeyEntry } from '../../src/main/vault/sessionKeyFile';
+import { SESSION_KEYS_FILE, readSessionKeyFile, writeSessionKeyFile } from '../../src/main/vault/sessionKeyFile';
+import type { SessionKeyEntry } from '../../src/main/vault/sessionKeyFileFormat';
 import { SessionKeyStore } from '../../src/main/vault/sessionKeyStore';
 
 export interface RetentionHideResult {
@@ -39,21 +40,22 @@ export async function measureRetentionHide(dataDir: string, count: number, repet
     ownerId,
     wrappedKey: randomBytes(wrappedBytes).toString('base64'),
     lastTurnAt: new Date(expiredAt - index * 1_000).toISOString(),
+    rv: 0,
   }));
-  const text = JSON.stringify({ format: 1, entries: [...real, ...expired] }, null, 2);
+  const text = JSON.stringify({ format: 2, generation: 1, entries: [...real, ...expired], shredded: [] }, null, 2);
 
   const passMs: number[] = [];
   for (let rep = 0; rep < repetitions; rep += 1) {
-    await writeSessionKeyFile(file, [...real, ...expired]);
+    await writeSessionKeyFile(file, { entries: [...real, ...expired], shredded: [] }, 1);
     const keys = new SessionKeyStore(file, silentLogger);
     // No cut-off on load: the keys must still be there when the pass runs (a restart would drop them on load).
-    await keys.load({ retentionCutoff: null });
+    await keys.load({ retentionCutoff: null, now: new Date() });
     const scheduler = new RetentionScheduler(
       {
         expiredBefore: (cutoffMs) => keys.expiredBefore(new Date(cutoffMs + 1)),
         oldestLastTurnAt: () => keys.oldestLastTurnAt(),
         destroy: async (ids) => {
-          await keys.destroy(ids);
+          await keys.destroy(ids, new Date());
         },
       },
       systemClock,

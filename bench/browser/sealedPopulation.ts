@@ -5,7 +5,7 @@
  * it as it would treat a clinician's history. The texts are the workload's seeded clinical scripts.
  */
 import { randomUUID } from 'node:crypto';
-import type { RecordSealer } from '../../src/main/history/sealedTurnRecorder';
+import type { RecordSealer } from '../../src/main/history/recordSealer';
 import { PAYLOAD_FORMAT_VERSION, type SealedRecord, type SessionPayload, type TurnPayload } from '../../src/shared/vault';
 import { deriveSeed, mulberry32 } from '../prng';
 import { answerMessage, sessionScript, STANDARD_SIZES } from '../workload';
@@ -49,9 +49,15 @@ export async function* sealedSessionBatches(sealer: RecordSealer, plan: SealedPo
         const sessionId = randomUUID();
         const updatedMs = plan.newestAt.getTime() - (plan.sessions - 1 - index) * SESSION_SPACING_MS;
         const createdMs = updatedMs - plan.turnsPerSession * TURN_SPACING_MS;
-        const common = { sessionId, ownerId: plan.ownerId, parentTurnId: null, status: 'complete', v: PAYLOAD_FORMAT_VERSION } as const;
-        const sessionPayload: SessionPayload = { patient: script.patient, title: script.patient.chiefComplaint };
-        // The session record first: sealing it creates the session's key in main's key store.
+        const common = { sessionId, ownerId: plan.ownerId, parentTurnId: null, status: 'complete', v: PAYLOAD_FORMAT_VERSION, rv: 1 } as const;
+        const turnIds = script.exchanges.map(() => randomUUID());
+        const sessionPayload: SessionPayload = {
+          patient: script.patient,
+          title: script.patient.chiefComplaint,
+          turns: turnIds.map((id, offset) => ({ id, seq: offset + 1, rv: 1 })),
+        };
+        // The session's key is created explicitly for its first record, as main does for a new session.
+        await sealer.startSession(sessionId);
         const sessionRecord = await sealer.seal(
           { ...common, id: sessionId, kind: 'session', seq: 0, createdAt: iso(createdMs), updatedAt: iso(updatedMs) },
           sessionPayload,
@@ -59,7 +65,7 @@ export async function* sealedSessionBatches(sealer: RecordSealer, plan: SealedPo
         const turnRecords = await Promise.all(
           script.exchanges.map((exchange, offset) => {
             const seq = offset + 1;
-            const turnId = randomUUID();
+            const turnId = turnIds[offset]!;
             const startedMs = createdMs + offset * TURN_SPACING_MS;
             const payload: TurnPayload = {
               turnId,

@@ -118,7 +118,7 @@ describe('resuming a session from its sealed records', () => {
     expect(messages.map((message) => message.content).slice(1)).toEqual(['Suggest an initial clinical protocol for this patient.', 'First answer.', 'And now?']);
   });
 
-  it('numbers on from the latest stored turn when only the newest turns come back (a very long session trimmed by the page)', async () => {
+  it('refuses a history with its oldest turns left out when the page sent fewer records than it may (a turn hidden)', async () => {
     await start({ sessionIdleTimeoutMs: 60_000, sessionAbsoluteTimeoutMs: 120_000, idleLockMinutes: 60 });
     server.queueReply('One.', 'Two.', 'Three.');
     const first = await main.callOk<ProtocolResponse>('protocol.generate', { patient });
@@ -126,10 +126,11 @@ describe('resuming a session from its sealed records', () => {
     await main.callOk('protocol.generate', { sessionId: first.sessionId, message: 'Third?' });
     const newest = new Map<string, SealedRecord>();
     for (const record of main.deliveredRecords()) newest.set(record.id, record);
-    // What a page sends when it had to leave the oldest turns out: the session record and only turn 3.
+    // Only a page that had to cut a very long session (2,000 records) may leave its oldest turns out.
     const trimmed = [...newest.values()].filter((record) => record.kind === 'session' || record.seq === 3);
     clock.advance(60_000);
-    await main.callOk('sessions.resume', { records: trimmed });
+    expect(await main.call('sessions.resume', { records: trimmed })).toMatchObject({ ok: false, error: { code: 'HISTORY_INTEGRITY' } });
+    expect(await main.call('sessions.resume', { records: [...newest.values()] })).toMatchObject({ ok: true });
     server.queueReply('Four.');
     expect(await main.call('protocol.generate', { sessionId: first.sessionId, message: 'Fourth?' })).toMatchObject({ ok: true, data: { seq: 4 } });
   });
@@ -142,7 +143,7 @@ describe('resuming a session from its sealed records', () => {
     const session = records.find((record) => record.kind === 'session')!;
     const forged = { ...session, ct: Buffer.from('{"patient":{"age":1}}').toString('base64') };
     clock.advance(60_000);
-    expect(await main.call('sessions.resume', { records: [forged] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await main.call('sessions.resume', { records: [forged] })).toMatchObject({ ok: false, error: { code: 'HISTORY_INTEGRITY' } });
   });
 
   it('a record whose ciphertext is not base64 fails alone (malformed); the rest of the batch opens', async () => {
@@ -166,7 +167,8 @@ describe('resuming a session from its sealed records', () => {
     const records = main.deliveredRecords();
     expect(await main.call('sessions.delete', { sessionId: first.data.sessionId })).toEqual({ ok: true, data: { deleted: true } });
     const opened = await main.call<{ results: { ok: boolean; reason?: string }[] }>('vault.open', { records });
-    expect(opened.ok && opened.data.results.every((result) => !result.ok && result.reason === 'unknown-key')).toBe(true);
+    // Shredded on purpose (the key store lists it), so the page may delete the rows — never "key not here".
+    expect(opened.ok && opened.data.results.every((result) => !result.ok && result.reason === 'shredded')).toBe(true);
   });
 });
 

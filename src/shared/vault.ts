@@ -1,13 +1,27 @@
 import { z } from 'zod';
 import { SessionId } from './ids';
+import { MAX_RESUME_RECORDS } from './sessions';
 import { Patient } from './patient';
 import { IncompleteReason, TurnMetadata } from './protocol';
 
-/** Version of the sealed payload format; bound into every record's additional data. */
-export const PAYLOAD_FORMAT_VERSION = 1;
+/**
+ * Version of the sealed record format main writes.
+ * - v1: the additional data binds id, session id, owner, kind and format only; every other header field was trusted
+ *   as stored. Still opened (read as v1), never written; main re-seals a v1 record as v2 when it next touches it.
+ * - v2: the additional data binds every header field — id, kind, session, owner, seq, parentTurnId, status,
+ *   createdAt, updatedAt, format and the record's version counter `rv` — so the plaintext copies are only index
+ *   hints, checked on every open; the session record's payload lists every turn record with its `rv` (see
+ *   {@link SessionPayload}), and main keeps the session record's latest `rv`, so an older version put back in place
+ *   of a newer one (a rollback) is detected.
+ */
+export const PAYLOAD_FORMAT_VERSION = 2;
+/** The format versions main opens: the current one and v1. */
+export const READABLE_FORMAT_VERSIONS = [1, 2] as const;
 
 /** Largest ciphertext accepted over IPC (base64 characters): a turn with a long answer fits many times over. */
 const MAX_CIPHERTEXT = 1_000_000;
+/** Largest record version counter: one re-seal per event of a record, far below this in a record's life. */
+export const MAX_RECORD_VERSION = 2 ** 31 - 1;
 
 const RecordId = z.uuid({ version: 'v4', error: 'record id must be a UUID v4' });
 const Base64 = (max: number) =>
@@ -16,12 +30,8 @@ const Base64 = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: 'must be base64' });
 
-/**
- * A record as the renderer stores it in IndexedDB: plaintext ids, owner, times, counts and status only — never
- * patient data — and the payload sealed by main (AES-256-GCM; the additional data binds id, session id, owner,
- * kind and format version, so a payload moved to another record or owner does not open).
- */
-export const SealedRecord = z.strictObject({
+/** The plaintext fields every record carries: ids, owner, position, status and times — never patient data. */
+const recordFields = {
   id: RecordId,
   kind: z.enum(['session', 'turn']),
   sessionId: SessionId,
@@ -34,7 +44,6 @@ export const SealedRecord = z.strictObject({
   status: z.enum(['pending', 'complete', 'incomplete', 'error']),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  v: z.literal(PAYLOAD_FORMAT_VERSION),
   /** 96-bit IV, base64. */
   iv: Base64(16),
   /**
@@ -43,9 +52,49 @@ export const SealedRecord = z.strictObject({
    * boundary cost more than the decryption behind it.
    */
   ct: z.string().min(1).max(MAX_CIPHERTEXT),
+};
+
+/** A record sealed in format v1 (read only): the additional data binds id, session, owner, kind and format. */
+export const SealedRecordV1 = z.strictObject({ ...recordFields, v: z.literal(1) });
+/** @see SealedRecordV1 */
+export type SealedRecordV1 = z.infer<typeof SealedRecordV1>;
+
+/** A record sealed in format v2: every header field is authenticated, `rv` included. */
+export const SealedRecordV2 = z.strictObject({
+  ...recordFields,
+  v: z.literal(2),
+  /**
+   * The record's version: 1 when first sealed, one more at every re-seal of the same id (pending → answered, an answer
+   * chosen again, a v1 record re-sealed). Of two versions of a record the higher `rv` is the newer, whatever the times.
+   */
+  rv: z.number().int().min(1).max(MAX_RECORD_VERSION),
 });
+/** @see SealedRecordV2 */
+export type SealedRecordV2 = z.infer<typeof SealedRecordV2>;
+
+/**
+ * A record as the renderer stores it in IndexedDB: plaintext ids, owner, times, counts and status only — never
+ * patient data — and the payload sealed by main (AES-256-GCM). See {@link PAYLOAD_FORMAT_VERSION} for what each
+ * format authenticates.
+ */
+export const SealedRecord = z.discriminatedUnion('v', [SealedRecordV1, SealedRecordV2]);
 /** @see SealedRecord */
 export type SealedRecord = z.infer<typeof SealedRecord>;
+
+/** The version counter of a record for ordering its versions: a v1 record counts as 0 (any v2 re-seal is newer). */
+export function recordVersionOf(record: Pick<SealedRecord, 'v'> & { rv?: number }): number {
+  return record.v === 2 && typeof record.rv === 'number' ? record.rv : 0;
+}
+
+/**
+ * True when `candidate` is a newer version of the same record than `known`: the higher version counter wins; for two
+ * v1 versions (no counter) the later `updatedAt`, and on a full tie the candidate (the later one handed over).
+ */
+export function isNewerVersion(known: SealedRecord, candidate: SealedRecord): boolean {
+  const byVersion = recordVersionOf(candidate) - recordVersionOf(known);
+  if (byVersion !== 0) return byVersion > 0;
+  return candidate.updatedAt >= known.updatedAt;
+}
 
 /**
  * One delivery of sealed records (`vault.record`): what main sealed together for one turn — the session record and
@@ -55,12 +104,31 @@ export const RecordDelivery = z.strictObject({ records: z.array(SealedRecord).mi
 /** @see RecordDelivery */
 export type RecordDelivery = z.infer<typeof RecordDelivery>;
 
+/**
+ * One turn record as its session record lists it: the id, its position and the version main last sealed. Main checks
+ * the turn records it is handed against this list (an older version, or a turn missing inside the history, is
+ * refused), so a store that rolls a turn back or hides one cannot change what the model is told.
+ */
+export const ManifestEntry = z.strictObject({
+  id: RecordId,
+  seq: z.number().int().min(1),
+  /** 0: the record is still the format-v1 version (not re-sealed yet); otherwise its v2 counter. */
+  rv: z.number().int().min(0).max(MAX_RECORD_VERSION),
+});
+/** @see ManifestEntry */
+export type ManifestEntry = z.infer<typeof ManifestEntry>;
+
+/** Most turn records a session record lists. */
+export const MAX_MANIFEST_ENTRIES = 20_000;
+
 /** What a session record's sealed payload holds. */
 export const SessionPayload = z.strictObject({
   /** The patient as of the session's latest turn. */
   patient: Patient,
   /** The list title: the chief complaint, shown only after main opens the record. */
   title: z.string(),
+  /** Every turn record of the session with the version main last sealed (v2; absent in v1 payloads). */
+  turns: z.array(ManifestEntry).max(MAX_MANIFEST_ENTRIES).optional(),
 });
 /** @see SessionPayload */
 export type SessionPayload = z.infer<typeof SessionPayload>;
@@ -86,10 +154,26 @@ export const OpenInput = z.strictObject({ records: z.array(SealedRecord).max(MAX
 /** @see OpenInput */
 export type OpenInput = z.input<typeof OpenInput>;
 
-/** One record's outcome: its payload, or why it could not be opened (it is then quarantined by the page). */
+/**
+ * Why main did not open a record — and what the page does with it:
+ * - `tampered`: authentication failed (an altered bit or header field, a payload moved) — quarantined;
+ * - `malformed`: not a record main writes — quarantined;
+ * - `forbidden`: another clinician's record — left alone, never shown;
+ * - `shredded`: its session's key was destroyed on purpose (deleted, or past retention; main keeps that list) — the
+ *   ONLY reason the page deletes rows;
+ * - `unknown-key`: main has no key for its session, and did not destroy one (a missing or restored key file, a key
+ *   not synced yet) — kept as it is and reported, never deleted;
+ * - `rolled-back`: authentic, but older than the version main last sealed (an older copy put back) — kept and
+ *   reported, never shown as the session's history.
+ */
+export const OpenFailureReason = z.enum(['tampered', 'malformed', 'forbidden', 'shredded', 'unknown-key', 'rolled-back']);
+/** @see OpenFailureReason */
+export type OpenFailureReason = z.infer<typeof OpenFailureReason>;
+
+/** One record's outcome: its payload, or why it could not be opened (see {@link OpenFailureReason}). */
 export const OpenResult = z.discriminatedUnion('ok', [
   z.strictObject({ id: z.string(), ok: z.literal(true), payload: z.union([SessionPayload, TurnPayload]) }),
-  z.strictObject({ id: z.string(), ok: z.literal(false), reason: z.enum(['tampered', 'unknown-key', 'malformed', 'forbidden']) }),
+  z.strictObject({ id: z.string(), ok: z.literal(false), reason: OpenFailureReason }),
 ]);
 /** @see OpenResult */
 export type OpenResult = z.infer<typeof OpenResult>;
@@ -132,7 +216,7 @@ export type AckInput = z.input<typeof AckInput>;
  * Input of `api.sessions.resume`: the session's sealed records as the page stored them. Main opens — and so
  * authenticates — every one before it rebuilds the live session; records it did not seal do not open.
  */
-export const ResumeInput = z.strictObject({ records: z.array(SealedRecord).min(1).max(2_000) });
+export const ResumeInput = z.strictObject({ records: z.array(SealedRecord).min(1).max(MAX_RESUME_RECORDS) });
 /** @see ResumeInput */
 export type ResumeInput = z.input<typeof ResumeInput>;
 

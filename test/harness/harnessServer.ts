@@ -1,4 +1,4 @@
-import type { RecordSealer } from '../../src/main/history/sealedTurnRecorder';
+import type { RecordSealer } from '../../src/main/history/recordSealer';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

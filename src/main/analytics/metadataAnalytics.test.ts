@@ -2,12 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
 import { sequentialIds, TestClock } from '../../../test/support/testClock';
-import type { MetadataAnalytics as Figures } from '../../shared/analytics';
+import type { MetadataAnalytics as AnalyticsOutput } from '../../shared/analytics';
 import { channelOf } from '../../shared/contract';
 import type { ProtocolResponse, TurnMetadata } from '../../shared/protocol';
 import type { RecordDelivery } from '../../shared/vault';
 import { MetadataAnalytics } from './metadataAnalytics';
 import { median, nearestRank } from './percentiles';
+
+/** What the metadata part answers (the history counts come from main's history memory). */
+type Figures = Omit<AnalyticsOutput, 'history'>;
 
 const SESSION_A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const SESSION_B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -74,8 +77,8 @@ describe('vault.analytics through main', () => {
     if (!first.ok) throw new Error(first.error.message);
     server.queueReply('Give oxygen.');
     await main.call('protocol.generate', { sessionId: first.data.sessionId, message: 'SpO2 88%' });
-    const live = await main.call<Figures>('vault.analytics');
-    expect(live).toMatchObject({ ok: true, data: { sessions: 1, answeredTurns: 2, trimmedTurns: 0 } });
+    const live = await main.call<AnalyticsOutput>('vault.analytics');
+    expect(live).toMatchObject({ ok: true, data: { sessions: 1, answeredTurns: 2, trimmedTurns: 0, history: { sessions: 1, turns: 2, oneTurnSessions: 0 } } });
     expect(live.ok && live.data.inferenceMs).not.toBeNull();
     expect(JSON.stringify(live)).not.toMatch(/embolism|oxygen|Chest/);
 
@@ -84,9 +87,26 @@ describe('vault.analytics through main', () => {
     const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
     const profileId = profiles.ok ? profiles.data.profiles[0]?.profileId : undefined;
     await main.call('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
-    expect(await main.call('vault.analytics')).toEqual({ ok: true, data: { sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0 } });
+    expect(await main.call('vault.analytics')).toMatchObject({ ok: true, data: { sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0, history: { sessions: 0, turns: 0 } } });
     await main.call('vault.index', { records });
-    expect(await main.call('vault.analytics')).toMatchObject({ ok: true, data: { sessions: 1, answeredTurns: 2 } });
+    expect(await main.call('vault.analytics')).toMatchObject({ ok: true, data: { sessions: 1, answeredTurns: 2, history: { sessions: 1, turns: 2 } } });
+  });
+
+  it('history figures come from headers main authenticated: an edited plaintext time or seq changes nothing', async () => {
+    server.queueReply('Consider pulmonary embolism.');
+    const first = await main.call<ProtocolResponse>('protocol.generate', { patient: { age: 61, sex: 'male', chiefComplaint: 'Chest pain' } });
+    if (!first.ok) throw new Error(first.error.message);
+    const records = main.transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records);
+    await main.call('auth.lock');
+    const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
+    await main.call('auth.unlock', { profileId: profiles.ok ? profiles.data.profiles[0]?.profileId : undefined, passphrase: TEST_PASSPHRASE });
+    // Someone with access to the page's store moves every record a year back and renumbers the turn.
+    const edited = records.map((record) => ({ ...record, createdAt: '2025-01-01T03:00:00.000Z', seq: record.kind === 'turn' ? 7 : 0 }));
+    const indexed = await main.call<{ indexed: number; failures: { reason: string }[] }>('vault.index', { records: edited });
+    expect(indexed.ok && indexed.data.indexed).toBe(0);
+    expect(indexed.ok && indexed.data.failures.every((failure) => failure.reason === 'tampered')).toBe(true);
+    const figures = await main.call<AnalyticsOutput>('vault.analytics');
+    expect(figures.ok && figures.data.history.sessionsPerDay).toEqual([]);
   });
 
   it('answers LOCKED while no clinician is signed in', async () => {

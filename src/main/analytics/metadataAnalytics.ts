@@ -36,8 +36,8 @@ export class MetadataAnalytics {
     }
   }
 
-  /** The figures for `ownerId`'s turns seen so far. */
-  summary(ownerId: string): MetadataAnalyticsOutput {
+  /** The figures for `ownerId`'s turns seen so far (the history counts come from `HistoryMemory`). */
+  summary(ownerId: string): Omit<MetadataAnalyticsOutput, 'history'> {
     const samples = [...(this.#byOwner.get(ownerId)?.values() ?? [])];
     const times = samples.map((sample) => sample.inferenceTimeMs).sort((a, b) => a - b);
     return {

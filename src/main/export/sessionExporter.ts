@@ -2,10 +2,9 @@ import { AppError } from '../../shared/errors';
 import type { ExportFormat, ExportOutput } from '../../shared/export';
 import type { SealedRecord } from '../../shared/vault';
 import type { AuditRecorder } from '../audit/auditRecorder';
-import type { Logger } from '../core/logger';
 import type { PdfPrinter } from '../core/platformInterfaces';
 import type { Clock } from '../core/clock';
-import type { SessionKeyStore } from '../vault/sessionKeyStore';
+import type { OpenedRecordsDeps } from '../history/openedRecords';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
 import { buildSessionExport } from './buildSessionExport';
 import { EXPORT_FORMAT_AUDIT_CODE, exportFileName, textFile } from './exportFiles';
@@ -16,10 +15,10 @@ import { renderMarkdown } from './renderMarkdown';
 export interface SessionExporterDeps {
   /** IT policy `exportAllowed`: false refuses every export before any record is opened. */
   readonly exportAllowed: boolean;
-  readonly sessionKeys: SessionKeyStore;
+  /** How records are opened and checked (keys, main's history memory, audit, logger). */
+  readonly records: OpenedRecordsDeps;
   readonly audit: AuditRecorder;
   readonly clock: Clock;
-  readonly logger: Logger;
   /** Prints HTML to PDF (Electron); null where the build cannot print (the browser harness): PDF then answers the print-ready HTML. */
   readonly pdfPrinter: PdfPrinter | null;
 }
@@ -29,8 +28,8 @@ export const EXPORT_DISABLED_MESSAGE = 'Exporting sessions is turned off on this
 
 /**
  * Exports the unlocked clinician's session from its sealed records: opens them (a foreign session is refused), builds
- * the document, renders the format, and audits the export — profile, session id and format only, never a word of the
- * session. The file goes back to the page that asked, which offers it for saving; main keeps no copy.
+ * the document, renders the format, and audits the export durably — profile, session id and format only, never a
+ * word of the session. The file goes back to the page that asked, which offers it for saving; main keeps no copy.
  */
 export async function exportSession(
   deps: SessionExporterDeps,
@@ -40,7 +39,7 @@ export async function exportSession(
 ): Promise<ExportOutput> {
   if (!deps.exportAllowed) throw new AppError('FORBIDDEN', EXPORT_DISABLED_MESSAGE);
   const now = deps.clock.now();
-  const doc = await buildSessionExport(deps, owner, records, now);
+  const doc = await buildSessionExport(deps.records, owner, records, now);
   const { sessionId } = doc.session;
   let file: ExportOutput;
   switch (format) {
@@ -61,6 +60,7 @@ export async function exportSession(
       break;
     }
   }
-  deps.audit.record({ action: 'session.exported', profileId: owner.ownerId, objectId: sessionId, count: EXPORT_FORMAT_AUDIT_CODE[format] });
+  // On disk before the file leaves main: no export without its audit line.
+  await deps.audit.recordDurably({ action: 'session.exported', profileId: owner.ownerId, objectId: sessionId, count: EXPORT_FORMAT_AUDIT_CODE[format] });
   return file;
 }

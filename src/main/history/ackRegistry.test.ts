@@ -28,4 +28,11 @@ describe('AckRegistry', () => {
     await expect(waiting).resolves.toMatchObject({ stored: false, code: 'NO_ACK' });
     expect(acks.receive({ recordId: RECORD, stored: true }, 'page-1')).toBe(false);
   });
+
+  it('a page that is gone is told apart from one that did not answer in time (the record never arrived)', async () => {
+    const acks = new AckRegistry(new TestClock());
+    const waiting = acks.expect(RECORD, 'page-1', 5_000);
+    acks.giveUp(RECORD, 'The page is gone.');
+    await expect(waiting).resolves.toEqual({ stored: false, code: 'NO_PAGE', message: 'The page is gone.' });
+  });
 });

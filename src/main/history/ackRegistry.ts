@@ -1,8 +1,12 @@
 import type { AckInput } from '../../shared/vault';
 import type { Clock, TimerHandle } from '../core/clock';
 
-/** How a page answered a delivered record: stored, or why not. */
-export type AckOutcome = { stored: true } | { stored: false; code: 'STORAGE_FULL' | 'STORAGE_FAILED' | 'NO_ACK'; message: string };
+/**
+ * How a page answered a delivered record: stored, or why not — the page refused it (`STORAGE_FULL`,
+ * `STORAGE_FAILED`), the page is gone so it never arrived (`NO_PAGE`), or no answer came in time (`NO_ACK`: it may or
+ * may not have been stored).
+ */
+export type AckOutcome = { stored: true } | { stored: false; code: 'STORAGE_FULL' | 'STORAGE_FAILED' | 'NO_PAGE' | 'NO_ACK'; message: string };
 
 interface Waiting {
   readonly senderId: string;
@@ -41,13 +45,13 @@ export class AckRegistry {
     return true;
   }
 
-  /** Stops waiting for `recordId` at once (the page is gone): its waiter gets `NO_ACK` with `message`. */
+  /** Stops waiting for `recordId` at once (the page is gone): its waiter gets `NO_PAGE` with `message`. */
   giveUp(recordId: string, message: string): void {
     const waiting = this.#waiting.get(recordId);
     if (!waiting) return;
     this.#waiting.delete(recordId);
     this.clock.clearTimer(waiting.timer);
-    waiting.resolve({ stored: false, code: 'NO_ACK', message });
+    waiting.resolve({ stored: false, code: 'NO_PAGE', message });
   }
 
   /** Stops waiting for everything (shutdown, lock): each waiter gets `NO_ACK`. */

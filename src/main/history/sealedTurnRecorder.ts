@@ -1,74 +1,153 @@
 import { AppError } from '../../shared/errors';
-import type { SealedRecord, SessionPayload, TurnPayload } from '../../shared/vault';
+import type { SealedRecordV2, SessionPayload, TurnPayload } from '../../shared/vault';
 import { PAYLOAD_FORMAT_VERSION } from '../../shared/vault';
-import type { Logger } from '../core/logger';
+import type { AuditRecorder } from '../audit/auditRecorder';
 import type { Clock } from '../core/clock';
+import { errorKind, type Logger } from '../core/logger';
 import type { RecordedTurn, TurnOutcome, TurnRecorder } from '../sessions/turnRecorder';
+import { closedSessionError } from '../sessions/turnStop';
+import { SessionKeyError } from '../vault/sessionKeyError';
 import type { AckOutcome, AckRegistry } from './ackRegistry';
-
-/** A record's plaintext fields: ids, owner, position, status and times — never patient data. */
-export type RecordHeader = Omit<SealedRecord, 'iv' | 'ct'>;
-
-/** Seals a record with its session's key (creating the key on a session's first record). Main only. */
-export interface RecordSealer {
-  seal(header: RecordHeader, payload: SessionPayload | TurnPayload): Promise<SealedRecord>;
-}
+import type { HistoryMemory } from './historyMemory';
+import type { RecordSealer } from './recordSealer';
+import type { RecordVersionsRegistry, SessionRecordVersions } from './recordVersions';
 
 /** How long main waits for the page to confirm it stored the clinician's message before giving up. */
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
+/** What the recorder works with. */
+export interface SealedTurnRecorderDeps {
+  readonly sealer: RecordSealer;
+  readonly acks: AckRegistry;
+  readonly versions: RecordVersionsRegistry;
+  /** Gets every record main seals, so search and figures cover it at once. */
+  readonly memory: HistoryMemory;
+  /** Raises the session's rollback anchor once the page confirmed it stored a session record (durable, queued). */
+  readonly confirmSessionVersion: (sessionId: string, rv: number) => Promise<void>;
+  /** A new message or a regenerated answer was stored: retention counts from now (durable, queued). */
+  readonly newTurnStored: (sessionId: string, at: Date) => void;
+  readonly audit: AuditRecorder;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly ackTimeoutMs?: number;
+}
+
+/** The page could not store a delivery: the model is not asked, the typed text stays in the form. */
+function storageError(failed: Extract<AckOutcome, { stored: false }>): AppError {
+  return new AppError(
+    failed.code === 'STORAGE_FULL' ? 'STORAGE_FULL' : 'STORAGE_FAILED',
+    failed.code === 'STORAGE_FULL'
+      ? 'This workstation has no room left to keep the conversation, so the message was not sent. Your text is kept; ask IT to free disk space.'
+      : 'The conversation could not be saved on this workstation, so the message was not sent. Your text is kept; try again.',
+  );
+}
+
+/** A session that is gone (deleted or shredded): its turn's result is dropped, never sealed again. */
+function isGoneSession(error: unknown): boolean {
+  return error instanceof SessionKeyError && (error.reason === 'shredded' || error.reason === 'unknown-session');
+}
+
 /**
- * The engine's recorder: seals the session and turn records in main and delivers each to the page that started
- * the turn (`vault.record`), which writes it to IndexedDB and acknowledges it. The clinician's message must be
- * acknowledged before the model is asked (a full disk stops the turn, the typed text stays in the form); the outcome
- * is delivered when the answer is complete, cut, cancelled or failed.
+ * The engine's recorder: seals the session and turn records in main (format v2: every header field authenticated,
+ * each with its version counter, the session record listing every turn record) and delivers them to the page that
+ * started the turn (`vault.record`), which writes them in one transaction and acknowledges each. The clinician's
+ * message must be acknowledged before the model is asked (a full disk stops the turn, the typed text stays in the
+ * form); the outcome is delivered when the answer is complete, cut, cancelled, stopped by a lock, or failed.
+ *
+ * A session's key is created for its first message only. A turn whose session was deleted or shredded while it ran
+ * is dropped and audited (`session.turn_dropped`), never sealed under a new key.
  */
 export class SealedTurnRecorder implements TurnRecorder {
-  constructor(
-    private readonly sealer: RecordSealer,
-    private readonly acks: AckRegistry,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS,
-  ) {}
+  constructor(private readonly deps: SealedTurnRecorderDeps) {}
 
   async begin(turn: RecordedTurn): Promise<void> {
-    const records = [await this.#sessionRecord(turn, turn.seq === 1 ? 'pending' : 'complete'), await this.#turnRecord(turn, null)];
-    const outcomes = await this.#deliver(turn, records);
-    const failed = outcomes.find((outcome) => !outcome.stored);
-    if (failed && !failed.stored) {
-      throw new AppError(
-        failed.code === 'STORAGE_FULL' ? 'STORAGE_FULL' : 'STORAGE_FAILED',
-        failed.code === 'STORAGE_FULL'
-          ? 'This workstation has no room left to keep the conversation, so the message was not sent. Your text is kept; ask IT to free disk space.'
-          : 'The conversation could not be saved on this workstation, so the message was not sent. Your text is kept; try again.',
-      );
+    const { session } = turn;
+    if (session.closed) throw closedSessionError(session.closed);
+    const isFirstRecord = turn.seq === 1 && (turn.parentTurnId ?? null) === null && !this.deps.versions.has(session);
+    if (isFirstRecord) {
+      await this.deps.sealer.startSession(session.id);
+      this.deps.audit.record({ action: 'session.created', profileId: session.ownerId, objectId: session.id });
     }
+    const outcomes = await this.#sealAndDeliver(turn, turn.seq === 1 ? 'pending' : 'complete', null);
+    const failed = outcomes.find((outcome): outcome is Extract<AckOutcome, { stored: false }> => !outcome.stored);
+    if (failed) throw storageError(failed);
+    this.deps.newTurnStored(session.id, this.deps.clock.now());
   }
 
   async finish(turn: RecordedTurn, outcome: TurnOutcome): Promise<void> {
+    const { session } = turn;
+    if (session.closed === 'deleted') {
+      this.#dropped(turn);
+      return;
+    }
     try {
-      const records = [await this.#sessionRecord(turn, 'complete'), await this.#turnRecord(turn, outcome)];
-      const outcomes = await this.#deliver(turn, records);
+      const outcomes = await this.#sealAndDeliver(turn, 'complete', outcome);
       const failures = outcomes.filter((result) => !result.stored).length;
-      if (failures > 0) this.logger.warn('history.finish-not-stored', { failures });
+      if (failures > 0) this.deps.logger.warn('history.finish-not-stored', { failures });
+      // A regenerated answer is a turn the clinician asked for: retention counts from it, as from a new message.
+      else if ((turn.parentTurnId ?? null) !== null) this.deps.newTurnStored(session.id, this.deps.clock.now());
     } catch (error) {
+      if (isGoneSession(error)) {
+        this.#dropped(turn);
+        return;
+      }
       // The answer already reached the clinician; a failure to keep it is logged, never thrown over the answer.
-      this.logger.error('history.finish-failed', { kind: error instanceof Error ? error.name : typeof error });
+      this.deps.logger.error('history.finish-failed', { kind: errorKind(error) });
     }
   }
 
+  /** A turn that ended after its session was deleted or shredded: nothing of it is kept. */
+  #dropped(turn: RecordedTurn): void {
+    this.deps.audit.record({ action: 'session.turn_dropped', profileId: turn.session.ownerId, objectId: turn.session.id });
+    this.deps.logger.info('history.turn-dropped', {});
+  }
+
+  /**
+   * Seals the turn record (its next version) and the session record (its next version, listing the turn) and
+   * delivers both as one; then settles the counters: a delivery the page refused, or that never reached it, does not
+   * count, so the next session record lists only what the page may hold.
+   */
+  async #sealAndDeliver(turn: RecordedTurn, sessionStatus: 'pending' | 'complete', outcome: TurnOutcome | null): Promise<AckOutcome[]> {
+    const versions = this.deps.versions.of(turn.session);
+    let records: SealedRecordV2[];
+    try {
+      const turnRecord = await this.#sealTurn(turn, outcome, versions);
+      const sessionRecord = await this.#sealSession(turn, sessionStatus, versions);
+      records = [sessionRecord, turnRecord];
+    } catch (error) {
+      versions.discard();
+      throw error;
+    }
+    const outcomes = await this.#deliver(turn, records);
+    const refused = outcomes.some((result) => !result.stored && result.code !== 'NO_ACK');
+    if (refused) {
+      versions.discard();
+      return outcomes;
+    }
+    versions.commit();
+    const [sessionRecord] = records;
+    const sessionOutcome = outcomes[0];
+    if (sessionRecord && sessionOutcome?.stored) {
+      this.deps.confirmSessionVersion(sessionRecord.sessionId, sessionRecord.rv).catch((error: unknown) => {
+        this.deps.logger.error('vault.version-anchor-failed', { kind: errorKind(error) });
+      });
+    }
+    return outcomes;
+  }
+
   /** Sends `records` to the page as one delivery (written in one transaction there) and waits for each acknowledgement. */
-  #deliver(turn: RecordedTurn, records: SealedRecord[]): Promise<AckOutcome[]> {
-    const outcomes = records.map((record) => this.acks.expect(record.id, turn.caller.senderId, this.ackTimeoutMs));
+  #deliver(turn: RecordedTurn, records: SealedRecordV2[]): Promise<AckOutcome[]> {
+    const timeoutMs = this.deps.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    const outcomes = records.map((record) => this.deps.acks.expect(record.id, turn.caller.senderId, timeoutMs));
     // Nobody will answer a page that is gone: stop waiting at once rather than for the bound.
-    if (!turn.caller.emit('vault.record', { records })) for (const record of records) this.acks.giveUp(record.id, 'The page is gone.');
+    if (!turn.caller.emit('vault.record', { records })) for (const record of records) this.deps.acks.giveUp(record.id, 'The page is gone.');
     return Promise.all(outcomes);
   }
 
-  #sessionRecord(turn: RecordedTurn, status: 'pending' | 'complete'): Promise<SealedRecord> {
+  async #sealSession(turn: RecordedTurn, status: 'pending' | 'complete', versions: SessionRecordVersions): Promise<SealedRecordV2> {
     const { session } = turn;
-    return this.sealer.seal(
+    const payload: SessionPayload = { patient: turn.patient, title: turn.patient.chiefComplaint.trim(), turns: versions.manifest() };
+    const record = await this.deps.sealer.seal(
       {
         id: session.id,
         kind: 'session',
@@ -78,16 +157,25 @@ export class SealedTurnRecorder implements TurnRecorder {
         parentTurnId: null,
         status,
         createdAt: session.createdAt.toISOString(),
-        updatedAt: this.clock.now().toISOString(),
+        updatedAt: this.deps.clock.now().toISOString(),
         v: PAYLOAD_FORMAT_VERSION,
+        rv: versions.nextSession(),
       },
-      { patient: turn.patient, title: turn.patient.chiefComplaint.trim() },
+      payload,
     );
+    this.deps.memory.note(session.ownerId, record, payload);
+    return record;
   }
 
-  #turnRecord(turn: RecordedTurn, outcome: TurnOutcome | null): Promise<SealedRecord> {
-    const now = this.clock.now().toISOString();
-    return this.sealer.seal(
+  async #sealTurn(turn: RecordedTurn, outcome: TurnOutcome | null, versions: SessionRecordVersions): Promise<SealedRecordV2> {
+    const payload: TurnPayload = {
+      turnId: turn.turnId,
+      userText: turn.userText,
+      answerText: outcome?.answerText ?? '',
+      incompleteReason: outcome?.incompleteReason ?? null,
+      metadata: outcome?.metadata ?? null,
+    };
+    const record = await this.deps.sealer.seal(
       {
         id: turn.turnId,
         kind: 'turn',
@@ -97,16 +185,13 @@ export class SealedTurnRecorder implements TurnRecorder {
         parentTurnId: turn.parentTurnId ?? null,
         status: outcome ? outcome.status : 'pending',
         createdAt: turn.startedAt.toISOString(),
-        updatedAt: now,
+        updatedAt: this.deps.clock.now().toISOString(),
         v: PAYLOAD_FORMAT_VERSION,
+        rv: versions.nextTurn(turn.turnId, turn.seq),
       },
-      {
-        turnId: turn.turnId,
-        userText: turn.userText,
-        answerText: outcome?.answerText ?? '',
-        incompleteReason: outcome?.incompleteReason ?? null,
-        metadata: outcome?.metadata ?? null,
-      },
+      payload,
     );
+    this.deps.memory.note(turn.session.ownerId, record, payload);
+    return record;
   }
 }

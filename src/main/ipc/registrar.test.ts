@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { computeHistoryAnalytics } from '../../shared/historyAnalytics';
 import { describe, expect, it } from 'vitest';
 import { appCaller, APP_ORIGIN_FOR_TESTS, MemoryTransport } from '../../../test/support/memoryTransport';
 import { channelOf, OPERATION_NAMES, OPERATIONS_ALLOWED_WHILE_LOCKED } from '../../shared/contract';
@@ -59,7 +60,13 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     'vault.index': async () => ({ indexed: 0, failures: [] }),
     'vault.ack': async () => ({ done: true }),
     'vault.search': async () => ({ hits: [], indexedSessions: 0 }),
-    'vault.analytics': async () => ({ sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0 }),
+    'vault.analytics': async () => ({
+      sessions: 0,
+      answeredTurns: 0,
+      inferenceMs: null,
+      trimmedTurns: 0,
+      history: computeHistoryAnalytics([], []),
+    }),
     'sessions.export': async () => {
       throw new AppError('FORBIDDEN', 'Export is turned off.');
     },

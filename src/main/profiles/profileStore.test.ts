@@ -28,7 +28,7 @@ async function setup(options: { storage?: FakeSecretStorage; policy?: Partial<Pr
   const clock = new TestClock();
   const storage = options.storage ?? new FakeSecretStorage();
   const sessionKeys = new SessionKeyStore(join(dir, SESSION_KEYS_FILE), silentLogger);
-  await sessionKeys.load({ retentionCutoff: null });
+  await sessionKeys.load({ retentionCutoff: null, now: new Date() });
   const profiles = new ProfileStore({
     file: join(dir, PROFILES_FILE),
     storage,
@@ -87,8 +87,9 @@ describe('creating profiles', () => {
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain(PASS_A);
     expect(Object.keys(JSON.parse(text).profiles[0]).sort()).toEqual(['createdAt', 'id', 'keys', 'name']);
-    // Written through a temporary file that was renamed into place: nothing else is left behind.
-    expect(await readdir(dir)).toEqual([PROFILES_FILE]);
+    // Written through a temporary file that was renamed into place: nothing else is left behind (beside the key
+    // store's own file, which its first load writes).
+    expect((await readdir(dir)).sort()).toEqual([PROFILES_FILE, SESSION_KEYS_FILE].sort());
     expect(profiles.currentProfile()).toBeNull();
   });
 
@@ -205,7 +206,7 @@ describe('unlocking and locking', () => {
     const record = (event: string, fields?: Record<string, unknown>) => lines.push(JSON.stringify({ event, ...fields }));
     const { dir } = await setup();
     const sessionKeys = new SessionKeyStore(join(dir, SESSION_KEYS_FILE), silentLogger);
-    await sessionKeys.load({ retentionCutoff: null });
+    await sessionKeys.load({ retentionCutoff: null, now: new Date() });
     const clock = new TestClock();
     const profiles = new ProfileStore({
       file: join(dir, PROFILES_FILE),
@@ -266,6 +267,7 @@ describe('changing the passphrase (check 18)', () => {
         createdAt: '2026-11-25T09:00:00.000Z',
         updatedAt: '2026-11-25T09:00:00.000Z',
         v: PAYLOAD_FORMAT_VERSION,
+        rv: 1,
       },
       { title: 'kept' },
     );
@@ -278,7 +280,7 @@ describe('changing the passphrase (check 18)', () => {
 
     profiles.lock();
     const fresh = new SessionKeyStore(join(dir, SESSION_KEYS_FILE), silentLogger);
-    await fresh.load({ retentionCutoff: null });
+    await fresh.load({ retentionCutoff: null, now: new Date() });
     await profiles.unlock(PROFILE_1, PASS_C);
     const [outcome] = await openBatch(fresh, profiles.unlockedOwner(), [record], silentLogger);
     expect(outcome).toMatchObject({ ok: true, payload: { title: 'kept' } });

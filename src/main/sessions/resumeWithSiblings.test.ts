@@ -40,10 +40,15 @@ function pageStore(): SealedRecord[] {
   return [...byId.values()];
 }
 
-/** The header of a record: everything but its ciphertext, IV and `updatedAt`. */
-function headerOf({ iv: _iv, ct: _ct, updatedAt: _updatedAt, ...header }: SealedRecord): Omit<SealedRecord, 'iv' | 'ct' | 'updatedAt'> {
+/** The header of a record: everything but its ciphertext, IV, `updatedAt` and version counter (a re-seal moves both). */
+function headerOf(record: SealedRecord): Record<string, unknown> {
+  const { iv: _iv, ct: _ct, updatedAt: _updatedAt, ...header } = record;
+  if ('rv' in header) delete (header as { rv?: number }).rv;
   return header;
 }
+
+/** A record's version counter (0 for format v1). */
+const versionOf = (record: SealedRecord): number => (record.v === 2 ? record.rv : 0);
 
 async function opened(record: SealedRecord): Promise<unknown> {
   const { results } = await call<OpenOutput>('vault.open', { records: [record] });
@@ -72,6 +77,7 @@ describe('resuming a session whose latest turn has regenerated answers (issue 5)
     expect(info).toMatchObject({ sessionId: first.sessionId, conversationCount: 1 });
     const originalA = pageStore().find((record) => record.id === first.turnId)!;
     const newestB = pageStore().find((record) => record.id === regenerated.turnId)!;
+    const originalPayload = await opened(originalA);
 
     clock.advance(1_000);
     const before = delivered().length;
@@ -83,8 +89,12 @@ describe('resuming a session whose latest turn has regenerated answers (issue 5)
     // The same record as first sealed — seq, parent, status, when it was asked, and its payload — only newer than B,
     // so history (review, and the next resume) takes it.
     expect(headerOf(resealed[0]!)).toEqual(headerOf(originalA));
+    expect(versionOf(resealed[0]!)).toBeGreaterThan(versionOf(originalA));
     expect(resealed[0]!.updatedAt > newestB.updatedAt).toBe(true);
-    expect(await opened(resealed[0]!)).toEqual(await opened(originalA));
+    expect(await opened(resealed[0]!)).toEqual(originalPayload);
+    // The copy it replaced is now an older version: main refuses it as rolled back rather than show it as history.
+    const { results } = await call<OpenOutput>('vault.open', { records: [originalA] });
+    expect(results[0]).toMatchObject({ ok: false, reason: 'rolled-back' });
 
     server.queueReply('Follow-up answer.');
     const next = await call<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'SpO2 88%' });

@@ -30,10 +30,10 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * The canonical encoding of additional data: UTF-8 JSON of `[purpose, ...parts]`. JSON of strings and integers
- * has exactly one form, and the purpose label keeps a value sealed for one use (a record) from ever
+ * The canonical encoding of additional data: UTF-8 JSON of `[purpose, ...parts]`. JSON of strings, integers and
+ * null has exactly one form (and null is never confused with a string), and the purpose label keeps a value sealed for one use (a record) from ever
  * authenticating as another (a wrapped key) even when the ids happen to match.
  */
-export function additionalData(purpose: string, ...parts: readonly (string | number)[]): Uint8Array<ArrayBuffer> {
+export function additionalData(purpose: string, ...parts: readonly (string | number | null)[]): Uint8Array<ArrayBuffer> {
   return utf8(JSON.stringify([purpose, ...parts]));
 }

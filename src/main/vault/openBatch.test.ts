@@ -33,6 +33,7 @@ async function history(count: number, sessionId: string, ownerId: string, key: P
           createdAt: '2026-11-25T09:00:00.000Z',
           updatedAt: '2026-11-25T09:00:00.000Z',
           v: PAYLOAD_FORMAT_VERSION,
+          rv: 1,
         },
         { seq },
       ),
@@ -43,7 +44,7 @@ async function history(count: number, sessionId: string, ownerId: string, key: P
 describe('opening a history in one batch (check 17)', () => {
   it('quarantines a corrupt record and opens the rest, in order', async () => {
     const store = new SessionKeyStore(join(await mkdtemp(join(tmpdir(), 'cpa-batch-')), 'keys.json'), silentLogger);
-    await store.load({ retentionCutoff: null });
+    await store.load({ retentionCutoff: null, now: new Date() });
     const alice = await owner('alice');
     const records = await history(5, A1, 'alice', await store.create(A1, alice, new Date()));
     const ct = Buffer.from(records[2]!.ct, 'base64');
@@ -64,7 +65,7 @@ describe('opening a history in one batch (check 17)', () => {
 
   it('refuses records of another owner, and another owner’s session under one’s own owner id', async () => {
     const store = new SessionKeyStore(join(await mkdtemp(join(tmpdir(), 'cpa-batch-')), 'keys.json'), silentLogger);
-    await store.load({ retentionCutoff: null });
+    await store.load({ retentionCutoff: null, now: new Date() });
     const alice = await owner('alice');
     const bob = await owner('bob');
     await store.create(A1, alice, new Date());
@@ -72,5 +73,17 @@ describe('opening a history in one batch (check 17)', () => {
     const relabelled = { ...bobs!, ownerId: 'alice' };
     const outcomes = await openBatch(store, alice, [bobs!, relabelled], silentLogger);
     expect(outcomes.map((outcome) => !outcome.ok && outcome.reason)).toEqual(['wrong-owner', 'wrong-owner']);
+  });
+
+  it('tells a shredded session from one whose key is simply not here', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cpa-batch-'));
+    const store = new SessionKeyStore(join(dir, 'keys.json'), silentLogger);
+    await store.load({ retentionCutoff: null, now: new Date() });
+    const alice = await owner('alice');
+    const [shredded] = await history(1, A1, 'alice', await store.create(A1, alice, new Date()));
+    const [absent] = await history(1, B1, 'alice', await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
+    await store.destroy([A1], new Date());
+    const outcomes = await openBatch(store, alice, [shredded!, absent!], silentLogger);
+    expect(outcomes.map((outcome) => !outcome.ok && outcome.reason)).toEqual(['shredded', 'unknown-key']);
   });
 });

@@ -15,6 +15,8 @@ export type OpenOutcome =
 /** What a key-store refusal means for a record of that session. */
 function reasonForKeyError(error: SessionKeyError): RecordOpenFailure | null {
   switch (error.reason) {
+    case 'shredded':
+      return 'shredded';
     case 'unknown-session':
       return 'unknown-key';
     case 'other-owner':

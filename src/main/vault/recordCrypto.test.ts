@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_FORMAT_VERSION, SealedRecord } from '../../shared/vault';
+import { additionalData, toBase64, utf8 } from './encoding';
+import { gcmSeal } from './aesGcm';
 import { openRecord, sealRecord, type SealedRecordHeader } from './recordCrypto';
 import { RecordOpenError, type RecordOpenFailure } from './recordOpenError';
 
@@ -16,6 +18,7 @@ const header: SealedRecordHeader = {
   createdAt: '2026-11-25T09:00:00.000Z',
   updatedAt: '2026-11-25T09:00:05.000Z',
   v: PAYLOAD_FORMAT_VERSION,
+  rv: 2,
 };
 const payload = { message: 'chest X-ray shows bilateral infiltrates', answer: 'Consider pneumonia protocol…' };
 
@@ -65,8 +68,51 @@ describe('tamper and swap (check 17)', () => {
   it('refuses the same bytes presented as another payload-format version', async () => {
     const key = await sessionKey();
     const record = await sealRecord(key, header, payload);
-    const asVersion2 = { ...record, v: 2 } as unknown as SealedRecord;
-    expect(await failureOf(openRecord(key, asVersion2))).toBe('tampered');
+    const { rv: _rv, ...withoutCounter } = record;
+    const asVersion1 = { ...withoutCounter, v: 1 } as SealedRecord;
+    expect(await failureOf(openRecord(key, asVersion1))).toBe('tampered');
+  });
+
+  it('format v2: every plaintext header field is authenticated — seq, parent, status, both times and the version counter', async () => {
+    const key = await sessionKey();
+    const record = await sealRecord(key, header, payload);
+    const edits: Partial<SealedRecord>[] = [
+      { seq: 2 },
+      { parentTurnId: '7a1c1b2e-8a3d-4c5e-9f7a-0b1c2d3e4f51' },
+      { status: 'incomplete' },
+      { status: 'pending' },
+      { createdAt: '2026-11-25T08:59:59.000Z' },
+      { updatedAt: '2026-11-25T09:00:06.000Z' },
+      { rv: 3 },
+      { rv: 1 },
+    ];
+    for (const edit of edits) expect(await failureOf(openRecord(key, { ...record, ...edit } as SealedRecord)), JSON.stringify(edit)).toBe('tampered');
+    expect(await openRecord(key, record)).toEqual(payload);
+  });
+
+  it('swapping two turns’ seq fails both, so the history cannot be reordered', async () => {
+    const key = await sessionKey();
+    const first = await sealRecord(key, { ...header, seq: 1 }, payload);
+    const second = await sealRecord(key, { ...header, id: '7a1c1b2e-8a3d-4c5e-9f7a-0b1c2d3e4f51', seq: 2 }, payload);
+    expect(await failureOf(openRecord(key, { ...first, seq: 2 }))).toBe('tampered');
+    expect(await failureOf(openRecord(key, { ...second, seq: 1 }))).toBe('tampered');
+  });
+
+  it('still opens a format-v1 record (its header beyond id, session, owner and kind was never bound)', async () => {
+    const key = await sessionKey();
+    const { rv: _rv, ...rest } = header;
+    const v1 = { ...rest, v: 1 as const };
+    const sealed = await gcmSeal(key, utf8(JSON.stringify(payload)), additionalData('cpa.record', v1.id, v1.sessionId, v1.ownerId, v1.kind, 1));
+    const record: SealedRecord = { ...v1, iv: toBase64(sealed.iv), ct: toBase64(sealed.ciphertext) };
+    expect(SealedRecord.parse(record)).toEqual(record);
+    expect(await openRecord(key, record)).toEqual(payload);
+    expect(await failureOf(openRecord(key, { ...record, ownerId: 'another-profile' }))).toBe('tampered');
+  });
+
+  it('seals only the current format with a version counter of 1 or more', async () => {
+    const key = await sessionKey();
+    await expect(sealRecord(key, { ...header, rv: 0 }, payload)).rejects.toThrow(TypeError);
+    await expect(sealRecord(key, { ...header, v: 1 } as unknown as SealedRecordHeader, payload)).rejects.toThrow(TypeError);
   });
 
   it('refuses a flipped bit anywhere in the IV, the ciphertext or the tag', async () => {

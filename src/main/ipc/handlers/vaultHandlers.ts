@@ -1,26 +1,20 @@
+import type { OpenResult, SealedRecord } from '../../../shared/vault';
 import type { AuditRecorder } from '../../audit/auditRecorder';
 import type { AckRegistry } from '../../history/ackRegistry';
-import type { Logger } from '../../core/logger';
-import type { ProfileStore } from '../../profiles/profileStore';
-import { openBatch, type OpenOutcome } from '../../vault/openBatch';
+import type { HistoryMemory } from '../../history/historyMemory';
+import { openRecords, type OpenedRecordsDeps } from '../../history/openedRecords';
+import type { OpenOutcome } from '../../vault/openBatch';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
-import type { SessionKeyStore } from '../../vault/sessionKeyStore';
 import type { OperationHandlers } from '../registrar';
-import type { OpenInput, OpenResult, SealedRecord, SessionPayload, TurnPayload } from '../../../shared/vault';
-import type { SearchIndex } from '../../history/searchIndex';
-import type { MetadataAnalytics } from '../../analytics/metadataAnalytics';
 
 /** What the vault handlers work with. */
-interface VaultDeps {
-  readonly profiles: ProfileStore;
-  readonly sessionKeys: SessionKeyStore;
+export interface VaultHandlerDeps {
+  /** The signed-in clinician (throws LOCKED when none). */
+  readonly owner: () => UnlockedOwner;
+  readonly records: OpenedRecordsDeps;
+  readonly memory: HistoryMemory;
   readonly acks: AckRegistry;
   readonly audit: AuditRecorder;
-  readonly logger: Logger;
-  /** Grows with every record opened after unlock; dropped on lock. */
-  readonly searchIndex: SearchIndex;
-  /** Numbers from every turn's metadata opened after unlock (inference time, trimmed history); dropped on lock. */
-  readonly analytics: MetadataAnalytics;
 }
 
 /** The outcome of one record as the page may learn it (a failure names its reason in the contract's words). */
@@ -29,60 +23,42 @@ function failureOf(outcome: Extract<OpenOutcome, { ok: false }>): Extract<OpenRe
 }
 
 /**
- * Opens the unlocked clinician's records, adds what opened to the search index and audits every record that failed
- * authentication. Both `vault.open` and `vault.index` go through here, so the index covers whatever main opened.
+ * `api.vault.*`: opening the caller's own sealed records, searching them, the figures from them, and the page's
+ * acknowledgements of records it stored. Nothing opened leaves main before its audit line is on disk: when the audit
+ * log cannot be written these answer AUDIT_UNAVAILABLE (audit is a legal control; it does not fail open).
  */
-async function openAndIndex(deps: VaultDeps, records: OpenInput['records']): Promise<{ owner: UnlockedOwner; outcomes: OpenOutcome[] }> {
-  const owner = deps.profiles.unlockedOwner();
-  const outcomes = await openBatch(deps.sessionKeys, owner, records as SealedRecord[], deps.logger);
-  for (const outcome of outcomes) {
-    if (!outcome.ok) {
-      if (outcome.reason === 'tampered') deps.audit.record({ action: 'vault.decrypt_failed', profileId: owner.ownerId, objectId: outcome.id });
-      continue;
-    }
-    if (outcome.record.kind === 'session') deps.searchIndex.add(outcome.record.sessionId, (outcome.payload as SessionPayload).title);
-    else {
-      const turn = outcome.payload as TurnPayload;
-      deps.searchIndex.add(outcome.record.sessionId, turn.userText);
-      deps.searchIndex.add(outcome.record.sessionId, turn.answerText);
-      deps.analytics.note(owner.ownerId, outcome.record.id, outcome.record.sessionId, turn.metadata);
-    }
-  }
-  return { owner, outcomes };
-}
-
-/**
- * `api.vault.*`: opening the caller's own sealed records, searching them, main's figures from their metadata, and the
- * page's acknowledgements of records it stored.
- */
-export function vaultHandlers(deps: VaultDeps): Pick<OperationHandlers, 'vault.open' | 'vault.index' | 'vault.ack' | 'vault.search' | 'vault.analytics'> {
+export function vaultHandlers(deps: VaultHandlerDeps): Pick<OperationHandlers, 'vault.open' | 'vault.index' | 'vault.ack' | 'vault.search' | 'vault.analytics'> {
   return {
     'vault.open': async (input) => {
-      const { owner, outcomes } = await openAndIndex(deps, input.records);
+      const owner = deps.owner();
+      const outcomes = await openRecords(deps.records, owner, input.records as SealedRecord[]);
+      // Every session the clinician read something of — its session record, or only some of its turns.
+      const opened = new Set(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.record.sessionId] : [])));
+      await Promise.all(
+        [...opened].map((sessionId) => deps.audit.recordDurably({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId })),
+      );
       const results: OpenResult[] = outcomes.map((outcome) =>
         outcome.ok ? { id: outcome.id, ok: true, payload: outcome.payload as never } : failureOf(outcome),
       );
-      const openedSessions = new Set(outcomes.flatMap((outcome) => (outcome.ok && outcome.record.kind === 'session' ? [outcome.record.sessionId] : [])));
-      // Queued on the audit log's own ordered queue: a clinician reading 50 sessions does not wait for 50 fsyncs.
-      for (const sessionId of openedSessions) deps.audit.record({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId });
       return { results };
     },
     'vault.index': async (input) => {
-      const { owner, outcomes } = await openAndIndex(deps, input.records);
+      const owner = deps.owner();
+      const outcomes = await openRecords(deps.records, owner, input.records as SealedRecord[]);
       const failures = outcomes.flatMap((outcome) => (outcome.ok ? [] : [failureOf(outcome)]));
       const indexed = outcomes.length - failures.length;
       // The clinician did not open these sessions: the log says how many records were decrypted for search, not which.
-      if (indexed > 0) deps.audit.record({ action: 'vault.indexed', profileId: owner.ownerId, count: indexed });
+      if (indexed > 0) await deps.audit.recordDurably({ action: 'vault.indexed', profileId: owner.ownerId, count: indexed });
       return { indexed, failures };
     },
     'vault.search': async (input) => {
-      const owner = deps.profiles.unlockedOwner();
+      const owner = deps.owner();
       // The query is patient text: the audit records that a search happened, never what was searched.
-      deps.audit.record({ action: 'vault.searched', profileId: owner.ownerId });
-      return { hits: deps.searchIndex.search(input.query), indexedSessions: deps.searchIndex.sessionCount };
+      await deps.audit.recordDurably({ action: 'vault.searched', profileId: owner.ownerId });
+      return deps.memory.search(owner.ownerId, input.query);
     },
-    // Numbers only, from what main has opened since unlock: nothing here is patient data, so nothing is audited.
-    'vault.analytics': async () => deps.analytics.summary(deps.profiles.unlockedOwner().ownerId),
+    // Numbers only, from what main has opened since sign-in: nothing here is patient data, so nothing is audited.
+    'vault.analytics': async () => deps.memory.analytics(deps.owner().ownerId),
     'vault.ack': async (input, call) => {
       deps.acks.receive(input, call.senderId);
       return { done: true };

@@ -1,49 +1,51 @@
 import { join } from 'node:path';
 import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
-import type { SessionPayload, TurnPayload } from '../shared/vault';
 import { AuditLog } from './audit/auditLog';
 import { createAuditRecorder } from './audit/auditRecorder';
+import { loadAuditKey } from './audit/auditKey';
+import { verifyAuditLog } from './audit/verifyAuditLog';
 import { AuthService } from './auth/authService';
-import { AckRegistry } from './history/ackRegistry';
-import { resumeSession } from './history/resumeSession';
-import { RetentionScheduler } from './history/retention';
-import { SearchIndex } from './history/searchIndex';
-import { SealedTurnRecorder, type RecordSealer } from './history/sealedTurnRecorder';
-import { authHandlers } from './ipc/handlers/authHandlers';
-import { vaultHandlers } from './ipc/handlers/vaultHandlers';
-import type { PdfPrinter, PowerSignals, SecretStorage } from './core/platformInterfaces';
-import { MetadataAnalytics } from './analytics/metadataAnalytics';
-import { exportHandlers } from './ipc/handlers/exportHandlers';
-import { IdleLock } from './profiles/idleLock';
-import { PROFILES_FILE } from './profiles/profileFile';
-import { ProfileStore } from './profiles/profileStore';
-import { sealRecord } from './vault/recordCrypto';
-import { SESSION_KEYS_FILE } from './vault/sessionKeyFile';
-import { SessionKeyStore } from './vault/sessionKeyStore';
+import { SignOut } from './auth/signOut';
+import { createClinicianPreferences } from './config/clinicianPreferences';
 import type { BuildMode, ResolvedSettings } from './config/resolveSettings';
+import type { Clock } from './core/clock';
+import type { Logger } from './core/logger';
+import type { PdfPrinter, PowerSignals, SecretStorage } from './core/platformInterfaces';
+import { buildDiagnostics } from './diagnostics/buildDiagnostics';
+import { diagnosticsHandlers } from './diagnostics/diagnosticsHandlers';
+import { runtimeVersions } from './diagnostics/runtimeVersions';
+import { AckRegistry } from './history/ackRegistry';
+import { HistoryMemory } from './history/historyMemory';
+import type { OpenedRecordsDeps } from './history/openedRecords';
+import { createRecordSealer, type RecordSealer } from './history/recordSealer';
+import { RecordVersionsRegistry } from './history/recordVersions';
+import { RetentionScheduler } from './history/retention';
+import { resumeSession, type ResumeDeps } from './history/resumeSession';
+import { SealedTurnRecorder } from './history/sealedTurnRecorder';
+import { SessionDeleter } from './history/sessionDeleter';
+import { authHandlers } from './ipc/handlers/authHandlers';
+import { exportHandlers } from './ipc/handlers/exportHandlers';
 import { llmHandlers } from './ipc/handlers/llmHandlers';
 import { protocolHandlers } from './ipc/handlers/protocolHandlers';
 import { sessionHandlers } from './ipc/handlers/sessionHandlers';
 import { settingsHandlers, settingsView } from './ipc/handlers/settingsHandlers';
-import { loadAuditKey } from './audit/auditKey';
-import { verifyAuditLog } from './audit/verifyAuditLog';
-import { createClinicianPreferences } from './config/clinicianPreferences';
-import { buildDiagnostics } from './diagnostics/buildDiagnostics';
-import { diagnosticsHandlers } from './diagnostics/diagnosticsHandlers';
-import { runtimeVersions } from './diagnostics/runtimeVersions';
-import { createRecentProblems } from './logging/recentProblems';
+import { vaultHandlers } from './ipc/handlers/vaultHandlers';
 import type { OperationHandlers } from './ipc/registrar';
 import { createLlmGateway } from './llm/gateway';
 import { createModelResolver } from './llm/modelResolver';
 import { createPromptAssembler } from './llm/promptAssembly';
 import { BytesPerTokenEstimator } from './llm/tokens/bytesEstimate';
 import { createTokenCounter } from './llm/tokens/createTokenCounter';
-import { errorKind, type Logger } from './core/logger';
-import type { Clock } from './core/clock';
+import { createRecentProblems } from './logging/recentProblems';
+import { IdleLock } from './profiles/idleLock';
+import { PROFILES_FILE } from './profiles/profileFile';
+import { ProfileStore } from './profiles/profileStore';
 import { ModelRequestLimiter } from './sessions/modelRequestLimiter';
 import { ProtocolService } from './sessions/protocolService';
 import { SessionStore, type IdSource } from './sessions/sessionStore';
+import { SESSION_KEYS_FILE } from './vault/sessionKeyFile';
+import { SessionKeyStore } from './vault/sessionKeyStore';
 
 /** How often main re-checks the model servers in the background, so the status line stays true. */
 export const LLM_MONITOR_INTERVAL_MS = 30_000;
@@ -84,12 +86,12 @@ export interface MainServicesOptions {
 export interface MainServices {
   readonly handlers: OperationHandlers;
   /**
-   * Main-internal: seals records for the unlocked clinician (creating a session's key with its first record) and
-   * adds their text to the search index — what the turn recorder uses. Never reachable from a page (pages only get
-   * `handlers`); the harness hands it to benchmarks that fill a store with real sealed history.
+   * Main-internal: seals records for the signed-in clinician (a session's key created explicitly for its first
+   * record). Never reachable from a page (pages only get `handlers`); the harness hands it to benchmarks that fill a
+   * store with real sealed history.
    */
   readonly sealer: RecordSealer;
-  /** Whether a clinician is signed in: the registrar answers LOCKED to data calls otherwise. */
+  /** Whether a clinician is signed in (and not being signed out): the registrar answers LOCKED to data calls otherwise. */
   isUnlocked(): boolean;
   /**
    * IT's removal of a departed clinician's profile: the profile goes and every key of its sessions is destroyed,
@@ -113,8 +115,9 @@ export interface MainServices {
 }
 
 /**
- * Builds main's services in plain Node. The Electron app and the browser harness both call this, then hand
- * `handlers` to the same registrar, so the harness exercises exactly the app's handlers.
+ * Builds main's services in plain Node and wires them — nothing else: each behaviour lives in its own module. The
+ * Electron app and the browser harness both call this, then hand `handlers` to the same registrar, so the harness
+ * exercises exactly the app's handlers.
  */
 export async function createMainServices(options: MainServicesOptions): Promise<MainServices> {
   const { settings } = options.config;
@@ -123,87 +126,55 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const recentProblems = createRecentProblems(() => clock.now());
   const logger = recentProblems.wrap(options.logger);
   const retentionMs = settings.retentionDays * 86_400_000;
+
   const sessionKeys = new SessionKeyStore(join(options.dataDir, SESSION_KEYS_FILE), logger);
   // A key store restored from an old backup must not bring back keys already past retention.
-  const { dropped } = await sessionKeys.load({ retentionCutoff: new Date(clock.now().getTime() - retentionMs) });
-  const audit = createAuditRecorder(new AuditLog({ dir: options.dataDir, secrets: options.secretStorage, clock, logger }), logger);
+  const { dropped } = await sessionKeys.load({ retentionCutoff: new Date(clock.now().getTime() - retentionMs), now: clock.now() });
+  const audit = createAuditRecorder(
+    new AuditLog({ dir: options.dataDir, secrets: options.secretStorage, allowBasicTextKeyStorage: settings.allowBasicTextKeyStorage, clock, logger }),
+    logger,
+  );
   if (dropped.length > 0) audit.record({ action: 'retention.shredded', count: dropped.length });
   const profiles = new ProfileStore({
     file: join(options.dataDir, PROFILES_FILE),
     storage: options.secretStorage,
     sessionKeys,
-    policy: {
-      allowBasicTextSecretStorage: settings.allowBasicTextKeyStorage,
-      recoveryPublicKeyPem: settings.recoveryPublicKey || null,
-    },
+    policy: { allowBasicTextSecretStorage: settings.allowBasicTextKeyStorage, recoveryPublicKeyPem: settings.recoveryPublicKey || null },
     clock,
     logger,
     ...(options.insecureKdfIterationsForTests ? { insecureKdfIterationsForTests: options.insecureKdfIterationsForTests } : {}),
   });
   await profiles.load();
-  const auth = new AuthService({ profiles, audit, selfCreationAllowed: settings.profileSelfCreation });
-  const idleLock = new IdleLock({
-    profiles,
-    power: options.power,
-    clock,
-    idleLimitMs: options.idleLimitMsForTests ?? settings.idleLockMinutes * 60_000,
-  });
-  const acks = new AckRegistry(clock);
-  const searchIndex = new SearchIndex();
-  // Numbers from turn metadata, gathered beside the index (and from the same opens); they go with it.
-  const analytics = new MetadataAnalytics();
-  // The index holds plaintext: it goes with the keys when the clinician's profile locks.
+
+  // What main derives from the signed-in clinician's records (search, figures, manifests): gone with the keys.
+  const memory = new HistoryMemory();
   profiles.onStateChange((state) => {
-    if (state.unlockedProfileId === null) {
-      searchIndex.clear();
-      analytics.clear();
-    }
+    if (state.unlockedProfileId === null) memory.clear();
   });
-  const sealer: RecordSealer = {
-    async seal(header, payload) {
-      const owner = profiles.unlockedOwner();
-      const now = clock.now();
-      const isNew = !sessionKeys.has(header.sessionId);
-      const key = isNew ? await sessionKeys.create(header.sessionId, owner, now) : await sessionKeys.keyFor(header.sessionId, owner);
-      // Neither the audit line nor the last-turn time stands between the clinician and the answer: both are
-      // queued (in order, durably) and a failure is logged. The session key itself is on disk before use.
-      if (isNew) audit.record({ action: 'session.created', profileId: owner.ownerId, objectId: header.sessionId });
-      // Retention counts from the last turn: each new message moves it, and so does a regenerated answer (a turn the
-      // clinician asked for, sealed only once it ends); reviewing never does.
-      const newTurn = header.kind === 'turn' && (header.status === 'pending' || header.parentTurnId !== null);
-      if (!isNew && newTurn) {
-        void sessionKeys.touch(header.sessionId, now).then(
-          () => retention.keysChanged(),
-          (error: unknown) => logger.error('vault.touch-failed', { kind: errorKind(error) }),
-        );
-      }
-      // What main seals it has just written: the clinician can find it at once, without reopening it.
-      if (header.kind === 'session') searchIndex.add(header.sessionId, (payload as SessionPayload).title);
-      else {
-        searchIndex.add(header.sessionId, (payload as TurnPayload).userText);
-        searchIndex.add(header.sessionId, (payload as TurnPayload).answerText);
-        analytics.note(owner.ownerId, header.id, header.sessionId, (payload as TurnPayload).metadata);
-      }
-      return sealRecord(key, header, payload);
-    },
-  };
+  const store = new SessionStore(
+    clock,
+    options.newId,
+    { idleTimeoutMs: settings.sessionIdleTimeoutMs, absoluteTimeoutMs: settings.sessionAbsoluteTimeoutMs, maxLiveSessions: settings.maxLiveSessions },
+    logger,
+  );
+  const acks = new AckRegistry(clock);
+  const versions = new RecordVersionsRegistry();
+  const deleter = new SessionDeleter({ store, keys: sessionKeys, memory, audit, clock, logger });
+  const sealer = createRecordSealer({ keys: sessionKeys, owner: () => profiles.unlockedOwner(), isClosing: (id) => deleter.isClosing(id), clock });
   const retention = new RetentionScheduler(
     {
       expiredBefore: (cutoffMs) => sessionKeys.expiredBefore(new Date(cutoffMs + 1)),
       oldestLastTurnAt: () => sessionKeys.oldestLastTurnAt(),
-      destroy: async (ids) => {
-        await sessionKeys.destroy(ids);
-      },
+      destroy: (ids) => deleter.shred(ids),
     },
     clock,
-    {
-      shredded: (count) => audit.record({ action: 'retention.shredded', count }),
-      clockJump: () => audit.record({ action: 'audit.clock_jump' }),
-    },
+    { shredded: (count) => audit.record({ action: 'retention.shredded', count }), clockJump: () => audit.record({ action: 'audit.clock_jump' }) },
     logger,
     { retentionMs },
   );
   await retention.start();
+  options.power.onResume?.(() => retention.systemResumed());
+
   const gateway = createLlmGateway({
     endpoints: [settings.llmBaseUrl, ...settings.llmFallbackUrls],
     apiKey: settings.llmApiKey,
@@ -222,16 +193,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     maxOutputTokens: settings.maxOutputTokens,
     marginTokens: settings.contextMarginTokens,
   });
-  const store = new SessionStore(
-    clock,
-    options.newId,
-    {
-      idleTimeoutMs: settings.sessionIdleTimeoutMs,
-      absoluteTimeoutMs: settings.sessionAbsoluteTimeoutMs,
-      maxLiveSessions: settings.maxLiveSessions,
-    },
-    logger,
-  );
+  const confirmSessionVersion = (sessionId: string, rv: number): Promise<void> => sessionKeys.noteSessionVersion(sessionId, rv);
   const protocol = new ProtocolService({
     store,
     llm: gateway,
@@ -244,40 +206,62 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     clock,
     newId: options.newId,
     logger,
-    recorder: new SealedTurnRecorder(sealer, acks, clock, logger),
+    recorder: new SealedTurnRecorder({
+      sealer,
+      acks,
+      versions,
+      memory,
+      confirmSessionVersion,
+      // Retention counts from the last turn; reviewing never moves it. Queued and durable, off the answer's path.
+      newTurnStored: (sessionId, at) => {
+        sessionKeys.touch(sessionId, at).then(
+          () => retention.keysChanged(),
+          () => logger.error('vault.touch-failed', {}),
+        );
+      },
+      audit,
+      clock,
+      logger,
+    }),
+    unkeptSessionStarted: (sessionId, ownerId) => audit.record({ action: 'session.created_unkept', profileId: ownerId, objectId: sessionId }),
   });
+
+  const signOut = new SignOut({
+    profiles,
+    closeSessionsOf: (ownerId) => store.closeOwner(ownerId, 'locked'),
+    turnsSettled: () => protocol.settled(),
+    clock,
+    logger,
+  });
+  const auth = new AuthService({ profiles, signOut, audit, selfCreationAllowed: settings.profileSelfCreation });
+  const idleLock = new IdleLock({
+    profiles,
+    power: options.power,
+    clock,
+    idleLimitMs: options.idleLimitMsForTests ?? settings.idleLockMinutes * 60_000,
+    lock: (reason) => void signOut.lock(reason),
+  });
+
+  const records: OpenedRecordsDeps = { keys: sessionKeys, memory, audit, logger };
+  const resumeDeps: ResumeDeps = {
+    ...records,
+    store,
+    versions,
+    reseal: { sealer, acks, confirmSessionVersion, logger },
+    estimateExchange: (userText, answerText) => assembler.estimateExchange(settings.model || 'default', userText, answerText),
+  };
   const preferences = createClinicianPreferences(options.config, options.userSettingsPath ?? null, logger);
   const currentOwner = (): string => auth.currentOwner();
-  /** Deleting a session crypto-shreds it: its key goes, so every stored copy of its records is unreadable at once. */
-  const deleteSession = async (sessionId: string): Promise<boolean> => {
-    const ownerId = currentOwner();
-    const wasLive = store.delete(sessionId, ownerId);
-    const owned = sessionKeys.list(ownerId).some((entry) => entry.sessionId === sessionId);
-    if (owned) await sessionKeys.destroy([sessionId]);
-    analytics.removeSession(sessionId);
-    if (wasLive || owned) audit.record({ action: 'session.deleted', profileId: ownerId, objectId: sessionId });
-    return wasLive || owned;
-  };
   const handlers: OperationHandlers = {
     ...authHandlers(auth, () => idleLock.reportActivity()),
-    ...vaultHandlers({ profiles, sessionKeys, acks, audit, logger, searchIndex, analytics }),
-    ...exportHandlers(
-      { exportAllowed: settings.exportAllowed, sessionKeys, audit, clock, logger, pdfPrinter: options.pdfPrinter ?? null },
-      () => profiles.unlockedOwner(),
-    ),
+    ...vaultHandlers({ owner: () => profiles.unlockedOwner(), records, memory, acks, audit }),
+    ...exportHandlers({ exportAllowed: settings.exportAllowed, records, audit, clock, pdfPrinter: options.pdfPrinter ?? null }, () => profiles.unlockedOwner()),
     ...protocolHandlers(protocol, currentOwner),
-    ...sessionHandlers(store, currentOwner, deleteSession, (records) =>
-      resumeSession(
-        {
-          store,
-          sessionKeys,
-          audit,
-          logger,
-          estimateExchange: (userText, answerText) => assembler.estimateExchange(settings.model || 'default', userText, answerText),
-        },
-        profiles.unlockedOwner(),
-        records,
-      ),
+    ...sessionHandlers(
+      store,
+      currentOwner,
+      (sessionId, ownerId) => deleter.delete(sessionId, ownerId),
+      (sealedRecords, call) => resumeSession(resumeDeps, profiles.unlockedOwner(), sealedRecords, call),
     ),
     ...settingsHandlers(preferences, options.config.lockedByPolicy),
     ...diagnosticsHandlers(async () => {
@@ -303,17 +287,16 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   return {
     handlers,
     sealer,
-    isUnlocked: () => profiles.currentProfile() !== null,
+    isUnlocked: () => profiles.currentProfile() !== null && !signOut.inProgress,
     async recoverProfile(profileId, privateKeyPem, newPassphrase) {
       await profiles.recoverWithPrivateKey(profileId, privateKeyPem, newPassphrase);
       // IT's reset gives access to the whole history: it is audited like a removal.
-      audit.record({ action: 'profile.recovered', profileId });
-      await audit.flushed();
+      await audit.recordDurably({ action: 'profile.recovered', profileId });
     },
     async removeProfile(profileId) {
       const { destroyedSessions } = await profiles.removeProfile(profileId);
-      audit.record({ action: 'profile.removed', profileId });
-      await audit.flushed();
+      for (const sessionId of destroyedSessions) memory.forgetSession(sessionId);
+      await audit.recordDurably({ action: 'profile.removed', profileId });
       return destroyedSessions.length;
     },
     onAuthState: (listener) => profiles.onStateChange(() => listener(auth.state())),

@@ -15,8 +15,11 @@ export const AuthState = z.strictObject({
   state: z.enum(['locked', 'unlocked']),
   profileId: z.string().nullable(),
   profileName: z.string().nullable(),
-  /** Why the app locked last, for the lock screen ("locked after 15 minutes without activity"). */
-  reason: z.enum(['start', 'manual', 'idle', 'os-lock', 'removed']).nullable(),
+  /**
+   * Why the app locked last, for the lock screen ("locked after 15 minutes without activity"). `switched`: another
+   * clinician signed in, so the previous one was signed out first (a full lock: keys, search index, live sessions).
+   */
+  reason: z.enum(['start', 'manual', 'idle', 'os-lock', 'removed', 'switched']).nullable(),
 });
 /** @see AuthState */
 export type AuthState = z.infer<typeof AuthState>;

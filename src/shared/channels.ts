@@ -50,8 +50,8 @@ export function channelOf(name: OperationName | EventName): string {
 }
 
 /**
- * Operations that answer while no profile is unlocked: signing in, the model-server status and reading settings.
- * Every other operation answers `LOCKED` until a clinician unlocks.
+ * Operations that answer while no profile is unlocked: signing in, the model-server status, reading settings, and the
+ * page's acknowledgement that it stored a record. Every other operation answers `LOCKED` until a clinician unlocks.
  */
 export const OPERATIONS_ALLOWED_WHILE_LOCKED: ReadonlySet<OperationName> = new Set<OperationName>([
   'auth.listProfiles',
@@ -62,4 +62,7 @@ export const OPERATIONS_ALLOWED_WHILE_LOCKED: ReadonlySet<OperationName> = new S
   'auth.reportActivity',
   'llm.status',
   'settings.get',
+  // The page confirming it stored a record main delivered carries nothing out of main: a lock must not turn the
+  // answer sealed while the profile was locking into "not stored".
+  'vault.ack',
 ]);

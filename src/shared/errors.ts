@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'STORAGE_FAILED',
   // Main's audit log cannot be written, so nothing that shows patient data runs (audit fails closed).
   'AUDIT_UNAVAILABLE',
+  // Stored history failed an integrity check (an older copy put back, a turn missing): it is not continued.
+  'HISTORY_INTEGRITY',
   'INTERNAL',
 ] as const;
 

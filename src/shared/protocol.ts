@@ -48,7 +48,8 @@ export const GenerateInput = z
 export type GenerateInput = z.input<typeof GenerateInput>;
 
 /** Why a turn's answer is incomplete, when it is. */
-export const IncompleteReason = z.enum(['cancelled', 'stream_cut', 'max_tokens']);
+/** Why an answer ended early: stopped by the clinician, cut by the server, out of tokens, or the app locked mid-answer. */
+export const IncompleteReason = z.enum(['cancelled', 'stream_cut', 'max_tokens', 'locked']);
 /** @see IncompleteReason */
 export type IncompleteReason = z.infer<typeof IncompleteReason>;
 

@@ -1,4 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { AUDIT_LOG_FILE } from '../../src/main/audit/auditFiles';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveSettings } from '../../src/main/config/resolveSettings';
@@ -29,7 +30,17 @@ export interface MainForTests {
   callOk<T = unknown>(operation: string, payload?: unknown, senderId?: string): Promise<T>;
   /** Every sealed record main delivered to any page so far, every version, in delivery order. */
   deliveredRecords(): SealedRecord[];
+  /** The audit log's entries as written so far (what reached the disk; queued lines may follow). */
+  auditEntries(): Promise<AuditLine[]>;
   close(): Promise<void>;
+}
+
+/** One entry of the audit log as tests read it. */
+export interface AuditLine {
+  readonly action: string;
+  readonly profileId: string | null;
+  readonly objectId: string | null;
+  readonly count: number | null;
 }
 
 /** Passphrase of the clinician {@link startMainForTests} signs in. */
@@ -47,8 +58,14 @@ export async function startMainForTests(options: {
   signIn?: boolean;
   /** A transport to use instead of a plain {@link MemoryTransport} (e.g. one that timestamps events). */
   transport?: MemoryTransport;
+  /** System idle and OS lock/sleep signals; {@link quietPower} by default. */
+  power?: PowerSignals;
+  /** An existing data folder (a restart); a fresh temporary one by default. */
+  dataDir?: string;
+  /** The OS key store stand-in; a fresh one by default (pass the same one across a restart). */
+  secretStorage?: FakeSecretStorage;
 }): Promise<MainForTests> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cpa-main-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cpa-main-')));
   const config = resolveSettings('harness', {
     env: { name: 'environment', values: { llmBaseUrl: options.llmBaseUrl, maxRetries: 0, ...options.settings } },
   });
@@ -61,8 +78,8 @@ export async function startMainForTests(options: {
     logger: silentLogger,
     monitorLlm: false,
     dataDir,
-    secretStorage: new FakeSecretStorage(),
-    power: quietPower,
+    secretStorage: options.secretStorage ?? new FakeSecretStorage(),
+    power: options.power ?? quietPower,
     insecureKdfIterationsForTests: 1_000,
   });
   const transport = options.transport ?? new MemoryTransport();
@@ -88,6 +105,13 @@ export async function startMainForTests(options: {
       const result = await call<T>(operation, payload, senderId);
       if (!result.ok) throw new Error(`${operation}: ${result.error.code} ${result.error.message}`);
       return result.data;
+    },
+    auditEntries: async () => {
+      const text = await readFile(join(dataDir, AUDIT_LOG_FILE), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as AuditLine);
     },
     deliveredRecords: () =>
       transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records),

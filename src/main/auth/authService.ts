@@ -2,10 +2,13 @@ import type { AuthState, ProfileList } from '../../shared/auth';
 import { AppError } from '../../shared/errors';
 import type { AuditRecorder } from '../audit/auditRecorder';
 import type { LockReason, ProfileStore } from '../profiles/profileStore';
+import type { SignOut } from './signOut';
 
 /** What the auth service needs beyond the profile store. */
 export interface AuthServiceOptions {
   readonly profiles: ProfileStore;
+  /** The one way a clinician is signed out (seals running answers, closes their sessions, then locks). */
+  readonly signOut: SignOut;
   readonly audit: AuditRecorder;
   /** Policy: clinicians may create their own profile. */
   readonly selfCreationAllowed: boolean;
@@ -62,7 +65,14 @@ export class AuthService {
     return this.unlock(created.profileId, passphrase);
   }
 
+  /**
+   * Signs `profileId` in. When another clinician is signed in, they are fully signed out first (reason `switched`:
+   * their keys, search index, figures and live sessions go, audited as their lock) — whatever the outcome of this
+   * unlock: someone else is at the workstation.
+   */
   async unlock(profileId: string, passphrase: string): Promise<AuthState> {
+    const current = this.options.profiles.currentProfile();
+    if (current && current.profileId !== profileId) await this.options.signOut.lock('switched');
     try {
       await this.options.profiles.unlock(profileId, passphrase);
     } catch (error) {
@@ -73,8 +83,8 @@ export class AuthService {
     return this.state();
   }
 
-  lock(reason: LockReason = 'manual'): AuthState {
-    this.options.profiles.lock(reason);
+  async lock(reason: LockReason = 'manual'): Promise<AuthState> {
+    await this.options.signOut.lock(reason);
     return this.state();
   }
 

@@ -18,6 +18,13 @@ export interface PowerSignals {
   systemIdleSeconds(): number;
   /** Calls `listener` on screen lock, suspend or user switch; returns a function that stops listening. */
   onLockOrSuspend(listener: () => void): () => void;
+  /**
+   * Calls `listener` when the system wakes from sleep; returns a function that stops listening. Main's monotonic
+   * clock stands still during sleep (Linux, macOS) while the wall clock moves on, so retention re-bases its clock
+   * check here instead of taking the sleep for a clock jump. Absent where there is no such signal (the browser
+   * harness, most tests).
+   */
+  onResume?(listener: () => void): () => void;
 }
 
 /** Where the app keeps its files. */

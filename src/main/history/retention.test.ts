@@ -97,6 +97,53 @@ describe('retention (check 21)', () => {
     expect(keys.has('d')).toBe(false);
   });
 
+  it('after a real jump (10 h) is reported once, it re-bases at the next consistent reading and keeps shredding for weeks', async () => {
+    const clock = new TestClock();
+    const now = clock.now().getTime();
+    // A session every day for three weeks, so every day brings one expiry.
+    const sessions = Object.fromEntries(Array.from({ length: 21 }, (_, day) => [`s${day}`, now - 6 * DAY + day * DAY]));
+    const { keys, reports, scheduler } = setup(sessions, clock);
+    await scheduler.start();
+    clock.jumpWallClock(10 * 3_600_000);
+    // 14 days of the app running after the jump, its timers firing as they come.
+    for (let hour = 0; hour < 14 * 24; hour += 1) {
+      clock.advance(3_600_000);
+      await settle();
+    }
+    expect(reports.filter((report) => report === 'clock jump')).toHaveLength(1);
+    // Everything whose last turn is more than 7 days before the (jumped) wall clock is gone.
+    const cutoff = clock.now().getTime() - 7 * DAY;
+    expect([...keys.entries()].filter(([, at]) => at <= cutoff)).toEqual([]);
+    expect(keys.size).toBeLessThan(21 - 13);
+  });
+
+  it('a jump put right before the next reading destroys nothing and is reported once', async () => {
+    const clock = new TestClock();
+    const now = clock.now().getTime();
+    const { keys, reports, scheduler } = setup({ d: now - 1 * DAY }, clock);
+    await scheduler.start();
+    clock.jumpWallClock(30 * DAY);
+    await scheduler.runPass();
+    clock.jumpWallClock(-30 * DAY);
+    clock.advance(60_000);
+    await settle();
+    expect(keys.has('d')).toBe(true);
+    expect(reports).toEqual(['clock jump']);
+  });
+
+  it('waking from sleep is not a clock jump: nothing reported, expired keys shredded at once', async () => {
+    const clock = new TestClock();
+    const now = clock.now().getTime();
+    const { keys, reports, scheduler } = setup({ d: now - 6 * DAY }, clock);
+    await scheduler.start();
+    // Asleep for three days: the wall clock moves on, the monotonic clock does not.
+    clock.jumpWallClock(3 * DAY);
+    scheduler.systemResumed();
+    await settle();
+    expect(keys.has('d')).toBe(false);
+    expect(reports).toEqual(['shredded 1']);
+  });
+
   it('stops its timer on dispose', async () => {
     const clock = new TestClock();
     const { scheduler } = setup({ d: clock.now().getTime() }, clock);

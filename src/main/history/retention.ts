@@ -35,9 +35,14 @@ const HOUR_MS = 60 * 60_000;
 /**
  * Crypto-shredding at the end of retention: destroys the keys of sessions whose last turn is older than the
  * retention period, for every profile, at start-up and then on one timer aimed at the next expiry (clamped to
- * 2^31−1 ms), in batches, retrying after an error. While running, a wall clock that jumps away from the monotonic
- * clock by more than an hour (someone set the date forward) is reported, and retention waits until the readings
- * agree again, so a mistaken clock cannot destroy history; a long gap at start-up (a weekend) is normal and acted on.
+ * 2^31−1 ms), in batches, retrying after an error.
+ *
+ * Clock jumps. While running, a wall clock that moves away from the monotonic clock by more than an hour (someone
+ * set the date) is reported ONCE, and retention holds back for one retry period so a mistaken clock that is put
+ * right again destroys nothing. If at the next reading the wall clock still agrees with where it jumped to, the
+ * jump is taken as real: retention re-bases on it and carries on (it never stops for good). A system waking from
+ * sleep is not a jump — the monotonic clock stands still during sleep on Linux and macOS — so {@link systemResumed}
+ * re-bases without a report; a long gap at start-up (a weekend) is normal and acted on.
  */
 export class RetentionScheduler {
   #timer: TimerHandle | null = null;
@@ -45,6 +50,8 @@ export class RetentionScheduler {
   #disposed = false;
   /** Wall minus monotonic at the last consistent reading: the reference for spotting a jump. */
   #offsetMs: number;
+  /** Wall minus monotonic right after a reported jump, while retention waits to see whether it holds. */
+  #jumpedOffsetMs: number | null = null;
 
   constructor(
     private readonly keys: RetentionKeys,
@@ -53,7 +60,7 @@ export class RetentionScheduler {
     private readonly logger: Logger,
     private readonly options: RetentionOptions,
   ) {
-    this.#offsetMs = clock.now().getTime() - clock.monotonicMs();
+    this.#offsetMs = this.#currentOffset();
   }
 
   /** Runs a pass now (start-up) and keeps the timer aimed at the next expiry. */
@@ -66,11 +73,8 @@ export class RetentionScheduler {
     if (this.#running || this.#disposed) return;
     this.#running = true;
     try {
-      const drift = this.clock.now().getTime() - this.clock.monotonicMs() - this.#offsetMs;
-      if (Math.abs(drift) > (this.options.maxDriftMs ?? HOUR_MS)) {
-        this.reporter.clockJump(drift);
-        this.logger.warn('retention.clock-jump', { driftMs: Math.round(drift) });
-        // Hold back until the wall clock agrees with the monotonic one again; check again later.
+      if (!this.#clockConsistent()) {
+        // Hold back until the next reading says whether the new time holds; check again later.
         this.#schedule(this.options.retryMs ?? 5 * 60_000);
         return;
       }
@@ -97,7 +101,17 @@ export class RetentionScheduler {
    * drift from here.
    */
   acceptClock(): void {
-    this.#offsetMs = this.clock.now().getTime() - this.clock.monotonicMs();
+    this.#offsetMs = this.#currentOffset();
+    this.#jumpedOffsetMs = null;
+  }
+
+  /**
+   * The system woke from sleep: the monotonic clock did not count the sleep, so wall minus monotonic moved by its
+   * length. That is not a clock jump: re-base, then run a pass (keys may have expired while asleep).
+   */
+  systemResumed(): void {
+    this.acceptClock();
+    if (!this.#running) void this.runPass();
   }
 
   /** A session's last turn moved (a new turn): its expiry moved later, so re-aim the timer. */
@@ -109,6 +123,33 @@ export class RetentionScheduler {
     this.#disposed = true;
     if (this.#timer) this.clock.clearTimer(this.#timer);
     this.#timer = null;
+  }
+
+  /**
+   * True when retention may act on the wall clock now: it agrees with the reference, or it still agrees with where it
+   * jumped to at the previous reading (the jump holds: re-based). A new jump is reported once and answers false.
+   */
+  #clockConsistent(): boolean {
+    const maxDriftMs = this.options.maxDriftMs ?? HOUR_MS;
+    const offset = this.#currentOffset();
+    const drift = offset - this.#offsetMs;
+    if (Math.abs(drift) <= maxDriftMs) {
+      this.#jumpedOffsetMs = null;
+      return true;
+    }
+    if (this.#jumpedOffsetMs !== null && Math.abs(offset - this.#jumpedOffsetMs) <= maxDriftMs) {
+      this.logger.warn('retention.clock-rebased', { driftMs: Math.round(drift) });
+      this.acceptClock();
+      return true;
+    }
+    this.#jumpedOffsetMs = offset;
+    this.reporter.clockJump(drift);
+    this.logger.warn('retention.clock-jump', { driftMs: Math.round(drift) });
+    return false;
+  }
+
+  #currentOffset(): number {
+    return this.clock.now().getTime() - this.clock.monotonicMs();
   }
 
   #scheduleNextExpiry(): void {

@@ -23,6 +23,12 @@ export const electronPowerSignals: PowerSignals = {
       for (const event of events) powerMonitor.off(event as 'lock-screen', listener);
     };
   },
+  onResume(listener) {
+    powerMonitor.on('resume', listener);
+    return () => {
+      powerMonitor.off('resume', listener);
+    };
+  },
 };
 
 /** The app's folders (valid after `app` is ready). */

@@ -25,6 +25,11 @@ export interface IdleLockOptions {
   readonly clock: Clock;
   /** Inactivity before the automatic lock; {@link DEFAULT_IDLE_LIMIT_MS} unless policy says otherwise. */
   readonly idleLimitMs?: number;
+  /**
+   * How to lock: the app's full sign-out (running answers sealed first, then the keys dropped). Defaults to the
+   * profile store's own lock.
+   */
+  readonly lock?: (reason: LockReason) => void;
 }
 
 /**
@@ -57,7 +62,7 @@ export class IdleLock {
         this.#cancel();
       }
     });
-    this.#unsubscribePower = options.power.onLockOrSuspend(() => options.profiles.lock('os-lock'));
+    this.#unsubscribePower = options.power.onLockOrSuspend(() => this.#lock('os-lock'));
     if (options.profiles.currentProfile() !== null) this.#schedule(this.#limitMs);
   }
 
@@ -81,10 +86,15 @@ export class IdleLock {
     const systemIdleMs = this.options.power.systemIdleSeconds() * 1000;
     const idleMs = Math.min(pageIdleMs, systemIdleMs);
     if (idleMs >= this.#limitMs) {
-      this.options.profiles.lock('idle');
+      this.#lock('idle');
       return;
     }
     this.#schedule(Math.max(this.#limitMs - idleMs, MIN_RECHECK_MS));
+  }
+
+  #lock(reason: LockReason): void {
+    if (this.options.lock) this.options.lock(reason);
+    else this.options.profiles.lock(reason);
   }
 
   #schedule(delayMs: number): void {

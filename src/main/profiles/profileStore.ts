@@ -137,7 +137,7 @@ export class ProfileStore {
   }
 
   /**
-   * Unlocks `profileId` with its passphrase, locking any other profile first. Idempotent: unlocking the profile
+   * Unlocks `profileId` with its passphrase, locking any other profile first (reason `switched`, heard by listeners). Idempotent: unlocking the profile
    * that is already unlocked checks the passphrase and changes nothing. A wrong passphrase answers
    * {@link WrongPassphraseError} after min(250 ms × 2^(N−1), 30 s) for the Nth consecutive failure.
    */
@@ -152,7 +152,9 @@ export class ProfileStore {
 
       const current = { profileId, name: profile.name };
       if (this.#unlocked?.profileId === profileId) return current;
-      if (this.#unlocked) this.#dropUnlocked();
+      // Never a silent switch: the clinician signed in until now is locked first, and every listener hears it (the
+      // search index, the figures and the page's patient data go with their keys).
+      if (this.#unlocked) this.#endUnlocked('switched');
       this.#unlocked = { profileId, dataKey };
       this.options.logger.info('profile.unlocked', { profileId });
       this.#emit({ unlockedProfileId: profileId, reason: null });
@@ -212,7 +214,7 @@ export class ProfileStore {
       // Not lock(): unlocks of other profiles requested meanwhile should still go ahead.
       if (this.#unlocked?.profileId === profileId) this.#endUnlocked('removed');
       // Keys first: if removing the profile then fails, a retry finds it again; the reverse would orphan the keys.
-      const destroyedSessions = await this.options.sessionKeys.destroyOwner(profileId);
+      const destroyedSessions = await this.options.sessionKeys.destroyOwner(profileId, this.options.clock.now());
       await this.#save(this.#profiles.filter((stored) => stored.id !== profileId));
       this.#throttle.reset(profileId);
       this.options.logger.info('profile.removed', { profileId, sessions: destroyedSessions.length });

@@ -11,6 +11,7 @@ import type { PromptAssembler, PromptPlan } from '../llm/promptAssembler';
 import type { RecordedTurn, TurnOutcome, TurnRecorder } from './turnRecorder';
 import type { LatestAnswer, Session, TurnRecord } from './session';
 import type { IdSource, SessionStore } from './sessionStore';
+import { closedSessionError, closureOf } from './turnStop';
 
 /** Who asked for a turn, and how to reach their page. */
 export interface TurnCaller {
@@ -40,6 +41,11 @@ export interface ProtocolServiceDeps {
   readonly logger: Logger;
   /** Keeps each turn, sealed, in the page's store; absent for sessions kept in memory only. */
   readonly recorder?: TurnRecorder;
+  /**
+   * Hears that a session the patient declined storage for was opened (it has no record, so the recorder never sees
+   * it — but it is audited like any other session).
+   */
+  readonly unkeptSessionStarted?: (sessionId: string, ownerId: string) => void;
 }
 
 const CLOSING_MESSAGE = 'The app is closing; this message was not sent.';
@@ -82,6 +88,7 @@ export class ProtocolService {
     const session = isFirstTurn
       ? store.create(caller.ownerId, Patient.parse(input.patient), { doNotKeep: input.doNotKeep === true })
       : store.get(input.sessionId as string, caller.ownerId);
+    if (isFirstTurn && session.doNotKeep) this.deps.unkeptSessionStarted?.(session.id, session.ownerId);
     store.touch(session);
     return this.#track(
       this.#queueTurn(session, caller, isFirstTurn, () =>
@@ -174,6 +181,14 @@ export class ProtocolService {
   }
 
   /**
+   * Resolves once every turn running or queued now has settled — each stopped turn having sealed what was written
+   * (the lock waits on this, bounded, before it drops the keys).
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
    * Graceful shutdown: refuses new turns, lets running ones finish for up to `graceMs`, cancels the rest (their
    * partial answers are kept), waits for them to settle, then stops the session timer.
    */
@@ -210,7 +225,8 @@ export class ProtocolService {
     }
     try {
       if (!this.#accepting) throw new AppError('INTERNAL', CLOSING_MESSAGE);
-      // The session may have been deleted while this turn waited.
+      // The profile may have locked, or the session been deleted, while this turn waited: it never reaches the model.
+      if (session.closed) throw closedSessionError(session.closed);
       store.get(session.id, caller.ownerId);
       return await run();
     } catch (error) {
@@ -238,12 +254,17 @@ export class ProtocolService {
       // regenerated answer adds nothing typed: it is recorded when it ends, and a failed attempt records nothing, so
       // the stored answers stay as they were.
       if (parentTurnId === null) await recorder?.begin(recorded);
+      let response: ProtocolResponse;
       try {
-        return await this.#answerTurn(request, recorded, abort, recorder);
+        response = await this.#answerTurn(request, recorded, abort, recorder);
       } catch (error) {
         if (parentTurnId === null) await recorder?.finish(recorded, { answerText: '', status: 'error', incompleteReason: null, metadata: null });
         throw error;
       }
+      // The page that asked is locked (it holds no patient data now) or the session is gone: what was written is kept
+      // (locked) or discarded (deleted), and the answer is not handed over.
+      if (session.closed) throw closedSessionError(session.closed);
+      return response;
     } finally {
       session.activeTurn = null;
     }
@@ -261,7 +282,8 @@ export class ProtocolService {
     };
     const { plan, result, inferenceTimeMs } = await this.#callModel(session, history, { model, patient, userText, abort, onDelta });
     if (result.promptTokens !== null) assembler.observeUsage(model, plan.estimatedPromptTokens, result.promptTokens, plan.messages.length);
-    const incompleteReason = result.end === 'stop' ? null : result.end;
+    // Stopped by a lock rather than by the clinician: the partial answer is kept and says why it ended.
+    const incompleteReason = result.end === 'stop' ? null : result.end === 'cancelled' && closureOf(abort.signal) === 'locked' ? 'locked' : result.end;
     const status = incompleteReason === null ? 'complete' : 'incomplete';
     const answerForHistory = historyAnswerText(result.text);
     const record: TurnRecord = { userText, answerText: result.text, tokens: assembler.estimateExchange(model, userText, answerForHistory), turnId };

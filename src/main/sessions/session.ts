@@ -55,6 +55,13 @@ export interface ActiveTurn {
 /** Why a session left memory. */
 export type ExpiryReason = 'idle' | 'absolute' | 'evicted';
 
+/**
+ * Why a session was closed while it may still have had work in flight: its clinician's profile locked (or another
+ * clinician signed in), or the session was deleted or crypto-shredded. A turn still running or queued in a closed
+ * session never continues with the model, and its result is never sealed under a new key.
+ */
+export type SessionClosure = 'locked' | 'deleted';
+
 /** A live session in main's memory. Patient data lives here and in sealed records only, never in logs. */
 export interface Session {
   readonly id: string;
@@ -81,6 +88,8 @@ export interface Session {
   /** One turn at a time, in arrival order. */
   readonly queue: TurnQueue;
   activeTurn: ActiveTurn | null;
+  /** Set once the session is closed (it has then left the store); null while it is open. */
+  closed: SessionClosure | null;
 }
 
 /** What main remembers of a session after it left memory: enough to say "expired", nothing about the patient. */

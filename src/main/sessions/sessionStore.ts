@@ -3,8 +3,9 @@ import type { Patient } from '../../shared/patient';
 import type { SessionInfo } from '../../shared/sessions';
 import type { Logger } from '../core/logger';
 import type { Clock, TimerHandle } from '../core/clock';
-import type { ExpiredSession, ExpiryReason, LatestAnswer, LatestTurn, Session } from './session';
+import type { ExpiredSession, ExpiryReason, LatestAnswer, LatestTurn, Session, SessionClosure } from './session';
 import { TurnQueue } from './turnQueue';
+import { stopRunningTurn } from './turnStop';
 
 /** Mints ids; `crypto.randomUUID()` in the app (UUID v4 from a CSPRNG), injectable for tests. */
 export type IdSource = () => string;
@@ -72,6 +73,7 @@ export class SessionStore {
       windowStart: 0,
       queue: new TurnQueue(this.clock),
       activeTurn: null,
+      closed: null,
     };
     this.#byAccess.set(session.id, session);
     this.#byCreation.set(session.id, session);
@@ -108,6 +110,7 @@ export class SessionStore {
       windowStart: 0,
       queue: new TurnQueue(this.clock),
       activeTurn: null,
+      closed: null,
     };
     this.#expired.delete(saved.id);
     this.#byAccess.set(session.id, session);
@@ -167,9 +170,41 @@ export class SessionStore {
       return false;
     }
     if (session.ownerId !== ownerId) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
-    session.activeTurn?.abort.abort();
-    this.forget(id);
+    this.close(session, 'deleted');
     return true;
+  }
+
+  /**
+   * Closes a live session for good (deleted, shredded, or its clinician's profile locked): its running turn is
+   * stopped, turns queued behind it fail when they get their turn, and it leaves memory with its patient data —
+   * nothing of it is remembered, not even as expired. Returns the session, or null when `id` was not live.
+   */
+  closeById(id: string, closure: SessionClosure): Session | null {
+    const session = this.#byAccess.get(id);
+    if (!session) {
+      this.#expired.delete(id);
+      return null;
+    }
+    this.close(session, closure);
+    return session;
+  }
+
+  /** Closes every live session of `ownerId` (a lock, or another clinician signing in). Returns how many. */
+  closeOwner(ownerId: string, closure: SessionClosure): number {
+    let closed = 0;
+    for (const session of [...this.#byAccess.values()]) {
+      if (session.ownerId !== ownerId) continue;
+      this.close(session, closure);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /** See {@link closeById}. */
+  close(session: Session, closure: SessionClosure): void {
+    session.closed ??= closure;
+    stopRunningTurn(session, closure);
+    this.forget(session.id);
   }
 
   /** The live session `id` of `ownerId`, or null when it is not in memory (another owner's is FORBIDDEN). */

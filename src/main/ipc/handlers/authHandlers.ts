@@ -16,7 +16,7 @@ export function authHandlers(auth: AuthService, reportActivity: () => void): Pic
     'auth.listProfiles': async () => auth.listProfiles(),
     'auth.createProfile': (input) => auth.createProfile(input.name, input.passphrase),
     'auth.unlock': (input) => auth.unlock(input.profileId, input.passphrase),
-    'auth.lock': async () => auth.lock('manual'),
+    'auth.lock': () => auth.lock('manual'),
     'auth.changePassphrase': async (input) => {
       await auth.changePassphrase(input.currentPassphrase, input.newPassphrase);
       return { done: true };

@@ -34,8 +34,8 @@ describe('the history database', () => {
       db.tables.map((table) => [table.name, { key: table.schema.primKey.keyPath, indexes: table.schema.indexes.map((i) => i.name).sort() }]),
     );
     expect(declared).toEqual({
-      sessions: { key: 'id', indexes: ['[ownerId+updatedAt]', 'ownerId', 'updatedAt'] },
-      turns: { key: 'id', indexes: ['[sessionId+seq]', 'parentTurnId'] },
+      sessions: { key: 'id', indexes: ['[ownerId+updatedAt]', 'ownerId', 'updatedAt', 'v'] },
+      turns: { key: 'id', indexes: ['[sessionId+seq]', 'parentTurnId', 'v'] },
       quarantine: { key: 'id', indexes: ['sessionId'] },
     });
 
@@ -49,8 +49,8 @@ describe('the history database', () => {
       }),
     );
     expect(stored).toEqual({
-      sessions: { key: 'id', indexedFields: ['ownerId', 'updatedAt'] },
-      turns: { key: 'id', indexedFields: ['parentTurnId', 'seq', 'sessionId'] },
+      sessions: { key: 'id', indexedFields: ['ownerId', 'updatedAt', 'v'] },
+      turns: { key: 'id', indexedFields: ['parentTurnId', 'seq', 'sessionId', 'v'] },
       quarantine: { key: 'id', indexedFields: ['sessionId'] },
     });
     for (const { key, indexedFields } of Object.values(stored)) {

@@ -1,9 +1,9 @@
 /**
  * The page's durable history: ONE IndexedDB database (`ClinicHistory`) through Dexie, holding only what main sealed.
  *
- * What is plaintext here: ids, owner ids, times, counts (`seq`), kind and status. Everything a clinician typed or the
- * model answered lives only in `iv`/`ct`, sealed by main; the page never holds a key. No index is built on anything
- * derived from patient data (database.test.ts asserts the exact index list).
+ * What is plaintext here: ids, owner ids, times, counts (`seq`), kind, status and the format version (`v`, `rv`).
+ * Everything a clinician typed or the model answered lives only in `iv`/`ct`, sealed by main; the page never holds a
+ * key. No index is built on anything derived from patient data (database.test.ts asserts the exact index list).
  *
  * Versions — the rule:
  * - Every released version stays in {@link SCHEMA_VERSIONS}, unchanged, forever. Never edit a released entry (not
@@ -80,6 +80,11 @@ export interface SchemaVersion {
  * - `turns`: key `id` (the turn's record id — not `[sessionId+seq]`, since regenerated answers share a seq);
  *   `[sessionId+seq]` for a session's turns in order; `parentTurnId` for a turn's regenerated siblings.
  * - `quarantine`: key `id` (the record's id); `sessionId`, so deleting a session removes its quarantined records too.
+ *
+ * Version 2:
+ * - `sessions` and `turns` gain an index on `v`, the record's format version (plaintext, never patient data), so the
+ *   page can count the records still in format v1 (main re-seals them as v2 when their session is continued).
+ *   Tombstones have no `v` and stay out of that index. Rows are untouched: no `upgrade`.
  */
 export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
   {
@@ -88,6 +93,13 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       sessions: 'id, ownerId, [ownerId+updatedAt], updatedAt',
       turns: 'id, [sessionId+seq], parentTurnId',
       quarantine: 'id, sessionId',
+    },
+  },
+  {
+    version: 2,
+    stores: {
+      sessions: 'id, ownerId, [ownerId+updatedAt], updatedAt, v',
+      turns: 'id, [sessionId+seq], parentTurnId, v',
     },
   },
 ];

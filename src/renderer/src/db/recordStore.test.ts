@@ -6,7 +6,7 @@ import type { SealedRecord } from '../../../shared/vault';
 import type { ClinicHistoryDb } from './database';
 import { createRecordStore, type RecordStore } from './recordStore';
 import { STORAGE_FAILED_MESSAGE, STORAGE_FULL_MESSAGE } from './storageErrors';
-import { at, freshDb, quotaError, sessionRecord, turnRecord } from './testing/records';
+import { at, freshDb, quotaError, resealed, sessionRecord, turnRecord, type RecordOverrides } from './testing/records';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 
@@ -31,7 +31,7 @@ const allRows = async () => ({
 });
 
 /** A session with `turns` turns (seq 1..n), as main would deliver them. */
-function conversation(turns: number, overrides: Partial<SealedRecord> = {}): { session: SealedRecord; turns: SealedRecord[] } {
+function conversation(turns: number, overrides: RecordOverrides = {}): { session: SealedRecord; turns: SealedRecord[] } {
   const session = sessionRecord(overrides);
   return {
     session,
@@ -118,6 +118,42 @@ describe('putRecords', () => {
     const newest = { ...complete, updatedAt: at(9), ct: 'bmV3ZXN0' };
     await store.putRecords([newest, { ...complete, updatedAt: at(4) }]);
     expect(await db.turns.get(pending.id)).toEqual(newest);
+  });
+
+  it('keeps the higher version (rv) of a record, whatever the times say: an older copy never undoes a re-seal', async () => {
+    const session = sessionRecord({ rv: 1, updatedAt: at(1) });
+    const turn = turnRecord(session.id, { rv: 1, updatedAt: at(1) });
+    const answered = resealed(turn, { status: 'complete', updatedAt: at(2) });
+    await store.putRecords([session, turn]);
+    expect(await store.putRecords([answered])).toEqual({ ok: true, written: 1, skipped: 0 });
+
+    // The first version again, with a later time (a replayed copy, or a clock set forward): skipped.
+    expect(await store.putRecords([{ ...turn, updatedAt: at(50) }])).toEqual({ ok: true, written: 0, skipped: 1 });
+    expect(await db.turns.get(turn.id)).toEqual(answered);
+    // The next version with an earlier time (a clock set back) still replaces it.
+    const chosenAgain = resealed(answered, { updatedAt: at(0) });
+    expect(await store.putRecords([chosenAgain])).toEqual({ ok: true, written: 1, skipped: 0 });
+    expect(await db.turns.get(turn.id)).toEqual(chosenAgain);
+
+    // Within one batch the higher version wins, whatever the order and the times.
+    const sessionV3 = resealed(resealed(session), { updatedAt: at(3) });
+    await store.putRecords([sessionV3, { ...resealed(session), updatedAt: at(90) }]);
+    expect(await db.sessions.get(session.id)).toEqual(sessionV3);
+  });
+
+  it('replaces a record of the older format (v1) with its v2 re-seal, even one with an earlier updatedAt', async () => {
+    const oldSession = sessionRecord({ v: 1, updatedAt: at(5) });
+    const oldTurn = turnRecord(oldSession.id, { v: 1, updatedAt: at(5) });
+    await store.putRecords([oldSession, oldTurn]);
+    expect(await db.turns.get(oldTurn.id)).not.toHaveProperty('rv');
+
+    const reSealed = [resealed(oldSession, { updatedAt: at(4) }), resealed(oldTurn, { updatedAt: at(4) })];
+    expect(await store.putRecords(reSealed)).toEqual({ ok: true, written: 2, skipped: 0 });
+    expect(await db.sessions.get(oldSession.id)).toEqual(reSealed[0]);
+    expect(await db.turns.get(oldTurn.id)).toMatchObject({ v: 2, rv: 1, ct: reSealed[1]!.ct });
+    // The v1 copy delivered again (a late retry) never replaces the re-seal.
+    expect(await store.putRecords([{ ...oldTurn, updatedAt: at(60) }])).toEqual({ ok: true, written: 0, skipped: 1 });
+    expect(await db.turns.get(oldTurn.id)).toMatchObject({ v: 2, rv: 1 });
   });
 
   it('keeps a deleted session deleted: records arriving later for it are skipped', async () => {
@@ -250,6 +286,23 @@ describe('sessionsPage', () => {
   });
 });
 
+describe('countOlderFormat', () => {
+  it("counts one clinician's records still in format v1, sessions and turns, and no longer once re-sealed", async () => {
+    const old = { session: sessionRecord({ v: 1 }) };
+    const v1Turns = [1, 2].map((seq) => turnRecord(old.session.id, { v: 1, seq }));
+    const current = conversation(1);
+    const theirs = sessionRecord({ v: 1, ownerId: 'clinician-b' });
+    await store.putRecords([old.session, ...v1Turns, current.session, ...current.turns, theirs]);
+    expect(await store.countOlderFormat('clinician-a')).toBe(3);
+    expect(await store.countOlderFormat('clinician-b')).toBe(1);
+
+    await store.putRecords([resealed(old.session), resealed(v1Turns[0]!)]);
+    expect(await store.countOlderFormat('clinician-a')).toBe(1);
+    await store.deleteSessions([old.session.id]);
+    expect(await store.countOlderFormat('clinician-a')).toBe(0);
+  });
+});
+
 describe('turnsOf', () => {
   it("orders a session's turns by seq, then createdAt, regenerated siblings included", async () => {
     const session = sessionRecord();
@@ -336,6 +389,19 @@ describe('quarantine', () => {
     await store.putRecords([session]);
     await store.quarantine(session, 'OPEN_FAILED');
     expect((await store.sessionsPage('clinician-a', { limit: 5 })).sessions).toEqual([]);
+  });
+
+  it('leaves a record with a higher version (rv) in place, even one with an earlier updatedAt', async () => {
+    const session = sessionRecord();
+    const first = turnRecord(session.id, { rv: 1, updatedAt: at(5) });
+    const second = resealed(first, { updatedAt: at(4) });
+    await store.putRecords([session, second]);
+    await store.quarantine(first, 'vault.open: tampered');
+    expect(await db.turns.get(first.id)).toEqual(second);
+    expect(await db.quarantine.count()).toBe(1);
+    // The version stored is the one that failed: it leaves the history.
+    await store.quarantine(second, 'vault.open: tampered');
+    expect(await db.turns.get(first.id)).toBeUndefined();
   });
 
   it('leaves a newer version of the record in place', async () => {

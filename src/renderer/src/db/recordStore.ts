@@ -7,7 +7,7 @@
  * sealed by main before it gets here; validation happens before the transaction opens.
  */
 import Dexie from 'dexie';
-import { SealedRecord } from '../../../shared/vault';
+import { isNewerVersion, SealedRecord } from '../../../shared/vault';
 import {
   isTombstone,
   type ClinicHistoryDb,
@@ -19,7 +19,7 @@ import {
 } from './database';
 import { HistoryReadError, storageFailure, writeFailure, type StorageFailure } from './storageErrors';
 
-/** `putRecords` succeeded: `written` rows were stored; `skipped` were older than (or deleted by) what is stored. */
+/** `putRecords` succeeded: `written` rows were stored; `skipped` were older versions than (or deleted by) what is stored. */
 export interface PutRecordsOk {
   ok: true;
   written: number;
@@ -73,8 +73,9 @@ const MAX_REASON_LENGTH = 200;
 export interface RecordStore {
   /**
    * Stores main's sealed records in ONE read-write transaction with strict durability: all of them or none.
-   * Upserts by id, except that a stored record with a newer `updatedAt` is kept (the incoming one is skipped), and a
-   * deleted session stays deleted (its records are skipped: its key is gone, they could never be opened).
+   * Keeps, per id, the newer version by `isNewerVersion` (the higher `rv`; a v2 re-seal replaces a v1 row; two v1
+   * versions by `updatedAt`): an older version is skipped whatever its `updatedAt`, so a late or replayed copy never
+   * undoes a re-seal. A deleted session stays deleted (its records are skipped: its key is gone).
    * Malformed records fail the whole batch (`STORAGE_FAILED`) before anything is written.
    */
   putRecords(records: readonly SealedRecord[]): Promise<PutRecordsResult>;
@@ -90,11 +91,16 @@ export interface RecordStore {
   deleteSessions(sessionIds: readonly string[], options?: { batchSize?: number }): Promise<DeleteSessionsResult>;
   /**
    * Moves a record main could not open out of the history into `quarantine` (with a reason that holds no patient
-   * data). A newer version of the record already stored is left in place.
+   * data). A newer version of the record already stored (by `isNewerVersion`) is left in place.
    */
   quarantine(record: SealedRecord, reason: string): Promise<QuarantineResult>;
   /** How many turns are stored (every session, every owner). */
   countTurns(): Promise<number>;
+  /**
+   * How many of a clinician's records (sessions and turns) are still in format v1, read from the `v` index: main
+   * re-seals them as v2 when their session is continued.
+   */
+  countOlderFormat(ownerId: string): Promise<number>;
 }
 
 /** Dependencies of the store; the clock is injected so tests are exact. */
@@ -148,12 +154,12 @@ function validate(records: readonly SealedRecord[]): Validation {
   return { ok: true, records: valid };
 }
 
-/** Keeps, per id, the record with the newest `updatedAt` (the later one on a tie). */
+/** Keeps, per id, the newer version by `isNewerVersion` (the later one in the batch on a full tie). */
 function newestPerId<R extends SealedRecord>(records: readonly R[]): Map<string, R> {
   const byId = new Map<string, R>();
   for (const record of records) {
     const seen = byId.get(record.id);
-    if (seen === undefined || record.updatedAt >= seen.updatedAt) byId.set(record.id, record);
+    if (seen === undefined || isNewerVersion(seen, record)) byId.set(record.id, record);
   }
   return byId;
 }
@@ -211,8 +217,9 @@ export function createRecordStore(db: ClinicHistoryDb, options: RecordStoreOptio
           const row = storedSessions.get(sessionId);
           return row !== undefined && isTombstone(row);
         };
+        // A tombstone never reaches this test: `deleted` filters its session's records first.
         const newerStored = (stored: SessionRow | TurnRow | undefined, incoming: SealedRecord) =>
-          stored !== undefined && stored.updatedAt > incoming.updatedAt;
+          stored !== undefined && !isNewerVersion(stored as SealedRecord, incoming);
 
         const sessionRows = [...sessions.values()].filter((r) => !deleted(r.id) && !newerStored(storedSessions.get(r.id), r));
         const turnRows = [...turns.values()].filter((r) => !deleted(r.sessionId) && !newerStored(storedTurns.get(r.id), r));
@@ -322,7 +329,8 @@ export function createRecordStore(db: ClinicHistoryDb, options: RecordStoreOptio
       await db.transaction('rw', db.sessions, db.turns, db.quarantine, async () => {
         const table = kind === 'session' ? db.sessions : db.turns;
         const stored = await table.get(id);
-        const sameOrOlder = stored !== undefined && !(kind === 'session' && isTombstone(stored as SessionRow)) && stored.updatedAt <= record.updatedAt;
+        const sameOrOlder =
+          stored !== undefined && !(kind === 'session' && isTombstone(stored as SessionRow)) && isNewerVersion(stored as SealedRecord, record);
         if (sameOrOlder) await table.delete(id);
         await db.quarantine.put(row);
       });
@@ -336,5 +344,15 @@ export function createRecordStore(db: ClinicHistoryDb, options: RecordStoreOptio
     return read(() => db.turns.count());
   }
 
-  return { putRecords, sessionsPage, turnsOf, deleteSessions, quarantine, countTurns };
+  async function countOlderFormat(ownerId: string): Promise<number> {
+    // The `v` index holds only the v1 rows to look at; the owner is checked on those alone.
+    const mine = (row: { ownerId: string }) => row.ownerId === ownerId;
+    const [sessions, turns] = await Promise.all([
+      read(() => db.sessions.where('v').equals(1).filter(mine).count()),
+      read(() => db.turns.where('v').equals(1).filter(mine).count()),
+    ]);
+    return sessions + turns;
+  }
+
+  return { putRecords, sessionsPage, turnsOf, deleteSessions, quarantine, countTurns, countOlderFormat };
 }

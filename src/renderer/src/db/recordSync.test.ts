@@ -134,7 +134,8 @@ describe('startRecordSync', () => {
   it('acknowledges a malformed record as a failure instead of dropping it', async () => {
     const fake = fakeBridge();
     sync = startRecordSync(fake.bridge, store);
-    const broken = { ...sessionRecord(), v: 2 } as unknown as SealedRecord;
+    // A format version the page does not know.
+    const broken = { ...sessionRecord(), v: 3 } as unknown as SealedRecord;
     fake.emit(broken);
     await sync.idle();
     expect(fake.acks).toEqual([{ recordId: broken.id, result: { ok: false, code: 'STORAGE_FAILED', message: expect.stringContaining('malformed') } }]);

@@ -122,6 +122,7 @@ describe('locking clears patient data', () => {
     ['idle logoff', 'idle'],
     ['the OS screen lock', 'os-lock'],
     ['a removed profile', 'removed'],
+    ['another clinician signing in', 'switched'],
   ] as const)('on %s: form, session, turns, drafts and errors are back to initial, the session id is kept', async (_name, reason) => {
     await signedInWithPatientData();
     expect(state().turns).toHaveLength(2);

@@ -1,7 +1,8 @@
 /**
  * Who is signed in, as main reports it, and the actions of the lock screen. Main enforces the lock (while locked,
- * data calls answer `LOCKED`); this slice makes the page follow it: the moment the state turns locked — the
- * clinician's "Lock", idle logoff or the OS screen lock alike — every bit of patient data leaves the store.
+ * data calls answer `LOCKED`); this slice makes the page follow it: the moment the state turns locked — whatever the
+ * reason: the clinician's "Lock", idle logoff, the OS screen lock, a removed profile, another clinician signing in —
+ * every bit of patient data leaves the store, through the one `clearPatientData` (patientData.ts).
  *
  * Passphrases pass through the actions straight to main and are never written into the store: the forms keep
  * them in their own local state and clear it after submitting.
@@ -9,9 +10,6 @@
 import type { AppApi } from '../../../preload/apiTypes';
 import type { AuthState, ProfileSummary } from '../../../shared/auth';
 import type { ErrorPayload, Result } from '../../../shared/errors';
-import { initialAnalyticsState } from './analyticsSlice';
-import { initialExportState } from './exportSlice';
-import { initialHistoryState } from './historySlice';
 import type { SessionMode } from './sessionSlice';
 import type { DataOf, SliceCreator } from './types';
 
@@ -190,15 +188,10 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
         stateVersion++;
         const previous = get().authState;
         if (state.state !== 'unlocked') {
-          // Whoever locked, the patient data goes now, in the same update as the state: no render shows both.
+          // Whoever locked, and why, the patient data goes now, in the same update as the state: no render shows both.
           const { sessionId, sessionMode, resumeSessionId, resumeProfileId, resumeMode } = get();
           const keepResume = sessionId === null;
           get().clearPatientData({
-            // The sessions list and its titles go too (reads still under way find their period over), and what the
-            // clinician exported or computed.
-            ...initialHistoryState,
-            ...initialExportState,
-            ...initialAnalyticsState,
             authState: state,
             authBusy: false,
             // A failed unlock's message stays visible; anything from the unlocked app does not carry over.
@@ -215,11 +208,9 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
         const switched = previous?.state === 'unlocked' && previous.profileId !== state.profileId;
         const otherOwner = get().resumeProfileId !== null && get().resumeProfileId !== state.profileId;
         if (switched) {
-          // Another clinician without a lock in between (should not happen): nothing of the first may remain.
+          // Another clinician without a lock in between (main sends `switched` first; this covers a missed event):
+          // nothing of the first may remain.
           get().clearPatientData({
-            ...initialHistoryState,
-            ...initialExportState,
-            ...initialAnalyticsState,
             authState: state,
             authError: null,
             resumeSessionId: null,

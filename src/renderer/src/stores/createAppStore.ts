@@ -7,10 +7,12 @@ import type { AppApi } from '../../../preload/apiTypes';
 import { createAnalyticsSlice, initialAnalyticsState } from './analyticsSlice';
 import { createAuthSlice, initialAuthState } from './authSlice';
 import { createExportSlice, initialExportState } from './exportSlice';
-import type { HistoryStore } from './historyRecords';
+import type { HistoryStore } from './history/historyStore';
+import { createHistoryFormatSlice, initialHistoryFormatState } from './historyFormatSlice';
 import { createHistorySlice, initialHistoryState } from './historySlice';
 import { createIntakeSlice, initialIntakeState } from './intakeSlice';
 import { createLlmStatusSlice, initialLlmStatusState } from './llmStatusSlice';
+import { createPatientDataSlice } from './patientData';
 import { createSessionSlice, initialSessionState } from './sessionSlice';
 import { createUiSlice, initialUiState } from './uiSlice';
 import type { AppState, DataOf } from './types';
@@ -24,6 +26,7 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
   ...initialHistoryState,
   ...initialExportState,
   ...initialAnalyticsState,
+  ...initialHistoryFormatState,
   ...initialUiState,
 });
 
@@ -68,7 +71,9 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
       indexHistory: options.indexHistory,
     })(...args),
     ...createExportSlice(api, history)(...args),
-    ...createAnalyticsSlice(api, history)(...args),
+    ...createAnalyticsSlice(api)(...args),
+    ...createHistoryFormatSlice(history)(...args),
+    ...createPatientDataSlice()(...args),
     ...createUiSlice(api)(...args),
   }));
   const unsubscribes = [

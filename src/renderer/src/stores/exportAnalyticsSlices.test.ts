@@ -8,7 +8,7 @@ import type { ClinicHistoryDb } from '../db/database';
 import { createRecordStore, type RecordStore } from '../db/recordStore';
 import { freshDb } from '../db/testing/records';
 import { createAppStore, type AppStore } from './createAppStore';
-import { createFakeApi, PROFILE_A, unlockedAs, type FakeApi } from './testing/fakeApi';
+import { createFakeApi, emptyAnalytics, PROFILE_A, unlockedAs, type FakeApi } from './testing/fakeApi';
 import { storedSession } from './testing/storedSessions';
 
 let db: ClinicHistoryDb;
@@ -47,6 +47,21 @@ describe('export slice', () => {
     expect(JSON.stringify(state(), (_key, value: unknown) => (typeof value === 'function' ? undefined : value))).not.toContain('# Session');
   });
 
+  it('says in its own words why main refuses while the audit log cannot be written, or the history failed its check', async () => {
+    const stored = storedSession(fake, { title: 'Chest pain', turns: [{ seq: 1 }] });
+    await history.putRecords(stored.all);
+    fake.emitAuthState(unlockedAs(PROFILE_A));
+    store.setState({ sessionId: stored.session.sessionId });
+    fake.answerExport = () => Promise.resolve(fail('AUDIT_UNAVAILABLE', 'audit log unavailable'));
+    expect(await state().exportSession('markdown')).toBeNull();
+    expect(state().exportError).toEqual({ code: 'AUDIT_UNAVAILABLE', message: expect.stringMatching(/^This session cannot be exported right now: the app cannot write its audit log/) });
+    fake.answerExport = () => Promise.resolve(fail('HISTORY_INTEGRITY', 'integrity'));
+    expect(await state().exportSession('markdown')).toBeNull();
+    expect(state().exportError).toEqual({ code: 'HISTORY_INTEGRITY', message: expect.stringMatching(/^This session cannot be exported: the stored history failed an integrity check/) });
+    // Buttons stay on: these say "not now" or "tell IT", not "forbidden".
+    expect(state().exportAllowed).not.toBe(false);
+  });
+
   it('shows main’s policy refusal and turns the buttons off', async () => {
     const stored = storedSession(fake, { title: 'Chest pain', turns: [{ seq: 1 }] });
     await history.putRecords(stored.all);
@@ -59,17 +74,37 @@ describe('export slice', () => {
 });
 
 describe('analytics slice', () => {
-  it('computes the page’s figures from stored rows, takes main’s, and forgets both on lock', async () => {
+  it('shows main’s history figures — never figures from the page’s own rows, which it no longer reads — and forgets them on lock', async () => {
+    // The page's rows say one thing (anyone with access to IndexedDB could have edited them)…
     await history.putRecords([
       ...storedSession(fake, { title: 'A', createdAt: 0, turns: [{ seq: 1 }, { seq: 2 }, { seq: 2, parentTurnId: '11111111-1111-4111-8111-111111111111' }] }).all,
       ...storedSession(fake, { title: 'B', createdAt: 5, turns: [{ seq: 1 }] }).all,
     ]);
-    fake.answerAnalytics = () => Promise.resolve(ok({ sessions: 2, answeredTurns: 4, inferenceMs: { median: 1200, p95: 3000 }, trimmedTurns: 1 }));
+    // …main, from the headers it authenticated, another.
+    const figures = {
+      ...emptyAnalytics(),
+      sessions: 1,
+      answeredTurns: 4,
+      inferenceMs: { median: 1200, p95: 3000 },
+      trimmedTurns: 1,
+      history: { ...emptyAnalytics().history, sessions: 7, turns: 12, oneTurnSessions: 3, regenerations: 2, peakHours: [9] },
+    };
+    fake.answerAnalytics = () => Promise.resolve(ok(figures));
+    const pages = vi.spyOn(history, 'sessionsPage');
+    const turns = vi.spyOn(history, 'turnsOf');
     fake.emitAuthState(unlockedAs(PROFILE_A));
+    // The sessions list reads its first page at unlock: that is the list, not the analytics.
+    await vi.waitFor(() => expect(state().historyStatus).toBe('ready'));
+    pages.mockClear();
+    turns.mockClear();
+
     await state().loadAnalytics();
+
     expect(state().analyticsStatus).toBe('ready');
-    expect(state().analyticsReport?.page).toMatchObject({ sessions: 2, turns: 3, oneTurnSessions: 1, regenerations: 1 });
-    expect(state().analyticsReport?.main.trimmedTurns).toBe(1);
+    expect(state().analyticsReport).toEqual(figures);
+    expect(state().analyticsReport?.history).toMatchObject({ sessions: 7, turns: 12, oneTurnSessions: 3, regenerations: 2 });
+    expect(pages).not.toHaveBeenCalled();
+    expect(turns).not.toHaveBeenCalled();
     fake.emitAuthState(locked);
     await vi.waitFor(() => expect(state()).toMatchObject({ analyticsStatus: 'idle', analyticsReport: null, exportAllowed: null }));
   });
@@ -77,6 +112,8 @@ describe('analytics slice', () => {
   it('says why when main refuses', async () => {
     fake.answerAnalytics = () => Promise.resolve(fail('LOCKED', 'The app is locked.'));
     fake.emitAuthState(unlockedAs(PROFILE_A));
+    // Let the sessions list's first read (started by the unlock) finish before the database is deleted.
+    await vi.waitFor(() => expect(state().historyStatus).toBe('ready'));
     await state().loadAnalytics();
     expect(state()).toMatchObject({ analyticsStatus: 'error', analyticsError: { code: 'LOCKED' } });
   });

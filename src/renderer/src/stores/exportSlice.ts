@@ -6,7 +6,9 @@
 import type { AppApi } from '../../../preload/apiTypes';
 import type { ErrorPayload } from '../../../shared/errors';
 import type { ExportFormat, ExportOutput } from '../../../shared/export';
-import { BRIDGE_FAILED, loadSessionRecords, NOT_STORED, READ_FAILED, resumeRecordsOf, type HistoryStore } from './historyRecords';
+import { BRIDGE_FAILED, historyError, NOT_STORED, READ_FAILED } from './history/historyErrors';
+import type { HistoryStore } from './history/historyStore';
+import { loadSessionRecords, resumeRecordsOf } from './history/storedRecords';
 import type { DataOf, SliceCreator } from './types';
 
 /** Export data and actions. */
@@ -66,7 +68,7 @@ export function createExportSlice(api: AppApi, history: HistoryStore | null): Sl
         try {
           const answer = await api.sessions.export({ format, records });
           if (answer.ok) file = answer.data;
-          else error = answer.error;
+          else error = historyError(answer.error, 'export');
         } catch {
           error = BRIDGE_FAILED;
         }

@@ -6,7 +6,9 @@ import type { AppApi } from '../../../preload/apiTypes';
 import type { ErrorPayload, Result } from '../../../shared/errors';
 import { MAX_MESSAGE_TEXT, type Patient } from '../../../shared/patient';
 import type { DeltaEvent, ProtocolResponse, TurnMetadata, TurnStartedEvent } from '../../../shared/protocol';
-import { resumeFromStore, type HistoryStore, type ResumeOutcome, type StoredSessionView } from './historyRecords';
+import type { HistoryStore } from './history/historyStore';
+import { resumeFromStore, type ResumeOutcome } from './history/resumeFromStore';
+import type { StoredSessionView } from './history/storedSessionView';
 import { initialIntakeState } from './intakeSlice';
 import { answersOf, appendDelta, finishTurn, pendingTurn, regeneratingTurn, sameId, showAnswer, updateTurn, type Turn } from './turns';
 import type { AppState, DataOf, SliceCreator } from './types';
@@ -25,6 +27,11 @@ export interface SessionSlice {
   sessionMode: SessionMode;
   /** Records of the shown (stored) session that main could not open and that were set aside. */
   setAsideCount: number;
+  /**
+   * Records of the shown (stored) session older than the version main last sealed (a rollback): not shown, so the
+   * session is flagged with an integrity warning.
+   */
+  rolledBackCount: number;
   /** "Continue this session" is under way (main is resuming the session from its records). */
   resuming: boolean;
   /** Main's session id; null until `turnStarted` (or the first response) names it, and after a failed first turn. */
@@ -89,11 +96,11 @@ export interface SessionSlice {
   /** Discards the session and every patient detail, back to an empty intake form. */
   newPatient(): void;
   /**
-   * Drops every patient detail (intake form, session, turns, drafts, errors) at once, without asking main to stop
-   * anything; answers still on their way are then ignored. `alongside` is applied in the same update (the lock
-   * sets its state with it, so no render ever shows locked and patient data together).
+   * Drops the shown session and the intake form at once, without asking main to stop anything; answers still on
+   * their way are then ignored. `alongside` is applied in the same update. "New patient" uses it alone; a lock goes
+   * through `clearPatientData` (patientData.ts), which passes everything else a lock clears as `alongside`.
    */
-  clearPatientData(alongside?: Partial<DataOf<AppState>>): void;
+  discardSession(alongside?: Partial<DataOf<AppState>>): void;
   /** Event intake: main accepted a turn and minted its ids. Called by the store's subscription, not by components. */
   receiveTurnStarted(event: TurnStartedEvent): void;
   /** Event intake: a piece of the running answer. Called by the store's subscription, not by components. */
@@ -105,6 +112,7 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   view: 'intake',
   sessionMode: 'live',
   setAsideCount: 0,
+  rolledBackCount: 0,
   resuming: false,
   sessionId: null,
   sessionPatient: null,
@@ -331,6 +339,7 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           lastInferenceMs: shown.lastInferenceMs,
           lastOmittedTurns: shown.lastOmittedTurns,
           setAsideCount: shown.setAsideCount,
+          rolledBackCount: shown.rolledBackCount,
         });
       },
 
@@ -420,10 +429,10 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         const { runningTurnKey, sessionId } = get();
         // Do not leave the model working on a patient the clinician has discarded.
         if (runningTurnKey !== null && sessionId !== null) void api.protocol.cancel({ sessionId });
-        get().clearPatientData();
+        get().discardSession();
       },
 
-      clearPatientData(alongside = {}) {
+      discardSession(alongside = {}) {
         epoch++;
         set({ ...initialSessionState, ...initialIntakeState, ...alongside });
       },

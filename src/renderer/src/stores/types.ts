@@ -6,14 +6,25 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { AnalyticsSlice } from './analyticsSlice';
 import type { AuthSlice } from './authSlice';
 import type { ExportSlice } from './exportSlice';
+import type { HistoryFormatSlice } from './historyFormatSlice';
 import type { HistorySlice } from './historySlice';
 import type { IntakeSlice } from './intakeSlice';
 import type { LlmStatusSlice } from './llmStatusSlice';
+import type { PatientDataSlice } from './patientData';
 import type { SessionSlice } from './sessionSlice';
 import type { UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, and every action that changes it. */
-export type AppState = IntakeSlice & SessionSlice & LlmStatusSlice & AuthSlice & HistorySlice & UiSlice & ExportSlice & AnalyticsSlice;
+export type AppState = IntakeSlice &
+  SessionSlice &
+  LlmStatusSlice &
+  AuthSlice &
+  HistorySlice &
+  UiSlice &
+  ExportSlice &
+  AnalyticsSlice &
+  HistoryFormatSlice &
+  PatientDataSlice;
 
 /** A slice's creator: it sees the whole store and contributes its part. */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

@@ -3,14 +3,16 @@
  * migrations.test.ts refuses a released version without a fixture here.
  */
 import { historyV1Fixture } from './historyV1.fixture';
+import { historyV2Fixture } from './historyV2.fixture';
 import type { RowChange, VersionFixture } from './migrationHarness';
 
 /** Fixtures, oldest first. */
-export const VERSION_FIXTURES: readonly VersionFixture[] = [historyV1Fixture];
+export const VERSION_FIXTURES: readonly VersionFixture[] = [historyV1Fixture, historyV2Fixture];
 
 /**
  * Per version, the row-level effect of its `upgrade()` on a row of the version before (absent: rows unchanged).
- * Example for a version 2 that renamed a field: `2: (table, row) => ({ table, row: rename(row, 'a', 'b') })`.
+ * Version 2 only adds indexes on `v`: rows are unchanged, so it has no entry.
+ * Example for a version 3 that renamed a field: `3: (table, row) => ({ table, row: rename(row, 'a', 'b') })`.
  */
 export const EXPECTED_ROW_CHANGES: Readonly<Record<number, RowChange>> = {};
 

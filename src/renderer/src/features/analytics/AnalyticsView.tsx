@@ -17,9 +17,11 @@ function hourLabel(hour: number): string {
 }
 
 /**
- * Local analytics of the clinician's own history, computed on this workstation and shown only here: sessions per
- * day, turns per session, one-turn sessions, peak hours and regenerated answers (from the page's stored rows), and
- * inference time and trimmed histories (from main, out of the turns' sealed metadata). Nothing is sent anywhere.
+ * Local analytics of the clinician's own history, computed on this workstation by main and shown only here: sessions
+ * per day, turns per session, one-turn sessions, peak hours and regenerated answers (from the authenticated headers of
+ * the records main opened since sign-in), and inference time and trimmed histories (from the turns' sealed metadata).
+ * The page computes none of it from its own rows, whose plaintext fields anyone with access to the store could edit.
+ * Nothing is sent anywhere.
  */
 export function AnalyticsView() {
   const status = useAppStore((s) => s.analyticsStatus);
@@ -35,8 +37,8 @@ export function AnalyticsView() {
   const titleRef = useRef<HTMLHeadingElement>(null);
   useTakeLostFocus(titleRef);
 
-  const page = report?.page;
-  const main = report?.main;
+  const page = report?.history;
+  const main = report;
   return (
     <section className="analytics" aria-labelledby="analytics-title" data-testid="analytics-view">
       <div className="session-header-top">
@@ -47,7 +49,11 @@ export function AnalyticsView() {
           Refresh
         </FocusKeepingButton>
       </div>
-      <p className="muted">Computed on this workstation from your own history; nothing leaves it.</p>
+      <p className="muted" data-testid="analytics-scope">
+        Computed on this workstation from your own history; nothing leaves it. The figures cover the sessions the app has
+        opened since you signed in — it reads your whole history in the background after you sign in, so they are
+        complete once that is done.
+      </p>
       <p role="status" className="muted">
         {status === 'loading' ? 'Computing…' : indexing !== null ? 'Your history is still being read; refresh when it is done for complete figures.' : ''}
       </p>
@@ -99,8 +105,8 @@ export function AnalyticsView() {
             </div>
           </dl>
           <p className="muted">
-            Inference time and trimmed histories cover the {main.answeredTurns} answers in {main.sessions} of {report.storedSessions} stored sessions
-            read since you unlocked.
+            Inference time and trimmed histories cover the {main.answeredTurns} answers in {main.sessions} sessions the app has opened since you
+            signed in.
           </p>
           <BarChart
             title="Sessions per day"

@@ -7,6 +7,7 @@ describe('lockReasonText', () => {
     expect(lockReasonText('os-lock')).toBe('Locked because the screen was locked.');
     expect(lockReasonText('manual')).toMatch(/Lock button/);
     expect(lockReasonText('removed')).toMatch(/removed/);
+    expect(lockReasonText('switched')).toBe('Signed out because another clinician signed in.');
     expect(lockReasonText('start')).toBeNull();
     expect(lockReasonText(null)).toBeNull();
   });

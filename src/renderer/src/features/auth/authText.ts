@@ -27,6 +27,8 @@ export function lockReasonText(reason: AuthState['reason']): string | null {
       return 'Locked with the Lock button.';
     case 'removed':
       return 'Locked because the profile was removed.';
+    case 'switched':
+      return 'Signed out because another clinician signed in.';
     case 'start':
     case null:
       return null;

@@ -8,9 +8,13 @@ export function formatInferenceTime(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The note under an incomplete answer, e.g. "(incomplete: cancelled)". */
+/**
+ * The note under an incomplete answer, e.g. "(incomplete: cancelled)"; an answer the lock cut short says so in words,
+ * since it is read back after the clinician unlocks: "(stopped: the app locked)".
+ */
 export function incompleteNote(reason: IncompleteReason | null): string {
-  return reason === null ? '(incomplete)' : `(incomplete: ${reason})`;
+  if (reason === null) return '(incomplete)';
+  return reason === 'locked' ? '(stopped: the app locked)' : `(incomplete: ${reason})`;
 }
 
 /** The note under a turn read back from the history without an answer: never recorded, or failed. */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
-import type { HistoryEntry } from '../../stores/historySlice';
+import type { HistoryEntry } from '../../stores/history/historyEntry';
 import { SessionRow } from './SessionRow';
 import { nearEnd, OVERSCAN_ROWS, scrollTopToReveal, SESSION_ROW_HEIGHT, visibleRange } from './virtualWindow';
 

@@ -1,7 +1,8 @@
 import { useCallback, useMemo } from 'react';
-import { filterHistory, searchResults } from '../../stores/historySlice';
+import { filterHistory, searchResults } from '../../stores/history/searchResults';
 import { useAppStore } from '../../stores/appStore';
 import { DateFilterControl } from './DateFilterControl';
+import { sessionProblemLines } from './format';
 import { inRange } from './inRange';
 import { SessionList } from './SessionList';
 import { FocusKeepingButton } from '../../components/FocusKeepingButton';
@@ -10,7 +11,8 @@ import { FocusKeepingButton } from '../../components/FocusKeepingButton';
  * The clinician's past sessions (a landmark named by its "Sessions" heading): a search of the whole history through
  * main (titles, messages and answers; the store debounces it), the list (newest first, virtualised) and "Show more".
  * Selecting a session shows it read-only in the main area. Until main's first answer — or if the search fails — the
- * box filters the loaded titles.
+ * box filters the loaded titles. Under the list, a count of the sessions that cannot be opened on this workstation
+ * (their key is not here) or carry an integrity warning, so none of them goes unnoticed.
  */
 export function SessionsSidebar() {
   const entries = useAppStore((s) => s.historyEntries);
@@ -30,6 +32,8 @@ export function SessionsSidebar() {
   const openStoredSession = useAppStore((s) => s.openStoredSession);
   const dismissHistoryNotice = useAppStore((s) => s.dismissHistoryNotice);
   const listRange = useAppStore((s) => s.historyListRange);
+  const problems = useAppStore((s) => s.historySessionProblems);
+  const problemLines = useMemo(() => sessionProblemLines(problems), [problems]);
   const filteringByDate = listRange.since !== undefined || listRange.until !== undefined;
 
   const searching = query.trim() !== '';
@@ -121,6 +125,13 @@ export function SessionsSidebar() {
         <FocusKeepingButton className="button-secondary sidebar-more" unavailable={loadingMore} onPress={loadMore}>
           Show more
         </FocusKeepingButton>
+      )}
+      {problemLines.length > 0 && (
+        <div className="sidebar-problems notice" data-testid="session-problems">
+          {problemLines.map((line) => (
+            <p key={line}>{line}</p>
+          ))}
+        </div>
       )}
     </aside>
   );

@@ -3,13 +3,15 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
 import { useTakeLostFocus } from '../focus/lostFocus';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
+import { HistoryFormatNote } from './HistoryFormatNote';
 import { LockedNote } from './LockedNote';
 import { settingRows } from './settingLabels';
 import { ThemeChoice } from './ThemeChoice';
 
 /**
  * The settings screen: the clinician's own preference (the theme) to change, then every other setting as read-only
- * facts — each marked locked when IT's policy sets it, or as IT's to set otherwise — and the diagnostics bundle.
+ * facts — each marked locked when IT's policy sets it, or as IT's to set otherwise — how much of the stored history
+ * is in the older record format, and the diagnostics bundle.
  */
 export function SettingsScreen() {
   const view = useAppStore((s) => s.settingsView);
@@ -57,6 +59,7 @@ export function SettingsScreen() {
               })}
             </dl>
           </section>
+          <HistoryFormatNote />
           <DiagnosticsPanel />
         </>
       )}

@@ -29,11 +29,13 @@ import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/
 import { SETTINGS_DEFAULTS, type LlmStatus, type SettingsUpdate, type SettingsView } from '../../../../shared/settings';
 import type { Diagnostics } from '../../../../shared/diagnostics';
 import type { MetadataAnalytics } from '../../../../shared/analytics';
+import { computeHistoryAnalytics } from '../../../../shared/historyAnalytics';
 import type { ExportInput, ExportOutput } from '../../../../shared/export';
 import type {
   AckInput,
   IndexInput,
   IndexOutput,
+  OpenFailureReason,
   OpenInput,
   OpenOutput,
   OpenResult,
@@ -47,7 +49,7 @@ import type {
 } from '../../../../shared/vault';
 
 /** Why the fake vault refuses to open a record. */
-export type FakeOpenFailure = Extract<OpenResult, { ok: false }>['reason'];
+export type FakeOpenFailure = OpenFailureReason;
 
 /** A `generate` call waiting for the test to answer it. */
 export interface PendingGenerate {
@@ -102,7 +104,7 @@ export interface FakeApi {
   openCalls: OpenInput[];
   /**
    * What the fake vault holds, by ciphertext (`ct`): the payload main would open, or why it would refuse. A record
-   * whose ciphertext is not here answers `unknown-key` (its key is gone), as before.
+   * whose ciphertext is not here answers `unknown-key`: main holds no key for it, and destroyed none.
    */
   vaultContents: Map<string, SessionPayload | TurnPayload | { fails: FakeOpenFailure }>;
   /** How `vault.open` answers; the default opens from {@link vaultContents}. */
@@ -122,7 +124,7 @@ export interface FakeApi {
   /** How `sessions.export` answers; the default refuses (tests of exporting set their own). */
   answerExport(input: ExportInput): Promise<Result<ExportOutput>>;
   analyticsCalls: number;
-  /** How `vault.analytics` answers; the default is an empty summary. */
+  /** How `vault.analytics` answers; the default is an empty summary ({@link emptyAnalytics}). */
   answerAnalytics(): Promise<Result<MetadataAnalytics>>;
   /** What `settings.get` answers (default: the defaults, nothing locked, the theme the clinician's to set). */
   settingsView: SettingsView;
@@ -131,8 +133,7 @@ export interface FakeApi {
   answerSettingsSet(input: SettingsUpdate): Promise<Result<SettingsView>>;
   /** How `app.diagnostics` answers; the default is a small PHI-free bundle. */
   answerDiagnostics(): Promise<Result<Diagnostics>>;
-  /** Pushes `vault.record` as main does when it seals a record for the page to store. */
-  /** Main delivers `records` (one delivery) to the page. */
+  /** Pushes `vault.record` as main does when it seals records for the page to store: `records` in one delivery. */
   emitRecord(...records: SealedRecord[]): void;
 }
 
@@ -231,7 +232,7 @@ export function createFakeApi(): FakeApi {
     exportCalls: [],
     answerExport: () => Promise.resolve(fail('FORBIDDEN', 'Exporting sessions is turned off on this workstation by your IT policy.')),
     analyticsCalls: 0,
-    answerAnalytics: () => Promise.resolve(ok<MetadataAnalytics>({ sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0 })),
+    answerAnalytics: () => Promise.resolve(ok<MetadataAnalytics>(emptyAnalytics())),
     emitRecord: (...records) => recordListeners.forEach((listener) => listener({ records })),
     settingsView: defaultSettingsView(),
     settingsSetCalls: [],
@@ -358,6 +359,11 @@ export function createFakeApi(): FakeApi {
     },
   };
   return fake;
+}
+
+/** What main's analytics say about an empty history. */
+export function emptyAnalytics(): MetadataAnalytics {
+  return { sessions: 0, answeredTurns: 0, inferenceMs: null, trimmedTurns: 0, history: computeHistoryAnalytics([], []) };
 }
 
 /** Session and turn ids as main mints them (UUID v4). */

@@ -3,7 +3,7 @@
  * what the fake vault opens each one to registered in the fake api.
  */
 import type { IncompleteReason } from '../../../../shared/protocol';
-import type { SealedRecord, SessionPayload, TurnPayload } from '../../../../shared/vault';
+import type { OpenFailureReason, SealedRecord, SessionPayload, TurnPayload } from '../../../../shared/vault';
 import { at, sessionRecord, turnRecord } from '../../db/testing/records';
 import { PATIENT, PROFILE_A, protocolResponse, type FakeApi } from './fakeApi';
 
@@ -82,8 +82,11 @@ export function storedSession(fake: FakeApi, spec: StoredSessionSpec): StoredSes
   return { session, turns, all: [session, ...turns] };
 }
 
-/** Makes main refuse `record` from now on (`unknown-key`: its key was destroyed). */
-export function spoil(fake: FakeApi, record: SealedRecord, reason: 'tampered' | 'unknown-key' | 'malformed' | 'forbidden'): void {
-  if (reason === 'unknown-key') fake.vaultContents.delete(record.ct);
-  else fake.vaultContents.set(record.ct, { fails: reason });
+/**
+ * Makes main refuse `record` from now on, for `reason`: `shredded` — its session's key was destroyed (retention, a
+ * delete); `unknown-key` — main has no key for it (a missing key file); `rolled-back` — an older version than main
+ * last sealed; `tampered`, `malformed`, `forbidden`.
+ */
+export function spoil(fake: FakeApi, record: SealedRecord, reason: OpenFailureReason): void {
+  fake.vaultContents.set(record.ct, { fails: reason });
 }

@@ -2,7 +2,7 @@ import { expect, fillFeverPatient, test } from './fixtures';
 
 type Message = { role: string; content: string };
 
-test.describe('answers: Markdown, regenerate with siblings, copy, session header (issue 5)', () => {
+test.describe('answers: Markdown, regenerate with siblings, copy, session header', () => {
   test('the answer shows as sanitised Markdown, HTML in it as literal text', async ({ app, llm }) => {
     llm.queueReply('## Plan\n1. **Repeat** vitals\n2. Chest X-ray <script>window.hacked = 1</script>\n   - *if* febrile: <img src=x onerror="window.hacked = 2">');
     await fillFeverPatient(app);

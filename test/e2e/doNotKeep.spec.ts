@@ -12,7 +12,7 @@ import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
-test.describe('a session the patient declined storage for (issue 5)', () => {
+test.describe('a session the patient declined storage for', () => {
   test('is answered, shown "Not kept", never listed, and leaves nothing in IndexedDB or on disk', async () => {
     test.setTimeout(90_000);
     const canary = `Canary${randomBytes(6).toString('hex')}`;

@@ -5,7 +5,7 @@ import type { CryptoKey } from '../vault/webCryptoTypes';
 
 /**
  * PBKDF2-SHA256 iterations for new profiles and passphrase changes: OWASP's figure for PBKDF2-HMAC-SHA256 (2023),
- * which ARCHITECTURE §8 and check 18 require as the minimum. Each profile stores its own count, so raising this
+ * the minimum this app accepts (check 18 in docs/checks.md). Each profile stores its own count, so raising this
  * later upgrades old profiles at their next unlock.
  */
 export const PBKDF2_ITERATIONS = 600_000;

@@ -30,7 +30,7 @@ const delivered = (): SealedRecord[] => main.deliveredRecords();
 type Message = { role: string; content: string };
 const messagesOf = (index: number): Message[] => (server.chatRequests()[index]?.body as { messages: Message[] }).messages;
 
-describe('regenerate (issue 5)', () => {
+describe('regenerate: a new answer beside the earlier one', () => {
   it('asks again with the same history, records a sibling with parentTurnId, and the follow-up builds on it', async () => {
     server.queueReply('First answer.', 'Second answer.', 'Regenerated second.', 'Third.');
     const first = await call<ProtocolResponse>('protocol.generate', { patient });
@@ -86,7 +86,7 @@ describe('regenerate (issue 5)', () => {
   });
 });
 
-describe('do not keep (issue 5)', () => {
+describe('do not keep: a session the patient declined storage for', () => {
   it('seals and delivers nothing, creates no session key, still asks the model, and lists no such session', async () => {
     server.queueReply('Answer one.', 'Answer two.');
     const first = await call<ProtocolResponse>('protocol.generate', { patient, doNotKeep: true });

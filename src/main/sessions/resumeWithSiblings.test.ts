@@ -71,7 +71,7 @@ async function regeneratedThenResumed(): Promise<{ first: ProtocolResponse; rege
   return { first, regenerated, info };
 }
 
-describe('resuming a session whose latest turn has regenerated answers (issue 5)', () => {
+describe('resuming a session whose latest turn has regenerated answers', () => {
   it('restores every sibling: switching back to the older answer re-seals it exactly as before the session expired', async () => {
     const { first, regenerated, info } = await regeneratedThenResumed();
     expect(info).toMatchObject({ sessionId: first.sessionId, conversationCount: 1 });

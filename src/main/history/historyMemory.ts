@@ -47,8 +47,12 @@ export class HistoryMemory {
   /**
    * Notes a record main has just opened (authenticated) or sealed, with its payload. Call only with records whose
    * header main authenticated (format v2) or sealed itself; a v1 header is trusted as main wrote it then.
+   *
+   * A session record's manifest is taken as the newest known only when `manifest` is true: for a record main opened
+   * from the page's store, or one the page confirmed it stored — never for one merely sealed, which the page may
+   * never store (it crashed, its disk was full), or an older copy it does hold would read as rolled back.
    */
-  note(ownerId: string, record: SealedRecord, payload: SessionPayload | TurnPayload): void {
+  note(ownerId: string, record: SealedRecord, payload: SessionPayload | TurnPayload, options: { manifest: boolean } = { manifest: true }): void {
     const memory = this.#memoryOf(ownerId);
     const rv = recordVersionOf(record);
     if (record.kind === 'session') {
@@ -58,7 +62,7 @@ export class HistoryMemory {
         memory.sessions.set(record.sessionId, { facts: { id: record.sessionId, createdAt: record.createdAt }, rv, updatedAt: record.updatedAt });
       }
       const known = memory.manifests.get(record.sessionId);
-      if (session.turns && (known === undefined || rv > known.sessionRv)) {
+      if (options.manifest && session.turns && (known === undefined || rv > known.sessionRv)) {
         memory.manifests.set(record.sessionId, { sessionRv: rv, turns: new Map(session.turns.map((entry) => [entry.id, entry])) });
       }
       return;

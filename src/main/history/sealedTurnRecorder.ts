@@ -12,6 +12,9 @@ import type { HistoryMemory } from './historyMemory';
 import type { RecordSealer } from './recordSealer';
 import type { RecordVersionsRegistry, SessionRecordVersions } from './recordVersions';
 
+/** The payload main sealed into each session record it delivers, until the page answered for it. */
+const sessionPayloads = new WeakMap<SealedRecordV2, SessionPayload>();
+
 /** How long main waits for the page to confirm it stored the clinician's message before giving up. */
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
@@ -128,6 +131,8 @@ export class SealedTurnRecorder implements TurnRecorder {
     const [sessionRecord] = records;
     const sessionOutcome = outcomes[0];
     if (sessionRecord && sessionOutcome?.stored) {
+      // Stored for sure: its manifest is now what an older copy is measured against, and its version the anchor.
+      this.deps.memory.note(turn.session.ownerId, sessionRecord, sessionPayloads.get(sessionRecord) as SessionPayload);
       this.deps.confirmSessionVersion(sessionRecord.sessionId, sessionRecord.rv).catch((error: unknown) => {
         this.deps.logger.error('vault.version-anchor-failed', { kind: errorKind(error) });
       });
@@ -163,7 +168,9 @@ export class SealedTurnRecorder implements TurnRecorder {
       },
       payload,
     );
-    this.deps.memory.note(session.ownerId, record, payload);
+    // Searchable at once; its manifest counts only once the page confirmed it stored the record.
+    this.deps.memory.note(session.ownerId, record, payload, { manifest: false });
+    sessionPayloads.set(record, payload);
     return record;
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -50,6 +50,11 @@ test.describe('a session the patient declined storage for', () => {
     await context.close();
     await harness.close();
     await llm.close();
-    for (const needle of [canary, sessionId]) expect(await filesContaining([profileDir, dataDir], needle)).toEqual([]);
+    // Nothing the clinician typed anywhere, and the session itself nowhere but in the audit log, which says — by id
+    // only — that it existed (every session is audited, kept or not).
+    expect(await filesContaining([profileDir, dataDir], canary)).toEqual([]);
+    expect(await filesContaining([profileDir, dataDir], sessionId)).toEqual([join(dataDir, 'audit.log')]);
+    const audit = (await readFile(join(dataDir, 'audit.log'), 'utf8')).split('\n').filter((line) => line.includes(sessionId));
+    expect(audit.map((line) => (JSON.parse(line) as { action: string }).action)).toEqual(['session.created_unkept']);
   });
 });

@@ -1,7 +1,7 @@
 import { AppError, type ErrorCode } from '../../shared/errors';
 
 /** Name of the policy setting that allows Linux's unprotected `basic_text` secret store. */
-export const ALLOW_BASIC_TEXT_SETTING = 'allowBasicTextSecretStorage';
+export const ALLOW_BASIC_TEXT_SETTING = 'allowBasicTextKeyStorage';
 /** Name of the policy setting that holds IT's recovery public key (SPKI PEM). */
 export const RECOVERY_KEY_SETTING = 'recoveryPublicKey';
 

@@ -118,7 +118,7 @@ describe('creating profiles', () => {
     const refused = await setup({ storage: new FakeSecretStorage({ backend: 'basic_text' }) });
     const error = await refused.profiles.createProfile('A', PASS_A).catch((caught: unknown) => caught);
     expect((error as AppError).code).toBe('FORBIDDEN');
-    expect((error as Error).message).toContain('allowBasicTextSecretStorage');
+    expect((error as Error).message).toContain('allowBasicTextKeyStorage');
     expect(refused.profiles.listProfiles()).toEqual([]);
 
     const allowed = await setup({ storage: new FakeSecretStorage({ backend: 'basic_text' }), policy: { allowBasicTextSecretStorage: true } });

@@ -33,7 +33,7 @@ export interface CurrentProfile {
 
 /** The policy settings the profile store follows. */
 export interface ProfilePolicy {
-  /** Accept Linux's unprotected `basic_text` secret store (policy `allowBasicTextSecretStorage`). Default false. */
+  /** Accept Linux's unprotected `basic_text` secret store (policy `allowBasicTextKeyStorage`). Default false. */
   readonly allowBasicTextSecretStorage: boolean;
   /** IT's recovery public key, SPKI PEM (policy `recoveryPublicKeyPem`), or null for no escrow. */
   readonly recoveryPublicKeyPem: string | null;

@@ -14,7 +14,7 @@ export const SecretStorageSealed = z.strictObject({
 /** @see SecretStorageSealed */
 export type SecretStorageSealed = z.infer<typeof SecretStorageSealed>;
 
-/** Whether policy accepts the `basic_text` backend (policy setting `allowBasicTextSecretStorage`). */
+/** Whether policy accepts the `basic_text` backend (policy setting `allowBasicTextKeyStorage`). */
 export interface SecretStoragePolicy {
   readonly allowBasicTextSecretStorage: boolean;
 }

@@ -120,7 +120,7 @@ describe('safeStorage policy (check 19)', () => {
     expect(error).toBeInstanceOf(SecretStorageError);
     expect((error as SecretStorageError).reason).toBe('weak-backend');
     expect((error as SecretStorageError).code).toBe('FORBIDDEN');
-    expect((error as Error).message).toContain('allowBasicTextSecretStorage');
+    expect((error as Error).message).toContain('allowBasicTextKeyStorage');
 
     const allowed = await createProfileKeys(A, PASS_A, env(storage, { allowBasicText: true }));
     expect(allowed.keys.wrappedDataKey.backend).toBe('basic_text');

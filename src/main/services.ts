@@ -160,7 +160,13 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const acks = new AckRegistry(clock);
   const versions = new RecordVersionsRegistry();
   const deleter = new SessionDeleter({ store, keys: sessionKeys, memory, audit, clock, logger });
-  const sealer = createRecordSealer({ keys: sessionKeys, owner: () => profiles.unlockedOwner(), isClosing: (id) => deleter.isClosing(id), clock });
+  const sealer = createRecordSealer({
+    keys: sessionKeys,
+    owner: () => profiles.unlockedOwner(),
+    isClosing: (id) => deleter.isClosing(id),
+    guardKeyCreation: (id, create) => deleter.createKey(id, create),
+    clock,
+  });
   const retention = new RetentionScheduler(
     {
       expiredBefore: (cutoffMs) => sessionKeys.expiredBefore(new Date(cutoffMs + 1)),
@@ -213,8 +219,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       memory,
       confirmSessionVersion,
       // Retention counts from the last turn; reviewing never moves it. Queued and durable, off the answer's path.
-      newTurnStored: (sessionId, at) => {
-        sessionKeys.touch(sessionId, at).then(
+      newTurnStored: (sessionId) => {
+        // On retention's trusted time, not the wall clock: a clock set back cannot date a turn into the past.
+        sessionKeys.touch(sessionId, new Date(retention.trustedNowMs())).then(
           () => retention.keysChanged(),
           () => logger.error('vault.touch-failed', {}),
         );
@@ -242,9 +249,17 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     lock: (reason) => void signOut.lock(reason),
   });
 
-  const records: OpenedRecordsDeps = { keys: sessionKeys, memory, audit, logger };
+  const records: OpenedRecordsDeps = {
+    keys: sessionKeys,
+    memory,
+    audit,
+    logger,
+    // The same sign-in (its data key object is new at every unlock) and no sign-out under way.
+    isSignedIn: (owner) => profiles.isSignedIn(owner) && !signOut.inProgress,
+  };
   const resumeDeps: ResumeDeps = {
     ...records,
+    stillKept: (sessionId) => sessionKeys.has(sessionId) && !sessionKeys.isShredded(sessionId) && !deleter.isClosing(sessionId),
     store,
     versions,
     reseal: { sealer, acks, confirmSessionVersion, logger },

@@ -38,7 +38,7 @@ export async function historyForTests(): Promise<{ keys: SessionKeyStore; memory
   await keys.load({ retentionCutoff: null, now: new Date() });
   const memory = new HistoryMemory();
   const audit = recordingAudit();
-  return { keys, memory, audit, dir, deps: { keys, memory, audit, logger: silentLogger } };
+  return { keys, memory, audit, dir, deps: { keys, memory, audit, logger: silentLogger, isSignedIn: () => true } };
 }
 
 /** Header fields a test record needs beyond its id and position. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { PowerSignals } from '../../src/main/core/platformInterfaces';
 import type { SettingsLayer } from '../../src/shared/settings';
+import type { FakeSecretStorage } from '../fakes/fakeSecretStorage';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/fakeLlmServer';
 import { startMainForTests, type MainForTests } from './mainForTests';
 import { sequentialIds, TestClock } from './testClock';
@@ -16,7 +17,7 @@ export interface MainTestBed {
  * Registers, for the enclosing test file or `describe`, a fresh fake model server and a fresh main (a clinician
  * signed in, a test clock) before each test, and closes both after it. Read the fields inside tests only.
  */
-export function mainTestBed(options: { settings?: SettingsLayer; power?: PowerSignals } = {}): MainTestBed {
+export function mainTestBed(options: { settings?: SettingsLayer; power?: PowerSignals; secretStorage?: () => FakeSecretStorage } = {}): MainTestBed {
   let current: MainTestBed | null = null;
   beforeEach(async () => {
     const server = await startFakeLlmServer();
@@ -27,6 +28,7 @@ export function mainTestBed(options: { settings?: SettingsLayer; power?: PowerSi
       newId: sequentialIds(),
       ...(options.settings ? { settings: options.settings } : {}),
       ...(options.power ? { power: options.power } : {}),
+      ...(options.secretStorage ? { secretStorage: options.secretStorage() } : {}),
     });
     current = { main, server, clock };
   });

@@ -1,6 +1,7 @@
 import type { AuthState, ProfileList } from '../../shared/auth';
 import { AppError } from '../../shared/errors';
 import type { AuditRecorder } from '../audit/auditRecorder';
+import { OtherProfileUnlockedError } from '../profiles/profileErrors';
 import type { LockReason, ProfileStore } from '../profiles/profileStore';
 import type { SignOut } from './signOut';
 
@@ -71,13 +72,19 @@ export class AuthService {
    * unlock: someone else is at the workstation.
    */
   async unlock(profileId: string, passphrase: string): Promise<AuthState> {
-    const current = this.options.profiles.currentProfile();
-    if (current && current.profileId !== profileId) await this.options.signOut.lock('switched');
-    try {
-      await this.options.profiles.unlock(profileId, passphrase);
-    } catch (error) {
-      if (error instanceof AppError && error.code !== 'LOCKED') this.options.audit.record({ action: 'auth.unlock_failed', profileId });
-      throw error;
+    // Twice at most: another clinician may have signed in while this unlock waited (two unlocks at once); they are
+    // then signed out fully too, never switched away silently.
+    for (let attempt = 1; ; attempt += 1) {
+      const current = this.options.profiles.currentProfile();
+      if (current && current.profileId !== profileId) await this.options.signOut.lock('switched');
+      try {
+        await this.options.profiles.unlock(profileId, passphrase);
+        break;
+      } catch (error) {
+        if (error instanceof OtherProfileUnlockedError && attempt < 2) continue;
+        if (error instanceof AppError && error.code !== 'LOCKED') this.options.audit.record({ action: 'auth.unlock_failed', profileId });
+        throw error;
+      }
     }
     this.options.audit.record({ action: 'auth.unlocked', profileId });
     return this.state();

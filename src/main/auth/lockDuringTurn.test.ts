@@ -54,8 +54,10 @@ async function storedOutcome(): Promise<{ status: string; payload: TurnPayload }
   const profiles = await main.callOk<{ profiles: { profileId: string }[] }>('auth.listProfiles');
   await main.callOk('auth.unlock', { profileId: profiles.profiles[0]!.profileId, passphrase: TEST_PASSPHRASE });
   const turnRecord = main.deliveredRecords().filter((record) => record.kind === 'turn').at(-1)!;
-  const opened = await main.callOk<OpenOutput>('vault.open', { records: [turnRecord] });
-  const [result] = opened.results;
+  const sessionRecord = main.deliveredRecords().filter((record) => record.kind === 'session').at(-1)!;
+  // As the page opens a stored session: its session record (the manifest) with its turns.
+  const opened = await main.callOk<OpenOutput>('vault.open', { records: [sessionRecord, turnRecord] });
+  const [, result] = opened.results;
   if (!result?.ok) throw new Error('the stored turn did not open');
   return { status: turnRecord.status, payload: result.payload as TurnPayload };
 }

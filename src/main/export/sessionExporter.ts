@@ -4,7 +4,7 @@ import type { SealedRecord } from '../../shared/vault';
 import type { AuditRecorder } from '../audit/auditRecorder';
 import type { PdfPrinter } from '../core/platformInterfaces';
 import type { Clock } from '../core/clock';
-import type { OpenedRecordsDeps } from '../history/openedRecords';
+import { requireSignedIn, type OpenedRecordsDeps } from '../history/openedRecords';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
 import { buildSessionExport } from './buildSessionExport';
 import { EXPORT_FORMAT_AUDIT_CODE, exportFileName, textFile } from './exportFiles';
@@ -62,5 +62,7 @@ export async function exportSession(
   }
   // On disk before the file leaves main: no export without its audit line.
   await deps.audit.recordDurably({ action: 'session.exported', profileId: owner.ownerId, objectId: sessionId, count: EXPORT_FORMAT_AUDIT_CODE[format] });
+  // A lock while the file was being made: the page asking is signed out, the file never leaves main.
+  requireSignedIn(deps.records, owner);
   return file;
 }

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { TEST_PASSPHRASE } from '../../../test/support/mainForTests';
 import { mainTestBed } from '../../../test/support/mainTestBed';
 import type { ProtocolResponse } from '../../shared/protocol';
 import { AUDIT_LOG_FILE } from '../audit/auditFiles';
@@ -41,15 +42,20 @@ describe('audited access to stored records', () => {
 });
 
 describe('when the audit log cannot be written', () => {
-  it('opening, searching and exporting stop with AUDIT_UNAVAILABLE, and come back once it can', async () => {
+  it('opening, indexing, searching and exporting stop with AUDIT_UNAVAILABLE, leave nothing behind, and come back once it can', async () => {
     await bed.main.callOk<ProtocolResponse>('protocol.generate', { patient });
     const records = bed.main.deliveredRecords();
+    // A fresh sign-in: main's memory of the history starts empty.
+    const { profileId } = await bed.main.callOk<{ profileId: string }>('auth.state');
+    await bed.main.callOk('auth.lock');
+    await bed.main.callOk('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
     const log = join(bed.main.dataDir, AUDIT_LOG_FILE);
     // The log cannot be appended to: a folder stands where it was (the file is kept aside, intact).
     await rename(log, `${log}.aside`);
     await mkdir(log);
     for (const [operation, payload] of [
       ['vault.open', { records }],
+      ['vault.index', { records }],
       ['vault.search', { query: 'chest' }],
       ['sessions.export', { format: 'json', records }],
     ] as const) {
@@ -59,6 +65,7 @@ describe('when the audit log cannot be written', () => {
     }
     await rm(log, { recursive: true });
     await rename(`${log}.aside`, log);
-    expect(await bed.main.call('vault.search', { query: 'chest' })).toMatchObject({ ok: true });
+    // Nothing the refused calls decrypted was kept for search.
+    expect(await bed.main.callOk('vault.search', { query: 'chest' })).toEqual({ hits: [], indexedSessions: 0 });
   });
 });

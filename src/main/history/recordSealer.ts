@@ -18,6 +18,8 @@ export interface RecordSealer {
   startSession(sessionId: string): Promise<void>;
   /** Seals `payload` under the existing key of `header.sessionId`; the header's owner must be the signed-in one. */
   seal(header: SealedRecordHeader, payload: SessionPayload | TurnPayload): Promise<SealedRecordV2>;
+  /** Throws unless the signed-in clinician's session `sessionId` still has its key (not deleted, not shredded). */
+  confirmKept(sessionId: string): Promise<void>;
 }
 
 /** What the sealer needs. */
@@ -25,8 +27,13 @@ export interface RecordSealerDeps {
   readonly keys: SessionKeyStore;
   /** The signed-in clinician (throws LOCKED when none). */
   readonly owner: () => UnlockedOwner;
-  /** True for a session being deleted or shredded right now: nothing more is sealed for it, even before its key is gone. */
+  /** True for a session being deleted or shredded (or deleted already): nothing more is sealed for it, even before its key is gone. */
   readonly isClosing: (sessionId: string) => boolean;
+  /**
+   * Runs the creation of a new session's key so that it never overlaps the session's deletion (the deleter's
+   * `createKey`); refuses a deleted session.
+   */
+  readonly guardKeyCreation: (sessionId: string, create: () => Promise<void>) => Promise<void>;
   readonly clock: Clock;
 }
 
@@ -38,7 +45,10 @@ export function createRecordSealer(deps: RecordSealerDeps): RecordSealer {
   return {
     async startSession(sessionId) {
       refuseClosed(sessionId);
-      await deps.keys.create(sessionId, deps.owner(), deps.clock.now());
+      const owner = deps.owner();
+      await deps.guardKeyCreation(sessionId, async () => {
+        await deps.keys.create(sessionId, owner, deps.clock.now());
+      });
     },
     async seal(header, payload) {
       const owner = deps.owner();
@@ -48,6 +58,11 @@ export function createRecordSealer(deps: RecordSealerDeps): RecordSealer {
       // Checked again after the (possibly awaited) key lookup: a delete that started meanwhile wins.
       refuseClosed(header.sessionId);
       return sealRecord(key, header, payload);
+    },
+    async confirmKept(sessionId) {
+      refuseClosed(sessionId);
+      await deps.keys.keyFor(sessionId, deps.owner());
+      refuseClosed(sessionId);
     },
   };
 }

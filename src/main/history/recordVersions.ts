@@ -27,12 +27,29 @@ export class SessionRecordVersions {
    */
   readonly #issued = new Map<string, number>();
   readonly #sessionId: string;
+  #lastStampMs = Number.NEGATIVE_INFINITY;
 
   /** Starts from what main read back from history (resume) or from nothing (a new session `sessionId`). */
   constructor(sessionId: string, sessionRv = 0, turns: readonly ManifestEntry[] = []) {
     this.#sessionId = sessionId;
     this.#sessionRv = sessionRv;
     this.#turns = new Map(turns.map((entry) => [entry.id, { seq: entry.seq, rv: entry.rv }]));
+  }
+
+  /**
+   * The `updatedAt` for a record sealed now: the wall time, but never earlier than (or equal to) the last one handed
+   * out for this session. A reader takes a turn's newest answer by `updatedAt`; a wall clock stepped back must not
+   * make the answer the clinician chose last look older than the one they left.
+   */
+  stamp(now: Date): string {
+    this.#lastStampMs = Math.max(now.getTime(), this.#lastStampMs + 1);
+    return new Date(this.#lastStampMs).toISOString();
+  }
+
+  /** Raises the last `updatedAt` handed out to at least `time` (a resumed session's newest record). */
+  noteStamp(time: string): void {
+    const ms = Date.parse(time);
+    if (Number.isFinite(ms)) this.#lastStampMs = Math.max(this.#lastStampMs, ms);
   }
 
   /** The counter for the next seal of the session record (part of the pending delivery). */

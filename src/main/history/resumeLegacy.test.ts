@@ -29,7 +29,7 @@ async function legacySession(storeOnPage: boolean) {
   const acks = new AckRegistry(clock);
   const store = new SessionStore(clock, sequentialIds(), { idleTimeoutMs: 60_000, absoluteTimeoutMs: 600_000, maxLiveSessions: 10 }, silentLogger);
   const versions = new RecordVersionsRegistry();
-  const sealer = createRecordSealer({ keys: setup.keys, owner: () => owner, isClosing: () => false, clock });
+  const sealer = createRecordSealer({ keys: setup.keys, owner: () => owner, isClosing: () => false, guardKeyCreation: (_id, create) => create(), clock });
   const delivered: SealedRecordV2[] = [];
   const target = {
     senderId: 'page-1',
@@ -49,6 +49,7 @@ async function legacySession(storeOnPage: boolean) {
     versions,
     reseal: { sealer, acks, confirmSessionVersion: (id: string, rv: number) => setup.keys.noteSessionVersion(id, rv), logger: silentLogger },
     estimateExchange: () => 10,
+    stillKept: (sessionId: string) => setup.keys.has(sessionId),
   };
   return { ...setup, owner, key, records, delivered, deps, target };
 }

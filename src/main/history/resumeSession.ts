@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/sessions';
 import { recordVersionOf, type ManifestEntry, type SealedRecord, type TurnPayload } from '../../shared/vault';
 import type { AuditRecorder } from '../audit/auditRecorder';
@@ -5,13 +6,15 @@ import type { Logger } from '../core/logger';
 import type { LatestAnswer, TurnRecord } from '../sessions/session';
 import type { RestoredLatest, SessionStore } from '../sessions/sessionStore';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
-import type { OpenedRecordsDeps } from './openedRecords';
+import { requireSignedIn, type OpenedRecordsDeps } from './openedRecords';
 import { SessionRecordVersions, type RecordVersionsRegistry } from './recordVersions';
 import { resealLegacyRecords, type ResealDeps, type ResealTarget } from './resealLegacy';
 import { openSessionHistory, type OpenedRecord } from './sessionHistory';
 
 /** What resuming needs. */
 export interface ResumeDeps extends OpenedRecordsDeps {
+  /** True while the session still has its key and is not being deleted: asked right before it comes back to memory. */
+  readonly stillKept: (sessionId: string) => boolean;
   readonly store: SessionStore;
   readonly versions: RecordVersionsRegistry;
   readonly reseal: ResealDeps;
@@ -61,6 +64,11 @@ export async function resumeSession(deps: ResumeDeps, owner: UnlockedOwner, reco
   const turns: TurnRecord[] = shown.map(({ payload }) => turnRecordOf(deps, payload));
   const latest = latestAnswersOf(deps, shown.at(-1), turns.at(-1), history.turns);
   await deps.audit.recordDurably({ action: 'session.resumed', profileId: owner.ownerId, objectId: sessionId });
+  // Checked with nothing awaited before the restore: a lock, a delete or a shred that happened while the records were
+  // opening must not bring the session (its plaintext) back into memory.
+  requireSignedIn(deps, owner);
+  if (!deps.stillKept(sessionId)) throw new AppError('SESSION_NOT_FOUND', 'This session is no longer kept: it was deleted, or its retention period ended.');
+  history.remember();
   const session = deps.store.restore({
     id: sessionId,
     ownerId: owner.ownerId,
@@ -70,6 +78,7 @@ export async function resumeSession(deps: ResumeDeps, owner: UnlockedOwner, reco
     latest,
   });
   const versions = new SessionRecordVersions(sessionId, recordVersionOf(sessionRecord.record), manifestOf(sessionRecord.payload.turns, history.turns));
+  for (const opened of [sessionRecord, ...history.turns]) versions.noteStamp(opened.record.updatedAt);
   deps.versions.seed(session, versions);
   if (history.unreadableTurns > 0) deps.logger.warn('history.resume-partial', { failed: history.unreadableTurns });
   if (history.hasV1Records) void resealLegacyRecords(deps.reseal, session, versions, history, target);

@@ -97,7 +97,7 @@ describe('retention (check 21)', () => {
     expect(keys.has('d')).toBe(false);
   });
 
-  it('after a real jump (10 h) is reported once, it re-bases at the next consistent reading and keeps shredding for weeks', async () => {
+  it('a real jump (10 h) is reported once and retention carries on for weeks, on the trusted time', async () => {
     const clock = new TestClock();
     const now = clock.now().getTime();
     // A session every day for three weeks, so every day brings one expiry.
@@ -111,13 +111,29 @@ describe('retention (check 21)', () => {
       await settle();
     }
     expect(reports.filter((report) => report === 'clock jump')).toHaveLength(1);
-    // Everything whose last turn is more than 7 days before the (jumped) wall clock is gone.
-    const cutoff = clock.now().getTime() - 7 * DAY;
-    expect([...keys.entries()].filter(([, at]) => at <= cutoff)).toEqual([]);
-    expect(keys.size).toBeLessThan(21 - 13);
+    // Everything whose last turn is more than 7 days before the trusted time (the wall clock less the jump) is gone,
+    // nothing younger.
+    const trustedCutoff = clock.now().getTime() - 10 * 3_600_000 - 7 * DAY;
+    expect([...keys.entries()].filter(([, at]) => at <= trustedCutoff)).toEqual([]);
+    expect([...keys.entries()].every(([, at]) => at > trustedCutoff)).toBe(true);
+    expect(keys.size).toBe(7);
   });
 
-  it('a jump put right before the next reading destroys nothing and is reported once', async () => {
+  it('a wall clock set 30 days ahead shreds nothing early, however long it stays wrong', async () => {
+    const clock = new TestClock();
+    const now = clock.now().getTime();
+    const { keys, reports, scheduler } = setup({ yesterday: now - 1 * DAY }, clock);
+    await scheduler.start();
+    clock.jumpWallClock(30 * DAY);
+    for (let minute = 0; minute < 24 * 60; minute += 6) {
+      clock.advance(6 * 60_000);
+      await scheduler.runPass();
+    }
+    expect(keys.has('yesterday')).toBe(true);
+    expect(reports).toEqual(['clock jump']);
+  });
+
+  it('a jump put right again destroys nothing and is reported once', async () => {
     const clock = new TestClock();
     const now = clock.now().getTime();
     const { keys, reports, scheduler } = setup({ d: now - 1 * DAY }, clock);
@@ -126,7 +142,7 @@ describe('retention (check 21)', () => {
     await scheduler.runPass();
     clock.jumpWallClock(-30 * DAY);
     clock.advance(60_000);
-    await settle();
+    await scheduler.runPass();
     expect(keys.has('d')).toBe(true);
     expect(reports).toEqual(['clock jump']);
   });
@@ -142,6 +158,18 @@ describe('retention (check 21)', () => {
     await settle();
     expect(keys.has('d')).toBe(false);
     expect(reports).toEqual(['shredded 1']);
+  });
+
+  it('waking with the wall clock behind the trusted time does not take it: nothing is kept longer by it', async () => {
+    const clock = new TestClock();
+    const now = clock.now().getTime();
+    const { keys, scheduler } = setup({ d: now - 6 * DAY - 23 * 3_600_000 }, clock);
+    await scheduler.start();
+    clock.jumpWallClock(-5 * DAY);
+    scheduler.systemResumed();
+    clock.advance(3_600_000);
+    await settle();
+    expect(keys.has('d')).toBe(false);
   });
 
   it('stops its timer on dispose', async () => {

@@ -24,7 +24,7 @@ export interface RetentionOptions {
   readonly batchSize?: number;
   /** Wait before trying again after a failed pass. */
   readonly retryMs?: number;
-  /** Wall time drifting from monotonic time by more than this is a clock jump: retention waits. */
+  /** Wall time drifting from the trusted time by more than this is a clock jump: reported once, not followed. */
   readonly maxDriftMs?: number;
 }
 
@@ -37,21 +37,23 @@ const HOUR_MS = 60 * 60_000;
  * retention period, for every profile, at start-up and then on one timer aimed at the next expiry (clamped to
  * 2^31−1 ms), in batches, retrying after an error.
  *
- * Clock jumps. While running, a wall clock that moves away from the monotonic clock by more than an hour (someone
- * set the date) is reported ONCE, and retention holds back for one retry period so a mistaken clock that is put
- * right again destroys nothing. If at the next reading the wall clock still agrees with where it jumped to, the
- * jump is taken as real: retention re-bases on it and carries on (it never stops for good). A system waking from
- * sleep is not a jump — the monotonic clock stands still during sleep on Linux and macOS — so {@link systemResumed}
- * re-bases without a report; a long gap at start-up (a weekend) is normal and acted on.
+ * Time. Retention measures time from a trusted reading — the wall clock at start-up — carried forward by the
+ * monotonic clock, which nobody can set. A wall clock that then moves away from it by more than an hour (someone set
+ * the date, or the clock was corrected) is reported ONCE and changes nothing: retention carries on with the trusted
+ * time, so a clock set forward cannot shred early and one set back cannot stop retention. {@link acceptClock} makes
+ * the wall clock the trusted reading again (IT reviewed it; every start-up does the same). Waking from sleep is not a
+ * jump — the monotonic clock stands still while the machine sleeps — so {@link systemResumed} takes the wall clock
+ * again when it moved forward (the sleep), never back.
  */
 export class RetentionScheduler {
   #timer: TimerHandle | null = null;
   #running = false;
   #disposed = false;
-  /** Wall minus monotonic at the last consistent reading: the reference for spotting a jump. */
-  #offsetMs: number;
-  /** Wall minus monotonic right after a reported jump, while retention waits to see whether it holds. */
-  #jumpedOffsetMs: number | null = null;
+  /** The trusted reading: a wall time and the monotonic time it was taken at. */
+  #referenceWallMs: number;
+  #referenceMonoMs: number;
+  /** How far the wall clock was from the trusted time when a jump was last reported (null: none outstanding). */
+  #reportedDriftMs: number | null = null;
 
   constructor(
     private readonly keys: RetentionKeys,
@@ -60,7 +62,8 @@ export class RetentionScheduler {
     private readonly logger: Logger,
     private readonly options: RetentionOptions,
   ) {
-    this.#offsetMs = this.#currentOffset();
+    this.#referenceWallMs = clock.now().getTime();
+    this.#referenceMonoMs = clock.monotonicMs();
   }
 
   /** Runs a pass now (start-up) and keeps the timer aimed at the next expiry. */
@@ -68,17 +71,21 @@ export class RetentionScheduler {
     return this.runPass();
   }
 
+  /**
+   * The time retention goes by (ms since the epoch): the trusted reading carried forward by the monotonic clock. Also
+   * the time to record a session's last turn at, so a wall clock set back cannot date a turn into the past.
+   */
+  trustedNowMs(): number {
+    return this.#referenceWallMs + (this.clock.monotonicMs() - this.#referenceMonoMs);
+  }
+
   /** One pass: destroys every expired key in batches, then re-aims the timer. Resolves when done. */
   async runPass(): Promise<void> {
     if (this.#running || this.#disposed) return;
     this.#running = true;
     try {
-      if (!this.#clockConsistent()) {
-        // Hold back until the next reading says whether the new time holds; check again later.
-        this.#schedule(this.options.retryMs ?? 5 * 60_000);
-        return;
-      }
-      const cutoff = this.clock.now().getTime() - this.options.retentionMs;
+      this.#watchWallClock();
+      const cutoff = this.trustedNowMs() - this.options.retentionMs;
       const expired = this.keys.expiredBefore(cutoff);
       const batchSize = this.options.batchSize ?? 500;
       for (let start = 0; start < expired.length; start += batchSize) {
@@ -96,21 +103,20 @@ export class RetentionScheduler {
     }
   }
 
-  /**
-   * Accepts the current wall clock as right (after a jump was reviewed, or at start-up): later passes measure
-   * drift from here.
-   */
+  /** Makes the current wall clock the trusted reading (IT reviewed it): later passes go by it. */
   acceptClock(): void {
-    this.#offsetMs = this.#currentOffset();
-    this.#jumpedOffsetMs = null;
+    this.#referenceWallMs = this.clock.now().getTime();
+    this.#referenceMonoMs = this.clock.monotonicMs();
+    this.#reportedDriftMs = null;
   }
 
   /**
-   * The system woke from sleep: the monotonic clock did not count the sleep, so wall minus monotonic moved by its
-   * length. That is not a clock jump: re-base, then run a pass (keys may have expired while asleep).
+   * The system woke from sleep: the monotonic clock did not count the sleep, so the trusted time is behind by its
+   * length. That is not a clock jump: take the wall clock again if it moved forward, then run a pass (keys may have
+   * expired while asleep). A wall clock behind the trusted time is not taken (sleep cannot explain it).
    */
   systemResumed(): void {
-    this.acceptClock();
+    if (this.clock.now().getTime() >= this.trustedNowMs()) this.acceptClock();
     if (!this.#running) void this.runPass();
   }
 
@@ -125,31 +131,18 @@ export class RetentionScheduler {
     this.#timer = null;
   }
 
-  /**
-   * True when retention may act on the wall clock now: it agrees with the reference, or it still agrees with where it
-   * jumped to at the previous reading (the jump holds: re-based). A new jump is reported once and answers false.
-   */
-  #clockConsistent(): boolean {
+  /** Reports, once per jump, a wall clock more than the allowed drift away from the trusted time. */
+  #watchWallClock(): void {
     const maxDriftMs = this.options.maxDriftMs ?? HOUR_MS;
-    const offset = this.#currentOffset();
-    const drift = offset - this.#offsetMs;
+    const drift = this.clock.now().getTime() - this.trustedNowMs();
     if (Math.abs(drift) <= maxDriftMs) {
-      this.#jumpedOffsetMs = null;
-      return true;
+      this.#reportedDriftMs = null;
+      return;
     }
-    if (this.#jumpedOffsetMs !== null && Math.abs(offset - this.#jumpedOffsetMs) <= maxDriftMs) {
-      this.logger.warn('retention.clock-rebased', { driftMs: Math.round(drift) });
-      this.acceptClock();
-      return true;
-    }
-    this.#jumpedOffsetMs = offset;
+    if (this.#reportedDriftMs !== null && Math.abs(drift - this.#reportedDriftMs) <= maxDriftMs) return;
+    this.#reportedDriftMs = drift;
     this.reporter.clockJump(drift);
     this.logger.warn('retention.clock-jump', { driftMs: Math.round(drift) });
-    return false;
-  }
-
-  #currentOffset(): number {
-    return this.clock.now().getTime() - this.clock.monotonicMs();
   }
 
   #scheduleNextExpiry(): void {
@@ -160,7 +153,7 @@ export class RetentionScheduler {
       return;
     }
     // At least 1 ms ahead: a pass at the exact boundary must not re-arm a timer for the same instant forever.
-    this.#schedule(Math.max(1, oldest + this.options.retentionMs - this.clock.now().getTime()));
+    this.#schedule(Math.max(1, oldest + this.options.retentionMs - this.trustedNowMs()));
   }
 
   #schedule(delayMs: number): void {

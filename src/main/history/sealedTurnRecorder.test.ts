@@ -34,6 +34,10 @@ function stubSealer() {
       payloads.set(`${header.id}@${header.rv}`, payload);
       return record;
     },
+    confirmKept: async (sessionId) => {
+      if (calls.refuse) throw calls.refuse;
+      void sessionId;
+    },
   };
   return { sealer, calls, payloads };
 }

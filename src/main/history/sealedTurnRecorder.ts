@@ -70,11 +70,18 @@ export class SealedTurnRecorder implements TurnRecorder {
     if (isFirstRecord) {
       await this.deps.sealer.startSession(session.id);
       this.deps.audit.record({ action: 'session.created', profileId: session.ownerId, objectId: session.id });
+      // Deleted while its key was being made (the deleter waited for it and destroyed it): nothing is sealed.
+      if (session.closed) throw closedSessionError(session.closed);
     }
     const outcomes = await this.#sealAndDeliver(turn, turn.seq === 1 ? 'pending' : 'complete', null);
     const failed = outcomes.find((outcome): outcome is Extract<AckOutcome, { stored: false }> => !outcome.stored);
     if (failed) throw storageError(failed);
     this.deps.newTurnStored(session.id, this.deps.clock.now());
+  }
+
+  async confirmKept(turn: RecordedTurn): Promise<void> {
+    if (turn.session.closed) throw closedSessionError(turn.session.closed);
+    await this.deps.sealer.confirmKept(turn.session.id);
   }
 
   async finish(turn: RecordedTurn, outcome: TurnOutcome): Promise<void> {
@@ -107,8 +114,8 @@ export class SealedTurnRecorder implements TurnRecorder {
 
   /**
    * Seals the turn record (its next version) and the session record (its next version, listing the turn) and
-   * delivers both as one; then settles the counters: a delivery the page refused, or that never reached it, does not
-   * count, so the next session record lists only what the page may hold.
+   * delivers both as one; then settles the counters: a delivery the page did not confirm storing does not count, so
+   * the next session record lists only what the page holds.
    */
   async #sealAndDeliver(turn: RecordedTurn, sessionStatus: 'pending' | 'complete', outcome: TurnOutcome | null): Promise<AckOutcome[]> {
     const versions = this.deps.versions.of(turn.session);
@@ -122,8 +129,10 @@ export class SealedTurnRecorder implements TurnRecorder {
       throw error;
     }
     const outcomes = await this.#deliver(turn, records);
-    const refused = outcomes.some((result) => !result.stored && result.code !== 'NO_ACK');
-    if (refused) {
+    // Only what the page confirmed counts: the next session record must never list a version the page may not hold
+    // (a page that crashed or was closed mid-answer). A version the page stored without confirming it is newer than
+    // the one listed, which opens; the reverse would refuse the whole history.
+    if (!outcomes.every((result) => result.stored)) {
       versions.discard();
       return outcomes;
     }
@@ -162,7 +171,7 @@ export class SealedTurnRecorder implements TurnRecorder {
         parentTurnId: null,
         status,
         createdAt: session.createdAt.toISOString(),
-        updatedAt: this.deps.clock.now().toISOString(),
+        updatedAt: versions.stamp(this.deps.clock.now()),
         v: PAYLOAD_FORMAT_VERSION,
         rv: versions.nextSession(),
       },
@@ -192,7 +201,7 @@ export class SealedTurnRecorder implements TurnRecorder {
         parentTurnId: turn.parentTurnId ?? null,
         status: outcome ? outcome.status : 'pending',
         createdAt: turn.startedAt.toISOString(),
-        updatedAt: this.deps.clock.now().toISOString(),
+        updatedAt: versions.stamp(this.deps.clock.now()),
         v: PAYLOAD_FORMAT_VERSION,
         rv: versions.nextTurn(turn.turnId, turn.seq),
       },

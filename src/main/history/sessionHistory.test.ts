@@ -97,14 +97,14 @@ describe('opening a session history strictly (resume, export)', () => {
 describe('opening records one by one (review, the indexing pass)', () => {
   it('reports an older copy as rolled-back once a newer manifest was seen, and audits it; the rest opens', async () => {
     const { deps, owner, audit, session, turn1Pending, turn2 } = await twoTurnSession();
-    const outcomes = await openRecords(deps, owner, [session, turn1Pending, turn2]);
+    const { outcomes } = await openRecords(deps, owner, [session, turn1Pending, turn2]);
     expect(outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.reason))).toEqual(['ok', 'rolled-back', 'ok']);
     expect(audit.events).toContainEqual({ action: 'vault.record_rolled_back', profileId: OWNER, objectId: T1 });
   });
 
   it('reports an older session record as rolled-back, never notes it', async () => {
     const { deps, owner, memory, olderSession } = await twoTurnSession();
-    const [outcome] = await openRecords(deps, owner, [olderSession]);
+    const [outcome] = (await openRecords(deps, owner, [olderSession])).outcomes;
     expect(outcome).toMatchObject({ ok: false, reason: 'rolled-back' });
     expect(memory.search(OWNER, 'fever').hits).toEqual([]);
   });
@@ -112,11 +112,11 @@ describe('opening records one by one (review, the indexing pass)', () => {
   it('audits a key that is simply missing once per session, and a malformed record', async () => {
     const { owner, session, turn1 } = await twoTurnSession();
     const elsewhere = await historyForTests();
-    const outcomes = await openRecords(elsewhere.deps, owner, [session, turn1, { ...turn1, iv: 'short' }]);
+    const { outcomes } = await openRecords(elsewhere.deps, owner, [session, turn1, { ...turn1, iv: 'short' }]);
     expect(outcomes.map((outcome) => !outcome.ok && outcome.reason)).toEqual(['unknown-key', 'unknown-key', 'unknown-key']);
     expect(elsewhere.audit.events.filter((event) => event.action === 'vault.key_missing')).toEqual([{ action: 'vault.key_missing', profileId: OWNER, objectId: S }]);
     const here = await twoTurnSession();
-    const [malformed] = await openRecords(here.deps, here.owner, [{ ...here.turn1, iv: 'short' }]);
+    const [malformed] = (await openRecords(here.deps, here.owner, [here.session, { ...here.turn1, iv: 'short' }])).outcomes.slice(1);
     expect(malformed).toMatchObject({ ok: false, reason: 'malformed' });
     expect(here.audit.events).toContainEqual({ action: 'vault.record_malformed', profileId: OWNER, objectId: T1 });
   });

@@ -23,6 +23,8 @@ export interface SessionHistory {
   readonly unreadableTurns: number;
   /** True when the session or any of its turns is still a format-v1 record (re-sealed when main next writes it). */
   readonly hasV1Records: boolean;
+  /** Notes what opened in main's history memory — once the access is audited (see `OpenedBatch.remember`). */
+  remember(): void;
 }
 
 /** The integrity refusal: the stored history is not the one main last wrote. */
@@ -50,17 +52,16 @@ function newestPerId<P>(opened: readonly OpenedRecord<P>[]): OpenedRecord<P>[] {
 
 /**
  * Checks the turns against the manifest the session record carries (format v2): every listed turn must be there in
- * at least its listed version, and nothing unlisted may appear. When the page handed over as many records as it
- * may (a very long session, cut to its newest), turns older than the oldest one handed over, and earlier answers of
- * a turn it kept, may be left out; any other gap is a turn hidden from the history the model would be told.
+ * at least its listed version. When the page handed over a whole cut (see {@link isCutToNewest}), turns older than the
+ * oldest one handed over, and earlier answers of a turn it kept, may be left out; any other gap is a turn hidden from
+ * the history the model would be told. A turn the session record does not list is kept: it is authentic, and can only
+ * come from a delivery the page stored without confirming it (the session record itself passed the rollback anchor).
  */
 function checkAgainstManifest(manifest: readonly ManifestEntry[], turns: readonly OpenedRecord<TurnPayload>[], cutToNewest: boolean): void {
   const byId = new Map(turns.map((turn) => [turn.record.id, turn]));
   const seqs = new Set(turns.map((turn) => turn.record.seq));
   const oldestSeq = turns.reduce((lowest, turn) => Math.min(lowest, turn.record.seq), Number.POSITIVE_INFINITY);
-  const listed = new Set<string>();
   for (const entry of manifest) {
-    listed.add(entry.id);
     const turn = byId.get(entry.id);
     if (!turn) {
       // A page cut to its newest records leaves out the oldest turns and superseded answers of turns it keeps.
@@ -69,7 +70,15 @@ function checkAgainstManifest(manifest: readonly ManifestEntry[], turns: readonl
     }
     if (turn.record.v === 2 ? turn.record.rv < entry.rv : entry.rv > 0) throw integrityError('a turn is an older copy than the one last saved');
   }
-  for (const turn of turns) if (!listed.has(turn.record.id)) throw integrityError('the session record is older than its turns');
+}
+
+/**
+ * True when the page handed over a very long session cut to its newest records, as it must past
+ * {@link MAX_RESUME_RECORDS}: exactly that many records, all distinct, every one opened. Padding with copies or with
+ * records that do not open does not count — otherwise a store could hide the oldest turns by filling the request.
+ */
+function isCutToNewest(records: readonly SealedRecord[], failed: number): boolean {
+  return records.length === MAX_RESUME_RECORDS && failed === 0 && new Set(records.map((record) => record.id)).size === records.length;
 }
 
 /**
@@ -83,7 +92,11 @@ export async function openSessionHistory(deps: OpenedRecordsDeps, owner: Unlocke
   const [sessionId] = sessionIds;
   if (sessionIds.size !== 1 || sessionId === undefined) throw new AppError('INVALID_INPUT', 'records: all records must belong to one session');
 
-  const outcomes = await openRecords(deps, owner, records);
+  if (records.some((record) => record.kind === 'session' && record.id !== sessionId)) {
+    throw new AppError('INVALID_INPUT', "records: a session record's id must be its session id");
+  }
+  const batch = await openRecords(deps, owner, records);
+  const { outcomes } = batch;
   const failed = outcomes.filter((outcome): outcome is Extract<OpenOutcome, { ok: false }> => !outcome.ok);
   if (failed.some((outcome) => outcome.reason === 'wrong-owner')) throw new AppError('FORBIDDEN', 'This session belongs to another clinician.');
   if (failed.some((outcome) => outcome.reason === 'shredded')) {
@@ -108,19 +121,21 @@ export async function openSessionHistory(deps: OpenedRecordsDeps, owner: Unlocke
     throw new AppError('INVALID_INPUT', 'records: the session record is missing');
   }
   const newestTurns = newestPerId(turns).sort(byPosition);
-  const manifest = session.payload.turns;
-  if (session.record.v === 2 && manifest) {
-    checkAgainstManifest(manifest, newestTurns, records.length >= MAX_RESUME_RECORDS);
-  }
   // An older copy handed over beside the newest version of the same record is superseded, not missing.
-  const openedIds = new Set(newestTurns.map((turn) => turn.record.id));
-  const unreadableTurns = failed.filter((outcome) => kindOf.get(outcome.id) === 'turn' && !(outcome.reason === 'rolled-back' && openedIds.has(outcome.id))).length;
-  if (session.record.v === 2 && unreadableTurns > 0) throw integrityError('a turn is unreadable');
+  const openedIds = new Set([...newestTurns.map((turn) => turn.record.id), session.record.id]);
+  const unreadable = failed.filter((outcome) => !(outcome.reason === 'rolled-back' && openedIds.has(outcome.id)));
+  const manifest = session.payload.turns;
+  if (session.record.v === 2) {
+    // Whatever its kind claims: in a v2 history every record handed over must open (or be superseded).
+    if (unreadable.length > 0) throw integrityError('a record is unreadable');
+    if (manifest) checkAgainstManifest(manifest, newestTurns, isCutToNewest(records, failed.length));
+  }
   return {
     sessionId,
     session,
     turns: newestTurns,
-    unreadableTurns,
+    unreadableTurns: unreadable.filter((outcome) => kindOf.get(outcome.id) === 'turn').length,
     hasV1Records: session.record.v === 1 || newestTurns.some((turn) => turn.record.v === 1),
+    remember: batch.remember,
   };
 }

@@ -19,6 +19,17 @@ export class ProfileNotFoundError extends AppError {
   }
 }
 
+/**
+ * Another clinician's profile is unlocked: the profile store never switches by itself, because a switch must be a
+ * full sign-out of the first clinician (their running answers sealed, their sessions closed) — `SignOut` does that,
+ * and the unlock is asked again.
+ */
+export class OtherProfileUnlockedError extends AppError {
+  constructor() {
+    super('LOCKED', 'Another clinician signed in on this workstation at the same moment. Sign in again.');
+  }
+}
+
 /** A name or passphrase that the profile rules refuse; the message says which rule, never the value. */
 export class ProfileInputError extends AppError {
   constructor(message: string) {

@@ -88,8 +88,8 @@ describe('creating profiles', () => {
     expect(text).not.toContain(PASS_A);
     expect(Object.keys(JSON.parse(text).profiles[0]).sort()).toEqual(['createdAt', 'id', 'keys', 'name']);
     // Written through a temporary file that was renamed into place: nothing else is left behind (beside the key
-    // store's own file, which its first load writes).
-    expect((await readdir(dir)).sort()).toEqual([PROFILES_FILE, SESSION_KEYS_FILE].sort());
+    // store's own files, which its first load writes).
+    expect((await readdir(dir)).sort()).toEqual([PROFILES_FILE, SESSION_KEYS_FILE, 'session-keys.journal'].sort());
     expect(profiles.currentProfile()).toBeNull();
   });
 
@@ -138,8 +138,12 @@ describe('unlocking and locking', () => {
     expect(await profiles.unlock(PROFILE_1, PASS_A)).toEqual({ profileId: PROFILE_1, name: 'A' });
     expect(states).toEqual([{ unlockedProfileId: PROFILE_1, reason: null }]);
 
-    await profiles.unlock(PROFILE_2, PASS_B);
+    // Never a switch by itself: the other clinician must be signed out first (a full sign-out, done by the caller).
+    expect(await codeOf(profiles.unlock(PROFILE_2, PASS_B))).toBe('LOCKED');
+    expect(profiles.currentProfile()).toEqual({ profileId: PROFILE_1, name: 'A' });
+    profiles.lock('switched');
     expect(dropped).toHaveBeenCalledWith(PROFILE_1);
+    await profiles.unlock(PROFILE_2, PASS_B);
     expect(profiles.currentProfile()).toEqual({ profileId: PROFILE_2, name: 'B' });
     expect(profiles.unlockedOwner().ownerId).toBe(PROFILE_2);
 

@@ -8,7 +8,7 @@ import type { UnlockedOwner } from '../vault/unlockedOwner';
 import type { CryptoKey } from '../vault/webCryptoTypes';
 import { PBKDF2_ITERATIONS } from './kdf';
 import { passphraseProblem } from './passphraseRules';
-import { ProfileInputError, ProfileNotFoundError, WrongPassphraseError } from './profileErrors';
+import { OtherProfileUnlockedError, ProfileInputError, ProfileNotFoundError, WrongPassphraseError } from './profileErrors';
 import { readProfileFile, writeProfileFile, type StoredProfile } from './profileFile';
 import { changeProfilePassphrase, createProfileKeys, recoverWithPrivateKey, unlockProfileKeys, type ProfileKeyEnvironment } from './profileKeys';
 import { cleanProfileName, profileNameKey, profileNameProblem } from './profileName';
@@ -137,7 +137,8 @@ export class ProfileStore {
   }
 
   /**
-   * Unlocks `profileId` with its passphrase, locking any other profile first (reason `switched`, heard by listeners). Idempotent: unlocking the profile
+   * Unlocks `profileId` with its passphrase. Refuses ({@link OtherProfileUnlockedError}) while another profile is
+   * unlocked: that clinician must be signed out first. Idempotent: unlocking the profile
    * that is already unlocked checks the passphrase and changes nothing. A wrong passphrase answers
    * {@link WrongPassphraseError} after min(250 ms × 2^(N−1), 30 s) for the Nth consecutive failure.
    */
@@ -152,9 +153,9 @@ export class ProfileStore {
 
       const current = { profileId, name: profile.name };
       if (this.#unlocked?.profileId === profileId) return current;
-      // Never a silent switch: the clinician signed in until now is locked first, and every listener hears it (the
-      // search index, the figures and the page's patient data go with their keys).
-      if (this.#unlocked) this.#endUnlocked('switched');
+      // Never a switch here: signing the other clinician out is a full sign-out (their answers sealed, their sessions
+      // closed), which only the caller can do — it does, then asks again.
+      if (this.#unlocked) throw new OtherProfileUnlockedError();
       this.#unlocked = { profileId, dataKey };
       this.options.logger.info('profile.unlocked', { profileId });
       this.#emit({ unlockedProfileId: profileId, reason: null });
@@ -236,6 +237,14 @@ export class ProfileStore {
   unlockedOwner(): UnlockedOwner {
     if (!this.#unlocked) throw new AppError('LOCKED', 'The profile is locked. Unlock it to continue.');
     return { ownerId: this.#unlocked.profileId, dataKey: this.#unlocked.dataKey };
+  }
+
+  /**
+   * True while `owner` — as {@link unlockedOwner} handed it out — is still the unlocked profile of the same sign-in:
+   * every unlock makes a new data key object, so an owner from before a lock (even of the same clinician) is not.
+   */
+  isSignedIn(owner: UnlockedOwner): boolean {
+    return this.#unlocked !== null && this.#unlocked.profileId === owner.ownerId && this.#unlocked.dataKey === owner.dataKey;
   }
 
   /** Calls `listener` on every unlock and lock; returns a function that stops listening. */

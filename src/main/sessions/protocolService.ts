@@ -254,6 +254,7 @@ export class ProtocolService {
       // regenerated answer adds nothing typed: it is recorded when it ends, and a failed attempt records nothing, so
       // the stored answers stay as they were.
       if (parentTurnId === null) await recorder?.begin(recorded);
+      else await recorder?.confirmKept(recorded);
       let response: ProtocolResponse;
       try {
         response = await this.#answerTurn(request, recorded, abort, recorder);

@@ -40,4 +40,9 @@ export interface TurnRecorder {
   begin(turn: RecordedTurn): Promise<void>;
   /** Seals the turn's outcome (and the session record) and delivers it; a page that fails to store it says so itself. */
   finish(turn: RecordedTurn, outcome: TurnOutcome): Promise<void>;
+  /**
+   * Before a regenerated answer is asked for (nothing new is recorded first): throws unless the session is still kept
+   * — so the history of a session deleted or shredded meanwhile never goes to the model again.
+   */
+  confirmKept(turn: RecordedTurn): Promise<void>;
 }

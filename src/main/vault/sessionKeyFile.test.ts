@@ -45,6 +45,16 @@ describe('session key store files: refusing what would look empty', () => {
     expect(await readFile(folder.journal, 'utf8')).toBe('');
   });
 
+  it('refuses to start when the journal is missing beside the key file: keys made since the last rewrite would be lost', async () => {
+    const folder = await folderWithTwoSessions();
+    await rm(`${folder.dir}/session-keys.journal`);
+    const before = await snapshot(folder.dir);
+    const refusal = await folder.open().catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(KeyStoreFileError);
+    expect((refusal as Error).message).toContain('its journal session-keys.journal is missing');
+    expect(await snapshot(folder.dir)).toEqual(before);
+  });
+
   it('refuses a key file it cannot read (a folder in its place) and leaves the journal as it was', async () => {
     const folder = await folderWithTwoSessions();
     await rm(folder.file);
@@ -68,14 +78,15 @@ describe('session key store files: refusing what would look empty', () => {
 });
 
 describe('session key store files: layouts', () => {
-  it('starts a fresh workstation empty when both files are missing, and writes the file at once', async () => {
+  it('starts a fresh workstation empty when both files are missing, and writes both files at once', async () => {
     const folder = await keyStoreFolder();
     const { store } = await folder.open();
 
     expect(store.list('alice')).toEqual([]);
     expect(JSON.parse(await readFile(folder.file, 'utf8'))).toEqual({ format: 2, generation: 1, entries: [], shredded: [] });
-    // So a journal never stands alone: its first line is written beside an existing file.
-    expect(await readdir(folder.dir)).toEqual(['session-keys.json']);
+    // Both, the journal empty and first: from now on either one missing is a lost file, never a fresh start.
+    expect((await readdir(folder.dir)).sort()).toEqual(['session-keys.journal', 'session-keys.json']);
+    expect(await readFile(`${folder.dir}/session-keys.journal`, 'utf8')).toBe('');
   });
 
   it('loads a format-1 file with its journal (no shred list, no anchors) and writes it as format 2', async () => {

@@ -131,6 +131,15 @@ export async function readSessionKeyState(path: string): Promise<SessionKeyState
   if (fileText === null && journal !== null && !isJournalOfOlderBuildBeforeItsFile(journal)) throw missingFileError(path, journalPath, journal);
 
   const data = fileText === null ? null : parseFile(path, fileText);
+  // This format is only ever written after its journal: a journal missing beside it was lost (with the keys and
+  // last-turn times it held), and starting without it would read them as "key not here" or shred sessions early.
+  if (data?.format === SESSION_KEY_FILE_FORMAT && journalText === null) {
+    throw new KeyStoreFileError(
+      path,
+      `its journal ${basename(journalPath)} is missing`,
+      `Restore ${basename(path)} and ${basename(journalPath)} together from the backup, or ask IT.`,
+    );
+  }
   const generation = data?.generation ?? 0;
   const shredded = data?.format === SESSION_KEY_FILE_FORMAT ? data.shredded : [];
   const shreddedIds = new Set(shredded.map((entry) => entry.sessionId));
@@ -157,7 +166,8 @@ export async function readSessionKeyState(path: string): Promise<SessionKeyState
     }
     const entry = byId.get(op.sessionId);
     if (!entry) continue;
-    if (op.op === 'touch') byId.set(op.sessionId, { ...entry, lastTurnAt: op.lastTurnAt });
+    // A last-turn time only moves forward (see SessionKeyStore.touch).
+    if (op.op === 'touch') byId.set(op.sessionId, { ...entry, lastTurnAt: Date.parse(op.lastTurnAt) > Date.parse(entry.lastTurnAt) ? op.lastTurnAt : entry.lastTurnAt });
     else byId.set(op.sessionId, { ...entry, rv: Math.max(entry.rv, op.rv) });
   }
   const needsRewrite = data?.format !== SESSION_KEY_FILE_FORMAT || journal?.torn === true || staleLines;
@@ -172,12 +182,11 @@ export async function readSessionKeyState(path: string): Promise<SessionKeyState
  */
 export async function writeSessionKeyFile(path: string, contents: SessionKeyContents, generation: number): Promise<void> {
   const file = { format: SESSION_KEY_FILE_FORMAT, generation, entries: contents.entries, shredded: contents.shredded };
+  // The journal exists (empty at first) before any file of this format does: from then on a missing journal beside
+  // the file means it was lost, never that none was written.
+  await appendDurably(journalPathOf(path), '');
   await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
-  try {
-    await truncateDurably(journalPathOf(path), 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  await truncateDurably(journalPathOf(path), 0);
 }
 
 /** Appends `changes` to the journal of `path` as generation `generation`, synced before it resolves. */

@@ -212,14 +212,17 @@ export class SessionKeyStore {
     return key;
   }
 
-  /** Records a new last-turn time for `sessionId` (retention counts from it). */
+  /** Records a new last-turn time for `sessionId` (retention counts from it); an earlier time than the one kept is ignored. */
   async touch(sessionId: string, lastTurnAt: Date): Promise<void> {
     this.#requireLoaded();
     requireValidTime(lastTurnAt, 'lastTurnAt');
     const entry = this.#entries.get(sessionId);
     if (!entry) throw this.#absence(sessionId);
-    entry.lastTurnAtMs = lastTurnAt.getTime();
-    await this.#persist({ kind: 'append', change: { op: 'touch', sessionId, lastTurnAt: lastTurnAt.toISOString() } });
+    // Never back: a clock set back must not date the session's last turn into the past (retention would shred it
+    // early once the clock is right again).
+    entry.lastTurnAtMs = Math.max(entry.lastTurnAtMs, lastTurnAt.getTime());
+    const recorded = new Date(entry.lastTurnAtMs).toISOString();
+    await this.#persist({ kind: 'append', change: { op: 'touch', sessionId, lastTurnAt: recorded } });
   }
 
   /**

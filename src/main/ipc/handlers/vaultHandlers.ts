@@ -2,7 +2,7 @@ import type { OpenResult, SealedRecord } from '../../../shared/vault';
 import type { AuditRecorder } from '../../audit/auditRecorder';
 import type { AckRegistry } from '../../history/ackRegistry';
 import type { HistoryMemory } from '../../history/historyMemory';
-import { openRecords, type OpenedRecordsDeps } from '../../history/openedRecords';
+import { openRecords, requireSignedIn, type OpenedRecordsDeps } from '../../history/openedRecords';
 import type { OpenOutcome } from '../../vault/openBatch';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
 import type { OperationHandlers } from '../registrar';
@@ -31,30 +31,34 @@ export function vaultHandlers(deps: VaultHandlerDeps): Pick<OperationHandlers, '
   return {
     'vault.open': async (input) => {
       const owner = deps.owner();
-      const outcomes = await openRecords(deps.records, owner, input.records as SealedRecord[]);
+      const batch = await openRecords(deps.records, owner, input.records as SealedRecord[]);
       // Every session the clinician read something of — its session record, or only some of its turns.
-      const opened = new Set(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.record.sessionId] : [])));
+      const opened = new Set(batch.outcomes.flatMap((outcome) => (outcome.ok ? [outcome.record.sessionId] : [])));
       await Promise.all(
         [...opened].map((sessionId) => deps.audit.recordDurably({ action: 'session.opened', profileId: owner.ownerId, objectId: sessionId })),
       );
-      const results: OpenResult[] = outcomes.map((outcome) =>
+      batch.remember();
+      const results: OpenResult[] = batch.outcomes.map((outcome) =>
         outcome.ok ? { id: outcome.id, ok: true, payload: outcome.payload as never } : failureOf(outcome),
       );
       return { results };
     },
     'vault.index': async (input) => {
       const owner = deps.owner();
-      const outcomes = await openRecords(deps.records, owner, input.records as SealedRecord[]);
-      const failures = outcomes.flatMap((outcome) => (outcome.ok ? [] : [failureOf(outcome)]));
-      const indexed = outcomes.length - failures.length;
+      const batch = await openRecords(deps.records, owner, input.records as SealedRecord[]);
+      const failures = batch.outcomes.flatMap((outcome) => (outcome.ok ? [] : [failureOf(outcome)]));
+      const indexed = batch.outcomes.length - failures.length;
       // The clinician did not open these sessions: the log says how many records were decrypted for search, not which.
       if (indexed > 0) await deps.audit.recordDurably({ action: 'vault.indexed', profileId: owner.ownerId, count: indexed });
+      // Searchable only once the decryption is audited: a refused audit leaves nothing in the index.
+      batch.remember();
       return { indexed, failures };
     },
     'vault.search': async (input) => {
       const owner = deps.owner();
       // The query is patient text: the audit records that a search happened, never what was searched.
       await deps.audit.recordDurably({ action: 'vault.searched', profileId: owner.ownerId });
+      requireSignedIn(deps.records, owner);
       return deps.memory.search(owner.ownerId, input.query);
     },
     // Numbers only, from what main has opened since sign-in: nothing here is patient data, so nothing is audited.

@@ -55,7 +55,7 @@ function browserAt(path, tryStart) {
  */
 async function playwrightChromiumPath() {
   try {
-    const { chromium } = await import('playwright-core');
+    const { chromium } = await import('@playwright/test');
     return chromium.executablePath();
   } catch {
     return null;

@@ -61,6 +61,9 @@ function isGoneSession(error: unknown): boolean {
  * is dropped and audited (`session.turn_dropped`), never sealed under a new key.
  */
 export class SealedTurnRecorder implements TurnRecorder {
+  /** Per live session, the latest answer outcome the page did not confirm storing (kept until it does). */
+  readonly #unconfirmed = new WeakMap<object, { readonly turn: RecordedTurn; readonly outcome: TurnOutcome; readonly updatedAt: string }>();
+
   constructor(private readonly deps: SealedTurnRecorderDeps) {}
 
   async begin(turn: RecordedTurn): Promise<void> {
@@ -119,11 +122,18 @@ export class SealedTurnRecorder implements TurnRecorder {
    */
   async #sealAndDeliver(turn: RecordedTurn, sessionStatus: 'pending' | 'complete', outcome: TurnOutcome | null): Promise<AckOutcome[]> {
     const versions = this.deps.versions.of(turn.session);
+    // An earlier answer of this session that the page never confirmed storing (it was closed, or crashed, while the
+    // answer was written): sealed again and delivered with this one, so what the clinician saw is kept after all.
+    const missed = this.#unconfirmed.get(turn.session);
+    const redeliver = missed && missed.turn.turnId !== turn.turnId ? missed : undefined;
     let records: SealedRecordV2[];
     try {
+      // The earlier answer keeps the time it was first written: re-delivering it must not make it the newest answer of
+      // its turn (the clinician may have regenerated or chosen another since).
+      const earlier = redeliver ? [await this.#sealTurn(redeliver.turn, redeliver.outcome, versions, redeliver.updatedAt)] : [];
       const turnRecord = await this.#sealTurn(turn, outcome, versions);
       const sessionRecord = await this.#sealSession(turn, sessionStatus, versions);
-      records = [sessionRecord, turnRecord];
+      records = [sessionRecord, turnRecord, ...earlier];
     } catch (error) {
       versions.discard();
       throw error;
@@ -134,9 +144,12 @@ export class SealedTurnRecorder implements TurnRecorder {
     // the one listed, which opens; the reverse would refuse the whole history.
     if (!outcomes.every((result) => result.stored)) {
       versions.discard();
+      // An answer's outcome the page did not keep is delivered again with the session's next delivery.
+      if (outcome !== null) this.#unconfirmed.set(turn.session, { turn, outcome, updatedAt: records[1]!.updatedAt });
       return outcomes;
     }
     versions.commit();
+    if (redeliver || this.#unconfirmed.get(turn.session)?.turn.turnId === turn.turnId) this.#unconfirmed.delete(turn.session);
     const [sessionRecord] = records;
     const sessionOutcome = outcomes[0];
     if (sessionRecord && sessionOutcome?.stored) {
@@ -183,7 +196,7 @@ export class SealedTurnRecorder implements TurnRecorder {
     return record;
   }
 
-  async #sealTurn(turn: RecordedTurn, outcome: TurnOutcome | null, versions: SessionRecordVersions): Promise<SealedRecordV2> {
+  async #sealTurn(turn: RecordedTurn, outcome: TurnOutcome | null, versions: SessionRecordVersions, updatedAt?: string): Promise<SealedRecordV2> {
     const payload: TurnPayload = {
       turnId: turn.turnId,
       userText: turn.userText,
@@ -201,7 +214,7 @@ export class SealedTurnRecorder implements TurnRecorder {
         parentTurnId: turn.parentTurnId ?? null,
         status: outcome ? outcome.status : 'pending',
         createdAt: turn.startedAt.toISOString(),
-        updatedAt: versions.stamp(this.deps.clock.now()),
+        updatedAt: updatedAt ?? versions.stamp(this.deps.clock.now()),
         v: PAYLOAD_FORMAT_VERSION,
         rv: versions.nextTurn(turn.turnId, turn.seq),
       },

@@ -141,6 +141,17 @@ describe('putRecords', () => {
     expect(await db.sessions.get(session.id)).toEqual(sessionV3);
   });
 
+  it('a delivery from main replaces a stored row claiming a higher version (an edited row): the session repairs itself', async () => {
+    const session = sessionRecord({ rv: 1, updatedAt: at(1) });
+    await store.putRecords([session]);
+    // Someone edited the stored row's counter; without `fromMain` it would refuse every later version.
+    await db.sessions.put({ ...session, rv: 999 } as never);
+    const next = resealed(session, { updatedAt: at(2) });
+    expect(await store.putRecords([next])).toEqual({ ok: true, written: 0, skipped: 1 });
+    expect(await store.putRecords([next], { fromMain: true })).toEqual({ ok: true, written: 1, skipped: 0 });
+    expect(await db.sessions.get(session.id)).toEqual(next);
+  });
+
   it('replaces a record of the older format (v1) with its v2 re-seal, even one with an earlier updatedAt', async () => {
     const oldSession = sessionRecord({ v: 1, updatedAt: at(5) });
     const oldTurn = turnRecord(oldSession.id, { v: 1, updatedAt: at(5) });

@@ -69,6 +69,18 @@ export const DEFAULT_DELETE_BATCH_SIZE = 50;
 /** Longest quarantine reason kept. */
 const MAX_REASON_LENGTH = 200;
 
+/** @see RecordStore.putRecords */
+export interface PutRecordsOptions {
+  /**
+   * The records are a delivery main just sealed (`vault.record`): each replaces what is stored under its id whatever
+   * counter the stored row claims (a deleted session still stays deleted). Main is the only writer of versions and
+   * seals them in increasing order, one delivery of a session at a time; a stored row claiming a higher counter can
+   * only be an edit or damage, and keeping it would refuse — and silently acknowledge — every later version main
+   * seals, so the session could never repair itself.
+   */
+  readonly fromMain?: boolean;
+}
+
 /** The history store. Writes answer results (never throw); reads throw {@link HistoryReadError}. */
 export interface RecordStore {
   /**
@@ -78,7 +90,7 @@ export interface RecordStore {
    * undoes a re-seal. A deleted session stays deleted (its records are skipped: its key is gone).
    * Malformed records fail the whole batch (`STORAGE_FAILED`) before anything is written.
    */
-  putRecords(records: readonly SealedRecord[]): Promise<PutRecordsResult>;
+  putRecords(records: readonly SealedRecord[], options?: PutRecordsOptions): Promise<PutRecordsResult>;
   /** A clinician's sessions, newest `updatedAt` first, tombstones excluded. */
   sessionsPage(ownerId: string, options: SessionsPageOptions): Promise<SessionsPage>;
   /** A session's turns ordered by `seq`, then `createdAt` (regenerated siblings after the answer they redo). */
@@ -196,7 +208,7 @@ export function createRecordStore(db: ClinicHistoryDb, options: RecordStoreOptio
   const turnsOfSession = (sessionId: string) =>
     db.turns.where('[sessionId+seq]').between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey], true, true);
 
-  async function putRecords(records: readonly SealedRecord[]): Promise<PutRecordsResult> {
+  async function putRecords(records: readonly SealedRecord[], { fromMain = false }: PutRecordsOptions = {}): Promise<PutRecordsResult> {
     const checked = validate(records);
     if (!checked.ok) return checked;
     if (checked.records.length === 0) return { ok: true, written: 0, skipped: 0 };
@@ -219,7 +231,7 @@ export function createRecordStore(db: ClinicHistoryDb, options: RecordStoreOptio
         };
         // A tombstone never reaches this test: `deleted` filters its session's records first.
         const newerStored = (stored: SessionRow | TurnRow | undefined, incoming: SealedRecord) =>
-          stored !== undefined && !isNewerVersion(stored as SealedRecord, incoming);
+          !fromMain && stored !== undefined && !isNewerVersion(stored as SealedRecord, incoming);
 
         const sessionRows = [...sessions.values()].filter((r) => !deleted(r.id) && !newerStored(storedSessions.get(r.id), r));
         const turnRows = [...turns.values()].filter((r) => !deleted(r.sessionId) && !newerStored(storedTurns.get(r.id), r));

@@ -105,7 +105,8 @@ export function startRecordSync(
   async function write(delivery: RecordDelivery): Promise<RecordAck> {
     if (!Array.isArray(delivery.records)) return storageFailure('STORAGE_FAILED', STORAGE_FAILED_MESSAGE);
     try {
-      const result = await store.putRecords(delivery.records);
+      // Main's own delivery: it replaces whatever version the stored row claims (see PutRecordsOptions.fromMain).
+      const result = await store.putRecords(delivery.records, { fromMain: true });
       return result.ok ? { ok: true } : storageFailure(result.code, result.message);
     } catch {
       // putRecords answers failures as data; this only guards against a bug turning into a lost acknowledgement.

@@ -12,7 +12,7 @@ import type { ErrorPayload } from '../../../shared/errors';
 import type { SessionRecordRow } from '../db/database';
 import { describeRows, type DescribedRows } from './history/describeRows';
 import { NO_SESSION_PROBLEMS, type HistoryEntry, type SessionProblems } from './history/historyEntry';
-import { READ_FAILED } from './history/historyErrors';
+import { READ_FAILED, SHREDDED_MESSAGE } from './history/historyErrors';
 import type { HistoryStore } from './history/historyStore';
 import type { OpenFailureVerdict } from './history/openFailures';
 import { markEntries, nextProblems, type SessionsSeen } from './history/sessionProblems';
@@ -253,9 +253,24 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
           if (!result.ok) console.warn(`History: ${verdict.shredded.size} session(s) whose key was destroyed could not be deleted yet (${result.code}).`);
         }
         if (!isCurrentPeriod(get(), generation)) return;
+        // Gone for good: not on screen either — the open conversation, and any search hit for it.
+        const shown = get().sessionId;
+        if (shown !== null && verdict.shredded.has(shown)) get().discardSession({ historyNotice: SHREDDED_MESSAGE });
         set((state) => {
           const problems = nextProblems(state.historySessionProblems, verdict, seen);
-          return { historySessionProblems: problems, historyEntries: markEntries(state.historyEntries, problems, verdict.shredded) };
+          const search = state.historySearch;
+          return {
+            historySessionProblems: problems,
+            historyEntries: markEntries(state.historyEntries, problems, verdict.shredded),
+            historySearch:
+              search === null
+                ? null
+                : {
+                    ...search,
+                    hits: search.hits.filter((hit) => !verdict.shredded.has(hit.sessionId)),
+                    extraEntries: search.extraEntries.filter((entry) => !verdict.shredded.has(entry.sessionId)),
+                  },
+          };
         });
       },
     };

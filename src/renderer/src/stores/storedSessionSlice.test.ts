@@ -7,6 +7,7 @@ import type { RecordStore } from '../db/recordStore';
 import type { AppStore } from './createAppStore';
 import { createHistoryTest, type HistoryTest } from './testing/historyTest';
 import { KEY_NOT_HERE_MESSAGE, SHREDDED_MESSAGE } from './history/historyErrors';
+import { judgeOpenFailures } from './history/openFailures';
 import { failure, PATIENT, PROFILE_A, PROFILE_B, unlockedAs, type FakeApi } from './testing/fakeApi';
 import { spoil, storedSession, type StoredSessionRecords } from './testing/storedSessions';
 
@@ -178,6 +179,23 @@ describe('opening a past session (read-only)', () => {
     expect(await db.sessions.get(expiring.session.id)).toEqual(expect.objectContaining({ deleted: true }));
     expect(await history.turnsOf(expiring.session.id)).toEqual([]);
     expect(await db.quarantine.count()).toBe(0);
+  });
+
+  it('a session on screen whose key main destroyed leaves the screen too, not only the store and the list', async () => {
+    const expiring = storedSession(fake, { title: 'Expiring', updatedAt: 2, turns: [{ seq: 1 }] });
+    await keep(expiring);
+    await signIn();
+    expect(await state().openStoredSession(expiring.session.id)).toBe(true);
+    expect(state().sessionId).toBe(expiring.session.id);
+    expect(state().turns).not.toEqual([]);
+
+    // Retention shreds it while it is on screen; the page learns it the next time main answers for its records.
+    for (const record of expiring.all) spoil(fake, record, 'shredded');
+    await state().noteUnopenedSessions(judgeOpenFailures(expiring.all.map((record) => ({ record, reason: 'shredded' as const }))));
+
+    expect(state().sessionId).toBeNull();
+    expect(state().turns).toEqual([]);
+    expect(state().historyNotice).toBe(SHREDDED_MESSAGE);
   });
 
   it('while main cannot write its audit log (AUDIT_UNAVAILABLE), opening a past session says why and changes nothing', async () => {

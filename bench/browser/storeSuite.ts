@@ -1,8 +1,9 @@
 /**
- * The history store's benchmarks (issue 4, item 10), in Chromium through the browser harness: the built app, main's
- * real services behind the harness's WebSocket, a persistent Chromium profile (IndexedDB on disk), and — in the same
- * page, the same run — plain Dexie doing the same work on the same rows in its own database, the limit we measure
- * against. `--quick` runs the same steps on a smaller workload as a smoke test.
+ * The history store's benchmarks, in Chromium through the browser harness: the built app, main's real services
+ * behind the harness's WebSocket, a persistent Chromium profile (IndexedDB on disk), and — in the same page, the same
+ * run — plain Dexie doing the same work on the same rows in its own database, the limit we measure against. Every
+ * workload (browserPlans.ts: default, `--full`, `--quick`) runs the same steps; only the store's size and the
+ * repetitions differ.
  *
  * Steps: sign in through the UI; drive a template session through `window.api.protocol.generate`; fill both
  * databases with replicated rows (see the notes); drive the measured sessions through the app (the newest of the
@@ -23,68 +24,13 @@ import { deriveSeed, mulberry32 } from '../prng';
 import type { ReportedResult } from '../results';
 import { percentile } from '../stats';
 import { answerMessage, sessionScript, STANDARD_SIZES } from '../workload';
+import type { BenchWorkload } from './benchOptions';
+import { browserPlanFor, fullStoreCaveat } from './browserPlans';
 import { buildApp, buildPageBundle } from './buildBundles';
 import type { PairedTimings, RunTurnsInput, RunTurnsOutput, StoreBenchPage, TurnTiming } from './pageApi';
 import { measureRetentionHide } from './retentionKeys';
 import { sealedSessionBatches } from './sealedPopulation';
-import { FULL_UI_PLAN, QUICK_UI_PLAN, runUiSteps } from './uiSuite';
-
-/** The workload; `quick` is the smoke run. */
-export interface StorePlan {
-  /** Sessions in the store when the list is read (driven through the app + replicated). */
-  readonly sessions: number;
-  readonly turnsPerSession: number;
-  /** Sessions driven through the app for the list's first page (the newest), and their turns each. */
-  readonly listSessions: number;
-  /** Measured follow-up turns in each of them (after population). */
-  readonly turnsPerListSession: number;
-  /** Turns of the session that is opened. */
-  readonly openTurns: number;
-  readonly populateBatchSessions: number;
-  readonly openRepetitions: number;
-  readonly listRepetitions: number;
-  readonly warmup: number;
-  readonly uiLoads: number;
-  readonly unlockRepetitions: number;
-  readonly retentionKeys: number;
-  readonly retentionRepetitions: number;
-  readonly deleteBatchSize: number;
-  /** Timed builds of main's search index (each after one warm-up), and the one-word searches on it. */
-  readonly searchIndexRepetitions: number;
-  readonly searchQueries: number;
-}
-
-export const FULL_PLAN: StorePlan = {
-  sessions: 10_000,
-  turnsPerSession: 10,
-  listSessions: 50,
-  turnsPerListSession: 4,
-  openTurns: 50,
-  populateBatchSessions: 250,
-  openRepetitions: 30,
-  listRepetitions: 30,
-  warmup: 3,
-  uiLoads: 5,
-  unlockRepetitions: 5,
-  retentionKeys: 10_000,
-  retentionRepetitions: 3,
-  deleteBatchSize: 50,
-  searchIndexRepetitions: 5,
-  searchQueries: 20,
-};
-
-export const QUICK_PLAN: StorePlan = {
-  ...FULL_PLAN,
-  sessions: 500,
-  turnsPerListSession: 2,
-  openRepetitions: 10,
-  listRepetitions: 10,
-  warmup: 2,
-  uiLoads: 3,
-  unlockRepetitions: 3,
-  retentionRepetitions: 1,
-  searchIndexRepetitions: 3,
-};
+import { runUiSteps } from './uiSuite';
 
 /** What the suite adds to the benchmark's report. */
 export interface StoreSuiteReport {
@@ -101,6 +47,8 @@ const TEMPLATE_TURNS = 10;
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
 const median = (values: readonly number[]): number => percentile(values, 50);
 const count = (value: number): string => value.toLocaleString('en-US');
+/** Which sample `median` reports: with an even count the nearest rank is the lower of the two middle ones. */
+const medianOf = (samples: number): string => (samples % 2 === 0 ? `median of ${samples} (nearest rank: the lower middle one)` : `median of ${samples}`);
 
 /**
  * The end-to-end tests' Chromium switches, from playwright.config.ts (loaded at run time: tsconfig.node.json does
@@ -165,12 +113,12 @@ function pairedMedians(timings: PairedTimings): { ours: number; plain: number } 
 }
 
 /** Runs the suite; `log` gets progress lines (stderr in `bench/run.ts`). */
-export async function runStoreSuite(options: { quick: boolean; seed: number; log: (line: string) => void }): Promise<StoreSuiteReport> {
-  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
-  const { seed, log } = options;
+export async function runStoreSuite(options: { workload: BenchWorkload; seed: number; log: (line: string) => void }): Promise<StoreSuiteReport> {
+  const { store: plan, ui: uiPlan } = browserPlanFor(options.workload);
+  const { seed, log, workload } = options;
   const results: ReportedResult[] = [];
   const notes: string[] = [];
-  const scaled = options.quick;
+  const scaled = workload !== 'full';
   const root = await mkdtemp(join(tmpdir(), 'cpa-bench-store-'));
   const dataDir = join(root, 'main-data');
   await mkdir(dataDir, { mode: 0o700 });
@@ -282,7 +230,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
     //    sealed by main), beside plain Dexie reading the same rows; then warm searches on the built index.
     const queries = vocabularyQueries(seed, listScripts, plan.searchQueries);
     const searched = await step(`the app's indexing pass over ${count(stored.ours.sessions)} sessions (ours vs plain) + ${queries.length} searches`, () =>
-      call(page, 'searchIndex', { ownerId, profileId, passphrase: PASSPHRASE, repetitions: plan.searchIndexRepetitions, warmup: 1, queries }),
+      call(page, 'searchIndex', { ownerId, profileId, passphrase: PASSPHRASE, repetitions: plan.searchIndexRepetitions, warmup: plan.searchIndexWarmup, queries }),
     );
     throwIfProblems('search index', searched.problems);
     log(`    search index build: ours ${fmt(median(searched.oursMs), 1)} ms, plain ${fmt(median(searched.plainMs), 1)} ms; warm search median ${fmt(median(searched.searchMs), 2)} ms`);
@@ -323,8 +271,8 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
       llm: activeLlm,
       passphrase: PASSPHRASE,
       seed,
-      plan: options.quick ? QUICK_UI_PLAN : FULL_UI_PLAN,
-      scaled,
+      plan: uiPlan,
+      workload,
       storedSessions: stored.ours.sessions,
       step,
       quiet: (quietMs) => call(page, 'quiet', { quietMs, timeoutMs: 600_000 }),
@@ -395,7 +343,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
     const oursBegin = measured.map((turn) => turn.oursBeginMs);
     const plainBegin = measured.map((turn) => turn.plainBeginMs);
     notes.push(
-      `store workload${options.quick ? ' (--quick)' : ''}: ${count(stored.ours.sessions)} sessions / ${count(stored.ours.turns)} turns in ClinicHistory, ` +
+      `store workload (${workload}): ${count(stored.ours.sessions)} sessions / ${count(stored.ours.turns)} turns in ClinicHistory, ` +
         `${count(stored.plain.sessions)} / ${count(stored.plain.turns)} in the plain-Dexie database (same rows; same tables, indexes and ` +
         `strict durability), in one persistent Chromium profile on disk. Signed in once through the UI; ${2 + plan.listSessions} sessions ` +
         `(${count(unmeasured.length + measured.length)} turns) driven through window.api.protocol.generate against the test server ` +
@@ -408,7 +356,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `scripts, older than the sessions driven through the app, ${plan.populateBatchSessions} sessions per batch (sealing ${fmt(populated.sealMs / 1_000)} s). ` +
         `Each batch was written with putRecords (ours, ${fmt(populated.oursMs / 1_000)} s in all) and bulkPut (plain, ${fmt(populated.plainMs / 1_000)} s), ` +
         `alternating which side wrote first.`,
-      `write: ${measured.length} turns on the full store${measured.length < 200 ? ' (fewer than 200: smoke run)' : ''}; per turn, for each of its two ` +
+      `write: ${measured.length} turns on the populated store; per turn, for each of its two ` +
         `deliveries (session + turn record before the model is asked, then again with the outcome) the time from the first record arriving in the ` +
         `page (stamped on the bridge's WebSocket before the app's listener runs) to the app's last acknowledgement leaving it (sent only after ` +
         `putRecords committed), summed. Ours p50 ${fmt(p50(oursWrite), 2)} ms, p95 ${fmt(oursWriteP95, 2)} ms (first delivery alone p50 ` +
@@ -428,7 +376,8 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `of the 50 session records (titles) = ${fmt(list.ours, 2)} ms (p95 ${fmt(percentile(listed.oursMs, 95), 2)}), of which sessionsPage ` +
         `${fmt(median(listed.oursReadMs), 2)} ms (median); plain Dexie's newest 50 (same index, reversed) ${fmt(list.plain, 2)} ms ` +
         `(p95 ${fmt(percentile(listed.plainMs, 95), 2)}). main's vault.open writes one 'session.opened' audit entry per session it opens, one after ` +
-        `another, each synced to disk (log append + head replace): 50 titles, 50 durable audit writes.`,
+        `another, each synced to disk (log append + head replace): 50 titles, 50 durable audit writes.` +
+        fullStoreCaveat(workload, stored.ours.sessions),
       (sidebar.listSeen
         ? `ui: the app's own sessions list, ${sidebar.loads} times: lock, then auth.unlock; after it the sidebar reads the first page, counts ` +
           `each session's turns and has main open the titles (${sidebar.openedRecords.join('/')} records per vault.open); watched from the unlock ` +
@@ -445,11 +394,12 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `Measured in Node instead: the real RetentionScheduler + SessionKeyStore (wired as services.ts wires them) on the harness's data folder, ` +
         `its key file holding the run's ${hidden.kept} real keys + ${count(hidden.expired)} expired ones (${fmt(hidden.keyFileBytes / 1_024, 0)} KiB); ` +
         `one pass finds and destroys them in batches of 500, each written through with fsync. Passes: ${hidden.passMs.map((ms) => fmt(ms, 0)).join(', ')} ms (median reported).`,
-      `search_index_build: the app's own indexing pass, ${searched.oursMs.length} times (after 1 warm-up, alternating sides with plain): lock, ` +
+      `search_index_build: the app's own indexing pass over ${count(stored.ours.sessions)} sessions, ${searched.oursMs.length} times ` +
+        `(after ${plan.searchIndexWarmup} warm-up, alternating sides with plain): lock, ` +
         `auth.unlock from the page, then the app — the sidebar's first page, then its background pass — reads every session and its turns ` +
         `(${count(searched.rows)} records) and hands them to api.vault.index (${searched.batchRecords.length} calls of ≤ 500 records, one at ` +
         `main while the page reads the next); main opens, authenticates and indexes them and answers only what failed. Timed from the unlock's ` +
-        `answer (the KDF is not index building) to main's answer to the last call: median ${fmt(build.ours, 0)} ms ` +
+        `answer (the KDF is not index building) to main's answer to the last call: ${medianOf(searched.oursMs.length)} ${fmt(build.ours, 0)} ms ` +
         `(${searched.oursMs.map((ms) => fmt(ms, 0)).join(', ')}); plain Dexie reading the same rows (pages of 200 on [ownerId+updatedAt], ` +
         `then [sessionId+seq] per session, nothing opened) ${fmt(build.plain, 0)} ms; ratio ${fmt(build.ours / build.plain, 2)}×. ` +
         `Before the first, the page waited ${fmt(searched.appPassWaitMs / 1_000, 1)} s for earlier passes to go quiet. Last build's calls ` +
@@ -462,7 +412,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `tombstones left) took ${fmt(swept.oursMs / 1_000, 2)} s; plain Dexie deleting the same rows (same batches, range deletes on ` +
         `[sessionId+seq] in parallel, session rows deleted) ${fmt(swept.plainMs / 1_000, 2)} s for ${count(swept.plainTurns)} turns; half the sessions ` +
         `ran ours first, half plain first; the ratio is per deleted turn (both sides held the same rows).` +
-        (options.quick ? ` (--quick: ${count(swept.oursTurns)} turns instead of 100,000.)` : ''),
+        fullStoreCaveat(workload, swept.sessions),
     );
     results.push(...ui.results);
     notes.push(...ui.notes);

@@ -1,6 +1,6 @@
 /**
- * The UI's own figures (issue 5, item 9), run by the store suite on its populated profile (the 10,000 sessions are
- * written once, there): Playwright drives the real app UI, and the page side (page/uiBenchPage.ts) times it from
+ * The UI's own figures, run by the store suite on its populated profile (the store is written once, there; 10,000
+ * sessions with `--full`): Playwright drives the real app UI, and the page side (page/uiBenchPage.ts) times it from
  * inside the page.
  *
  * - `ui.first_paint_10k_sessions_ms`: lock, type the passphrase in the lock screen, press "Unlock"; from the form's
@@ -13,19 +13,10 @@ import { SETTINGS_DEFAULTS } from '../../src/shared/settings';
 import type { FakeLlmServer } from '../../test/fakes/fakeLlmServer';
 import type { ReportedResult } from '../results';
 import { percentile } from '../stats';
+import type { BenchWorkload } from './benchOptions';
+import { fullStoreCaveat, type UiPlan } from './browserPlans';
 import { streamedProtocol } from './streamedProtocol';
 import type { UiBenchPage } from './uiPageApi';
-
-export interface UiPlan {
-  readonly firstPaintRepetitions: number;
-  /** Streamed answers: the first from the intake form, the others as follow-ups in that session. */
-  readonly streams: number;
-  /** The test server's pause between chunks (one word each) while streaming. */
-  readonly chunkDelayMs: number;
-}
-
-export const FULL_UI_PLAN: UiPlan = { firstPaintRepetitions: 10, streams: 3, chunkDelayMs: 10 };
-export const QUICK_UI_PLAN: UiPlan = { firstPaintRepetitions: 3, streams: 1, chunkDelayMs: 10 };
 
 export interface UiStepsInput {
   readonly page: Page;
@@ -34,7 +25,8 @@ export interface UiStepsInput {
   readonly passphrase: string;
   readonly seed: number;
   readonly plan: UiPlan;
-  readonly scaled: boolean;
+  /** The run's workload: anything but `full` marks the figures as scaled and says what the store held. */
+  readonly workload: BenchWorkload;
   /** Sessions in the clinician's store (for the notes). */
   readonly storedSessions: number;
   readonly step: <T>(name: string, run: () => Promise<T>) => Promise<T>;
@@ -117,7 +109,8 @@ async function streams(input: UiStepsInput, text: string) {
 
 /** Runs both measurements on the page as the store suite left it (signed in, the store full). */
 export async function runUiSteps(input: UiStepsInput): Promise<{ results: ReportedResult[]; notes: string[] }> {
-  const { plan, scaled, step, quiet, storedSessions } = input;
+  const { plan, workload, step, quiet, storedSessions } = input;
+  const scaled = workload !== 'full';
   const protocol = streamedProtocol(input.seed);
   if (protocol.tokens >= SETTINGS_DEFAULTS.maxOutputTokens) {
     throw new Error(`the streamed protocol (${protocol.tokens} tokens) would be cut at maxOutputTokens ${SETTINGS_DEFAULTS.maxOutputTokens}`);
@@ -153,7 +146,8 @@ export async function runUiSteps(input: UiStepsInput): Promise<{ results: Report
       `(${paintedMs.map((ms) => fmt(ms, 0)).join(', ')}). Of which: submit → app shell mounted (main's unlock, PBKDF2 included) median ` +
       `${fmt(median(painted.map((sample) => sample.shellMs)), 0)} ms; submit → titled rows in the DOM median ${fmt(median(painted.map((sample) => sample.rowsMs)), 0)} ms ` +
       `(first page of 50: sessionsPage, each row's turns counted, one vault.open); ${painted[0]?.rows ?? 0} rows rendered (the virtual list's ` +
-      `rows in view), none untitled. Each unlock came after a lock that stopped the previous unlock's indexing pass and 0.5 s of quiet.`,
+      `rows in view), none untitled. Each unlock came after a lock that stopped the previous unlock's indexing pass and 0.5 s of quiet.` +
+      fullStoreCaveat(workload, storedSessions),
     `stream_frame: the intake form filled and "Get protocol" pressed` +
       (plan.streams > 1 ? `, then ${plan.streams - 1} follow-up(s) sent from the follow-up box in the same session` : '') +
       `; the test server (the suite's own, paced only for these streams) sent the same Markdown protocol each time: ${protocol.words} ` +

@@ -15,8 +15,8 @@ import type { ReportedResult } from '../results';
 import { percentile } from '../stats';
 import type { BenchWorkload } from './benchOptions';
 import { fullStoreCaveat, type UiPlan } from './browserPlans';
-import { streamedProtocol } from './streamedProtocol';
-import type { UiBenchPage } from './uiPageApi';
+import { streamedProtocol, type StreamedProtocol } from './streamedProtocol';
+import type { FirstPaintSample, StreamFramesOutput, UiBenchPage } from './uiPageApi';
 
 export interface UiStepsInput {
   readonly page: Page;
@@ -54,9 +54,9 @@ function throwIfProblems(what: string, problems: readonly string[]): void {
 }
 
 /** Lock, then unlock through the lock screen, `repetitions` times; each unlock timed until the list is drawn. */
-async function firstPaints(input: UiStepsInput) {
+async function firstPaints(input: UiStepsInput): Promise<FirstPaintSample[]> {
   const { page, passphrase, plan, quiet } = input;
-  const samples = [];
+  const samples: FirstPaintSample[] = [];
   const unlockButton = page.getByRole('button', { name: 'Unlock', exact: true });
   for (let rep = 0; rep < plan.firstPaintRepetitions; rep += 1) {
     // Locking ends the last unlock's indexing pass; main's answer to its call in flight is awaited too.
@@ -77,9 +77,9 @@ async function firstPaints(input: UiStepsInput) {
 }
 
 /** The protocol streamed `plan.streams` times into the conversation view, frames timed in the page. */
-async function streams(input: UiStepsInput, text: string) {
+async function streams(input: UiStepsInput, text: string): Promise<StreamFramesOutput[]> {
   const { page, llm, plan } = input;
-  const outputs = [];
+  const outputs: StreamFramesOutput[] = [];
   llm.setChunkDelay(plan.chunkDelayMs);
   try {
     for (let rep = 0; rep < plan.streams; rep += 1) {
@@ -107,24 +107,49 @@ async function streams(input: UiStepsInput, text: string) {
   return outputs;
 }
 
-/** Runs both measurements on the page as the store suite left it (signed in, the store full). */
-export async function runUiSteps(input: UiStepsInput): Promise<{ results: ReportedResult[]; notes: string[] }> {
-  const { plan, workload, step, quiet, storedSessions } = input;
-  const scaled = workload !== 'full';
-  const protocol = streamedProtocol(input.seed);
+/**
+ * The protocol the streams send, checked before anything is measured: a reply the test server would cut at the
+ * app's `maxOutputTokens` would end as "incomplete" and time a different stream.
+ */
+export function checkedStreamedProtocol(seed: number): StreamedProtocol {
+  const protocol = streamedProtocol(seed);
   if (protocol.tokens >= SETTINGS_DEFAULTS.maxOutputTokens) {
     throw new Error(`the streamed protocol (${protocol.tokens} tokens) would be cut at maxOutputTokens ${SETTINGS_DEFAULTS.maxOutputTokens}`);
   }
+  return protocol;
+}
 
-  const painted = await step(`first paint of the sessions list after an unlock through the lock screen ×${plan.firstPaintRepetitions}`, () =>
+/**
+ * The first paints, on the page as the store suite left it (signed in, the store full). Each one ends with an
+ * unlock, so the last leaves the app's indexing pass over the whole store running: the caller waits for it before
+ * anything else is timed.
+ */
+export function measureFirstPaints(input: UiStepsInput): Promise<FirstPaintSample[]> {
+  return input.step(`first paint of the sessions list after an unlock through the lock screen ×${input.plan.firstPaintRepetitions}`, () =>
     firstPaints(input),
   );
-  // The last unlock's indexing pass runs over the whole store: let it end before frames are timed.
+}
+
+/** The streams, once no indexing pass runs (frames are timed); waits for the app to go quiet before and after. */
+export async function measureStreams(input: UiStepsInput, protocol: StreamedProtocol): Promise<StreamFramesOutput[]> {
+  const { plan, quiet, step } = input;
   await quiet(1_500);
   const streamed = await step(`${plan.streams} streamed protocol(s) in the conversation view (${plan.chunkDelayMs} ms per word)`, () =>
     streams(input, protocol.text),
   );
   await quiet(1_500);
+  return streamed;
+}
+
+/** The UI's results and notes from what {@link measureFirstPaints} and {@link measureStreams} measured. */
+export function uiFigures(
+  input: UiStepsInput,
+  protocol: StreamedProtocol,
+  painted: readonly FirstPaintSample[],
+  streamed: readonly StreamFramesOutput[],
+): { results: ReportedResult[]; notes: string[] } {
+  const { plan, workload, storedSessions } = input;
+  const scaled = workload !== 'full';
 
   const paintedMs = painted.map((sample) => sample.paintedMs);
   const frameMs = streamed.flatMap((output) => output.frameMs);

@@ -160,7 +160,7 @@ async function longWorkload(workload: EngineWorkload): Promise<void> {
   );
   scaled.push(
     `long workload: ${count(workload.long.measuredTurns)} measured turns; ${langchainSampling(workload.long, FULL_ENGINE_WORKLOAD.long)} ` +
-      `(${comparison.langchainUs.length} samples, each tens of ms).`,
+      `(${comparison.langchainUs.length} samples; their times are in the long-turns note).`,
   );
 }
 

@@ -398,8 +398,8 @@ export async function runStoreSuite(options: { workload: BenchWorkload; seed: nu
         `auth.unlock from the page, then the app — the sidebar's first page, then its background pass — reads every session and its turns ` +
         `(${count(searched.rows)} records) and hands them to api.vault.index (${searched.batchRecords.length} calls of ≤ 500 records, one at ` +
         `main while the page reads the next); main opens, authenticates and indexes them and answers only what failed. Timed from the unlock's ` +
-        `answer (the KDF is not index building) to main's answer to the last call: ${medianOf(searched.oursMs.length)} ${fmt(build.ours, 0)} ms ` +
-        `(${searched.oursMs.map((ms) => fmt(ms, 0)).join(', ')}); plain Dexie reading the same rows (pages of 200 on [ownerId+updatedAt], ` +
+        `answer (the KDF is not index building) to main's answer to the last call: ${medianOf(searched.oursMs.length)} ${fmt(build.ours, 0)} ms` +
+        `${searched.oursMs.length > 1 ? ` (${searched.oursMs.map((ms) => fmt(ms, 0)).join(', ')})` : ''}; plain Dexie reading the same rows (pages of 200 on [ownerId+updatedAt], ` +
         `then [sessionId+seq] per session, nothing opened) ${fmt(build.plain, 0)} ms; ratio ${fmt(build.ours / build.plain, 2)}×. ` +
         `Before the first, the page waited ${fmt(searched.appPassWaitMs / 1_000, 1)} s for the pass the last first paint's unlock started to ` +
         `end (a whole pass over the store, untimed) and read every plain row once, so both sides were warm. Last build's calls ` +

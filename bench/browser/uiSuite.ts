@@ -18,6 +18,7 @@ import { fullStoreCaveat, type UiPlan } from './browserPlans';
 import { streamedProtocol, type StreamedProtocol } from './streamedProtocol';
 import type { FirstPaintSample, StreamFramesOutput, UiBenchPage } from './uiPageApi';
 
+/** What the UI steps take from the store suite: its page and test server, the plan, and how to wait and log. */
 export interface UiStepsInput {
   readonly page: Page;
   /** The suite's test server: paced only during the streams, then back to answering at once. */

@@ -30,4 +30,11 @@ describe('browser suite workloads', () => {
     );
     expect(fullStoreCaveat('quick', 500)).toMatch(/this --quick smoke run measured 500;/);
   });
+
+  it('--quick is a smoke run on a smaller store than the default, and still takes the warm-up pass --full takes', () => {
+    const quick = browserPlanFor('quick').store;
+    expect(quick.sessions).toBeLessThan(browserPlanFor('default').store.sessions);
+    expect(quick.searchIndexWarmup).toBeGreaterThan(0);
+    expect(quick.searchIndexRepetitions + quick.searchIndexWarmup).toBeLessThanOrEqual(2);
+  });
 });

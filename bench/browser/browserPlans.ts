@@ -80,8 +80,9 @@ const FULL: BrowserPlan = {
  * A tenth of the store (the population's sealing and writing, every indexing pass and the sweep scale with it). The
  * indexing pass is timed once, with no warm-up pass of its own: before it the suite waits for the whole pass the
  * last unlock started and reads every plain row once, which warms both sides as a warm-up pass would (`--full` keeps
- * its warm-up and five timed passes, a minute each at 10,000 sessions). The median of 5 first paints, and the p95
- * over the several hundred frames of one streamed protocol, are what those statistics need. The retention pass runs
+ * its warm-up and five timed passes, a minute each at 10,000 sessions). The median of 5 first paints, the p95 over
+ * the several hundred frames of one streamed protocol, and the p95 of 100 measured write turns (each through the app,
+ * a fifth of a second here) are what those statistics need. The retention pass runs
  * in Node on its own 10,000 keys whatever the store's size, so it keeps the full count.
  */
 const DEFAULT: BrowserPlan = {

@@ -2,7 +2,9 @@
  * `npm run bench` (`node --expose-gc --import tsx bench/run.ts`): runs every measurement in one process, prints a
  * table (value, unit, goal, better, PASS/MISS) and writes `bench/results.json`. Comparisons run side by side in
  * this one run and are reported as ratios, because the machine (2 shared cores) is too noisy for absolute numbers
- * from different runs to mean much. Exits 0 whether or not goals are met.
+ * from different runs to mean much. Exits 0 whether or not goals are met. The default run reports every figure on a
+ * smaller workload where the full one dominates the time; `--full` runs the full workload (see
+ * bench/browser/benchOptions.ts for every switch).
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,37 +20,15 @@ import { percentile } from './stats';
 import { measureSweep } from './sweep';
 import { measureTtft } from './ttft';
 import { compareTurns, type ComparisonPlan } from './turnComparison';
+import { engineWorkloadFor, FULL_ENGINE_WORKLOAD, type EngineWorkload } from './engineWorkload';
 import { LONG_SIZES, STANDARD_SIZES } from './workload';
 // Browser suite (bench/browser): the history store in Chromium through the harness. See bench/browser/benchOptions.ts.
-import { parseBenchOptions, writeBenchResults } from './browser/benchOptions';
+import { parseBenchOptions, writeBenchResults, type BenchOptions } from './browser/benchOptions';
+import { scaledDownLines } from './browser/browserPlans';
 import { runStoreSuite } from './browser/storeSuite';
 
 /** One seed for the whole run: every session, message and answer follows from it. */
 const SEED = 20_261_125;
-
-/**
- * Iteration counts. The engine side runs the brief's full workload; a LangChain turn costs tens of times more (and
- * thousands of times more in the long workload, tens of ms each), so it is timed on 1 in n turns of the same
- * sequence to keep the run well under three minutes on this machine. Each scaled count is listed under the table.
- */
-const WORKLOAD = {
-  sessions: 10_000,
-  historyTurns: 20,
-  standard: { warmupTurns: 2_000, measuredTurns: 20_000, langchainEvery: 2, blockTurns: 4_000 } satisfies ComparisonPlan,
-  longSessions: 1_000,
-  longHistoryTurns: 40,
-  long: { warmupTurns: 500, measuredTurns: 5_000, langchainEvery: 50, blockTurns: 1_100 } satisfies ComparisonPlan,
-  prefixConversations: 25,
-  prefixTurns: 40,
-  sweepLive: 100_000,
-  sweepExpired: 1_000,
-  sweepRepetitions: 5,
-  ttftPairs: 100,
-  ttftWarmup: 10,
-  concurrentSessions: 64,
-  concurrencyRounds: 3,
-  concurrencyChunkDelayMs: 10,
-} as const;
 
 /** Goals from the brief. */
 const TURN_P50_GOAL_US = 40;
@@ -59,21 +39,35 @@ const results: ReportedResult[] = [];
 const notes: string[] = [];
 const scaled: string[] = [];
 
-/** Runs one phase, logging how long it took (progress on stderr keeps stdout for the report). */
+/**
+ * Runs one phase, logging how long it took (progress on stderr keeps stdout for the report), and the CPU time this
+ * process spent in it: on a machine shared with other work, a wall time far above the CPU time says the phase waited
+ * for the CPU (or for Chromium, whose processes are not counted), not that it got slower.
+ */
 async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
   const startedAt = performance.now();
+  const cpuBefore = process.cpuUsage();
   process.stderr.write(`… ${name}\n`);
   const value = await run();
-  process.stderr.write(`  ${name}: ${((performance.now() - startedAt) / 1_000).toFixed(1)} s\n`);
+  const cpu = process.cpuUsage(cpuBefore);
+  const seconds = (ms: number): string => (ms / 1_000).toFixed(1);
+  process.stderr.write(`  ${name}: ${seconds(performance.now() - startedAt)} s (CPU of this process ${seconds((cpu.user + cpu.system) / 1_000)} s)\n`);
   return value;
 }
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
 
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/** LangChain's sampling, and what `--full` samples when this run sampled less. */
+function langchainSampling(plan: ComparisonPlan, full: ComparisonPlan): string {
+  return `LangChain timed on 1 in ${plan.langchainEvery}${plan.langchainEvery === full.langchainEvery ? '' : ` (--full: 1 in ${full.langchainEvery})`}`;
+}
+
 /** Metrics 1, 2 and 3: 10,000 sessions × 20 turns on both sides, their heap, then 20,000 turns side by side. */
-async function standardWorkload(): Promise<void> {
-  const memory = await phase('sessions and memory (10,000 × 20 turns, both sides)', () =>
-    measureSessionMemory(systemClock, SEED, WORKLOAD.sessions, WORKLOAD.historyTurns, STANDARD_SIZES),
+async function standardWorkload(workload: EngineWorkload): Promise<void> {
+  const memory = await phase(`sessions and memory (${count(workload.sessions)} × ${workload.historyTurns} turns, both sides)`, () =>
+    measureSessionMemory(systemClock, SEED, workload.sessions, workload.historyTurns, STANDARD_SIZES),
   );
   const bytesGoal = 1.2 * memory.historyTextBytesPerSession + 1_024;
   results.push(
@@ -83,7 +77,7 @@ async function standardWorkload(): Promise<void> {
       id: 'engine.history_text_bytes_per_session',
       value: memory.historyTextBytesPerSession,
       unit: 'bytes',
-      goal: WORKLOAD.historyTurns * (STANDARD_SIZES.userChars + STANDARD_SIZES.answerChars) * (1 + STANDARD_SIZES.spread),
+      goal: workload.historyTurns * (STANDARD_SIZES.userChars + STANDARD_SIZES.answerChars) * (1 + STANDARD_SIZES.spread),
       better: 'lower',
       informative: true,
     },
@@ -96,12 +90,12 @@ async function standardWorkload(): Promise<void> {
       `(${fmt(memory.langchainBytesPerSession / memory.engineBytesPerSession, 2)}× the engine).`,
   );
 
-  const comparison = await phase('turns side by side (20,000 measured)', () =>
+  const comparison = await phase(`turns side by side (${count(workload.standard.measuredTurns)} measured)`, () =>
     compareTurns(
       { engine: memory.engine, engineIds: memory.engineIds, langchain: memory.langchain, langchainIds: memory.langchainIds },
       SEED,
       STANDARD_SIZES,
-      WORKLOAD.standard,
+      workload.standard,
     ),
   );
   memory.engine.store.dispose();
@@ -140,22 +134,22 @@ async function standardWorkload(): Promise<void> {
       `${Math.round(memory.historyTokensPerSession).toLocaleString('en-US')} tokens before the run adds turns.`,
   );
   scaled.push(
-    `LangChain timed on 1 in ${WORKLOAD.standard.langchainEvery} of the ${WORKLOAD.standard.measuredTurns.toLocaleString('en-US')} measured turns ` +
+    `${langchainSampling(workload.standard, FULL_ENGINE_WORKLOAD.standard)} of the ${count(workload.standard.measuredTurns)} measured turns ` +
       `(${comparison.langchainUs.length} samples); the others still add their messages untimed, so histories match.`,
   );
 }
 
 /** Metric 2b: 1,000 sessions × 40 long turns, every prompt trimmed, side by side. */
-async function longWorkload(): Promise<void> {
-  const sessions = WORKLOAD.longSessions;
-  const longHistoryTurns = WORKLOAD.longHistoryTurns;
-  const sides = await phase('long sessions (1,000 × 40 long turns, both sides)', async () => {
+async function longWorkload(workload: EngineWorkload): Promise<void> {
+  const sessions = workload.longSessions;
+  const longHistoryTurns = workload.longHistoryTurns;
+  const sides = await phase(`long sessions (${count(sessions)} × ${longHistoryTurns} long turns, both sides)`, async () => {
     const engine = createBenchEngine(systemClock, sessions * 2);
     const engineIds = await populateEngine(engine, SEED + 1, sessions, longHistoryTurns, LONG_SIZES);
     const langchain = populateLangChain(SEED + 1, sessions, longHistoryTurns, LONG_SIZES);
     return { engine, engineIds, langchain: langchain.sessions, langchainIds: langchain.ids };
   });
-  const comparison = await phase('long turns side by side', () => compareTurns(sides, SEED + 1, LONG_SIZES, WORKLOAD.long));
+  const comparison = await phase('long turns side by side', () => compareTurns(sides, SEED + 1, LONG_SIZES, workload.long));
   sides.engine.store.dispose();
   const oursP50 = percentile(comparison.engineUs, 50);
   const theirsP50 = percentile(comparison.langchainUs, 50);
@@ -165,14 +159,14 @@ async function longWorkload(): Promise<void> {
       `LangChain p50 ${fmt(theirsP50 / 1_000)} ms, p99 ${fmt(percentile(comparison.langchainUs, 99) / 1_000)} ms, ${fmt(100 * comparison.langchainTrimmedShare)} % trimmed.`,
   );
   scaled.push(
-    `long workload: ${WORKLOAD.long.measuredTurns.toLocaleString('en-US')} measured turns; LangChain timed on 1 in ${WORKLOAD.long.langchainEvery} ` +
-      `(${comparison.langchainUs.length} samples, each tens of ms).`,
+    `long workload: ${count(workload.long.measuredTurns)} measured turns; ${langchainSampling(workload.long, FULL_ENGINE_WORKLOAD.long)} ` +
+      `(${comparison.langchainUs.length} samples; their times are in the long-turns note).`,
   );
 }
 
 /** Metric 6. */
-async function prefixReuse(): Promise<void> {
-  const reuse = await phase('prefix reuse (40-turn conversations)', () => measurePrefixReuse(SEED + 2, WORKLOAD.prefixConversations, WORKLOAD.prefixTurns));
+async function prefixReuse(workload: EngineWorkload): Promise<void> {
+  const reuse = await phase('prefix reuse (40-turn conversations)', () => measurePrefixReuse(SEED + 2, workload.prefixConversations, workload.prefixTurns));
   results.push(
     { id: 'prompt.prefix_reuse', value: reuse.retention, unit: 'share', goal: 0.9, better: 'higher' },
     { id: 'prompt.prefix_reuse_next_share', value: reuse.nextShare, unit: 'share', goal: 0.9, better: 'higher', informative: true },
@@ -186,17 +180,17 @@ async function prefixReuse(): Promise<void> {
 }
 
 /** Metric 7. */
-async function sweep(): Promise<void> {
+async function sweep(workload: EngineWorkload): Promise<void> {
   const result = await phase('sweep (100,000 live, 1 % expired)', () =>
-    Promise.resolve(measureSweep(WORKLOAD.sweepLive, WORKLOAD.sweepExpired, WORKLOAD.sweepRepetitions)),
+    Promise.resolve(measureSweep(workload.sweepLive, workload.sweepExpired, workload.sweepRepetitions)),
   );
   results.push({ id: 'engine.sweep_ms', value: result.bestMs, unit: 'ms', goal: 5, better: 'lower' });
   notes.push(`sweep: best of ${result.repetitions} (median ${fmt(result.medianMs, 2)} ms), ${result.expired} of ${result.live.toLocaleString('en-US')} expired each time.`);
 }
 
 /** Metric 4. */
-async function ttft(): Promise<void> {
-  const result = await phase('time to first token (app vs direct SDK)', () => measureTtft(SEED + 3, WORKLOAD.ttftPairs, WORKLOAD.ttftWarmup));
+async function ttft(workload: EngineWorkload): Promise<void> {
+  const result = await phase('time to first token (app vs direct SDK)', () => measureTtft(SEED + 3, workload.ttftPairs, workload.ttftWarmup));
   results.push({ id: 'engine.ttft_overhead_ms', value: result.overheadP95Ms, unit: 'ms', goal: 5, better: 'lower' });
   notes.push(
     `ttft: p95 of matched-pair differences (ours − direct, ${result.pairs} pairs, alternating order; p50 ${fmt(result.overheadP50Ms, 2)} ms). ` +
@@ -205,9 +199,9 @@ async function ttft(): Promise<void> {
 }
 
 /** Metric 5. */
-async function concurrency(): Promise<void> {
+async function concurrency(workload: EngineWorkload): Promise<void> {
   const result = await phase('64 sessions streaming at once', () =>
-    measureConcurrency(SEED + 4, WORKLOAD.concurrentSessions, WORKLOAD.concurrencyRounds, WORKLOAD.concurrencyChunkDelayMs),
+    measureConcurrency(SEED + 4, workload.concurrentSessions, workload.concurrencyRounds, workload.concurrencyChunkDelayMs),
   );
   results.push({ id: 'engine.concurrency_ratio', value: result.ratio, unit: 'x', goal: 1.2, better: 'lower' });
   notes.push(
@@ -216,20 +210,37 @@ async function concurrency(): Promise<void> {
   );
 }
 
+/** The line under the title: which workload ran, and how to get the other. */
+const WORKLOAD_HEADLINES: Readonly<Record<BenchOptions['workload'], string>> = {
+  default: 'workload: default (every figure, smaller browser store; `npm run bench -- --full` for the full workload, ~20 min)',
+  full: 'workload: --full (10,000 sealed sessions × 10 turns in the browser suite, every repetition)',
+  quick: 'workload: --quick (browser suite smoke run; figures not comparable, nothing written)',
+};
+
+/** The browser suite's lines under the table: what this run cut from the full workload. */
+function browserScaling(options: BenchOptions): string[] {
+  const lines = scaledDownLines(options.workload);
+  if (lines.length === 0) return [];
+  const lead = options.workload === 'quick' ? '--quick smoke run, figures not comparable to the others' : 'default run';
+  return [`browser suite (${lead}): ${lines.join('; ')}.`];
+}
+
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   const startedAt = performance.now();
   const cpu = cpus();
   console.log('Clinic Protocol Assistant — engine benchmark');
   console.log(`node ${process.version} · ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} · ${new Date().toISOString()} · seed ${SEED}`);
+  console.log(WORKLOAD_HEADLINES[options.workload]);
   console.log('');
 
   // A full collection between phases, so no phase pays for the garbage of the one before (the sweep's rebuilt
   // stores would otherwise be collected during the latency-sensitive TTFT samples).
   if (options.engine) {
+    const workload = engineWorkloadFor(options.workload);
     for (const run of [standardWorkload, longWorkload, prefixReuse, sweep, ttft, concurrency]) {
       collectGarbage();
-      await run();
+      await run(workload);
     }
   }
 
@@ -237,12 +248,12 @@ async function main(): Promise<void> {
   if (options.browser) {
     collectGarbage();
     try {
-      const store = await phase(`history store in Chromium${options.quick ? ' (--quick)' : ''}`, () =>
-        runStoreSuite({ quick: options.quick, seed: SEED, log: (line) => process.stderr.write(`${line}\n`) }),
+      const store = await phase(`history store in Chromium (${options.workload})`, () =>
+        runStoreSuite({ workload: options.workload, seed: SEED, log: (line) => process.stderr.write(`${line}\n`) }),
       );
       results.push(...store.results);
       notes.push(...store.notes);
-      if (options.quick) scaled.push('--quick: the browser suite ran its smoke workload (500 sessions); its figures are not comparable to a full run.');
+      scaled.push(...browserScaling(options));
     } catch (error) {
       // Alone (--browser, --quick) a failure is the run's failure; after the engine suite, its results still count.
       if (!options.engine) throw error;
@@ -256,7 +267,7 @@ async function main(): Promise<void> {
   console.log('Notes:');
   for (const note of notes) console.log(`  - ${note}`);
   if (scaled.length > 0) {
-    console.log('* Scaled to stay well under 3 minutes:');
+    console.log('* Rows marked * were measured on a sample or a smaller workload:');
     for (const line of scaled) console.log(`  - ${line}`);
   }
   const path = fileURLToPath(new URL('./results.json', import.meta.url));

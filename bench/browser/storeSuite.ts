@@ -1,15 +1,17 @@
 /**
- * The history store's benchmarks (issue 4, item 10), in Chromium through the browser harness: the built app, main's
- * real services behind the harness's WebSocket, a persistent Chromium profile (IndexedDB on disk), and — in the same
- * page, the same run — plain Dexie doing the same work on the same rows in its own database, the limit we measure
- * against. `--quick` runs the same steps on a smaller workload as a smoke test.
+ * The history store's benchmarks, in Chromium through the browser harness: the built app, main's real services
+ * behind the harness's WebSocket, a persistent Chromium profile (IndexedDB on disk), and — in the same page, the same
+ * run — plain Dexie doing the same work on the same rows in its own database, the limit we measure against. Every
+ * workload (browserPlans.ts: default, `--full`, `--quick`) runs the same steps; only the store's size and the
+ * repetitions differ.
  *
- * Steps: sign in through the UI; drive a template session through `window.api.protocol.generate`; fill both
- * databases with replicated rows (see the notes); drive the measured sessions through the app (the newest of the
- * list, and one 50-turn session); then time opening that session, the list's first page, the main thread while the
- * list loads, unlock, building main's search index over the real sessions and searching it, and the sweep of every
- * session's rows; finally main's key destruction in Node. Before the sweep, on the full store, the UI's own figures
- * (uiSuite.ts): the sessions list's first paint after an unlock, and frame times while a protocol streams.
+ * Steps: sign in through the UI; drive a template session, one 50-turn session and the list's newest sessions through
+ * `window.api.protocol.generate`; fill both databases with sessions sealed by main (see the notes); time follow-up
+ * turns in the list's sessions on the populated store; then time opening the 50-turn session, the list's first page
+ * and the main thread while the list loads; then everything that unlocks (the main thread while the app's sessions
+ * list loads, unlock, and the UI's first paint of that list after an unlock through the lock screen, uiSuite.ts);
+ * then building main's search index over the whole store and searching it, frame times while a protocol streams
+ * (uiSuite.ts), and the sweep of every session's rows; finally main's key destruction in Node.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,68 +25,13 @@ import { deriveSeed, mulberry32 } from '../prng';
 import type { ReportedResult } from '../results';
 import { percentile } from '../stats';
 import { answerMessage, sessionScript, STANDARD_SIZES } from '../workload';
+import type { BenchWorkload } from './benchOptions';
+import { browserPlanFor, fullStoreCaveat } from './browserPlans';
 import { buildApp, buildPageBundle } from './buildBundles';
 import type { PairedTimings, RunTurnsInput, RunTurnsOutput, StoreBenchPage, TurnTiming } from './pageApi';
 import { measureRetentionHide } from './retentionKeys';
 import { sealedSessionBatches } from './sealedPopulation';
-import { FULL_UI_PLAN, QUICK_UI_PLAN, runUiSteps } from './uiSuite';
-
-/** The workload; `quick` is the smoke run. */
-export interface StorePlan {
-  /** Sessions in the store when the list is read (driven through the app + replicated). */
-  readonly sessions: number;
-  readonly turnsPerSession: number;
-  /** Sessions driven through the app for the list's first page (the newest), and their turns each. */
-  readonly listSessions: number;
-  /** Measured follow-up turns in each of them (after population). */
-  readonly turnsPerListSession: number;
-  /** Turns of the session that is opened. */
-  readonly openTurns: number;
-  readonly populateBatchSessions: number;
-  readonly openRepetitions: number;
-  readonly listRepetitions: number;
-  readonly warmup: number;
-  readonly uiLoads: number;
-  readonly unlockRepetitions: number;
-  readonly retentionKeys: number;
-  readonly retentionRepetitions: number;
-  readonly deleteBatchSize: number;
-  /** Timed builds of main's search index (each after one warm-up), and the one-word searches on it. */
-  readonly searchIndexRepetitions: number;
-  readonly searchQueries: number;
-}
-
-export const FULL_PLAN: StorePlan = {
-  sessions: 10_000,
-  turnsPerSession: 10,
-  listSessions: 50,
-  turnsPerListSession: 4,
-  openTurns: 50,
-  populateBatchSessions: 250,
-  openRepetitions: 30,
-  listRepetitions: 30,
-  warmup: 3,
-  uiLoads: 5,
-  unlockRepetitions: 5,
-  retentionKeys: 10_000,
-  retentionRepetitions: 3,
-  deleteBatchSize: 50,
-  searchIndexRepetitions: 5,
-  searchQueries: 20,
-};
-
-export const QUICK_PLAN: StorePlan = {
-  ...FULL_PLAN,
-  sessions: 500,
-  turnsPerListSession: 2,
-  openRepetitions: 10,
-  listRepetitions: 10,
-  warmup: 2,
-  uiLoads: 3,
-  unlockRepetitions: 3,
-  retentionRepetitions: 1,
-  searchIndexRepetitions: 3,
-};
+import { checkedStreamedProtocol, measureFirstPaints, measureStreams, uiFigures, type UiStepsInput } from './uiSuite';
 
 /** What the suite adds to the benchmark's report. */
 export interface StoreSuiteReport {
@@ -101,6 +48,10 @@ const TEMPLATE_TURNS = 10;
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
 const median = (values: readonly number[]): number => percentile(values, 50);
 const count = (value: number): string => value.toLocaleString('en-US');
+/** Which sample `median` reports: with an even count the nearest rank is the lower of the two middle ones. */
+const medianOf = (samples: number): string =>
+  samples === 1 ? 'one sample' : samples % 2 === 0 ? `median of ${samples} (nearest rank: the lower middle one)` : `median of ${samples}`;
+const timesText = (samples: number): string => (samples === 1 ? 'once' : `${samples} times`);
 
 /**
  * The end-to-end tests' Chromium switches, from playwright.config.ts (loaded at run time: tsconfig.node.json does
@@ -165,12 +116,12 @@ function pairedMedians(timings: PairedTimings): { ours: number; plain: number } 
 }
 
 /** Runs the suite; `log` gets progress lines (stderr in `bench/run.ts`). */
-export async function runStoreSuite(options: { quick: boolean; seed: number; log: (line: string) => void }): Promise<StoreSuiteReport> {
-  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
-  const { seed, log } = options;
+export async function runStoreSuite(options: { workload: BenchWorkload; seed: number; log: (line: string) => void }): Promise<StoreSuiteReport> {
+  const { store: plan, ui: uiPlan } = browserPlanFor(options.workload);
+  const { seed, log, workload } = options;
   const results: ReportedResult[] = [];
   const notes: string[] = [];
-  const scaled = options.quick;
+  const scaled = workload !== 'full';
   const root = await mkdtemp(join(tmpdir(), 'cpa-bench-store-'));
   const dataDir = join(root, 'main-data');
   await mkdir(dataDir, { mode: 0o700 });
@@ -188,6 +139,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
   };
 
   try {
+    const protocol = checkedStreamedProtocol(seed);
     const { rendererDir } = await step('build the app and the page bundle', () => buildApp(join(root, 'app')));
     const bundle = await buildPageBundle(join(root, 'page'));
 
@@ -277,17 +229,12 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
       }
     });
     const stored = await call(page, 'counts');
+    const quiet = (quietMs: number) => call(page, 'quiet', { quietMs, timeoutMs: 600_000 });
+    const ui: UiStepsInput = { page, llm, passphrase: PASSPHRASE, seed, plan: uiPlan, workload, storedSessions: stored.ours.sessions, step, quiet };
+    // What the last turn started in the page (the list re-read, its titles opened) ends before anything is timed.
+    await quiet(1_500);
 
-    // 4. Main's search index: the app's own indexing pass after an unlock, over the whole store (every session was
-    //    sealed by main), beside plain Dexie reading the same rows; then warm searches on the built index.
-    const queries = vocabularyQueries(seed, listScripts, plan.searchQueries);
-    const searched = await step(`the app's indexing pass over ${count(stored.ours.sessions)} sessions (ours vs plain) + ${queries.length} searches`, () =>
-      call(page, 'searchIndex', { ownerId, profileId, passphrase: PASSPHRASE, repetitions: plan.searchIndexRepetitions, warmup: 1, queries }),
-    );
-    throwIfProblems('search index', searched.problems);
-    log(`    search index build: ours ${fmt(median(searched.oursMs), 1)} ms, plain ${fmt(median(searched.plainMs), 1)} ms; warm search median ${fmt(median(searched.searchMs), 2)} ms`);
-
-    // 5. Reads.
+    // 4. Reads, on the quiet store.
     const opened = await step('open the 50-turn session (ours vs plain)', () =>
       call(page, 'openSession', { sessionId: openSession.sessionId, repetitions: plan.openRepetitions, warmup: plan.warmup }),
     );
@@ -296,39 +243,39 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
       call(page, 'listFirstPage', { ownerId, limit: 50, repetitions: plan.listRepetitions, warmup: plan.warmup }),
     );
     throwIfProblems('list', listed.problems);
-    const sidebar = await step('main thread while the app\'s sessions list loads after an unlock', () =>
-      call(page, 'mainThreadWhileSidebarLoads', { profileId, passphrase: PASSPHRASE, repetitions: plan.uiLoads, listWaitMs: 10_000 }),
-    );
-    throwIfProblems('sessions list', sidebar.problems);
-    // The last unlock's indexing pass runs on: let it end before the next measurements.
-    const settleAfterUnlock = () => call(page, 'quiet', { quietMs: 1_500, timeoutMs: 600_000 });
-    await settleAfterUnlock();
     const mainThread = await step('main thread while the store loads the list', () =>
       call(page, 'mainThreadWhileListing', { ownerId, limit: 50, repetitions: plan.uiLoads, warmup: 0 }),
     );
     throwIfProblems('main thread', mainThread.problems);
 
-    // 6. Unlock (KDF included).
+    // 5. Everything that unlocks, back to back. Each unlock starts the app's indexing pass over the whole store
+    //    (a minute at 10,000 sessions) and each of these steps locks before it unlocks, which ends the pass running;
+    //    so no step waits for one to finish. The last one's pass runs to its end at the start of step 6.
+    const sidebar = await step('main thread while the app\'s sessions list loads after an unlock', () =>
+      call(page, 'mainThreadWhileSidebarLoads', { profileId, passphrase: PASSPHRASE, repetitions: plan.uiLoads, listWaitMs: 10_000 }),
+    );
+    throwIfProblems('sessions list', sidebar.problems);
     const unlocked = await step(`unlock ×${plan.unlockRepetitions}`, () =>
       call(page, 'unlock', { profileId, passphrase: PASSPHRASE, repetitions: plan.unlockRepetitions }),
     );
     throwIfProblems('unlock', unlocked.problems);
+    // The app's UI (uiSuite.ts): the sessions list's first paint after an unlock through the lock screen.
+    const painted = await measureFirstPaints(ui);
 
-    await settleAfterUnlock();
-    // 6b. The app's UI on the full store (uiSuite.ts): the sessions list's first paint after an unlock through the
-    //     lock screen, and frame times while a long protocol streams into the conversation view (paced server).
-    const activeLlm = llm;
-    const ui = await runUiSteps({
-      page,
-      llm: activeLlm,
-      passphrase: PASSPHRASE,
-      seed,
-      plan: options.quick ? QUICK_UI_PLAN : FULL_UI_PLAN,
-      scaled,
-      storedSessions: stored.ours.sessions,
-      step,
-      quiet: (quietMs) => call(page, 'quiet', { quietMs, timeoutMs: 600_000 }),
-    });
+    // 6. Main's search index: the app's own indexing pass after an unlock, over the whole store (every session was
+    //    sealed by main), beside plain Dexie reading the same rows; then warm searches on the built index. The page
+    //    first waits for the last unlock's pass to end (a whole pass, untimed) and reads every plain row once, so
+    //    both sides are warm before the first timed pass.
+    const queries = vocabularyQueries(seed, listScripts, plan.searchQueries);
+    const searched = await step(`the app's indexing pass over ${count(stored.ours.sessions)} sessions (ours vs plain) + ${queries.length} searches`, () =>
+      call(page, 'searchIndex', { ownerId, profileId, passphrase: PASSPHRASE, repetitions: plan.searchIndexRepetitions, warmup: plan.searchIndexWarmup, queries }),
+    );
+    throwIfProblems('search index', searched.problems);
+    log(`    search index build: ours ${fmt(median(searched.oursMs), 1)} ms, plain ${fmt(median(searched.plainMs), 1)} ms; warm search median ${fmt(median(searched.searchMs), 2)} ms`);
+
+    // 6b. Frame times while a long protocol streams into the conversation view (paced server), with no pass running.
+    const streamed = await measureStreams(ui, protocol);
+    const uiReport = uiFigures(ui, protocol, painted, streamed);
 
     // 7. The sweep: every session's rows, both sides.
     const swept = await step('sweep every session (ours vs plain)', () => call(page, 'sweep', { batchSize: plan.deleteBatchSize }));
@@ -395,7 +342,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
     const oursBegin = measured.map((turn) => turn.oursBeginMs);
     const plainBegin = measured.map((turn) => turn.plainBeginMs);
     notes.push(
-      `store workload${options.quick ? ' (--quick)' : ''}: ${count(stored.ours.sessions)} sessions / ${count(stored.ours.turns)} turns in ClinicHistory, ` +
+      `store workload (${workload}): ${count(stored.ours.sessions)} sessions / ${count(stored.ours.turns)} turns in ClinicHistory, ` +
         `${count(stored.plain.sessions)} / ${count(stored.plain.turns)} in the plain-Dexie database (same rows; same tables, indexes and ` +
         `strict durability), in one persistent Chromium profile on disk. Signed in once through the UI; ${2 + plan.listSessions} sessions ` +
         `(${count(unmeasured.length + measured.length)} turns) driven through window.api.protocol.generate against the test server ` +
@@ -408,7 +355,7 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `scripts, older than the sessions driven through the app, ${plan.populateBatchSessions} sessions per batch (sealing ${fmt(populated.sealMs / 1_000)} s). ` +
         `Each batch was written with putRecords (ours, ${fmt(populated.oursMs / 1_000)} s in all) and bulkPut (plain, ${fmt(populated.plainMs / 1_000)} s), ` +
         `alternating which side wrote first.`,
-      `write: ${measured.length} turns on the full store${measured.length < 200 ? ' (fewer than 200: smoke run)' : ''}; per turn, for each of its two ` +
+      `write: ${measured.length} turns on the populated store; per turn, for each of its two ` +
         `deliveries (session + turn record before the model is asked, then again with the outcome) the time from the first record arriving in the ` +
         `page (stamped on the bridge's WebSocket before the app's listener runs) to the app's last acknowledgement leaving it (sent only after ` +
         `putRecords committed), summed. Ours p50 ${fmt(p50(oursWrite), 2)} ms, p95 ${fmt(oursWriteP95, 2)} ms (first delivery alone p50 ` +
@@ -428,7 +375,8 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `of the 50 session records (titles) = ${fmt(list.ours, 2)} ms (p95 ${fmt(percentile(listed.oursMs, 95), 2)}), of which sessionsPage ` +
         `${fmt(median(listed.oursReadMs), 2)} ms (median); plain Dexie's newest 50 (same index, reversed) ${fmt(list.plain, 2)} ms ` +
         `(p95 ${fmt(percentile(listed.plainMs, 95), 2)}). main's vault.open writes one 'session.opened' audit entry per session it opens, one after ` +
-        `another, each synced to disk (log append + head replace): 50 titles, 50 durable audit writes.`,
+        `another, each synced to disk (log append + head replace): 50 titles, 50 durable audit writes.` +
+        fullStoreCaveat(workload, stored.ours.sessions),
       (sidebar.listSeen
         ? `ui: the app's own sessions list, ${sidebar.loads} times: lock, then auth.unlock; after it the sidebar reads the first page, counts ` +
           `each session's turns and has main open the titles (${sidebar.openedRecords.join('/')} records per vault.open); watched from the unlock ` +
@@ -445,14 +393,17 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `Measured in Node instead: the real RetentionScheduler + SessionKeyStore (wired as services.ts wires them) on the harness's data folder, ` +
         `its key file holding the run's ${hidden.kept} real keys + ${count(hidden.expired)} expired ones (${fmt(hidden.keyFileBytes / 1_024, 0)} KiB); ` +
         `one pass finds and destroys them in batches of 500, each written through with fsync. Passes: ${hidden.passMs.map((ms) => fmt(ms, 0)).join(', ')} ms (median reported).`,
-      `search_index_build: the app's own indexing pass, ${searched.oursMs.length} times (after 1 warm-up, alternating sides with plain): lock, ` +
+      `search_index_build: the app's own indexing pass over ${count(stored.ours.sessions)} sessions, timed ${timesText(searched.oursMs.length)} ` +
+        `(${plan.searchIndexWarmup > 0 ? `after ${plan.searchIndexWarmup} warm-up, ` : ''}alternating sides with plain): lock, ` +
         `auth.unlock from the page, then the app — the sidebar's first page, then its background pass — reads every session and its turns ` +
         `(${count(searched.rows)} records) and hands them to api.vault.index (${searched.batchRecords.length} calls of ≤ 500 records, one at ` +
         `main while the page reads the next); main opens, authenticates and indexes them and answers only what failed. Timed from the unlock's ` +
-        `answer (the KDF is not index building) to main's answer to the last call: median ${fmt(build.ours, 0)} ms ` +
-        `(${searched.oursMs.map((ms) => fmt(ms, 0)).join(', ')}); plain Dexie reading the same rows (pages of 200 on [ownerId+updatedAt], ` +
+        `answer (the KDF is not index building) to main's answer to the last call: ${medianOf(searched.oursMs.length)} ${fmt(build.ours, 0)} ms` +
+        `${searched.oursMs.length > 1 ? ` (${searched.oursMs.map((ms) => fmt(ms, 0)).join(', ')})` : ''}; plain Dexie reading the same rows (pages of 200 on [ownerId+updatedAt], ` +
         `then [sessionId+seq] per session, nothing opened) ${fmt(build.plain, 0)} ms; ratio ${fmt(build.ours / build.plain, 2)}×. ` +
-        `Before the first, the page waited ${fmt(searched.appPassWaitMs / 1_000, 1)} s for earlier passes to go quiet. Last build's calls ` +
+        `Before the first, the page read every plain row once and waited until the pass the last first paint's unlock started had ` +
+        `handed main every record (a whole pass over the store, untimed; ${fmt(searched.appPassWaitMs / 1_000, 1)} s in all), so both sides ` +
+        `were warm. Last build's calls ` +
         `(sent→answered, ms after the unlock's answer): ${searched.timeline.map((call) => `${fmt(call.sentMs, 0)}→${fmt(call.answeredMs, 0)}`).join(', ')}.`,
       `search_warm: median of ${searched.searchMs.length} api.vault.search round trips from the page, one per different one-word query drawn ` +
         `(seeded) from the workload's vocabulary (5+-letter words of the scripted messages and protocol answers: ${queries.join(', ')}), on the ` +
@@ -462,10 +413,10 @@ export async function runStoreSuite(options: { quick: boolean; seed: number; log
         `tombstones left) took ${fmt(swept.oursMs / 1_000, 2)} s; plain Dexie deleting the same rows (same batches, range deletes on ` +
         `[sessionId+seq] in parallel, session rows deleted) ${fmt(swept.plainMs / 1_000, 2)} s for ${count(swept.plainTurns)} turns; half the sessions ` +
         `ran ours first, half plain first; the ratio is per deleted turn (both sides held the same rows).` +
-        (options.quick ? ` (--quick: ${count(swept.oursTurns)} turns instead of 100,000.)` : ''),
+        fullStoreCaveat(workload, swept.sessions),
     );
-    results.push(...ui.results);
-    notes.push(...ui.notes);
+    results.push(...uiReport.results);
+    notes.push(...uiReport.notes);
     if (pageErrors.length > 0) notes.push(`page errors/console errors during the run: ${pageErrors.slice(0, 5).join(' | ')}`);
     return { results, notes };
   } finally {

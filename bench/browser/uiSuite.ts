@@ -1,6 +1,6 @@
 /**
- * The UI's own figures (issue 5, item 9), run by the store suite on its populated profile (the 10,000 sessions are
- * written once, there): Playwright drives the real app UI, and the page side (page/uiBenchPage.ts) times it from
+ * The UI's own figures, run by the store suite on its populated profile (the store is written once, there; 10,000
+ * sessions with `--full`): Playwright drives the real app UI, and the page side (page/uiBenchPage.ts) times it from
  * inside the page.
  *
  * - `ui.first_paint_10k_sessions_ms`: lock, type the passphrase in the lock screen, press "Unlock"; from the form's
@@ -13,20 +13,12 @@ import { SETTINGS_DEFAULTS } from '../../src/shared/settings';
 import type { FakeLlmServer } from '../../test/fakes/fakeLlmServer';
 import type { ReportedResult } from '../results';
 import { percentile } from '../stats';
-import { streamedProtocol } from './streamedProtocol';
-import type { UiBenchPage } from './uiPageApi';
+import type { BenchWorkload } from './benchOptions';
+import { fullStoreCaveat, type UiPlan } from './browserPlans';
+import { streamedProtocol, type StreamedProtocol } from './streamedProtocol';
+import type { FirstPaintSample, StreamFramesOutput, UiBenchPage } from './uiPageApi';
 
-export interface UiPlan {
-  readonly firstPaintRepetitions: number;
-  /** Streamed answers: the first from the intake form, the others as follow-ups in that session. */
-  readonly streams: number;
-  /** The test server's pause between chunks (one word each) while streaming. */
-  readonly chunkDelayMs: number;
-}
-
-export const FULL_UI_PLAN: UiPlan = { firstPaintRepetitions: 10, streams: 3, chunkDelayMs: 10 };
-export const QUICK_UI_PLAN: UiPlan = { firstPaintRepetitions: 3, streams: 1, chunkDelayMs: 10 };
-
+/** What the UI steps take from the store suite: its page and test server, the plan, and how to wait and log. */
 export interface UiStepsInput {
   readonly page: Page;
   /** The suite's test server: paced only during the streams, then back to answering at once. */
@@ -34,7 +26,8 @@ export interface UiStepsInput {
   readonly passphrase: string;
   readonly seed: number;
   readonly plan: UiPlan;
-  readonly scaled: boolean;
+  /** The run's workload: anything but `full` marks the figures as scaled and says what the store held. */
+  readonly workload: BenchWorkload;
   /** Sessions in the clinician's store (for the notes). */
   readonly storedSessions: number;
   readonly step: <T>(name: string, run: () => Promise<T>) => Promise<T>;
@@ -62,9 +55,9 @@ function throwIfProblems(what: string, problems: readonly string[]): void {
 }
 
 /** Lock, then unlock through the lock screen, `repetitions` times; each unlock timed until the list is drawn. */
-async function firstPaints(input: UiStepsInput) {
+async function firstPaints(input: UiStepsInput): Promise<FirstPaintSample[]> {
   const { page, passphrase, plan, quiet } = input;
-  const samples = [];
+  const samples: FirstPaintSample[] = [];
   const unlockButton = page.getByRole('button', { name: 'Unlock', exact: true });
   for (let rep = 0; rep < plan.firstPaintRepetitions; rep += 1) {
     // Locking ends the last unlock's indexing pass; main's answer to its call in flight is awaited too.
@@ -85,9 +78,9 @@ async function firstPaints(input: UiStepsInput) {
 }
 
 /** The protocol streamed `plan.streams` times into the conversation view, frames timed in the page. */
-async function streams(input: UiStepsInput, text: string) {
+async function streams(input: UiStepsInput, text: string): Promise<StreamFramesOutput[]> {
   const { page, llm, plan } = input;
-  const outputs = [];
+  const outputs: StreamFramesOutput[] = [];
   llm.setChunkDelay(plan.chunkDelayMs);
   try {
     for (let rep = 0; rep < plan.streams; rep += 1) {
@@ -115,23 +108,49 @@ async function streams(input: UiStepsInput, text: string) {
   return outputs;
 }
 
-/** Runs both measurements on the page as the store suite left it (signed in, the store full). */
-export async function runUiSteps(input: UiStepsInput): Promise<{ results: ReportedResult[]; notes: string[] }> {
-  const { plan, scaled, step, quiet, storedSessions } = input;
-  const protocol = streamedProtocol(input.seed);
+/**
+ * The protocol the streams send, checked before anything is measured: a reply the test server would cut at the
+ * app's `maxOutputTokens` would end as "incomplete" and time a different stream.
+ */
+export function checkedStreamedProtocol(seed: number): StreamedProtocol {
+  const protocol = streamedProtocol(seed);
   if (protocol.tokens >= SETTINGS_DEFAULTS.maxOutputTokens) {
     throw new Error(`the streamed protocol (${protocol.tokens} tokens) would be cut at maxOutputTokens ${SETTINGS_DEFAULTS.maxOutputTokens}`);
   }
+  return protocol;
+}
 
-  const painted = await step(`first paint of the sessions list after an unlock through the lock screen ×${plan.firstPaintRepetitions}`, () =>
+/**
+ * The first paints, on the page as the store suite left it (signed in, the store full). Each one ends with an
+ * unlock, so the last leaves the app's indexing pass over the whole store running: the caller waits for it before
+ * anything else is timed.
+ */
+export function measureFirstPaints(input: UiStepsInput): Promise<FirstPaintSample[]> {
+  return input.step(`first paint of the sessions list after an unlock through the lock screen ×${input.plan.firstPaintRepetitions}`, () =>
     firstPaints(input),
   );
-  // The last unlock's indexing pass runs over the whole store: let it end before frames are timed.
+}
+
+/** The streams, once no indexing pass runs (frames are timed); waits for the app to go quiet before and after. */
+export async function measureStreams(input: UiStepsInput, protocol: StreamedProtocol): Promise<StreamFramesOutput[]> {
+  const { plan, quiet, step } = input;
   await quiet(1_500);
   const streamed = await step(`${plan.streams} streamed protocol(s) in the conversation view (${plan.chunkDelayMs} ms per word)`, () =>
     streams(input, protocol.text),
   );
   await quiet(1_500);
+  return streamed;
+}
+
+/** The UI's results and notes from what {@link measureFirstPaints} and {@link measureStreams} measured. */
+export function uiFigures(
+  input: UiStepsInput,
+  protocol: StreamedProtocol,
+  painted: readonly FirstPaintSample[],
+  streamed: readonly StreamFramesOutput[],
+): { results: ReportedResult[]; notes: string[] } {
+  const { plan, workload, storedSessions } = input;
+  const scaled = workload !== 'full';
 
   const paintedMs = painted.map((sample) => sample.paintedMs);
   const frameMs = streamed.flatMap((output) => output.frameMs);
@@ -153,7 +172,8 @@ export async function runUiSteps(input: UiStepsInput): Promise<{ results: Report
       `(${paintedMs.map((ms) => fmt(ms, 0)).join(', ')}). Of which: submit → app shell mounted (main's unlock, PBKDF2 included) median ` +
       `${fmt(median(painted.map((sample) => sample.shellMs)), 0)} ms; submit → titled rows in the DOM median ${fmt(median(painted.map((sample) => sample.rowsMs)), 0)} ms ` +
       `(first page of 50: sessionsPage, each row's turns counted, one vault.open); ${painted[0]?.rows ?? 0} rows rendered (the virtual list's ` +
-      `rows in view), none untitled. Each unlock came after a lock that stopped the previous unlock's indexing pass and 0.5 s of quiet.`,
+      `rows in view), none untitled. Each unlock came after a lock that stopped the previous unlock's indexing pass and 0.5 s of quiet.` +
+      fullStoreCaveat(workload, storedSessions),
     `stream_frame: the intake form filled and "Get protocol" pressed` +
       (plan.streams > 1 ? `, then ${plan.streams - 1} follow-up(s) sent from the follow-up box in the same session` : '') +
       `; the test server (the suite's own, paced only for these streams) sent the same Markdown protocol each time: ${protocol.words} ` +

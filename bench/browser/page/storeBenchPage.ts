@@ -35,7 +35,7 @@ import {
 } from '../pageApi';
 import { watchMainThread } from './mainThread';
 import { PlainDb, plainDeleteSessions, plainNewestSessions, plainPutDelivery, plainSessionsPage, plainTurnsOf } from './plainDb';
-import { indexCalls, installWireWatch, openCalls, openCallsPending, waitFor, wireLog, type WireEntry } from './wire';
+import { indexCalls, installWireWatch, openCalls, openCallsPending, unlockMarks, waitFor, wireLog, type WireEntry } from './wire';
 // The UI benchmark's watches (window.__cpaUiBench), in the same bundle.
 import './uiBenchPage';
 
@@ -382,7 +382,6 @@ async function sweep({ batchSize }: SweepInput): Promise<SweepOutput> {
 /** Sessions read per page, as the app's indexing pass reads them (INDEX_PAGE_SIZE in historySlice.ts). */
 const INDEX_PAGE_SIZE = 200;
 
-/** Waits until no `vault.open` of the page has left or been pending for `quietMs` (the app's own pass is done). */
 /** Waits until no `vault.open`/`vault.index` call has been sent or pending for `quietMs`; returns the time waited. */
 async function waitForQuietOpens(quietMs: number, timeoutMs: number): Promise<number> {
   const startedAt = now();
@@ -413,6 +412,16 @@ async function plainReadAll(plain: PlainDb, ownerId: string): Promise<number> {
   return records;
 }
 
+/** Records the app's indexing pass has handed to main in the `vault.index` calls from position `mark` on. */
+function handedSince(mark: number): number {
+  return indexCalls.slice(mark).reduce((sum, call) => sum + call.records, 0);
+}
+
+/** Waits until the pass whose calls start at `mark` has handed main `expected` records and every call was answered. */
+function passDone(mark: number, expected: number, what: string): Promise<void> {
+  return waitFor(() => handedSince(mark) >= expected && indexCalls.slice(mark).every((call) => call.answeredAt !== null), 600_000, what);
+}
+
 /**
  * The app's own indexing pass, as a clinician starts it: lock, unlock, and the app (sidebar's first page, then its
  * background pass) hands every stored record to `vault.index`. Timed from the unlock's answer (the KDF is not part of
@@ -422,9 +431,17 @@ async function plainReadAll(plain: PlainDb, ownerId: string): Promise<number> {
 async function searchIndex({ ownerId, profileId, passphrase, repetitions, warmup, queries }: SearchIndexInput): Promise<SearchIndexOutput> {
   const { plain } = dbs();
   const problems = new Set<string>();
-  // The sign-in's pass (and any other) must be over before anything is timed.
-  const appPassWaitMs = await waitForQuietOpens(1_500, 600_000);
+  // Before anything is timed: plain's rows read once, and the pass the last unlock started (it runs over the whole
+  // store) seen to its end — by the records it handed over, not by a pause in its calls, which a slow read of the
+  // next page can make look like an end — then any other call of the page over.
+  const waitStartedAt = now();
   const expected = await plainReadAll(plain, ownerId);
+  const lastUnlock = unlockMarks.at(-1);
+  if (lastUnlock !== undefined) {
+    await passDone(lastUnlock, expected, 'the indexing pass of the last unlock').catch((error: unknown) => problems.add((error as Error).message));
+  }
+  await waitForQuietOpens(1_500, 600_000);
+  const appPassWaitMs = now() - waitStartedAt;
   let batchRecords: number[] = [];
   let timeline: { sentMs: number; answeredMs: number }[] = [];
 
@@ -438,9 +455,8 @@ async function searchIndex({ ownerId, profileId, passphrase, repetitions, warmup
       problems.add(`auth.unlock failed (${unlocked.error.code})`);
       return Number.NaN;
     }
-    const handed = () => indexCalls.slice(mark).reduce((sum, call) => sum + call.records, 0);
     try {
-      await waitFor(() => handed() >= expected && indexCalls.slice(mark).every((call) => call.answeredAt !== null), 600_000, 'the app\'s indexing pass');
+      await passDone(mark, expected, 'the app\'s indexing pass');
     } catch (error) {
       problems.add((error as Error).message);
       return Number.NaN;

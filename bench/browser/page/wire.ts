@@ -21,6 +21,7 @@ const RECORD_CHANNEL = channelOf('vault.record');
 const ACK_CHANNEL = channelOf('vault.ack');
 const OPEN_CHANNEL = channelOf('vault.open');
 const INDEX_CHANNEL = channelOf('vault.index');
+const UNLOCK_CHANNEL = channelOf('auth.unlock');
 /** The harness transport's answers start `{"type":"result","id":<n>` (wsTransport.ts). */
 const RESULT_PREFIX = /^\{"type":"result","id":(\d+)/;
 /** The bridge's calls start `{"type":"invoke","id":<n>,"channel":"<channel>"` (test/harness/bridge.ts). */
@@ -46,6 +47,11 @@ export interface OpenCall {
 export const openCalls: OpenCall[] = [];
 /** Every `vault.index` call of this page (the app's indexing pass), in order. */
 export const indexCalls: OpenCall[] = [];
+/**
+ * For each `auth.unlock` call of this page, in order: how many `vault.index` calls had been made before it. Every
+ * unlock starts the app's indexing pass, so its calls are the ones from that position on (until the next lock).
+ */
+export const unlockMarks: number[] = [];
 /** Unanswered calls of either kind, by the bridge's call id. */
 const openCallsById = new Map<number, OpenCall>();
 
@@ -93,6 +99,10 @@ function onSend(data: string): void {
     const call: OpenCall = { sentAt: performance.now(), records: occurrences(data, '"iv":'), answeredAt: null };
     (invoke[2] === OPEN_CHANNEL ? openCalls : indexCalls).push(call);
     openCallsById.set(Number(invoke[1]), call);
+    return;
+  }
+  if (invoke?.[2] === UNLOCK_CHANNEL) {
+    unlockMarks.push(indexCalls.length);
     return;
   }
   if (!data.includes(ACK_CHANNEL)) return;

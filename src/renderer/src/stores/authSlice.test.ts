@@ -9,6 +9,7 @@ import {
   flush,
   GOOD_PASSPHRASE,
   LOCKED_AT_START,
+  lockedAs,
   NEW_PROFILE,
   PATIENT,
   PROFILE_A,
@@ -34,12 +35,7 @@ beforeEach(() => {
 
 const state = () => store.getState();
 
-const locked = (reason: AuthState['reason'], profile = PROFILE_A): AuthState => ({
-  state: 'locked',
-  profileId: profile.profileId,
-  profileName: profile.name,
-  reason,
-});
+const locked = lockedAs;
 
 /** Patient text that must never outlive a lock, anywhere in the store. */
 const CANARY = 'CANARY-7f3a Zebra-stripe rash on the left forearm';

@@ -1,35 +1,26 @@
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuthState } from '../../../shared/auth';
 import { fail, ok } from '../../../shared/errors';
 import type { ExportOutput } from '../../../shared/export';
-import type { ClinicHistoryDb } from '../db/database';
-import { createRecordStore, type RecordStore } from '../db/recordStore';
-import { freshDb } from '../db/testing/records';
-import { createAppStore, type AppStore } from './createAppStore';
-import { createFakeApi, emptyAnalytics, PROFILE_A, unlockedAs, type FakeApi } from './testing/fakeApi';
+import type { RecordStore } from '../db/recordStore';
+import type { AppStore } from './createAppStore';
+import { createHistoryTest, type HistoryTest } from './testing/historyTest';
+import { emptyAnalytics, lockedAs, PROFILE_A, unlockedAs, type FakeApi } from './testing/fakeApi';
 import { storedSession } from './testing/storedSessions';
 
-let db: ClinicHistoryDb;
+let t: HistoryTest;
 let history: RecordStore;
 let fake: FakeApi;
 let store: AppStore;
 
 beforeEach(() => {
-  db = freshDb();
-  history = createRecordStore(db);
-  fake = createFakeApi();
-  store = createAppStore(fake.api, { history, indexHistory: false });
+  t = createHistoryTest({ indexHistory: false });
+  ({ history, fake, store } = t);
 });
-afterEach(async () => {
-  store.dispose();
-  db.close();
-  await Dexie.delete(db.name);
-});
+afterEach(() => t.dispose());
 
 const state = () => store.getState();
-const locked: AuthState = { state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason: 'manual' };
+const locked = lockedAs('manual');
 const FILE: ExportOutput = { format: 'markdown', fileName: 'session-3f2b8c1e-2026-03-02.md', mimeType: 'text/markdown', encoding: 'utf8', content: '# Session' };
 
 describe('export slice', () => {

@@ -1,31 +1,23 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClinicHistoryDb } from '../db/database';
-import { createRecordStore, type RecordStore } from '../db/recordStore';
-import { freshDb, resealed, sessionRecord, turnRecord } from '../db/testing/records';
+import type { RecordStore } from '../db/recordStore';
+import { resealed, sessionRecord, turnRecord } from '../db/testing/records';
 import { olderFormatText } from '../features/settings/HistoryFormatNote';
-import { createAppStore, type AppStore } from './createAppStore';
-import { createFakeApi, PROFILE_A, PROFILE_B, unlockedAs, type FakeApi } from './testing/fakeApi';
+import type { AppStore } from './createAppStore';
+import { createHistoryTest, type HistoryTest } from './testing/historyTest';
+import { PROFILE_A, PROFILE_B, unlockedAs, type FakeApi } from './testing/fakeApi';
 
-let db: ClinicHistoryDb;
+let t: HistoryTest;
 let history: RecordStore;
 let fake: FakeApi;
 let store: AppStore;
 
 beforeEach(() => {
-  db = freshDb();
-  history = createRecordStore(db);
-  fake = createFakeApi();
-  store = createAppStore(fake.api, { history, indexHistory: false });
+  t = createHistoryTest({ indexHistory: false });
+  ({ history, fake, store } = t);
 });
-
-afterEach(async () => {
-  store.dispose();
-  db.close();
-  await Dexie.delete(db.name);
-});
+afterEach(() => t.dispose());
 
 const state = () => store.getState();
 

@@ -1,7 +1,6 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuthState } from '../../../shared/auth';
 import type { Result } from '../../../shared/errors';
 import { MAX_OPEN_BATCH, type IndexInput, type IndexOutput } from '../../../shared/vault';
 import type { ClinicHistoryDb } from '../db/database';
@@ -10,8 +9,8 @@ import type { AppStore } from './createAppStore';
 import { createHistoryTest, type HistoryTest } from './testing/historyTest';
 import { INDEX_PAGE_SIZE, type HistoryIndexing } from './history/indexHistory';
 import { HISTORY_PAGE_SIZE } from './historyListSlice';
-import { PROFILE_A, type FakeApi } from './testing/fakeApi';
-import { spoil, storedSession, type StoredSessionRecords } from './testing/storedSessions';
+import { lockedAs, PROFILE_A, type FakeApi } from './testing/fakeApi';
+import { manyStoredSessions, spoil, type StoredSessionRecords } from './testing/storedSessions';
 
 let t: HistoryTest;
 let db: ClinicHistoryDb;
@@ -29,18 +28,9 @@ const state = () => store.getState();
 const keep = (...sessions: StoredSessionRecords[]) => t.keep(...sessions);
 const signIn = () => t.signIn();
 const storeText = () => t.storeText();
-const locked: AuthState = { state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason: 'manual' };
+const locked = lockedAs('manual');
 
-/** `count` sessions of `turns` turns each, newest last; answers are `Answer <session>-<seq>`. */
-function manySessions(count: number, turns: number): StoredSessionRecords[] {
-  return Array.from({ length: count }, (_, i) =>
-    storedSession(fake, {
-      title: `Complaint ${i}`,
-      updatedAt: i,
-      turns: Array.from({ length: turns }, (_, t) => ({ seq: t + 1, answerText: `Answer ${i}-${t + 1}`, userText: `Question ${i}-${t + 1}` })),
-    }),
-  );
-}
+const manySessions = (count: number, turns: number) => manyStoredSessions(fake, count, turns);
 
 /** The indexing pass's calls (`vault.index`). */
 const indexingCalls = (): IndexInput[] => fake.indexCalls;

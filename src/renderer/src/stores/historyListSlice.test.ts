@@ -11,7 +11,7 @@ import { createHistoryTest, type HistoryTest } from './testing/historyTest';
 import { initialState } from './createAppStore';
 import { filterHistory } from './history/searchResults';
 import { HISTORY_PAGE_SIZE } from './historyListSlice';
-import { PATIENT, PROFILE_A, PROFILE_B, protocolResponse, unlockedAs, type FakeApi } from './testing/fakeApi';
+import { PATIENT, lockedAs, PROFILE_A, PROFILE_B, protocolResponse, unlockedAs, type FakeApi } from './testing/fakeApi';
 import { spoil, storedSession, type StoredSessionRecords } from './testing/storedSessions';
 
 let t: HistoryTest;
@@ -33,7 +33,7 @@ const signIn = () => t.signIn();
 const titles = () => state().historyEntries.map((entry) => entry.title);
 const storeText = () => t.storeText();
 const storedRecordsOf = (sessionId: string) => t.storedRecordsOf(sessionId);
-const locked = (reason: AuthState['reason']): AuthState => ({ state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason });
+const locked = (reason: AuthState['reason']): AuthState => lockedAs(reason);
 
 describe('the sessions list', () => {
   it('lists the clinician’s sessions newest first, titled only by what main opens — one vault.open for the page', async () => {

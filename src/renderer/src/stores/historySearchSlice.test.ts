@@ -1,14 +1,13 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuthState } from '../../../shared/auth';
 import { ok, type Result } from '../../../shared/errors';
 import type { IndexInput, IndexOutput, SearchOutput } from '../../../shared/vault';
 import type { AppStore } from './createAppStore';
 import { createHistoryTest, type HistoryTest } from './testing/historyTest';
 import { searchResults } from './history/searchResults';
-import { PROFILE_A, type FakeApi } from './testing/fakeApi';
-import { storedSession, type StoredSessionRecords } from './testing/storedSessions';
+import { lockedAs, type FakeApi } from './testing/fakeApi';
+import { manyStoredSessions, type StoredSessionRecords } from './testing/storedSessions';
 
 let t: HistoryTest;
 let fake: FakeApi;
@@ -24,18 +23,9 @@ const state = () => store.getState();
 const keep = (...sessions: StoredSessionRecords[]) => t.keep(...sessions);
 const signIn = () => t.signIn();
 const storeText = () => t.storeText();
-const locked: AuthState = { state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason: 'manual' };
+const locked = lockedAs('manual');
 
-/** `count` sessions of `turns` turns each, newest last; answers are `Answer <session>-<seq>`. */
-function manySessions(count: number, turns: number): StoredSessionRecords[] {
-  return Array.from({ length: count }, (_, i) =>
-    storedSession(fake, {
-      title: `Complaint ${i}`,
-      updatedAt: i,
-      turns: Array.from({ length: turns }, (_, t) => ({ seq: t + 1, answerText: `Answer ${i}-${t + 1}`, userText: `Question ${i}-${t + 1}` })),
-    }),
-  );
-}
+const manySessions = (count: number, turns: number) => manyStoredSessions(fake, count, turns);
 
 /** The indexing pass's calls (`vault.index`). */
 const indexingCalls = (): IndexInput[] => fake.indexCalls;

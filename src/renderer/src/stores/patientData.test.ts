@@ -1,37 +1,28 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthState } from '../../../shared/auth';
 import { ok } from '../../../shared/errors';
-import type { ClinicHistoryDb } from '../db/database';
-import { createRecordStore, type RecordStore } from '../db/recordStore';
-import { freshDb } from '../db/testing/records';
-import { createAppStore, initialState, type AppStore } from './createAppStore';
+import type { RecordStore } from '../db/recordStore';
+import { initialState, type AppStore } from './createAppStore';
+import { createHistoryTest, type HistoryTest } from './testing/historyTest';
 import { clearedPatientData, KEPT_THROUGH_LOCK, PATIENT_TEXT_FIELDS, SIGNED_IN_FIELDS } from './patientData';
-import { createFakeApi, emptyAnalytics, PATIENT, PROFILE_A, PROFILE_B, protocolResponse, unlockedAs, type FakeApi } from './testing/fakeApi';
+import { emptyAnalytics, PATIENT, lockedAs, PROFILE_A, PROFILE_B, protocolResponse, unlockedAs, type FakeApi } from './testing/fakeApi';
 import { storedSession } from './testing/storedSessions';
 
 /** Patient text that must never outlive a lock, anywhere in the store. */
 const CANARY = 'CANARY-5d1e Zebra-stripe rash';
 
-let db: ClinicHistoryDb;
+let t: HistoryTest;
 let history: RecordStore;
 let fake: FakeApi;
 let store: AppStore;
 
 beforeEach(() => {
-  db = freshDb();
-  history = createRecordStore(db);
-  fake = createFakeApi();
-  store = createAppStore(fake.api, { history, historyRefreshDelayMs: 5, historySearchDelayMs: 5 });
+  t = createHistoryTest({ historyRefreshDelayMs: 5, historySearchDelayMs: 5 });
+  ({ history, fake, store } = t);
 });
-
-afterEach(async () => {
-  store.dispose();
-  db.close();
-  await Dexie.delete(db.name);
-});
+afterEach(() => t.dispose());
 
 const state = () => store.getState();
 type DataKey = keyof typeof initialState;
@@ -40,7 +31,7 @@ const dataKeys = () => Object.keys(initialState) as DataKey[];
 const fieldsHoldingCanary = () => dataKeys().filter((key) => JSON.stringify(state()[key] ?? null).includes(CANARY));
 /** The store's data, serialized: what a heap search for the canary would find in it. */
 const storeText = () => JSON.stringify(state(), (_key, value: unknown) => (typeof value === 'function' ? undefined : value));
-const locked = (reason: AuthState['reason']): AuthState => ({ state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason });
+const locked = (reason: AuthState['reason']): AuthState => lockedAs(reason);
 
 /** Waits for the sessions list and the background indexing pass of the current sign-in to finish. */
 async function indexingDone(): Promise<void> {

@@ -8,7 +8,7 @@ import type { AppStore } from './createAppStore';
 import { createHistoryTest, type HistoryTest } from './testing/historyTest';
 import { KEY_NOT_HERE_MESSAGE, SHREDDED_MESSAGE } from './history/historyErrors';
 import { judgeOpenFailures } from './history/openFailures';
-import { failure, PATIENT, PROFILE_A, PROFILE_B, unlockedAs, type FakeApi } from './testing/fakeApi';
+import { failure, PATIENT, lockedAs, PROFILE_A, PROFILE_B, unlockedAs, type FakeApi } from './testing/fakeApi';
 import { spoil, storedSession, type StoredSessionRecords } from './testing/storedSessions';
 
 let t: HistoryTest;
@@ -28,7 +28,7 @@ const keep = (...sessions: StoredSessionRecords[]) => t.keep(...sessions);
 const signIn = () => t.signIn();
 const titles = () => state().historyEntries.map((entry) => entry.title);
 const storedRecordsOf = (sessionId: string) => t.storedRecordsOf(sessionId);
-const locked = (reason: AuthState['reason']): AuthState => ({ state: 'locked', profileId: PROFILE_A.profileId, profileName: PROFILE_A.name, reason });
+const locked = (reason: AuthState['reason']): AuthState => lockedAs(reason);
 
 describe('opening a past session (read-only)', () => {
   it('shows the conversation: the newest sibling per seq, incomplete and pending turns marked, the patient and the id', async () => {

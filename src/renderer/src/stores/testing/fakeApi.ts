@@ -436,6 +436,11 @@ export function unlockedAs(profile: ProfileSummary): AuthState {
   return { state: 'unlocked', profileId: profile.profileId, profileName: profile.name, reason: null };
 }
 
+/** The state main reports once `profile` (PROFILE_A unless named) is locked for `reason`. */
+export function lockedAs(reason: AuthState['reason'], profile: ProfileSummary = PROFILE_A): AuthState {
+  return { state: 'locked', profileId: profile.profileId, profileName: profile.name, reason };
+}
+
 /** A failed envelope. */
 export function failure(code: ErrorCode, message: string): Result<never> {
   return fail(code, message);

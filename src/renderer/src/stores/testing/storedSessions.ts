@@ -90,3 +90,14 @@ export function storedSession(fake: FakeApi, spec: StoredSessionSpec): StoredSes
 export function spoil(fake: FakeApi, record: SealedRecord, reason: OpenFailureReason): void {
   fake.vaultContents.set(record.ct, { fails: reason });
 }
+
+/** `count` sessions of `turns` turns each, newest last; answers are `Answer <session>-<seq>`. */
+export function manyStoredSessions(fake: FakeApi, count: number, turns: number): StoredSessionRecords[] {
+  return Array.from({ length: count }, (_, i) =>
+    storedSession(fake, {
+      title: `Complaint ${i}`,
+      updatedAt: i,
+      turns: Array.from({ length: turns }, (_, t) => ({ seq: t + 1, answerText: `Answer ${i}-${t + 1}`, userText: `Question ${i}-${t + 1}` })),
+    }),
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The data plane: push, tombstones, pull, leases and the live feed. Every route authenticates first (in
+ * `onRequest`, before a possibly large body is read) and acts only on the token's profile.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ChangeEvent,
+  LeaseHeldInput,
+  LeaseInput,
+  MAX_PUSH_ITEMS,
+  MAX_SYNC_BLOB_CHARS,
+  PullQuery,
+  PushInput,
+  TombstoneInput,
+} from '../../shared/sync/changes';
+import { parseInput, type ServerContext } from '../context';
+import { inTransaction } from '../db/transaction';
+import { authenticate, type Caller } from '../identity/tokens';
+import { acquireLease, releaseLease, renewLease } from './leases';
+import { pullChanges } from './pull';
+import { applyPush } from './push';
+import { writeTombstones } from './tombstones';
+
+/** A full push: MAX_PUSH_ITEMS blobs of the largest size, plus room for the rest of each item. */
+export const PUSH_BODY_LIMIT = MAX_PUSH_ITEMS * (MAX_SYNC_BLOB_CHARS + 1024);
+/** Heartbeat comment on the live feed, so proxies and the workstation see a dead connection. */
+export const HEARTBEAT_MS = 15_000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+const callerOf = (request: FastifyRequest): Caller => request.caller as Caller;
+
+/** Registers the data routes. */
+export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const authed = {
+    onRequest: async (request: FastifyRequest) => {
+      request.caller = await authenticate(ctx.pool, request.headers.authorization, ctx.clock.now());
+    },
+  };
+
+  app.post('/v1/push', { ...authed, bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+    const started = performance.now();
+    const input = parseInput(PushInput, request.body);
+    const answer = await applyPush(ctx.pool, callerOf(request), input, ctx.clock.now());
+    ctx.metrics.pushSeconds.observe((performance.now() - started) / 1000);
+    return answer;
+  });
+
+  app.post('/v1/tombstones', authed, async (request) => {
+    const { sessions } = parseInput(TombstoneInput, request.body);
+    const caller = callerOf(request);
+    const now = ctx.clock.now();
+    const changeNos = await inTransaction(ctx.pool, (db) => writeTombstones(db, caller.profileId, sessions, now, caller.workstationId));
+    return { changeNos };
+  });
+
+  app.get('/v1/changes', authed, async (request) => {
+    const started = performance.now();
+    const query = parseInput(PullQuery, request.query);
+    const answer = await pullChanges(ctx.pool, callerOf(request), query, ctx.clock.now());
+    ctx.metrics.pullSeconds.observe((performance.now() - started) / 1000);
+    return answer;
+  });
+
+  app.post('/v1/leases', authed, async (request) => {
+    const { sessionId } = parseInput(LeaseInput, request.body);
+    return acquireLease(ctx.pool, callerOf(request), sessionId, ctx.clock.now(), ctx.settings.leaseTtlMs);
+  });
+
+  app.post('/v1/leases/renew', authed, async (request) => {
+    const { sessionId, fencing } = parseInput(LeaseHeldInput, request.body);
+    return renewLease(ctx.pool, callerOf(request), sessionId, fencing, ctx.clock.now(), ctx.settings.leaseTtlMs);
+  });
+
+  app.post('/v1/leases/release', authed, async (request, reply) => {
+    const { sessionId, fencing } = parseInput(LeaseHeldInput, request.body);
+    await releaseLease(ctx.pool, callerOf(request), sessionId, fencing, ctx.clock.now());
+    return reply.code(204).send();
+  });
+
+  app.get('/v1/events', authed, async (request, reply) => {
+    const { profileId } = callerOf(request);
+    const latest = async () => {
+      const { rows } = await ctx.pool.query<{ last_change: string }>('SELECT last_change FROM counters WHERE profile_id = $1', [profileId]);
+      return Number(rows[0]?.last_change ?? 0);
+    };
+    const send = (changeNo: number) => {
+      reply.raw.write(`event: change\ndata: ${JSON.stringify(ChangeEvent.parse({ changeNo }))}\n\n`);
+    };
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const unsubscribe = ctx.feed.subscribe(profileId, (changeNo) => {
+      if (changeNo !== null) send(changeNo);
+      else latest().then(send, () => undefined);
+    });
+    const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+    // The current number first: a workstation that reconnects learns at once whether it missed something.
+    send(await latest());
+  });
+}

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ChangeKeysInput,
-  type ClinicKdf,
+  ClinicKdf,
   ClinicProfileKeys,
   MIN_CLINIC_KDF_ITERATIONS,
   PreloginInput,
@@ -77,7 +77,8 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { name } = parseInput(PreloginInput, request.body);
     const nameKey = clinicNameKey(name);
     const row = await profileByNameKey(ctx, nameKey);
-    return { kdf: row === null ? fakeKdf(ctx.secret, nameKey) : row.kdf };
+    // Re-parsed so a real profile's KDF has the fake one's key order (jsonb reorders keys): same shape, no tell.
+    return { kdf: ClinicKdf.parse(row === null ? fakeKdf(ctx.secret, nameKey) : row.kdf) };
   });
 
   app.post('/v1/profiles', small, async (request, reply): Promise<SignInOutput> => {

@@ -1,0 +1,144 @@
+/**
+ * Several server processes on one PostgreSQL behave as one: migrations started at once, the gap-free cursor under
+ * concurrent pushers on two processes, the live feed across processes, and a PostgreSQL restart.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeEvent, PullOutput, PushOutput } from '../../src/shared/sync/changes';
+import { MIGRATIONS, migrate } from '../../src/server/db/migrations';
+import { call, newClinician, recordItem, signInElsewhere } from './syncTestClient';
+import { startSyncServerForTests, type SecondServer, type SyncServerForTests } from './syncServerForTests';
+
+let sync: SyncServerForTests;
+let second: SecondServer;
+beforeAll(async () => {
+  sync = await startSyncServerForTests();
+  second = await sync.startSecondProcess();
+}, 60_000);
+afterAll(() => sync?.close());
+
+/** An open `/v1/events` stream: the change numbers it has announced so far, and a way to wait for one. */
+async function openEvents(base: string, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  const seen: number[] = [];
+  const waiters: { test: (n: number) => boolean; resolve: () => void }[] = [];
+  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^event: change\ndata: (.*)$/m.exec(block)?.[1];
+        if (data === undefined) continue;
+        const { changeNo } = ChangeEvent.parse(JSON.parse(data));
+        seen.push(changeNo);
+        for (const waiter of waiters.filter((w) => w.test(changeNo))) waiter.resolve();
+      }
+    }
+  })();
+  return {
+    seen,
+    until: (test: (n: number) => boolean) =>
+      seen.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })),
+    close: () => controller.abort(),
+  };
+}
+
+describe('several server processes', () => {
+  it('apply the migrations once when two start at the same moment', async () => {
+    const url = await sync.freshDatabaseUrl();
+    const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    const results = await Promise.all(pools.map((pool) => migrate(pool)));
+    expect(results.map((result) => result.applied).sort()).toEqual([[], MIGRATIONS.map((_, index) => index + 1)].sort());
+    const { rows } = await (pools[0] as pg.Pool).query('SELECT (SELECT count(*) FROM schema_migrations) AS versions, (SELECT count(*) FROM server_secret) AS secrets');
+    expect(rows[0]).toEqual({ versions: String(MIGRATIONS.length), secrets: '1' });
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  it('deliver every change to a tight pull loop exactly once and in order, with many pushers on two processes', async () => {
+    const clinician = await newClinician(sync.url);
+    const tokens = [clinician.token, ...(await Promise.all([1, 2, 3, 4, 5].map(() => signInElsewhere(second.url, clinician)))).map((s) => s.token)];
+    const bases = [sync.url, second.url];
+    const pushesEach = 15;
+    const stored: string[] = [];
+    let pushing = true;
+
+    const pushers = tokens.flatMap((token, index) =>
+      [0, 1].map(async (lane) => {
+        const base = bases[(index + lane) % 2] as string;
+        for (let n = 0; n < pushesEach; n += 1) {
+          const items = [recordItem(randomUUID()), recordItem(randomUUID())];
+          const answer = await call(base, 'POST', '/v1/push', { token, body: { items } });
+          for (const result of PushOutput.parse(answer.body).results) {
+            expect(result.status).toBe('stored');
+            stored.push(result.id);
+          }
+        }
+      }),
+    );
+
+    const received: { id: string; changeNo: number }[] = [];
+    let cursor = 0;
+    let turn = 0;
+    const pullOnce = async () => {
+      turn += 1;
+      const answer = await call(bases[turn % 2] as string, 'GET', `/v1/changes?after=${cursor}&limit=7`, { token: clinician.token });
+      const page = PullOutput.parse(answer.body);
+      for (const change of page.changes) received.push({ id: 'id' in change ? change.id : '', changeNo: change.changeNo });
+      cursor = page.next;
+      return page.more;
+    };
+    const puller = (async () => {
+      while (pushing) await pullOnce();
+      while (await pullOnce());
+    })();
+    await Promise.all(pushers);
+    pushing = false;
+    await puller;
+
+    const total = tokens.length * 2 * pushesEach * 2;
+    expect(stored).toHaveLength(total);
+    expect(received.map((r) => r.changeNo)).toEqual(Array.from({ length: total }, (_, index) => index + 1));
+    expect(new Set(received.map((r) => r.id))).toEqual(new Set(stored));
+    expect(turn).toBeGreaterThan(20); // the puller really ran while the pushes committed
+  }, 60_000);
+
+  it('announce a change pushed through one process to a live-feed client of the other', async () => {
+    const clinician = await newClinician(sync.url);
+    const events = await openEvents(second.url, clinician.token);
+    await events.until((n) => n === 0);
+    const answer = await call(sync.url, 'POST', '/v1/push', { token: clinician.token, body: { items: [recordItem(randomUUID())] } });
+    expect(PushOutput.parse(answer.body).results[0]?.changeNo).toBe(1);
+    await events.until((n) => n === 1);
+    expect(events.seen).toEqual([0, 1]);
+    events.close();
+  });
+
+  it('keep working across a PostgreSQL restart: the data stays, requests answer again, the live feed resumes', async () => {
+    const clinician = await newClinician(sync.url);
+    await call(sync.url, 'POST', '/v1/push', { token: clinician.token, body: { items: [recordItem(randomUUID())] } });
+    const events = await openEvents(sync.url, clinician.token);
+    await events.until((n) => n === 1);
+
+    await sync.restartPostgres();
+    // The first request may meet a connection PostgreSQL closed: it answers UNAVAILABLE, never a wrong result.
+    let answer = await call(sync.url, 'POST', '/v1/push', { token: clinician.token, body: { items: [recordItem(randomUUID())] } });
+    for (let tries = 0; answer.status === 503 && tries < 20; tries += 1) {
+      expect((answer.body as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
+      answer = await call(sync.url, 'POST', '/v1/push', { token: clinician.token, body: { items: [recordItem(randomUUID())] } });
+    }
+    expect(PushOutput.parse(answer.body).results[0]?.changeNo).toBe(2);
+    await events.until((n) => n >= 2);
+    const pulled = PullOutput.parse((await call(second.url, 'GET', '/v1/changes?after=0', { token: clinician.token })).body);
+    expect(pulled.changes.map((change) => change.changeNo)).toEqual([1, 2]);
+    events.close();
+  }, 30_000);
+});

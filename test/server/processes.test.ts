@@ -60,6 +60,19 @@ describe('several server processes', () => {
     expect(results.map((result) => result.applied).sort()).toEqual([[], MIGRATIONS.map((_, index) => index + 1)].sort());
     const { rows } = await (pools[0] as pg.Pool).query('SELECT (SELECT count(*) FROM schema_migrations) AS versions, (SELECT count(*) FROM server_secret) AS secrets');
     expect(rows[0]).toEqual({ versions: String(MIGRATIONS.length), secrets: '1' });
+
+    // docs/sync-server.md's least-privilege runtime role: data rights only, and it still starts on a current schema.
+    const owner = pools[0] as pg.Pool;
+    await owner.query("CREATE ROLE cpa_sync_runtime LOGIN PASSWORD 'runtime-test'");
+    await owner.query('GRANT SELECT, INSERT, UPDATE, DELETE ON profiles, tokens, counters, items, tombstones, leases, sign_in_failures TO cpa_sync_runtime');
+    await owner.query('GRANT SELECT, INSERT ON server_secret, schema_migrations TO cpa_sync_runtime');
+    await owner.query('GRANT INSERT ON audit TO cpa_sync_runtime');
+    await owner.query('GRANT USAGE ON SEQUENCE audit_id_seq TO cpa_sync_runtime');
+    const runtime = new pg.Pool({ connectionString: url.replace(/\/\/[^@]*@/, '//cpa_sync_runtime:runtime-test@') });
+    expect(await migrate(runtime)).toEqual({ applied: [] });
+    await expect(runtime.query('CREATE TABLE intruder (x int)')).rejects.toThrow(/permission denied/);
+    await expect(runtime.query('SELECT * FROM audit')).rejects.toThrow(/permission denied/);
+    await runtime.end();
     await Promise.all(pools.map((pool) => pool.end()));
   });
 

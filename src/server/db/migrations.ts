@@ -103,7 +103,11 @@ export const MIGRATIONS: readonly string[] = [
 export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
   return inTransaction(pool, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    // Checked before creating, so a runtime role without CREATE rights starts fine once the schema is current.
+    const { rows: exists } = await db.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
+    if (exists[0]?.found === null) {
+      await db.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    }
     const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
     const applied: number[] = [];
     for (const [index, sql] of MIGRATIONS.entries()) {

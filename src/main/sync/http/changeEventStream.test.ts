@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TestClock } from '../../../../test/support/testClock';
 import { readChangeEvents } from './changeEventStream';
 import { SyncOfflineError, SyncProtocolError } from './syncClientErrors';
 
@@ -57,5 +58,30 @@ describe('the live change feed', () => {
       controller.abort();
     }
     expect(seen).toEqual([{ changeNo: 9 }]);
+  });
+});
+
+describe('a silent live feed', () => {
+  it('counts as dead (offline, timeout) once nothing, not even a keep-alive, arrived for the idle limit', async () => {
+    const clock = new TestClock();
+    const encoder = new TextEncoder();
+    let push: ((text: string) => void) | null = null;
+    const body = new ReadableStream<Uint8Array>({ start: (stream) => void (push = (text) => stream.enqueue(encoder.encode(text))) });
+    const feed = readChangeEvents(body, undefined, { clock, idleTimeoutMs: 45_000 });
+    push!('event: change\ndata: {"changeNo":1}\n\n');
+    expect((await feed.next()).value).toEqual({ changeNo: 1 });
+    const next = feed.next();
+    clock.advance(30_000);
+    push!(': heartbeat\n\n');
+    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The keep-alive restarted the wait: 30 s more is still within the limit.
+    clock.advance(30_000);
+    push!('event: change\ndata: {"changeNo":2}\n\n');
+    expect((await next).value).toEqual({ changeNo: 2 });
+    const silent = feed.next();
+    clock.advance(45_000);
+    await expect(silent).rejects.toMatchObject({ kind: 'offline', reason: 'timeout' });
+    expect(clock.pendingTimers).toBe(0);
   });
 });

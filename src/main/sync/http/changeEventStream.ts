@@ -4,6 +4,7 @@
  * the periodic pull that covers a feed that silently died, are the caller's.
  */
 import { ChangeEvent } from '../../../shared/sync/changes';
+import type { Clock, TimerHandle } from '../../core/clock';
 import { SyncOfflineError, SyncProtocolError } from './syncClientErrors';
 
 /** Longest event (all its lines) accepted: a change number is a few bytes, so anything this long is not the feed. */
@@ -72,28 +73,51 @@ export class EventStreamParser {
   }
 }
 
+/** How long a feed may stay silent, on which clock. */
+export interface FeedIdleLimit {
+  readonly clock: Clock;
+  /**
+   * Longest silence (no event, no keep-alive comment) before the feed counts as dead. The server sends a comment
+   * every 15 s; a connection cut without a reset (a sleeping laptop, a dropped NAT entry) otherwise stays "open"
+   * forever and the workstation hears nothing until its next periodic pull.
+   */
+  readonly idleTimeoutMs: number;
+}
+
 /**
  * The `change` events of an SSE `body`, each checked against {@link ChangeEvent}; other event types are skipped. Ends
  * when the server closes the stream or `signal` aborts; throws {@link SyncOfflineError} when the connection breaks
- * and {@link SyncProtocolError} on an event that is not the protocol's.
+ * or (with `idle`) stays silent too long, and {@link SyncProtocolError} on an event that is not the protocol's.
  */
-export async function* readChangeEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<ChangeEvent> {
+export async function* readChangeEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal, idle?: FeedIdleLimit): AsyncGenerator<ChangeEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const parser = new EventStreamParser();
   const onAbort = () => void reader.cancel().catch(() => undefined);
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
+  let silentTooLong = false;
+  let idleTimer: TimerHandle | null = null;
+  const watchSilence = () => {
+    if (!idle) return;
+    if (idleTimer !== null) idle.clock.clearTimer(idleTimer);
+    idleTimer = idle.clock.setTimer(() => {
+      silentTooLong = true;
+      void reader.cancel().catch(() => undefined);
+    }, idle.idleTimeoutMs);
+  };
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
+      watchSilence();
       try {
         chunk = await reader.read();
       } catch {
         if (signal?.aborted) return;
-        throw new SyncOfflineError('unreachable');
+        throw new SyncOfflineError(silentTooLong ? 'timeout' : 'unreachable');
       }
       if (signal?.aborted) return;
+      if (silentTooLong) throw new SyncOfflineError('timeout');
       const events = chunk.done ? parser.finish() : parser.push(decoder.decode(chunk.value, { stream: true }));
       for (const event of events) {
         if (event.type !== 'change') continue;
@@ -102,6 +126,7 @@ export async function* readChangeEvents(body: ReadableStream<Uint8Array>, signal
       if (chunk.done) return;
     }
   } finally {
+    if (idle && idleTimer !== null) idle.clock.clearTimer(idleTimer);
     signal?.removeEventListener('abort', onAbort);
     // Leaving early (a `break` in the caller's loop) closes the connection instead of leaving it half-read.
     await reader.cancel().catch(() => undefined);

@@ -45,6 +45,8 @@ export interface SyncClientOptions {
   readonly clock: Clock;
   /** Longest wait for one whole answer; the live feed's is only for its headers. */
   readonly timeoutMs: number;
+  /** Longest silence of the live feed before it counts as dead (the server's keep-alive comes every 15 s). */
+  readonly feedIdleTimeoutMs?: number;
 }
 
 /** Checks what this workstation is about to send; a failure is this workstation's bug, thrown as a TypeError. */
@@ -99,11 +101,14 @@ export function createSyncClient(options: SyncClientOptions): SyncClient {
     prelogin: (input, signal) => send({ method: 'POST', path: 'v1/prelogin', body: outgoing(PreloginInput, input), output: PreloginOutput, signal }),
     register: (input, signal) => send({ method: 'POST', path: 'v1/profiles', body: outgoing(RegisterInput, input), output: SignInOutput, signal }),
     signIn: (input, signal) => send({ method: 'POST', path: 'v1/sessions', body: outgoing(SignInInput, input), output: SignInOutput, signal }),
-    session: (token) => createSyncSession(transport, token),
+    session: (token) => createSyncSession(transport, token, options.feedIdleTimeoutMs ?? DEFAULT_FEED_IDLE_TIMEOUT_MS),
   };
 }
 
-function createSyncSession(transport: SyncTransport, token: string): SyncSession {
+/** Three of the server's 15-second keep-alives missed: the feed is dead, not quiet. */
+export const DEFAULT_FEED_IDLE_TIMEOUT_MS = 45_000;
+
+function createSyncSession(transport: SyncTransport, token: string, feedIdleTimeoutMs: number): SyncSession {
   const send = <T>(call: Omit<SyncCall<T>, 'token'>) => sendSyncRequest(transport, { ...call, token });
   return {
     profile: (signal) => send({ method: 'GET', path: 'v1/profile', output: ProfileOutput, signal }),
@@ -130,7 +135,7 @@ function createSyncSession(transport: SyncTransport, token: string): SyncSession
         await response.body?.cancel().catch(() => undefined);
         throw new SyncProtocolError(response.status, 'the live feed is not an event stream');
       }
-      return readChangeEvents(response.body, signal);
+      return readChangeEvents(response.body, signal, { clock: transport.clock, idleTimeoutMs: feedIdleTimeoutMs });
     },
   };
 }

@@ -23,7 +23,8 @@ export interface SweepResult {
 /**
  * Tombstones (reason `retention`) every session whose key entry's last-turn day is more than `retentionDays`
  * before today (UTC), then removes tombstones older than `tombstoneDays` and raises each profile's horizon past
- * them, so a workstation whose cursor is older resyncs instead of missing a delete.
+ * them, so a workstation whose cursor is older resyncs instead of missing a delete. Also drops tokens expired for
+ * more than a day.
  */
 export async function runSweeps(pool: Pool, settings: ServerSettings, clock: Clock): Promise<SweepResult> {
   const now = clock.now();
@@ -53,6 +54,11 @@ export async function runSweeps(pool: Pool, settings: ServerSettings, clock: Clo
       tombstonesRemoved += Number(row.n);
     }
     if (tombstonesRemoved > 0) await audit(db, now, 'tombstones_expired', { count: tombstonesRemoved });
+    // Expired tokens are dead weight, except a removed profile's: they must keep answering PROFILE_REMOVED.
+    await db.query(
+      'DELETE FROM tokens t USING profiles p WHERE p.id = t.profile_id AND p.removed_at IS NULL AND t.expires_at < $1',
+      [new Date(now.getTime() - 86_400_000)],
+    );
     return { skipped: false, shredded: expired.length, tombstonesRemoved };
   });
 }

@@ -67,9 +67,13 @@ describe('push and pull', () => {
     const extra = await call(sync.url, 'POST', '/v1/push', { token, body: { items: [{ ...item, title: 'x' }] } });
     const loose = await call(sync.url, 'POST', '/v1/push', { token, body: { items: [{ ...item, blob: 'QQ' }] } });
     const badQuery = await call(sync.url, 'GET', '/v1/changes?after=-1', { token });
+    const keyWithoutDay = await call(sync.url, 'POST', '/v1/push', { token, body: { items: [{ ...keyItem(randomUUID(), today()), day: null }] } });
+    const recordWithDay = await call(sync.url, 'POST', '/v1/push', { token, body: { items: [{ ...item, day: today() }] } });
     const noToken = await call(sync.url, 'POST', '/v1/push', { body: { items: [item] } });
     const notJson = await fetch(`${sync.url}/v1/push`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{' });
-    expect([extra, loose, badQuery].map((answer) => [answer.status, errorOf(answer.body).code])).toEqual([
+    expect([extra, loose, badQuery, keyWithoutDay, recordWithDay].map((answer) => [answer.status, errorOf(answer.body).code])).toEqual([
+      [400, 'INVALID_INPUT'],
+      [400, 'INVALID_INPUT'],
       [400, 'INVALID_INPUT'],
       [400, 'INVALID_INPUT'],
       [400, 'INVALID_INPUT'],

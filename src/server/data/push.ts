@@ -29,6 +29,11 @@ function blobBytes(blob: string): Buffer {
  * holds that version with other bytes or a higher one, else `stored` with its change number.
  */
 export async function applyPush(pool: Pool, caller: Caller, input: ParsedPush, now: Date): Promise<PushOutput> {
+  // A key entry carries its session's last-turn day (retention counts on it); a record never does. Pulled changes
+  // must match the Change schema, so a push that breaks this is refused whole.
+  if (input.items.some((item) => (item.kind === 'key') !== (item.day !== null) || (item.kind === 'key' && item.id !== item.sessionId))) {
+    throw new SyncError('INVALID_INPUT', 'Invalid items: a key entry has its session id and a day, a record has no day.');
+  }
   const bytes = input.items.map((item) => blobBytes(item.blob));
   const hashes = bytes.map((blob) => createHash('sha256').update(blob).digest());
   const sessionIds = [...new Set(input.items.map((item) => item.sessionId))];

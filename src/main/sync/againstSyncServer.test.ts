@@ -10,16 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisterInput } from '../../shared/sync/identity';
 import { systemClock } from '../core/clock';
 import { utf8 } from '../vault/encoding';
-import { RECORD_KEY_USAGES, WRAPPING_KEY_USAGES, newWrappableAesKey, unwrapAesKey, wrapAesKey } from '../vault/keyWrap';
+import { FakeSecretStorage } from '../../../test/fakes/fakeSecretStorage';
+import { WrongPassphraseError } from '../profiles/profileErrors';
+import { adoptProfileKeys, createProfileKeys, unlockProfileKeys, withExtractableDataKey, type ProfileKeyEnvironment } from '../profiles/profileKeys';
+import { RECORD_KEY_USAGES, newWrappableAesKey, unwrapAesKey, wrapAesKey } from '../vault/keyWrap';
+import type { CryptoKey } from '../vault/webCryptoTypes';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
 import { openSyncedItem, sealKeyEntryForSync, sealRecordForSync } from './envelope/syncItems';
 import { createSyncClient, type SyncClient } from './http/syncClient';
-import { SyncRequestError } from './http/syncClientErrors';
-import { newClinicKdf, unwrapDataKeyFromClinic, wrapDataKeyForClinic } from './identity/clinicDataKey';
-import { deriveClinicKeys } from './identity/clinicKeys';
+import { clinicKeyChange, clinicRegistration, signInWithClinicProfile } from './identity/clinicProfile';
 import { syncPathsOf } from './outbox/outboxFiles';
 import { SyncOutbox } from './outbox/syncOutbox';
 
@@ -29,6 +30,15 @@ const PASSPHRASE = 'four calm otters read charts';
 let dataDir = '';
 let server: ChildProcess | null = null;
 let client: SyncClient;
+
+/** True when `first` and `second` are the same data key: a session key one wraps, the other unwraps. */
+async function sameKey(first: CryptoKey, second: CryptoKey): Promise<boolean> {
+  const wrapped = await wrapAesKey(await newWrappableAesKey(RECORD_KEY_USAGES), first, utf8('session'));
+  return unwrapAesKey(wrapped, second, utf8('session'), RECORD_KEY_USAGES).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** Starts the server CLI on a free port; resolves with the base URL from its one stdout line. */
 async function startServer(folder: string): Promise<{ child: ChildProcess; url: string }> {
@@ -68,32 +78,32 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 }, 30_000);
 
-/** A clinician's profile as the first workstation publishes it: a random data key wrapped by the clinic wrap key. */
+/** A workstation's local profile keys: a fake OS secret store, a test PBKDF2 count (the clinic KDF is real). */
+const localEnv = (): ProfileKeyEnvironment => ({
+  storage: new FakeSecretStorage(),
+  policy: { allowBasicTextSecretStorage: false, recoveryKey: null },
+  iterations: 1_000,
+});
+
+/** A local profile published at its first unlock with sync on: the same id, the data key wrapped for the clinic. */
 async function publishProfile(name: string) {
   const profileId = randomUUID();
-  const kdf = newClinicKdf();
-  const { wrapKey, authKey } = await deriveClinicKeys(PASSPHRASE, kdf);
-  const extractable = await newWrappableAesKey(WRAPPING_KEY_USAGES);
-  const input: RegisterInput = {
-    profileId,
-    name,
-    authKey,
-    keys: { kdf, wrappedDataKey: await wrapDataKeyForClinic(extractable, wrapKey, profileId), escrow: null },
-    workstation: { id: randomUUID(), label: 'Triage 1' },
-  };
+  const env = localEnv();
+  const local = await createProfileKeys(profileId, PASSPHRASE, env);
+  const input = await withExtractableDataKey(profileId, local.keys, PASSPHRASE, env, (dataKey) =>
+    clinicRegistration({ profileId, name, passphrase: PASSPHRASE, dataKey, escrow: null, workstation: { id: randomUUID(), label: 'Triage 1' } }),
+  );
   const registered = await client.register(input);
-  // The first workstation keeps only a non-extractable copy, as profiles/profileKeys.ts hands it out.
-  const local = await unwrapDataKeyFromClinic(input.keys.wrappedDataKey, wrapKey, profileId);
-  return { profileId, registered, owner: { ownerId: profileId, dataKey: local } satisfies UnlockedOwner };
+  return { profileId, registered, kdf: input.keys.kdf, local, env, owner: { ownerId: profileId, dataKey: local.dataKey } satisfies UnlockedOwner };
 }
 
-/** A second workstation: prelogin by name, derive, sign in, unwrap the data key from what the server answered. */
+/** A new workstation: "Sign in with a clinic profile", the data key stored under its own layers. */
 async function signInElsewhere(name: string, passphrase: string) {
-  const { kdf } = await client.prelogin({ name });
-  const { wrapKey, authKey } = await deriveClinicKeys(passphrase, kdf);
-  const session = await client.signIn({ name, authKey, workstation: { id: randomUUID(), label: 'Exam room 2' } });
-  const dataKey = await unwrapDataKeyFromClinic(session.keys.wrappedDataKey, wrapKey, session.profileId);
-  return { session, owner: { ownerId: session.profileId, dataKey } satisfies UnlockedOwner };
+  const env = localEnv();
+  return signInWithClinicProfile(client, { name, passphrase, workstation: { id: randomUUID(), label: 'Exam room 2' } }, async ({ signedIn, dataKey, escrow }) => {
+    const adopted = await adoptProfileKeys(signedIn.profileId, dataKey, passphrase, escrow, env);
+    return { session: signedIn, adopted, env, owner: { ownerId: signedIn.profileId, dataKey: adopted.dataKey } satisfies UnlockedOwner };
+  });
 }
 
 describe('the sync client against the sync server', () => {
@@ -102,19 +112,31 @@ describe('the sync client against the sync server', () => {
     const first = await publishProfile(name);
     const second = await signInElsewhere(name, PASSPHRASE);
     expect(second.session.profileId).toBe(first.profileId);
+    // Later unlocks there work offline, from what it stored.
+    const offline = await unlockProfileKeys(first.profileId, second.adopted.keys, PASSPHRASE, second.env);
+    expect(await sameKey(offline.dataKey, first.owner.dataKey)).toBe(true);
 
-    // Same data key: a session key wrapped on the first workstation unwraps on the second.
-    const sessionKey = await newWrappableAesKey(RECORD_KEY_USAGES);
-    const wrapped = await wrapAesKey(sessionKey, first.owner.dataKey, utf8('session'));
-    await expect(unwrapAesKey(wrapped, second.owner.dataKey, utf8('session'), RECORD_KEY_USAGES)).resolves.toBeDefined();
   }, 30_000);
 
-  it('refuses a wrong passphrase: its auth key does not match the one the profile was published with', async () => {
+  it('refuses a wrong passphrase, and an unknown name, alike', async () => {
     const name = `Dr Bea ${randomUUID().slice(0, 8)}`;
     await publishProfile(name);
-    const refused = await signInElsewhere(name, 'four calm otters read chart').catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(SyncRequestError);
-    expect((refused as SyncRequestError).code).toBe('UNAUTHORIZED');
+    await expect(signInElsewhere(name, 'four calm otters read chart')).rejects.toBeInstanceOf(WrongPassphraseError);
+    await expect(signInElsewhere(`Nobody ${randomUUID().slice(0, 8)}`, PASSPHRASE)).rejects.toBeInstanceOf(WrongPassphraseError);
+  }, 30_000);
+
+  it('changes the passphrase on one workstation: the old one then signs in nowhere, the new one opens the same data key', async () => {
+    const name = `Dr Eve ${randomUUID().slice(0, 8)}`;
+    const first = await publishProfile(name);
+    const next = 'seven quiet herons fold maps';
+    const change = await withExtractableDataKey(first.profileId, first.local.keys, PASSPHRASE, first.env, (dataKey) =>
+      clinicKeyChange({ profileId: first.profileId, currentKdf: first.kdf, currentPassphrase: PASSPHRASE, nextPassphrase: next, dataKey, escrow: null }),
+    );
+    const changed = await client.session(first.registered.token).changeKeys(change);
+    expect(changed.keysVersion).toBeGreaterThan(first.registered.keysVersion);
+    await expect(signInElsewhere(name, PASSPHRASE)).rejects.toBeInstanceOf(WrongPassphraseError);
+    const second = await signInElsewhere(name, next);
+    expect(await sameKey(second.owner.dataKey, first.owner.dataKey)).toBe(true);
   }, 30_000);
 
   it('pushes sealed items from the outbox and pulls them on another workstation, where they open', async () => {

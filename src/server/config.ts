@@ -21,6 +21,8 @@ export interface ServerSettings {
   readonly trustProxy: boolean;
   /** Most PostgreSQL connections of this process. */
   readonly poolMax: number;
+  /** Interval of the live feed's heartbeat, which also re-checks the token (not configurable by env). */
+  readonly heartbeatMs: number;
 }
 
 /** The defaults: retention 7 days is the app's own default policy (see docs/sync-server.md on choosing it). */
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   sweepIntervalMs: 60 * 60_000,
   trustProxy: false,
   poolMax: 10,
+  heartbeatMs: 15_000,
 };
 
 /** The command line of `npm run sync-server -- …` (serve) or `… remove-profile --name <name>`. */
@@ -129,5 +132,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): ServerSettings {
     sweepIntervalMs: read('CPA_SYNC_SWEEP_MINUTES', positiveInt('CPA_SYNC_SWEEP_MINUTES', 1), d.sweepIntervalMs / 60_000) * 60_000,
     trustProxy: read('CPA_SYNC_TRUST_PROXY', z.enum(['0', '1'], { error: 'CPA_SYNC_TRUST_PROXY must be 0 or 1.' }), '0') === '1',
     poolMax: read('CPA_SYNC_DB_POOL_MAX', positiveInt('CPA_SYNC_DB_POOL_MAX', 2), d.poolMax),
+    heartbeatMs: d.heartbeatMs,
   };
 }

@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullOutput, PushOutput, type PushItem } from '../../src/shared/sync/changes';
 import { SyncErrorBody } from '../../src/shared/sync/syncErrors';
 import { utcDayBefore } from '../../src/server/clock';
-import { call, keyItem, newClinician, recordItem, signInElsewhere, type Clinician } from './syncTestClient';
+import { removeProfile } from '../../src/server/removeProfile';
+import { call, keyItem, newClinician, openEvents, recordItem, signInElsewhere, type Clinician } from './syncTestClient';
 import { startSyncServerForTests, type SyncServerForTests } from './syncServerForTests';
 
 let sync: SyncServerForTests;
 beforeAll(async () => {
-  sync = await startSyncServerForTests();
+  // A fast heartbeat, so the live feed's token re-check is seen within a test.
+  sync = await startSyncServerForTests({ heartbeatMs: 100 });
 }, 60_000);
 afterAll(() => sync?.close());
 
@@ -199,6 +201,24 @@ describe('sweeps', () => {
     expect(await pull(later, 1)).toEqual({ changes: [], next: 0, more: true, resync: true });
     expect((await pull(later, 2)).resync).toBe(false);
     expect((await pull(later, 0)).changes.map((change) => change.changeNo)).toEqual([1, 3]);
+  });
+});
+
+describe('live feed', () => {
+  it('announces the current change number, then ends with the refusal once the token is signed out or the profile removed', async () => {
+    const clinician = await newClinician(sync.url);
+    await push(clinician.token, [recordItem(randomUUID())]);
+    const elsewhere = await signInElsewhere(sync.url, clinician);
+    const signedOut = await openEvents(sync.url, clinician.token);
+    const removed = await openEvents(sync.url, elsewhere.token);
+    await signedOut.until((n) => n === 1);
+    expect(signedOut.seen).toEqual([1]);
+
+    await call(sync.url, 'DELETE', '/v1/sessions/current', { token: clinician.token });
+    expect((await signedOut.ended())?.error.code).toBe('UNAUTHORIZED');
+    await removeProfile(sync.server.context.pool, clinician.input.name, sync.clock);
+    expect((await removed.ended())?.error.code).toBe('PROFILE_REMOVED');
+    expect(await (await fetch(`${sync.url}/metrics`)).text()).toContain('cpa_sync_sse_clients 0');
   });
 });
 

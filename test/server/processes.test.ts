@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeEvent, PullOutput, PushOutput } from '../../src/shared/sync/changes';
+import { PullOutput, PushOutput } from '../../src/shared/sync/changes';
 import { MIGRATIONS, migrate } from '../../src/server/db/migrations';
-import { call, newClinician, recordItem, signInElsewhere } from './syncTestClient';
+import { call, newClinician, openEvents, recordItem, signInElsewhere } from './syncTestClient';
 import { startSyncServerForTests, type SecondServer, type SyncServerForTests } from './syncServerForTests';
 
 let sync: SyncServerForTests;
@@ -17,40 +17,6 @@ beforeAll(async () => {
   second = await sync.startSecondProcess();
 }, 60_000);
 afterAll(() => sync?.close());
-
-/** An open `/v1/events` stream: the change numbers it has announced so far, and a way to wait for one. */
-async function openEvents(base: string, token: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  expect(response.headers.get('content-type')).toBe('text/event-stream');
-  const seen: number[] = [];
-  const waiters: { test: (n: number) => boolean; resolve: () => void }[] = [];
-  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (done) return;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^event: change\ndata: (.*)$/m.exec(block)?.[1];
-        if (data === undefined) continue;
-        const { changeNo } = ChangeEvent.parse(JSON.parse(data));
-        seen.push(changeNo);
-        for (const waiter of waiters.filter((w) => w.test(changeNo))) waiter.resolve();
-      }
-    }
-  })();
-  return {
-    seen,
-    until: (test: (n: number) => boolean) =>
-      seen.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })),
-    close: () => controller.abort(),
-  };
-}
 
 describe('several server processes', () => {
   it('apply the migrations once when two start at the same moment', async () => {

@@ -4,7 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MIN_CLINIC_KDF_ITERATIONS, type RegisterInput, type SignInOutput } from '../../src/shared/sync/identity';
-import type { PushItem } from '../../src/shared/sync/changes';
+import { ChangeEvent, type PushItem } from '../../src/shared/sync/changes';
+import { SyncErrorBody } from '../../src/shared/sync/syncErrors';
 
 /** An answer: status and parsed JSON body (null when empty). */
 export interface Answer<T = unknown> {
@@ -78,4 +79,45 @@ export function recordItem(sessionId: string, version = 1, id = randomUUID()): P
 /** The key item of `sessionId`, last turn on `day`. */
 export function keyItem(sessionId: string, day: string, version = 1): PushItem {
   return { kind: 'key', id: sessionId, sessionId, version, day, blob: randomBytes(48).toString('base64') };
+}
+
+/** An open `/v1/events` stream: the change numbers it has announced so far, a way to wait for one, and its end. */
+export async function openEvents(base: string, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  if (response.headers.get('content-type') !== 'text/event-stream') throw new Error(`no event stream: ${response.status}`);
+  const seen: number[] = [];
+  let refusal: SyncErrorBody | null = null;
+  let endedResolve = () => undefined as void;
+  const ended = new Promise<void>((resolve) => (endedResolve = resolve));
+  const waiters: { test: (n: number) => boolean; resolve: () => void }[] = [];
+  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+      if (done) return endedResolve();
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const refused = /^event: error\ndata: (.*)$/m.exec(block)?.[1];
+        if (refused !== undefined) refusal = SyncErrorBody.parse(JSON.parse(refused));
+        const data = /^event: change\ndata: (.*)$/m.exec(block)?.[1];
+        if (data === undefined) continue;
+        const { changeNo } = ChangeEvent.parse(JSON.parse(data));
+        seen.push(changeNo);
+        for (const waiter of waiters.filter((w) => w.test(changeNo))) waiter.resolve();
+      }
+    }
+  })();
+  return {
+    seen,
+    /** Resolves when the server ends the stream; answers the `error` event it sent last, if any. */
+    ended: () => ended.then(() => refusal),
+    until: (test: (n: number) => boolean) =>
+      seen.some(test) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })),
+    close: () => controller.abort(),
+  };
 }

@@ -16,6 +16,7 @@ import {
 import { parseInput, type ServerContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { authenticate, type Caller } from '../identity/tokens';
+import { SyncError } from '../syncError';
 import { acquireLease, releaseLease, renewLease } from './leases';
 import { pullChanges } from './pull';
 import { applyPush } from './push';
@@ -23,8 +24,6 @@ import { writeTombstones } from './tombstones';
 
 /** A full push: MAX_PUSH_ITEMS blobs of the largest size, plus room for the rest of each item. */
 export const PUSH_BODY_LIMIT = MAX_PUSH_ITEMS * (MAX_SYNC_BLOB_CHARS + 1024);
-/** Heartbeat comment on the live feed, so proxies and the workstation see a dead connection. */
-export const HEARTBEAT_MS = 15_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,8 +96,19 @@ export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (changeNo !== null) send(changeNo);
       else latest().then(send, () => undefined);
     });
-    const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    request.raw.on('close', () => {
+    // A heartbeat comment lets proxies and the workstation see a dead connection. Each one also checks the token again: a stream must not outlive a sign-out, a passphrase change elsewhere,
+    // the token's expiry or IT's removal of the profile. The workstation gets the refusal as an `error` event.
+    const heartbeat = setInterval(() => {
+      authenticate(ctx.pool, request.headers.authorization, ctx.clock.now()).then(
+        () => reply.raw.write(': heartbeat\n\n'),
+        (error: unknown) => {
+          if (!(error instanceof SyncError)) return; // the database is away: keep the stream, try again next beat
+          reply.raw.end(`event: error\ndata: ${JSON.stringify(error.toBody())}\n\n`);
+        },
+      );
+    }, ctx.settings.heartbeatMs);
+    // The response's close: the stream ended (by us) or the connection dropped (the request's may fire earlier).
+    reply.raw.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });

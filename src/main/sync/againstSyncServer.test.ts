@@ -22,6 +22,7 @@ import { openSyncedItem, sealKeyEntryForSync, sealRecordForSync } from './envelo
 import { createSyncClient, type SyncClient } from './http/syncClient';
 import { clinicKeyChange, clinicRegistration, signInWithClinicProfile } from './identity/clinicProfile';
 import { syncPathsOf } from './outbox/outboxFiles';
+import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -166,9 +167,7 @@ describe('the sync client against the sync server', () => {
     await outbox.add(await sealRecordForSync(first.owner, record));
     const pushing = first.registered.token;
     const items = outbox.waiting();
-    const answer = await client.session(pushing).push({ items });
-    expect(answer.results.map((result) => result.status)).toEqual(['stored', 'stored']);
-    await outbox.settle(items, answer);
+    expect(await pushOutbox(client.session(pushing), outbox, () => null)).toEqual({ settled: 2, stale: [], fenced: [] });
     expect(outbox.size).toBe(0);
     // The same push again (a crash before the outbox recorded the answer) is a duplicate, stored once.
     expect((await client.session(pushing).push({ items })).results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);

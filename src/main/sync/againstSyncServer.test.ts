@@ -18,12 +18,13 @@ import { adoptProfileKeys, createProfileKeys, unlockProfileKeys, withExtractable
 import { RECORD_KEY_USAGES, newWrappableAesKey, unwrapAesKey, wrapAesKey } from '../vault/keyWrap';
 import type { CryptoKey } from '../vault/webCryptoTypes';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
-import { openSyncedItem, sealKeyEntryForSync, sealRecordForSync } from './envelope/syncItems';
+import { sealKeyEntryForSync, sealRecordForSync } from './envelope/syncItems';
 import { createSyncClient, type SyncClient } from './http/syncClient';
 import { clinicKeyChange, clinicRegistration, signInWithClinicProfile } from './identity/clinicProfile';
 import { syncPathsOf } from './outbox/outboxFiles';
 import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
+import { pullChanges, type PulledPage } from './pull/pullChanges';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const PASSPHRASE = 'four calm otters read charts';
@@ -172,13 +173,12 @@ describe('the sync client against the sync server', () => {
     // The same push again (a crash before the outbox recorded the answer) is a duplicate, stored once.
     expect((await client.session(pushing).push({ items })).results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
 
-    const page = await client.session(second.session.token).pull({ after: 0 });
-    const pulled = page.changes.flatMap((change) => (change.kind === 'tombstone' ? [] : [change]));
-    expect(pulled).toHaveLength(2);
-    const opened = await Promise.all(pulled.map((change) => openSyncedItem(second.owner, change)));
-    expect(opened).toEqual([
-      { kind: 'key', entry, version: 2 },
-      { kind: 'record', record },
+    const pages: PulledPage[] = [];
+    const cursorPath = syncPathsOf(join(dataDir, 'workstation-b'), first.profileId).cursor;
+    await pullChanges(client.session(second.session.token), second.owner, async (page) => void pages.push(page), { cursorPath });
+    expect(pages.flatMap((page) => page.changes)).toEqual([
+      { changeNo: 1, kind: 'key', entry, version: 2 },
+      { changeNo: 2, kind: 'record', record },
     ]);
   }, 30_000);
 

@@ -100,7 +100,8 @@ export async function sendSyncRequest<T>(transport: SyncTransport, call: SyncCal
     } catch {
       throw timing.failure();
     }
-    if (response.status >= 300 && response.status < 400) {
+    // Node's fetch hands a manual redirect over as its 3xx; Chromium's (Electron's net.fetch) as an opaque one, status 0.
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => undefined);
       throw new SyncProtocolError(response.status, 'a redirect, which is not followed');
     }

@@ -7,7 +7,7 @@
  * that they are the item they came as — so a server swapping blobs between items, versions or profiles is refused.
  */
 import { z } from 'zod';
-import type { PushItem } from '../../../shared/sync/changes';
+import { MAX_SYNC_VERSION, type PushItem } from '../../../shared/sync/changes';
 import { SealedRecordV2 } from '../../../shared/vault';
 import { utf8 } from '../../vault/encoding';
 import { SessionKeyEntry } from '../../vault/sessionKeyFileFormat';
@@ -24,7 +24,7 @@ export type SyncedItem = Pick<PushItem, 'kind' | 'id' | 'sessionId' | 'version' 
  * version is the caller's counter for the entry's changes — the session record's `rv` sealed with this last-turn
  * time is the natural one — because the entry's own `rv` is this workstation's confirmation anchor and may be 0.
  */
-export const SyncedKeyEntry = z.strictObject({ entry: SessionKeyEntry, version: z.number().int().min(1) });
+export const SyncedKeyEntry = z.strictObject({ entry: SessionKeyEntry, version: z.number().int().min(1).max(MAX_SYNC_VERSION) });
 /** @see SyncedKeyEntry */
 export type SyncedKeyEntry = z.infer<typeof SyncedKeyEntry>;
 

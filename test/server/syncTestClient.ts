@@ -71,9 +71,9 @@ export async function signInElsewhere(base: string, clinician: Clinician, label 
   return { token: answer.body.token, workstationId };
 }
 
-/** A record item of `sessionId` with random bytes. */
-export function recordItem(sessionId: string, version = 1, id = randomUUID()): PushItem {
-  return { kind: 'record', id, sessionId, version, day: null, blob: randomBytes(48).toString('base64') };
+/** A record item of `sessionId` with `bytes` random bytes. */
+export function recordItem(sessionId: string, version = 1, id = randomUUID(), bytes = 48): PushItem {
+  return { kind: 'record', id, sessionId, version, day: null, blob: randomBytes(bytes).toString('base64') };
 }
 
 /** The key item of `sessionId`, last turn on `day`. */

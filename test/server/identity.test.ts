@@ -78,7 +78,7 @@ describe('sign-in', () => {
     expect((await call(sync.url, 'GET', '/v1/profile', { token: clinician.token })).status).toBe(401);
   });
 
-  it('answers a wrong auth key and an unknown name alike, slows guessing after 3 failures with a doubling delay, and audits it', async () => {
+  it('answers a wrong auth key and an unknown name alike, slows guessing per address and per name after 3 failures with a doubling delay, and audits it', async () => {
     const clinician = await newClinician(sync.url);
     const unknown = await signIn('No Such Clinician', randomKey());
     const wrong = await signIn(clinician.input.name, randomKey());
@@ -86,12 +86,12 @@ describe('sign-in', () => {
     expect([wrong.status, errorCode(wrong.body)]).toEqual([401, 'UNAUTHORIZED']);
 
     await signIn(clinician.input.name, randomKey());
-    await signIn(clinician.input.name, randomKey()); // 4 failures on this name: the next try waits 1 s
+    await signIn(clinician.input.name, randomKey()); // 4 failures from this address (3 on this name): the next try waits 1 s
     const limited = await signIn(clinician.input.name, clinician.input.authKey);
     expect([limited.status, SyncErrorBody.parse(limited.body).error.retryAfterMs]).toEqual([429, 1000]);
 
     sync.clock.advance(1000);
-    await signIn(clinician.input.name, randomKey()); // the 5th failure: 2 s
+    await signIn(clinician.input.name, randomKey()); // 5 from this address (2 s), 4 on this name (1 s): the longer holds
     expect(SyncErrorBody.parse((await signIn(clinician.input.name, clinician.input.authKey)).body).error.retryAfterMs).toBe(2000);
     sync.clock.advance(2000);
     expect((await signIn(clinician.input.name, clinician.input.authKey)).status).toBe(200);

@@ -141,7 +141,7 @@ describe('the sync client against the sync server', () => {
     expect(await sameKey(second.owner.dataKey, first.owner.dataKey)).toBe(true);
   }, 30_000);
 
-  it('pushes sealed items from the outbox and pulls them on another workstation, where they open', async () => {
+  it('pushes sealed items from the outbox and pulls them on another workstation, where they open; a delete follows them', async () => {
     const name = `Dr Cy ${randomUUID().slice(0, 8)}`;
     const first = await publishProfile(name);
     const second = await signInElsewhere(name, PASSPHRASE);
@@ -168,7 +168,7 @@ describe('the sync client against the sync server', () => {
     await outbox.add(await sealRecordForSync(first.owner, record));
     const pushing = first.registered.token;
     const items = outbox.waiting();
-    expect(await pushOutbox(client.session(pushing), outbox, () => null)).toEqual({ settled: 2, stale: [], fenced: [] });
+    expect(await pushOutbox(client.session(pushing), outbox, () => null)).toEqual({ tombstones: 0, settled: 2, stale: [], fenced: [] });
     expect(outbox.size).toBe(0);
     // The same push again (a crash before the outbox recorded the answer) is a duplicate, stored once.
     expect((await client.session(pushing).push({ items })).results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
@@ -180,6 +180,14 @@ describe('the sync client against the sync server', () => {
       { changeNo: 1, kind: 'key', entry, version: 2 },
       { changeNo: 2, kind: 'record', record },
     ]);
+
+    // Deleted on the first workstation (offline first: the tombstone waits in the outbox), then reaches the second.
+    const tombstone = { sessionId, reason: 'deleted', day: '2026-12-02' } as const;
+    await outbox.addTombstone(tombstone);
+    expect(await pushOutbox(client.session(pushing), outbox, () => null)).toMatchObject({ tombstones: 1 });
+    const later: PulledPage[] = [];
+    await pullChanges(client.session(second.session.token), second.owner, async (page) => void later.push(page), { cursorPath });
+    expect(later.flatMap((page) => page.changes)).toEqual([{ kind: 'tombstone', changeNo: 3, ...tombstone }]);
   }, 30_000);
 
   it('hears about a push on the live feed', async () => {

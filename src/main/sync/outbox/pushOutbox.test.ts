@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_PUSH_ITEMS, MAX_SYNC_BLOB_CHARS, type PushInput, type PushItem, type PushItemStatus, type PushOutput } from '../../../shared/sync/changes';
+import {
+  MAX_PUSH_ITEMS,
+  MAX_SYNC_BLOB_CHARS,
+  type PushInput,
+  type PushItem,
+  type PushItemStatus,
+  type PushOutput,
+  type TombstoneInput,
+  type TombstoneOutput,
+} from '../../../shared/sync/changes';
 import type { SyncSession } from '../http/syncClient';
 import { SyncOfflineError } from '../http/syncClientErrors';
 import { syncPathsOf } from './outboxFiles';
@@ -24,9 +33,15 @@ const item = (n: number, session = 1, blobChars = 8): PushItem => ({
 /** A server that answers each item with `statusOf(item)` and fails the push number `failAt` (1-based) as offline. */
 function fakeSession(statusOf: (item: PushItem) => PushItemStatus = () => 'stored', failAt = 0) {
   const pushes: PushInput[] = [];
+  const calls: string[] = [];
   const session = {
+    async tombstones(input: TombstoneInput): Promise<TombstoneOutput> {
+      calls.push(`tombstones:${input.sessions.length}`);
+      return { changeNos: input.sessions.map((_, index) => index + 1) };
+    },
     async push(input: PushInput): Promise<PushOutput> {
       pushes.push(input);
+      calls.push(`push:${input.items.length}`);
       if (pushes.length === failAt) throw new SyncOfflineError('unreachable');
       return {
         results: input.items.map((pushed) => {
@@ -36,7 +51,7 @@ function fakeSession(statusOf: (item: PushItem) => PushItemStatus = () => 'store
       };
     },
   } as Partial<SyncSession> as SyncSession;
-  return { session, pushes };
+  return { session, pushes, calls };
 }
 
 let dataDir = '';
@@ -63,9 +78,21 @@ describe('pushing the outbox', () => {
     const { session } = fakeSession((pushed) => statuses[pushed.id] ?? 'stored');
     const pass = await pushOutbox(session, outbox, () => null);
     expect(pass.settled).toBe(2);
+    expect(pass.tombstones).toBe(0);
     expect(pass.stale).toEqual([item(3, 3)]);
     expect(pass.fenced).toEqual([{ item: item(4, 4), holderLabel: 'Exam 1' }]);
     expect(outbox.waiting()).toEqual([item(3, 3), item(4, 4)]);
+  });
+
+  it('sends tombstones before items, and nothing of a deleted session', async () => {
+    await outbox.add(item(1, 1));
+    await outbox.add(item(2, 2));
+    await outbox.addTombstone({ sessionId: sessionId(1), reason: 'deleted', day: '2026-12-02' });
+    const { session, calls, pushes } = fakeSession();
+    expect(await pushOutbox(session, outbox, () => null)).toMatchObject({ tombstones: 1, settled: 1 });
+    expect(calls).toEqual(['tombstones:1', 'push:1']);
+    expect(pushes[0]?.items.map((pushed) => pushed.sessionId)).toEqual([sessionId(2)]);
+    expect(outbox.size).toBe(0);
   });
 
   it('sends the fencing token of each leased session once per batch', async () => {

@@ -1,6 +1,7 @@
 /**
- * One pass of pushing a profile's outbox: the items waiting when it starts, in batches the server takes in one
- * transaction, each batch's answer recorded before the next is sent. Items the server did not take (`stale`: pull
+ * One pass of pushing a profile's outbox: its tombstones first (a session deleted here is wiped on the server before
+ * anything else is sent), then the items waiting when it starts, in batches the server takes in one transaction,
+ * each batch's answer recorded before the next is sent. Items the server did not take (`stale`: pull
  * first; `fenced`: another workstation holds the session's lease) stay in the outbox and are reported, not retried in
  * a loop here.
  */
@@ -16,6 +17,8 @@ export const MAX_PUSH_BATCH_CHARS = 8_000_000;
 
 /** What a pass did. */
 export interface PushPass {
+  /** Tombstones the server took: gone from the outbox. */
+  readonly tombstones: number;
   /** Items the server has now (stored, or already had) or dropped for a deleted session: gone from the outbox. */
   readonly settled: number;
   /** Items the server holds a newer or different same version of: the caller pulls, then decides. */
@@ -49,6 +52,12 @@ export function pushBatches(items: readonly PushItem[]): PushItem[][] {
  * (offline, a server error): the batches answered before stay settled, the rest wait for the next pass.
  */
 export async function pushOutbox(session: SyncSession, outbox: SyncOutbox, fencingOf: (sessionId: string) => number | null, signal?: AbortSignal): Promise<PushPass> {
+  const waitingTombstones = outbox.waitingTombstones();
+  for (let start = 0; start < waitingTombstones.length; start += MAX_PUSH_ITEMS) {
+    const sessions = waitingTombstones.slice(start, start + MAX_PUSH_ITEMS);
+    await session.tombstones({ sessions }, signal);
+    await outbox.settleTombstones(sessions);
+  }
   let settled = 0;
   const stale: PushItem[] = [];
   const fenced: { item: PushItem; holderLabel: string | null }[] = [];
@@ -67,5 +76,5 @@ export async function pushOutbox(session: SyncSession, outbox: SyncOutbox, fenci
       if (result.status === 'fenced') fenced.push({ item, holderLabel: result.holderLabel });
     });
   }
-  return { settled, stale, fenced };
+  return { tombstones: waitingTombstones.length, settled, stale, fenced };
 }

@@ -129,6 +129,23 @@ describe('the sync outbox', () => {
     expect((await SyncOutbox.open(path)).waiting()).toEqual([item(1)]);
   });
 
+  it('keeps a tombstone until the server has it, and never sends what its session still had waiting', async () => {
+    const outbox = await SyncOutbox.open(path);
+    const other = { ...item(3), sessionId: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' };
+    await outbox.add(item(1));
+    await outbox.add(other);
+    const tombstone = { sessionId: SESSION_ID, reason: 'deleted', day: '2026-12-02' } as const;
+    await outbox.addTombstone(tombstone);
+    await outbox.add(item(2));
+    expect(outbox.waiting()).toEqual([other]);
+    expect(outbox.size).toBe(2);
+    const reopened = await SyncOutbox.open(path);
+    expect(reopened.waitingTombstones()).toEqual([tombstone]);
+    expect(reopened.waiting()).toEqual([other]);
+    await reopened.settleTombstones([tombstone]);
+    expect((await SyncOutbox.open(path)).waitingTombstones()).toEqual([]);
+  });
+
   it('compacts the file once answered items pile up, keeping only what waits', async () => {
     const outbox = await SyncOutbox.open(path);
     for (let n = 1; n <= 100; n += 1) {

@@ -11,7 +11,7 @@
  */
 import type { PushItem, PushItemStatus, PushOutput } from '../../../shared/sync/changes';
 import { formatIssues } from '../../../shared/formatIssues';
-import { OUTBOX_FORMAT, OutboxLine, outboxKeyOf } from './outboxFormat';
+import { OUTBOX_FORMAT, OutboxLine, outboxKeyOf, type OutboxTombstone } from './outboxFormat';
 import { SyncStateFileError, durableSyncStateFiles, type SyncStateFiles } from './outboxFiles';
 
 /** Answers after which an item no longer waits: the server has it (`stored`, `duplicate`) or never will (`deleted`). */
@@ -35,6 +35,8 @@ export class SyncOutbox {
   readonly #files: SyncStateFiles;
   /** Waiting items by {@link outboxKeyOf}, oldest first; only the newest version of an item waits. */
   readonly #waiting = new Map<string, PushItem>();
+  /** Tombstones to send, by session id. */
+  readonly #tombstones = new Map<string, OutboxTombstone>();
   #doneLines = 0;
   /** The file's size after the last write that succeeded: a failed append's torn remains are cut back to it. */
   #size = 0;
@@ -72,9 +74,39 @@ export class SyncOutbox {
     return [...this.#waiting.values()];
   }
 
-  /** How many items wait (the "n waiting" of the sync status). */
+  /** The tombstones waiting to be sent, oldest first. */
+  waitingTombstones(): OutboxTombstone[] {
+    return [...this.#tombstones.values()];
+  }
+
+  /** How many items and tombstones wait (the "n waiting" of the sync status). */
   get size(): number {
-    return this.#waiting.size;
+    return this.#waiting.size + this.#tombstones.size;
+  }
+
+  /**
+   * Records, durably, that a session was deleted or shredded here. Its items still waiting are dropped in the same
+   * line — what was deleted must not reach the server after all — and later items of it are ignored.
+   */
+  addTombstone(tombstone: OutboxTombstone): Promise<void> {
+    return this.#serially(async () => {
+      if (this.#tombstones.has(tombstone.sessionId)) return;
+      const line: OutboxLine = { f: OUTBOX_FORMAT, op: 'tombstone', tombstone };
+      await this.#append(lineOf(line));
+      this.#replay(line);
+    });
+  }
+
+  /** Records that the server took `sent` (a `tombstones` call answered): they no longer wait. */
+  settleTombstones(sent: readonly OutboxTombstone[]): Promise<void> {
+    return this.#serially(async () => {
+      const sessionIds = sent.map((tombstone) => tombstone.sessionId).filter((id) => this.#tombstones.has(id));
+      if (sessionIds.length === 0) return;
+      const line: OutboxLine = { f: OUTBOX_FORMAT, op: 'tombstoned', sessionIds };
+      await this.#append(lineOf(line));
+      this.#replay(line);
+      await this.#compactIfDue();
+    });
   }
 
   /**
@@ -84,6 +116,7 @@ export class SyncOutbox {
    */
   add(item: PushItem): Promise<void> {
     return this.#serially(async () => {
+      if (this.#tombstones.has(item.sessionId)) return;
       const current = this.#waiting.get(outboxKeyOf(item));
       if (current && (current.version > item.version || (current.version === item.version && current.blob === item.blob))) return;
       await this.#append(lineOf({ f: OUTBOX_FORMAT, op: 'add', item }));
@@ -107,13 +140,28 @@ export class SyncOutbox {
       const lines = done.map((item) => ({ f: OUTBOX_FORMAT, op: 'done', kind: item.kind, id: item.id, version: item.version }) as const);
       await this.#append(lines.map(lineOf).join(''));
       for (const line of lines) this.#replay(line);
-      if (this.#doneLines > COMPACT_AFTER_DONE_LINES && this.#doneLines > this.#waiting.size) await this.#rewrite();
+      await this.#compactIfDue();
       return done.length;
     });
   }
 
+  async #compactIfDue(): Promise<void> {
+    if (this.#doneLines > COMPACT_AFTER_DONE_LINES && this.#doneLines > this.size) await this.#rewrite();
+  }
+
   #replay(line: OutboxLine): void {
+    if (line.op === 'tombstone') {
+      this.#tombstones.set(line.tombstone.sessionId, line.tombstone);
+      for (const [key, item] of this.#waiting) if (item.sessionId === line.tombstone.sessionId) this.#waiting.delete(key);
+      return;
+    }
+    if (line.op === 'tombstoned') {
+      this.#doneLines += 1;
+      for (const sessionId of line.sessionIds) this.#tombstones.delete(sessionId);
+      return;
+    }
     if (line.op === 'add') {
+      if (this.#tombstones.has(line.item.sessionId)) return;
       const key = outboxKeyOf(line.item);
       const current = this.#waiting.get(key);
       if (!current || current.version <= line.item.version) this.#waiting.set(key, line.item);
@@ -136,9 +184,11 @@ export class SyncOutbox {
     }
   }
 
-  /** Replaces the file with the waiting items only. Atomic: a crash leaves the old file or the new one. */
+  /** Replaces the file with what waits only. Atomic: a crash leaves the old file or the new one. */
   async #rewrite(): Promise<void> {
-    const text = [...this.#waiting.values()].map((item) => lineOf({ f: OUTBOX_FORMAT, op: 'add', item })).join('');
+    const tombstones = [...this.#tombstones.values()].map((tombstone) => lineOf({ f: OUTBOX_FORMAT, op: 'tombstone', tombstone }));
+    const items = [...this.#waiting.values()].map((item) => lineOf({ f: OUTBOX_FORMAT, op: 'add', item }));
+    const text = [...tombstones, ...items].join('');
     await this.#files.replace(this.#path, text);
     this.#size = Buffer.byteLength(text, 'utf8');
     this.#cutBack = false;

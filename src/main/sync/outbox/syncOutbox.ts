@@ -1,7 +1,7 @@
 /**
- * A profile's durable sync outbox: the sealed items main has to push, on disk before anyone is told they will be
- * pushed, removed only after the server answered that it has them. An append-only file of `add` and `done` lines
- * (synced at every write), compacted by an atomic rewrite once answered items outnumber waiting ones.
+ * A profile's durable sync outbox: the sealed items and tombstones main has to push, on disk before anyone is told
+ * they will be pushed, removed only after the server answered that it has them. An append-only file of lines (see
+ * outboxFormat.ts; synced at every write), compacted by an atomic rewrite once answered lines outnumber waiting ones.
  *
  * Crash safety, step by step: a crash before an `add` is synced leaves a torn last line, dropped at the next open
  * (that add never returned, so nobody counted on it); a crash after the server stored an item but before its

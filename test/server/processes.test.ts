@@ -2,7 +2,9 @@
  * Several server processes on one PostgreSQL behave as one: migrations started at once, the gap-free cursor under
  * concurrent pushers on two processes, the live feed across processes, and a PostgreSQL restart.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullOutput, PushOutput } from '../../src/shared/sync/changes';
@@ -125,5 +127,20 @@ describe('several server processes', () => {
     const pulled = PullOutput.parse((await call(second.url, 'GET', '/v1/changes?after=0', { token: clinician.token })).body);
     expect(pulled.changes.map((change) => change.changeNo)).toEqual([1, 2]);
     events.close();
+  }, 30_000);
+
+  it('`npm run sync-server -- remove-profile --name` removes a clinician: its workstations are told PROFILE_REMOVED', async () => {
+    const clinician = await newClinician(sync.url);
+    const run = (name: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'remove-profile', '--name', name], {
+        cwd: join(import.meta.dirname, '..', '..'),
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: sync.databaseUrl },
+      });
+    const removed = run(clinician.input.name.toUpperCase());
+    expect([removed.status, removed.stdout]).toEqual([0, '']);
+    expect(removed.stderr).toContain('the profile was removed');
+    expect((await call(second.url, 'GET', '/v1/changes?after=0', { token: clinician.token })).status).toBe(410);
+    expect(run(clinician.input.name).status).toBe(2);
   }, 30_000);
 });

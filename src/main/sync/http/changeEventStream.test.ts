@@ -43,6 +43,17 @@ describe('the live change feed', () => {
     await expect(collect(readChangeEvents(bodyOf([text])))).rejects.toBeInstanceOf(SyncProtocolError);
   });
 
+  it("ends with the server's error when it closes the feed with one (a removed profile, an expired token)", async () => {
+    const text = 'event: change\ndata: {"changeNo":1}\n\nevent: error\ndata: {"error":{"code":"PROFILE_REMOVED","message":"Removed by IT."}}\n\n';
+    const seen: unknown[] = [];
+    const reading = (async () => {
+      for await (const event of readChangeEvents(bodyOf([text]))) seen.push(event);
+    })();
+    await expect(reading).rejects.toMatchObject({ name: 'SyncRequestError', code: 'PROFILE_REMOVED' });
+    expect(seen).toEqual([{ changeNo: 1 }]);
+    await expect(collect(readChangeEvents(bodyOf(['event: error\ndata: {"code":"nope"}\n\n'])))).rejects.toBeInstanceOf(SyncProtocolError);
+  });
+
   it('reports a broken connection as offline', async () => {
     await expect(collect(readChangeEvents(bodyOf(['event: change\ndata: {"changeNo":1}\n\n'], new Error('reset'))))).rejects.toBeInstanceOf(
       SyncOfflineError,

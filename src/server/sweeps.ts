@@ -11,7 +11,8 @@ import { lockProfileCounter } from './data/changeNumbers';
 import { writeTombstones } from './data/tombstones';
 import { inTransaction } from './db/transaction';
 
-const SWEEP_LOCK = 7_310_002;
+/** Advisory lock key the sweeps take (distinct from the migrations'). */
+export const SWEEP_LOCK = 7_310_002;
 
 /** What one sweep did. `skipped` when another process was sweeping. */
 export interface SweepResult {

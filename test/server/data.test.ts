@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullOutput, PushOutput, type PushItem } from '../../src/shared/sync/changes';
 import { SyncErrorBody } from '../../src/shared/sync/syncErrors';
 import { utcDayBefore } from '../../src/server/clock';
+import { SWEEP_LOCK } from '../../src/server/sweeps';
 import { removeProfile } from '../../src/server/removeProfile';
 import { call, keyItem, newClinician, openEvents, recordItem, signInElsewhere, type Clinician } from './syncTestClient';
 import { startSyncServerForTests, type SyncServerForTests } from './syncServerForTests';
@@ -185,6 +186,19 @@ describe('sweeps', () => {
     expect(result.skipped).toBe(false);
     const { changes } = await pull(token, 3);
     expect(changes).toEqual([{ kind: 'tombstone', changeNo: 4, sessionId: old, reason: 'retention', day: utcDayBefore(sync.clock.now(), retention + 1) }]);
+  });
+
+  it('run in one process at a time: a sweep started while another holds the lock skips', async () => {
+    const other = await sync.server.context.pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1)', [SWEEP_LOCK]);
+      expect(await sync.sweep()).toEqual({ skipped: true, shredded: 0, tombstonesRemoved: 0 });
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
+    expect((await sync.sweep()).skipped).toBe(false);
   });
 
   it('expire old tombstones and send a workstation whose cursor is older to a full resync', async () => {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { AuthState } from '../shared/auth';
+import { AppError } from '../shared/errors';
 import type { LlmStatus } from '../shared/settings';
+import { SYNC_OFF, type SyncStatus } from '../shared/sync/status';
 import { AuditLog } from './audit/auditLog';
 import { createAuditRecorder } from './audit/auditRecorder';
 import { loadAuditKey } from './audit/auditKey';
@@ -30,6 +32,7 @@ import { llmHandlers } from './ipc/handlers/llmHandlers';
 import { protocolHandlers } from './ipc/handlers/protocolHandlers';
 import { sessionHandlers } from './ipc/handlers/sessionHandlers';
 import { settingsHandlers, settingsView } from './ipc/handlers/settingsHandlers';
+import { syncHandlers } from './ipc/handlers/syncHandlers';
 import { vaultHandlers } from './ipc/handlers/vaultHandlers';
 import type { OperationHandlers } from './ipc/registrar';
 import { createLlmGateway } from './llm/gateway';
@@ -107,6 +110,8 @@ export interface MainServices {
   onAuthState(listener: (state: AuthState) => void): () => void;
   /** Hears model-server status changes (failover, outage, recovery); returns the removal. */
   onLlmStatus(listener: (status: LlmStatus) => void): () => void;
+  /** Hears sync status changes (cycle started/ended, offline, error, pending count); returns the removal. */
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   /**
    * Graceful shutdown: refuses new turns, lets running ones finish for up to `graceMs`, cancels the rest
    * (partial answers kept), then stops every timer.
@@ -297,6 +302,13 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       });
     }),
     ...llmHandlers(() => gateway.status(settings.model)),
+    ...syncHandlers({
+      status: () => SYNC_OFF,
+      syncNow: async () => SYNC_OFF,
+      signInWithClinicProfile: async () => {
+        throw new AppError('FORBIDDEN', 'Sync is not set up on this workstation: ask IT, or create a profile here.');
+      },
+    }),
   };
   if (options.monitorLlm ?? true) gateway.startMonitoring(LLM_MONITOR_INTERVAL_MS, settings.model);
   return {
@@ -316,6 +328,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     },
     onAuthState: (listener) => profiles.onStateChange(() => listener(auth.state())),
     onLlmStatus: (listener) => gateway.onStatusChange(listener),
+    onSyncStatus: () => () => undefined,
     async shutdown(graceMs) {
       await protocol.shutdown(graceMs);
       gateway.dispose();

@@ -131,7 +131,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     isUnlocked: () => services.isUnlocked(),
     logger,
   });
-  const stopStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
+  const stopStatusEvents = (): void => {
+    stopLlmStatusEvents();
+    stopSyncStatusEvents();
+  };
   const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
 
   function upgradeRefusal(request: IncomingMessage): string | null {

@@ -1,0 +1,16 @@
+import { useAppStore } from '../../stores/appStore';
+import { syncLineShown } from './syncText';
+import { SyncStatusView } from './SyncStatusView';
+
+/**
+ * The sync status beside the model server's, for the signed-in clinician; nothing while sync is off (no sync server
+ * in the policy) or before main has said. The store reads the status at sign-in and follows main's events.
+ */
+export function SyncStatusLine() {
+  const status = useAppStore((s) => s.syncStatus);
+  const error = useAppStore((s) => s.syncStatusError);
+  const running = useAppStore((s) => s.syncRunning);
+  const syncNow = useAppStore((s) => s.syncNow);
+  if (!syncLineShown(status)) return null;
+  return <SyncStatusView status={status} error={error} running={running} onSyncNow={() => void syncNow()} now={new Date()} />;
+}

@@ -133,9 +133,12 @@ async function start(): Promise<void> {
   await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
   const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
   const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
+  // Records pulled from the clinician's other workstations reach the page as main's own do.
+  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
   const stopStatusEvents = (): void => {
     stopLlmStatusEvents();
     stopSyncStatusEvents();
+    stopSyncedRecords();
   };
   // Quit waits (bounded) for running turns so a clinician's answer is not cut by closing the window.
   let shuttingDown = false;

@@ -137,9 +137,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   });
   const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
   const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
+  // Records pulled from the clinician's other workstations reach the page as main's own do.
+  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
   const stopStatusEvents = (): void => {
     stopLlmStatusEvents();
     stopSyncStatusEvents();
+    stopSyncedRecords();
   };
   const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
 

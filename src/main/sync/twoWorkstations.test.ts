@@ -1,0 +1,157 @@
+/**
+ * Two workstations — main wired as the app wires it, each with its own data folder and OS key store — against one
+ * real sync server: what a clinician notices when they move between machines.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
+import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
+import { startSyncServerForTests, type SyncServerForTests } from '../../../test/support/syncServerForTests';
+import { TestClock } from '../../../test/support/testClock';
+import type { AuthState } from '../../shared/auth';
+import type { ProtocolResponse } from '../../shared/protocol';
+import type { SyncStatus } from '../../shared/sync/status';
+import type { OpenOutput, SealedRecord } from '../../shared/vault';
+
+let folder = '';
+let syncServer: SyncServerForTests;
+let llm: FakeLlmServer;
+const started: MainForTests[] = [];
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'cpa-two-workstations-'));
+  syncServer = await startSyncServerForTests(folder);
+  llm = await startFakeLlmServer();
+}, 120_000);
+
+afterEach(async () => {
+  for (const main of started.splice(0)) await main.close();
+});
+
+afterAll(async () => {
+  await syncServer.stop();
+  await llm.close();
+  await rm(folder, { recursive: true, force: true });
+}, 30_000);
+
+const patient = { age: 71, sex: 'male', chiefComplaint: 'Shortness of breath' };
+
+async function workstation(options: { name?: string; signIn?: boolean } = {}): Promise<MainForTests> {
+  const main = await startMainForTests({
+    llmBaseUrl: llm.baseURL,
+    clock: new TestClock(),
+    newId: () => randomUUID(),
+    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240 },
+    signIn: options.signIn ?? true,
+    ...(options.name ? { profileName: options.name } : {}),
+  });
+  started.push(main);
+  return main;
+}
+
+/** Runs `sync.now` until a full cycle succeeded (the first sign-in at unlock runs in the background). */
+async function synced(main: MainForTests): Promise<SyncStatus> {
+  let status: SyncStatus | null = null;
+  await vi.waitFor(
+    async () => {
+      status = await main.callOk<SyncStatus>('sync.now');
+      expect(status.state).toBe('synced');
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  return status!;
+}
+
+/** The page's store: the newest version of each record delivered. */
+function pageStore(main: MainForTests, sessionId: string): SealedRecord[] {
+  const byId = new Map<string, SealedRecord>();
+  for (const record of main.deliveredRecords()) if (record.sessionId === sessionId) byId.set(record.id, record);
+  return [...byId.values()];
+}
+
+async function openResults(main: MainForTests, records: SealedRecord[]): Promise<OpenOutput['results']> {
+  return (await main.callOk<OpenOutput>('vault.open', { records })).results;
+}
+
+describe('sync between two workstations', () => {
+  it('follows a clinician: B signs in with the clinic profile, gets the session, continues it; A gets the turn; a delete on B shreds it on A', async () => {
+    const name = `Dr Ada ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    llm.queueReply('Oxygen, then a chest X-ray.');
+    const first = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    expect((await synced(a)).pending).toBe(0);
+
+    const b = await workstation({ signIn: false });
+    const state = await b.callOk<AuthState>('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    const { profileId } = await a.callOk<AuthState>('auth.state');
+    expect(state).toMatchObject({ state: 'unlocked', profileId, profileName: name });
+    await synced(b);
+    const arrived = pageStore(b, first.sessionId);
+    expect(arrived.map((record) => record.kind).sort()).toEqual(['session', 'turn']);
+    expect((await openResults(b, arrived)).every((result) => result.ok)).toBe(true);
+
+    await b.callOk('sessions.resume', { records: arrived });
+    llm.queueReply('Repeat the blood gas in one hour.');
+    const second = await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'SpO2 now 91%' });
+    expect(second.seq).toBe(2);
+    await synced(b);
+
+    await synced(a);
+    const onA = pageStore(a, first.sessionId);
+    const turnFromB = onA.find((record) => record.id === second.turnId);
+    expect(turnFromB).toBeDefined();
+    const opened = await openResults(a, [turnFromB!]);
+    expect(opened[0]).toMatchObject({ ok: true });
+
+    expect(await b.callOk('sessions.delete', { sessionId: first.sessionId })).toEqual({ deleted: true });
+    await synced(b);
+    await synced(a);
+    const afterDelete = await openResults(a, onA);
+    expect(afterDelete.every((result) => !result.ok)).toBe(true);
+    expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere' && entry.objectId === first.sessionId)).toBe(true);
+  }, 90_000);
+
+  it('refuses a wrong passphrase for a clinic profile as a local unlock does, and leaves the workstation locked', async () => {
+    const name = `Dr Bo ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    const b = await workstation({ signIn: false });
+    expect(await b.call('auth.signInWithClinicProfile', { name, passphrase: 'not the right passphrase' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await b.callOk<AuthState>('auth.state')).toMatchObject({ state: 'locked' });
+  }, 60_000);
+
+  it('keeps working while the server is down, and the outbox drains after it is back', async () => {
+    const a = await workstation({ name: `Dr Cy ${randomUUID().slice(0, 8)}` });
+    await synced(a);
+    await syncServer.stop();
+    try {
+      llm.queueReply('Fluids and a repeat lactate.');
+      const offlineTurn = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+      expect(offlineTurn.status).toBe('complete');
+      const offline = await a.callOk<SyncStatus>('sync.now');
+      expect(offline).toMatchObject({ state: 'offline' });
+      expect(offline.pending).toBeGreaterThan(0);
+    } finally {
+      await syncServer.restart();
+    }
+    expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
+  }, 90_000);
+
+  it('answers off, and refuses a clinic sign-in, when no sync server is set', async () => {
+    const main = await startMainForTests({ llmBaseUrl: llm.baseURL, clock: new TestClock(), newId: () => randomUUID() });
+    started.push(main);
+    expect(await main.callOk('sync.now')).toEqual({ state: 'off', pending: 0, lastSyncedAt: null, message: null });
+    await main.callOk('auth.lock');
+    expect(await main.call('auth.signInWithClinicProfile', { name: 'Dr Test', passphrase: TEST_PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+});

@@ -30,6 +30,8 @@ describe('SyncStatusLine', () => {
     expect(line).toContain('Syncing (5 waiting)');
     expect(line).toContain('aria-disabled="true">Sync now</button>');
     appStore.setState({ syncRunning: false, syncStatusError: 'The app is locked.' });
-    expect(renderToStaticMarkup(<SyncStatusLine />)).toContain('Sync error: The app is locked.');
+    const failed = renderToStaticMarkup(<SyncStatusLine />);
+    expect(failed).toContain('<span data-testid="sync-status">Sync error: The app is locked.</span>');
+    expect(failed).toContain('data-testid="sync-announcement">Sync error: The app is locked.</span>');
   });
 });

@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import { useAppStore } from '../../stores/appStore';
-import { syncLineShown } from './syncText';
+import { syncAnnouncement, syncLineShown } from './syncText';
 import { SyncStatusView } from './SyncStatusView';
 
 /**
@@ -11,6 +12,19 @@ export function SyncStatusLine() {
   const error = useAppStore((s) => s.syncStatusError);
   const running = useAppStore((s) => s.syncRunning);
   const syncNow = useAppStore((s) => s.syncNow);
+  // Derived from the last one heard (a cycle keeps it), so held as state and updated while rendering.
+  const [announced, setAnnounced] = useState('');
   if (!syncLineShown(status)) return null;
-  return <SyncStatusView status={status} error={error} running={running} onSyncNow={() => void syncNow()} now={new Date()} />;
+  const announcement = syncAnnouncement(status, error, running, announced);
+  if (announcement !== announced) setAnnounced(announcement);
+  return (
+    <SyncStatusView
+      status={status}
+      error={error}
+      running={running}
+      onSyncNow={() => void syncNow()}
+      now={new Date()}
+      announcement={announcement}
+    />
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/sync/status';
-import { describeSyncStatus, syncLineShown, syncTimeText } from './syncText';
+import { describeSyncStatus, syncAnnouncement, syncLineShown, syncTimeText } from './syncText';
 
 const LAST_SYNC = '2026-12-02T13:05:00.000Z';
 const status = (change: Partial<SyncStatus>): SyncStatus => ({ state: 'synced', pending: 0, lastSyncedAt: LAST_SYNC, message: null, ...change });
@@ -65,5 +65,49 @@ describe('syncLineShown', () => {
     expect(syncLineShown(null)).toBe(false);
     expect(syncLineShown(status({ state: 'off' }))).toBe(false);
     for (const state of ['synced', 'syncing', 'offline', 'error'] as const) expect(syncLineShown(status({ state }))).toBe(true);
+  });
+});
+
+describe('syncAnnouncement', () => {
+  /** What a screen reader hears through a run of statuses: only the changes of what is announced. */
+  const heard = (...steps: { status: SyncStatus; running?: boolean; error?: string | null }[]): string[] => {
+    const spoken: string[] = [];
+    let previous = '';
+    for (const step of steps) {
+      const next = syncAnnouncement(step.status, step.error ?? null, step.running ?? false, previous);
+      if (next !== previous && next !== '') spoken.push(next);
+      previous = next;
+    }
+    return spoken;
+  };
+
+  it('says nothing of the cycle after every answer (synced, syncing, synced)', () => {
+    const synced = status({});
+    const syncing = status({ state: 'syncing', pending: 2 });
+    expect(heard({ status: synced }, { status: syncing }, { status: synced }, { status: syncing }, { status: synced })).toEqual(['Synced']);
+  });
+
+  it('is heard going offline, and synced again on reconnection', () => {
+    const steps = [
+      { status: status({}) },
+      { status: status({ state: 'offline', pending: 1 }) },
+      { status: status({ state: 'offline', pending: 2 }) },
+      { status: status({ state: 'syncing', pending: 2 }) },
+      { status: status({}) },
+    ];
+    expect(heard(...steps)).toEqual(['Synced', 'Sync offline: work goes on here and is sent later', 'Synced']);
+  });
+
+  it('gives errors with their reason, from main’s state or from a failed Sync now', () => {
+    expect(heard({ status: status({ state: 'error', message: 'Signed out of the clinic server.' }) })).toEqual([
+      'Sync error: Signed out of the clinic server.',
+    ]);
+    expect(heard({ status: status({}), error: 'The app is locked.' })).toEqual(['Sync error: The app is locked.']);
+  });
+
+  it('keeps the last announcement while "Sync now" runs', () => {
+    expect(heard({ status: status({ state: 'offline' }) }, { status: status({ state: 'offline' }), running: true })).toEqual([
+      'Sync offline: work goes on here and is sent later',
+    ]);
   });
 });

@@ -63,3 +63,26 @@ export function describeSyncStatus(status: SyncStatus, { running, error, now, ti
       return 'Sync is off';
   }
 }
+
+/**
+ * What the status line announces to a screen reader: the state, without the count and without the "syncing" of
+ * every cycle — each turn is pushed, and "Syncing", "Synced" after every answer would talk over the clinician's
+ * work. So a cycle keeps the last announcement (`previous`), and only a change a person acts on is heard: offline,
+ * an error, synced again.
+ */
+export function syncAnnouncement(status: SyncStatus, error: string | null, running: boolean, previous: string): string {
+  if (error !== null) return `Sync error: ${error}`;
+  if (running) return previous;
+  switch (status.state) {
+    case 'syncing':
+      return previous;
+    case 'synced':
+      return 'Synced';
+    case 'offline':
+      return 'Sync offline: work goes on here and is sent later';
+    case 'error':
+      return `Sync error: ${status.message ?? 'the sync server refused the request.'}`;
+    case 'off':
+      return '';
+  }
+}

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_CLINIC_KDF_ITERATIONS, type SignInOutput } from '../../src/shared/sync/identity';
 import { SyncErrorBody } from '../../src/shared/sync/syncErrors';
+import { issueToken } from '../../src/server/identity/tokens';
 import { removeProfile } from '../../src/server/removeProfile';
 import { call, keyItem, newClinician, randomKey, recordItem, registration, signInElsewhere } from './syncTestClient';
 import { startSyncServerForTests, type SyncServerForTests } from './syncServerForTests';
@@ -122,6 +123,25 @@ describe('passphrase change', () => {
     expect((await call(sync.url, 'GET', '/v1/profile', { token: elsewhere.token })).status).toBe(401);
     expect((await signIn(clinician.input.name, clinician.input.authKey)).status).toBe(401);
     expect((await signIn(clinician.input.name, next.authKey)).body.keysVersion).toBe(2);
+  });
+});
+
+describe('passphrase change racing a sign-in', () => {
+  it('refuses a token a sign-in checked against the old keys stores after the change, and keeps the changer signed in', async () => {
+    const clinician = await newClinician(sync.url);
+    const next = registration(clinician.input.name);
+    const changed = await call(sync.url, 'PUT', '/v1/profile/keys', {
+      token: clinician.token,
+      body: { currentAuthKey: clinician.input.authKey, authKey: next.authKey, keys: next.keys },
+    });
+    expect(changed.status).toBe(200);
+    // What a sign-in that verified the old auth key before the change committed stores after it: keys version 1.
+    const late = await issueToken(sync.server.context.pool, clinician.input.profileId, { id: randomUUID(), label: 'Late' }, sync.clock.now(), 60_000, 1);
+    const answer = await call(sync.url, 'GET', '/v1/profile', { token: late.token });
+    expect([answer.status, errorCode(answer.body)]).toEqual([401, 'UNAUTHORIZED']);
+    expect((await call(sync.url, 'GET', '/v1/profile', { token: clinician.token })).status).toBe(200);
+    const pushed = await call(sync.url, 'POST', '/v1/push', { token: clinician.token, body: { items: [recordItem(randomUUID())] } });
+    expect(pushed.status).toBe(200);
   });
 });
 

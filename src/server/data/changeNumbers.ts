@@ -10,6 +10,7 @@
  * or tombstone row of that profile. Taking it after another of the profile's row locks can deadlock.
  */
 import type { PoolClient } from 'pg';
+import { recheckCaller, type Caller } from '../identity/tokens';
 
 /** Channel of the NOTIFY sent with every committed change (payload: `<profile id> <last change number>`). */
 export const CHANGE_CHANNEL = 'cpa_sync_changes';
@@ -23,6 +24,17 @@ export async function lockProfileCounter(db: PoolClient, profileId: string): Pro
   const row = rows[0];
   if (row === undefined) throw new Error('The profile has no change counter.');
   return { lastChange: Number(row.last_change), horizon: Number(row.horizon) };
+}
+
+/**
+ * What every write on a caller's behalf starts with: the profile's counter lock (first, as above), then the
+ * caller's token checked again under it, so a removal, sign-out or passphrase change that committed after the
+ * request was authenticated refuses it instead of letting it commit (PROFILE_REMOVED / UNAUTHORIZED).
+ */
+export async function lockCallerProfile(db: PoolClient, caller: Caller, now: Date): Promise<{ lastChange: number; horizon: number }> {
+  const counter = await lockProfileCounter(db, caller.profileId);
+  await recheckCaller(db, caller, now);
+  return counter;
 }
 
 /**

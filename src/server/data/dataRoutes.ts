@@ -17,6 +17,7 @@ import { parseInput, type ServerContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { authenticate, type Caller } from '../identity/tokens';
 import { SyncError } from '../syncError';
+import { lockCallerProfile } from './changeNumbers';
 import { acquireLease, releaseLease, renewLease } from './leases';
 import { pullChanges } from './pull';
 import { applyPush } from './push';
@@ -53,7 +54,10 @@ export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { sessions } = parseInput(TombstoneInput, request.body);
     const caller = callerOf(request);
     const now = ctx.clock.now();
-    const changeNos = await inTransaction(ctx.pool, (db) => writeTombstones(db, caller.profileId, sessions, now, caller.workstationId));
+    const changeNos = await inTransaction(ctx.pool, async (db) => {
+      await lockCallerProfile(db, caller, now);
+      return writeTombstones(db, caller.profileId, sessions, now, caller.workstationId);
+    });
     return { changeNos };
   });
 

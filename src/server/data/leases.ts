@@ -9,6 +9,7 @@ import { audit } from '../audit';
 import { inTransaction } from '../db/transaction';
 import type { Caller } from '../identity/tokens';
 import { SyncError } from '../syncError';
+import { lockCallerProfile } from './changeNumbers';
 
 interface LeaseRow {
   fencing: string;
@@ -30,6 +31,9 @@ async function lockLease(db: PoolClient, caller: Caller, sessionId: string): Pro
 /** Takes the lease of `sessionId`: SESSION_BUSY (with the holder's label) while another workstation holds it. */
 export async function acquireLease(pool: Pool, caller: Caller, sessionId: string, now: Date, ttlMs: number): Promise<LeaseOutput> {
   return inTransaction(pool, async (db) => {
+    // The counter lock first, as a push takes it: a push checked against "no lease yet" commits before this lease
+    // exists, never after another workstation took it.
+    await lockCallerProfile(db, caller, now);
     await db.query(
       `INSERT INTO leases (profile_id, session_id, fencing, expires_at) VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING`,
       [caller.profileId, sessionId, new Date(0)],
@@ -51,6 +55,7 @@ export async function acquireLease(pool: Pool, caller: Caller, sessionId: string
 /** Extends a lease this workstation holds with the current token; FENCED when it was lost meanwhile. */
 export async function renewLease(pool: Pool, caller: Caller, sessionId: string, fencing: number, now: Date, ttlMs: number): Promise<LeaseOutput> {
   return inTransaction(pool, async (db) => {
+    await lockCallerProfile(db, caller, now);
     const lease = await lockLease(db, caller, sessionId);
     if (lease === undefined || Number(lease.fencing) !== fencing || lease.holder_workstation !== caller.workstationId) throw lost();
     await db.query('UPDATE leases SET expires_at = $3 WHERE profile_id = $1 AND session_id = $2', [
@@ -65,6 +70,7 @@ export async function renewLease(pool: Pool, caller: Caller, sessionId: string, 
 /** Gives a lease up at once (the fencing token stays, so the next holder's is higher). */
 export async function releaseLease(pool: Pool, caller: Caller, sessionId: string, fencing: number, now: Date): Promise<void> {
   await inTransaction(pool, async (db) => {
+    await lockCallerProfile(db, caller, now);
     const lease = await lockLease(db, caller, sessionId);
     if (lease === undefined || Number(lease.fencing) !== fencing || lease.holder_workstation !== caller.workstationId) throw lost();
     await db.query('UPDATE leases SET expires_at = $3 WHERE profile_id = $1 AND session_id = $2', [caller.profileId, sessionId, now]);

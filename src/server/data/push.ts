@@ -10,7 +10,7 @@ import { audit } from '../audit';
 import { inTransaction } from '../db/transaction';
 import type { Caller } from '../identity/tokens';
 import { SyncError } from '../syncError';
-import { lockProfileCounter, takeChangeNumbers } from './changeNumbers';
+import { lockCallerProfile, takeChangeNumbers } from './changeNumbers';
 import { fencedSessions } from './leaseCheck';
 
 type Result = PushOutput['results'][number];
@@ -40,7 +40,7 @@ export async function applyPush(pool: Pool, caller: Caller, input: ParsedPush, n
   const proofs = new Map(input.fencing.map((proof) => [proof.sessionId, proof.fencing]));
 
   return inTransaction(pool, async (db) => {
-    await lockProfileCounter(db, caller.profileId);
+    await lockCallerProfile(db, caller, now);
     const tombstoned = new Set(
       (
         await db.query<{ session_id: string }>('SELECT session_id FROM tombstones WHERE profile_id = $1 AND session_id = ANY($2::uuid[])', [

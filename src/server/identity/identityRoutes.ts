@@ -18,6 +18,7 @@ import {
 } from '../../shared/sync/identity';
 import { audit } from '../audit';
 import { parseInput, type ServerContext } from '../context';
+import { lockCallerProfile } from '../data/changeNumbers';
 import { inTransaction } from '../db/transaction';
 import { SyncError, unauthorized } from '../syncError';
 import { hashAuthKey, verifyAuthKey } from './authKeyHash';
@@ -94,7 +95,7 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       );
       if (inserted.rowCount !== 1) throw new SyncError('CONFLICT', 'That profile name or id is already registered.');
       await db.query('INSERT INTO counters (profile_id) VALUES ($1)', [input.profileId]);
-      const { token, expiresAt } = await issueToken(db, input.profileId, input.workstation, now, ctx.settings.tokenTtlMs);
+      const { token, expiresAt } = await issueToken(db, input.profileId, input.workstation, now, ctx.settings.tokenTtlMs, 1);
       await audit(db, now, 'register', { profileId: input.profileId, workstationId: input.workstation.id });
       return { token, expiresAt: expiresAt.toISOString(), profileId: input.profileId, name: input.name, keysVersion: 1, keys: input.keys };
     });
@@ -121,7 +122,7 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     await clearSignInFailures(ctx.pool, scopes);
     if (row.removed_at !== null) throw new SyncError('PROFILE_REMOVED', 'This clinic profile was removed by IT.');
-    const { token, expiresAt } = await issueToken(ctx.pool, row.id, input.workstation, now, ctx.settings.tokenTtlMs);
+    const { token, expiresAt } = await issueToken(ctx.pool, row.id, input.workstation, now, ctx.settings.tokenTtlMs, row.keys_version);
     await audit(ctx.pool, now, 'sign_in', { profileId: row.id, workstationId: input.workstation.id });
     return { token, expiresAt: expiresAt.toISOString(), ...profileOutput(row) };
   });
@@ -147,6 +148,9 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     checkKdf(input.keys.kdf);
     const fresh = await hashAuthKey(input.authKey);
     const row = await inTransaction(ctx.pool, async (db) => {
+      // The counter lock first, as every write of the profile (and IT's removal) takes it: no deadlock, and a token
+      // revoked or a profile removed meanwhile is refused here.
+      await lockCallerProfile(db, caller, now);
       const { rows } = await db.query<ProfileRow>('SELECT * FROM profiles WHERE id = $1 FOR UPDATE', [caller.profileId]);
       const current = rows[0] as ProfileRow;
       if (!(await verifyAuthKey(input.currentAuthKey, { salt: current.auth_salt, hash: current.auth_hash }))) throw unauthorized();
@@ -157,6 +161,8 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       );
       // The old passphrase must stop working everywhere: every other workstation signs in again with the new one.
       await db.query('UPDATE tokens SET revoked_at = $3 WHERE profile_id = $1 AND hash <> $2 AND revoked_at IS NULL', [caller.profileId, caller.tokenHash, now]);
+      // The changer's own token follows the new keys; any sign-in still in flight with the old ones does not.
+      await db.query('UPDATE tokens SET keys_version = $2 WHERE hash = $1', [caller.tokenHash, (updated.rows[0] as ProfileRow).keys_version]);
       await audit(db, now, 'keys_changed', { profileId: caller.profileId, workstationId: caller.workstationId });
       return updated.rows[0] as ProfileRow;
     });

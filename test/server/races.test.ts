@@ -91,3 +91,30 @@ describe('writes authenticated before a removal or sign-out that commits first',
     expect(PushOutput.parse(ok.body).results[0]).toMatchObject({ status: 'stored', changeNo: 1 });
   });
 });
+
+describe('the retention sweep racing a push', () => {
+  it("keeps a session whose key entry was pushed with today's day after the sweep listed it, and shreds the others", async () => {
+    const { token, input } = await newClinician(sync.url);
+    const revived = randomUUID();
+    const old = randomUUID();
+    const longAgo = utcDayBefore(sync.clock.now(), sync.server.context.settings.retentionDays + 3);
+    await call(sync.url, 'POST', '/v1/push', { token, body: { items: [keyItem(revived, longAgo), recordItem(revived), keyItem(old, longAgo)] } });
+    const result = await whileHeld(
+      input.profileId,
+      () => sync.sweep(),
+      // A push of the session's key with today's day, committed while the sweep waited for the profile.
+      (db) => db.query("UPDATE items SET day = $2, version = 2 WHERE profile_id = $1 AND kind = 'key' AND id = $3", [input.profileId, today(), revived]),
+    );
+    expect(result).toMatchObject({ skipped: false, shredded: 1 });
+    const { rows } = await sync.server.context.pool.query<{ session_id: string; kind: string }>(
+      'SELECT session_id, kind FROM items WHERE profile_id = $1 ORDER BY kind',
+      [input.profileId],
+    );
+    expect(rows).toEqual([
+      { session_id: revived, kind: 'key' },
+      { session_id: revived, kind: 'record' },
+    ]);
+    const tombstoned = await sync.server.context.pool.query('SELECT session_id FROM tombstones WHERE profile_id = $1', [input.profileId]);
+    expect(tombstoned.rows).toEqual([{ session_id: old }]);
+  });
+});

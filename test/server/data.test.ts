@@ -142,6 +142,33 @@ describe('tombstones', () => {
   });
 });
 
+describe('tombstone proofs', () => {
+  it("return the workstation's sealed proof byte for byte, keep the first on a retry, and have none on the server's retention tombstones", async () => {
+    const { token } = await newClinician(sync.url);
+    const deleted = randomUUID();
+    const old = randomUUID();
+    const proof = randomBytes(120).toString('base64');
+    await push(token, [keyItem(old, utcDayBefore(sync.clock.now(), sync.server.context.settings.retentionDays + 2))]);
+    const sent = await call(sync.url, 'POST', '/v1/tombstones', { token, body: { sessions: [{ sessionId: deleted, reason: 'deleted', day: today(), proof }] } });
+    expect(sent.status, sent.text).toBe(200);
+    const retried = await call(sync.url, 'POST', '/v1/tombstones', {
+      token,
+      body: { sessions: [{ sessionId: deleted, reason: 'deleted', day: today(), proof: randomBytes(120).toString('base64') }] },
+    });
+    expect(retried.status).toBe(200);
+    const loose = await call(sync.url, 'POST', '/v1/tombstones', { token, body: { sessions: [{ sessionId: randomUUID(), reason: 'deleted', day: today(), proof: 'QQ' }] } });
+    expect([loose.status, errorOf(loose.body).code]).toEqual([400, 'INVALID_INPUT']);
+    await sync.sweep();
+
+    const tombstones = (await pull(token, 0)).changes.filter((change) => change.kind === 'tombstone');
+    expect(tombstones).toEqual([
+      { kind: 'tombstone', changeNo: 2, sessionId: deleted, reason: 'deleted', day: today(), proof },
+      expect.objectContaining({ sessionId: old, reason: 'retention' }),
+    ]);
+    expect('proof' in (tombstones[1] as object)).toBe(false);
+  });
+});
+
 describe('leases and fencing', () => {
   it('let one workstation write a session at a time, with a fencing token that only grows', async () => {
     const clinician = await newClinician(sync.url);

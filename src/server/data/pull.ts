@@ -13,11 +13,12 @@ interface ChangeRow {
   day: string | null;
   blob: Buffer | null;
   reason: 'deleted' | 'retention' | null;
+  proof: Buffer | null;
 }
 
 function toChange(row: ChangeRow): Change {
   const changeNo = Number(row.change_no);
-  if (row.kind === 'tombstone') return { kind: 'tombstone', changeNo, sessionId: row.session_id, reason: row.reason ?? 'deleted', day: row.day ?? '' };
+  if (row.kind === 'tombstone') return { kind: 'tombstone', changeNo, sessionId: row.session_id, reason: row.reason ?? 'deleted', day: row.day ?? '', ...(row.proof === null ? {} : { proof: row.proof.toString('base64') }) };
   const item = { changeNo, id: row.id ?? '', sessionId: row.session_id, version: row.version ?? 0, blob: row.blob?.toString('base64') ?? '' };
   return row.kind === 'key' ? { kind: 'key', ...item, day: row.day ?? '' } : { kind: 'record', ...item, day: null };
 }
@@ -31,10 +32,10 @@ export async function pullChanges(pool: Pool, caller: Caller, query: PullQuery, 
   const horizon = Number(counters[0]?.horizon ?? 0);
   if (query.after > 0 && query.after < horizon) return { changes: [], next: 0, more: true, resync: true };
   const { rows } = await pool.query<ChangeRow>(
-    `(SELECT change_no, kind, id, session_id, version, day::text AS day, blob, NULL AS reason FROM items
+    `(SELECT change_no, kind, id, session_id, version, day::text AS day, blob, NULL AS reason, NULL::bytea AS proof FROM items
         WHERE profile_id = $1 AND change_no > $2 ORDER BY change_no LIMIT $3)
      UNION ALL
-     (SELECT change_no, 'tombstone', NULL, session_id, NULL, day::text, NULL, reason FROM tombstones
+     (SELECT change_no, 'tombstone', NULL, session_id, NULL, day::text, NULL, reason, proof FROM tombstones
         WHERE profile_id = $1 AND change_no > $2 ORDER BY change_no LIMIT $3)
      ORDER BY change_no LIMIT $3`,
     [caller.profileId, query.after, query.limit + 1],

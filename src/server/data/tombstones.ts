@@ -6,6 +6,7 @@
 import type { PoolClient } from 'pg';
 import type { TombstoneReason } from '../../shared/sync/changes';
 import { audit } from '../audit';
+import { SyncError } from '../syncError';
 import { lockProfileCounter, takeChangeNumbers } from './changeNumbers';
 
 /** One session to tombstone. */
@@ -13,6 +14,16 @@ export interface TombstoneRequest {
   readonly sessionId: string;
   readonly reason: TombstoneReason;
   readonly day: string;
+  /** The workstation's sealed proof (base64, stored as bytes); absent for the server's retention shred. */
+  readonly proof?: string | undefined;
+}
+
+/** The proof's bytes; refuses base64 that does not round-trip, so every puller gets exactly the sent text. */
+function proofBytes(proof: string | undefined): Buffer | null {
+  if (proof === undefined) return null;
+  const bytes = Buffer.from(proof, 'base64');
+  if (bytes.toString('base64') !== proof) throw new SyncError('INVALID_INPUT', 'Invalid sessions: a proof is not canonical base64.');
+  return bytes;
 }
 
 /**
@@ -41,9 +52,17 @@ export async function writeTombstones(
     await db.query('DELETE FROM items WHERE profile_id = $1 AND session_id = ANY($2::uuid[])', [profileId, freshIds]);
     await db.query('DELETE FROM leases WHERE profile_id = $1 AND session_id = ANY($2::uuid[])', [profileId, freshIds]);
     await db.query(
-      `INSERT INTO tombstones (profile_id, session_id, reason, day, change_no, created_at)
-         SELECT $1, *, $6 FROM unnest($2::uuid[], $3::text[], $4::date[], $5::bigint[])`,
-      [profileId, freshIds, fresh.map((s) => s.reason), fresh.map((s) => s.day), fresh.map((s) => known.get(s.sessionId)), now],
+      `INSERT INTO tombstones (profile_id, session_id, reason, day, change_no, proof, created_at)
+         SELECT $1, *, $7 FROM unnest($2::uuid[], $3::text[], $4::date[], $5::bigint[], $6::bytea[])`,
+      [
+        profileId,
+        freshIds,
+        fresh.map((s) => s.reason),
+        fresh.map((s) => s.day),
+        fresh.map((s) => known.get(s.sessionId)),
+        fresh.map((s) => proofBytes(s.proof)),
+        now,
+      ],
     );
     const deleted = fresh.filter((session) => session.reason === 'deleted').length;
     if (deleted > 0) await audit(db, now, 'delete', { profileId, workstationId, count: deleted });

@@ -94,11 +94,12 @@ export const MIGRATIONS: readonly string[] = [
     count integer
   );
   `,
-  // 2: tokens remember the keys version they were issued under: a sign-in racing a passphrase change must not
-  // outlive it.
+  // 2: tokens remember the keys version they were issued under (a sign-in racing a passphrase change must not
+  // outlive it); tombstones keep the workstation's sealed proof (null for the server's retention shred).
   `
   ALTER TABLE tokens ADD COLUMN keys_version integer NOT NULL DEFAULT 1;
   UPDATE tokens t SET keys_version = p.keys_version FROM profiles p WHERE p.id = t.profile_id;
+  ALTER TABLE tombstones ADD COLUMN proof bytea;
   `,
 ];
 

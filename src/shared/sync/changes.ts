@@ -14,6 +14,8 @@ const Base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export const MAX_SYNC_BLOB_CHARS = 1_500_000;
 /** Most items in one push (the server commits a push in one transaction). */
 export const MAX_PUSH_ITEMS = 200;
+/** Largest tombstone proof: a few hundred bytes sealed, in base64, with room to spare. */
+export const MAX_TOMBSTONE_PROOF_CHARS = 4096;
 /** Most changes in one pull page. */
 export const MAX_PULL_LIMIT = 1000;
 /** Highest version counter (matches the record format's `rv`). */
@@ -83,9 +85,20 @@ export const TombstoneReason = z.enum(['deleted', 'retention']);
 /** @see TombstoneReason */
 export type TombstoneReason = z.infer<typeof TombstoneReason>;
 
-/** `POST /v1/tombstones`: sessions deleted or shredded on a workstation. */
+/**
+ * A tombstone's proof: a blob sealed by the workstation's main process with the profile's data key (the same
+ * envelope as items), naming the session, the reason and the day, so a workstation that pulls the tombstone can
+ * tell it was written by a holder of the key and not by whoever controls the server. The server stores it as
+ * opaque bytes and returns it exactly; it never opens it.
+ */
+export const TombstoneProof = z.string().min(1).max(MAX_TOMBSTONE_PROOF_CHARS).regex(Base64);
+
+/** `POST /v1/tombstones`: sessions deleted or shredded on a workstation (`proof` optional for older clients). */
 export const TombstoneInput = z.strictObject({
-  sessions: z.array(z.strictObject({ sessionId: Uuid, reason: TombstoneReason, day: z.iso.date() })).min(1).max(MAX_PUSH_ITEMS),
+  sessions: z
+    .array(z.strictObject({ sessionId: Uuid, reason: TombstoneReason, day: z.iso.date(), proof: TombstoneProof.optional() }))
+    .min(1)
+    .max(MAX_PUSH_ITEMS),
 });
 /** @see TombstoneInput */
 export type TombstoneInput = z.infer<typeof TombstoneInput>;
@@ -120,6 +133,12 @@ export const Change = z.discriminatedUnion('kind', [
     sessionId: Uuid,
     reason: TombstoneReason,
     day: z.iso.date(),
+    /**
+     * The workstation's sealed proof ({@link TombstoneProof}), exactly as sent. Absent when the tombstone has none:
+     * the server's own retention shred, or a workstation that sent none. (Absent rather than null so pulled
+     * tombstones without a proof keep their earlier shape.)
+     */
+    proof: TombstoneProof.optional(),
   }),
 ]);
 /** @see Change */

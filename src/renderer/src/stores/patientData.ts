@@ -95,7 +95,7 @@ export const KEPT_THROUGH_LOCK = {
   resumeProfileId: 'whose that session is: set by the lock itself',
   resumeMode: 'how it was shown: set by the lock itself',
   screen: 'which screen shows (patients, analytics, settings)',
-  settingsView: 'the settings without secrets (the lock screen uses the theme)',
+  settingsView: 'the settings without secrets (the lock screen uses the theme, and the sync server to offer a clinic sign-in)',
   settingsError: 'a message from main about settings',
   settingsSaving: 'a flag',
   diagnosticsText: 'the support bundle main builds without patient data',

@@ -315,6 +315,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   const preferences = createClinicianPreferences(options.config, options.userSettingsPath ?? null, logger);
   const currentOwner = (): string => auth.currentOwner();
   const auths = authHandlers(auth, () => idleLock.reportActivity());
+  const protocols = protocolHandlers(protocol, currentOwner);
   // Sync connects after a local unlock; it never fails or slows the unlock (offline works as before).
   const startSync = async (passphrase: string): Promise<void> => {
     await sync.unlocked(passphrase).catch((error: unknown) => logger.error('sync.start_failed', { error: errorKind(error) }));
@@ -333,7 +334,12 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     },
     ...vaultHandlers({ owner: () => profiles.unlockedOwner(), records, memory, acks, audit }),
     ...exportHandlers({ exportAllowed: settings.exportAllowed, records, audit, clock, pdfPrinter: options.pdfPrinter ?? null }, () => profiles.unlockedOwner()),
-    ...protocolHandlers(protocol, currentOwner),
+    ...protocols,
+    // A turn on a session (follow-up, regenerate, answer switch) holds the session's sync lease while it runs.
+    'protocol.generate': (input, call) =>
+      input.sessionId === undefined ? protocols['protocol.generate'](input, call) : sync.withLease(input.sessionId, () => protocols['protocol.generate'](input, call)),
+    'protocol.regenerate': (input, call) => sync.withLease(input.sessionId, () => protocols['protocol.regenerate'](input, call)),
+    'protocol.selectAnswer': (input, call) => sync.withLease(input.sessionId, () => protocols['protocol.selectAnswer'](input, call)),
     ...sessionHandlers(
       store,
       currentOwner,

@@ -4,6 +4,7 @@
  * feed's change, on the safety-net interval, on `sync.now`), and hands pulled items to main. Everything that holds a
  * secret — the token, the auth key — lives in {@link Connection}, dropped at lock.
  */
+import { AppError } from '../../shared/errors';
 import type { SyncStatus } from '../../shared/sync/status';
 import { SYNC_OFF } from '../../shared/sync/status';
 import type { Workstation } from '../../shared/sync/identity';
@@ -70,9 +71,13 @@ interface Connection {
   readonly own: Set<string>;
   debounce: TimerHandle | null;
   poll: TimerHandle | null;
+  /** Leases held now: session id → fencing token, sent as proof with pushes of that session. */
+  readonly leases: Map<string, number>;
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
+/** Longest wait for a lease before a turn: past it the server counts as offline and the turn goes on without. */
+const LEASE_WAIT_MS = 3_000;
 /** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
 const MAX_RECORDS_PER_DELIVERY = 8;
 const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
@@ -181,6 +186,61 @@ export class SyncService {
     return this.#runCycle();
   }
 
+  /**
+   * Runs `turn` on `sessionId` holding the session's lease: taken first (another workstation holding it answers
+   * `SESSION_BUSY` naming it, before the model is asked), renewed while `turn` runs, released after. Without a
+   * connection, or with the server unreachable, `turn` runs without one: clinical work never waits for sync (two
+   * offline continuations are both kept).
+   */
+  async withLease<T>(sessionId: string, turn: () => Promise<T>): Promise<T> {
+    const connection = this.#connection;
+    const session = connection?.session;
+    // A session without a key here is not kept ("Do not keep"): its id never goes to the server, not even for a lease.
+    if (!connection || !session || connection.leases.has(sessionId) || !this.deps.keys.has(sessionId)) return turn();
+    const fencing = await this.#acquire(connection, session, sessionId);
+    if (fencing === null) return turn();
+    connection.leases.set(sessionId, fencing.fencing);
+    let renewal: TimerHandle | null = null;
+    const renew = (): void => {
+      renewal = this.deps.clock.setTimer(() => {
+        session.renewLease({ sessionId, fencing: fencing.fencing }, connection.stop.signal).then(renew, () => {
+          // Lost (FENCED) or unreachable: the turn goes on; its push is checked by the server against the lease.
+          renewal = null;
+        });
+      }, Math.max(1_000, Math.floor(fencing.ttlMs / 3)));
+    };
+    renew();
+    try {
+      return await turn();
+    } finally {
+      if (renewal) this.deps.clock.clearTimer(renewal);
+      connection.leases.delete(sessionId);
+      await session.releaseLease({ sessionId, fencing: fencing.fencing }, connection.stop.signal).catch(() => undefined);
+      this.#schedule(0);
+    }
+  }
+
+  async #acquire(connection: Connection, session: SyncSession, sessionId: string): Promise<{ fencing: number; ttlMs: number } | null> {
+    const wait = new AbortController();
+    const abort = (): void => wait.abort();
+    connection.stop.signal.addEventListener('abort', abort);
+    const timer = this.deps.clock.setTimer(abort, LEASE_WAIT_MS);
+    try {
+      const lease = await session.acquireLease({ sessionId }, wait.signal);
+      return { fencing: lease.fencing, ttlMs: lease.ttlMs };
+    } catch (error) {
+      if (error instanceof SyncRequestError && error.code === 'SESSION_BUSY') {
+        throw new AppError('SESSION_BUSY', `This session is open on ${error.holderLabel || 'another workstation'}.`);
+      }
+      // Offline, slow or refusing: the offline rule — go on without the lease.
+      this.deps.logger.warn('sync.lease_unavailable', { code: error instanceof SyncRequestError ? error.code : errorKind(error) });
+      return null;
+    } finally {
+      this.deps.clock.clearTimer(timer);
+      connection.stop.signal.removeEventListener('abort', abort);
+    }
+  }
+
   /** Stops everything (app shutdown): timers, the feed. */
   dispose(): void {
     this.#disconnect();
@@ -205,6 +265,7 @@ export class SyncService {
       own: new Set(),
       debounce: null,
       poll: null,
+      leases: new Map(),
     };
     this.#connection = connection;
     this.#setStatus({ state: 'syncing', pending: outbox.size, message: null });
@@ -309,7 +370,7 @@ export class SyncService {
 
   async #pushAndPull(connection: Connection, session: SyncSession): Promise<void> {
     const { signal } = connection.stop;
-    const pushed = await pushOutbox(session, connection.outbox, () => null, signal);
+    const pushed = await pushOutbox(session, connection.outbox, (sessionId) => connection.leases.get(sessionId) ?? null, signal);
     if (pushed.settled + pushed.tombstones > 0) {
       this.deps.audit({ action: 'sync.pushed', profileId: connection.owner.ownerId, count: pushed.settled + pushed.tombstones });
     }

@@ -39,12 +39,12 @@ afterAll(async () => {
 
 const patient = { age: 71, sex: 'male', chiefComplaint: 'Shortness of breath' };
 
-async function workstation(options: { name?: string; signIn?: boolean } = {}): Promise<MainForTests> {
+async function workstation(options: { name?: string; signIn?: boolean; label?: string } = {}): Promise<MainForTests> {
   const main = await startMainForTests({
     llmBaseUrl: llm.baseURL,
     clock: new TestClock(),
     newId: () => randomUUID(),
-    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240 },
+    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240, ...(options.label ? { syncWorkstationLabel: options.label } : {}) },
     signIn: options.signIn ?? true,
     ...(options.name ? { profileName: options.name } : {}),
   });
@@ -113,6 +113,37 @@ describe('sync between two workstations', () => {
     const afterDelete = await openResults(a, onA);
     expect(afterDelete.every((result) => !result.ok)).toBe(true);
     expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere' && entry.objectId === first.sessionId)).toBe(true);
+  }, 90_000);
+
+  it('lets one workstation at a time continue a session: the other hears which workstation has it open, before the model is asked', async () => {
+    const name = `Dr Di ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name, label: 'Triage 1' });
+    await synced(a);
+    llm.queueReply('Start antibiotics.');
+    const first = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    await synced(a);
+    const b = await workstation({ signIn: false, label: 'Exam room 2' });
+    await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    await synced(b);
+    await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
+
+    // A's follow-up holds the lease while the model server has not answered yet.
+    const before = llm.chatRequests().length;
+    llm.failNext({ kind: 'hang' });
+    const onA = a.call('protocol.generate', { sessionId: first.sessionId, message: 'Allergic to penicillin' });
+    try {
+      await vi.waitFor(() => expect(llm.chatRequests()).toHaveLength(before + 1), { timeout: 10_000, interval: 20 });
+      expect(await b.call('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toEqual({
+        ok: false,
+        error: { code: 'SESSION_BUSY', message: 'This session is open on Triage 1.' },
+      });
+      expect(llm.chatRequests()).toHaveLength(before + 1);
+    } finally {
+      await a.callOk('protocol.cancel', { sessionId: first.sessionId });
+      await onA;
+    }
+    llm.queueReply('Switch to a macrolide.');
+    expect(await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toMatchObject({ status: 'complete' });
   }, 90_000);
 
   it('refuses a wrong passphrase for a clinic profile as a local unlock does, and leaves the workstation locked', async () => {

@@ -18,6 +18,8 @@ beforeAll(async () => {
 afterAll(() => sync?.close());
 
 const errorCode = (body: unknown) => SyncErrorBody.parse(body).error.code;
+/** Every test signs in from 127.0.0.1: a test that fails on purpose forgets its failures for the next ones. */
+const forgetFailures = () => sync.server.context.pool.query('DELETE FROM sign_in_failures');
 const signIn = (name: string, authKey: string) =>
   call<SignInOutput>(sync.url, 'POST', '/v1/sessions', { body: { name, authKey, workstation: { id: randomUUID(), label: 'Front desk' } } });
 
@@ -103,6 +105,26 @@ describe('sign-in', () => {
     );
     const counts = Object.fromEntries(rows.map((row) => [row.action, Number(row.n)]));
     expect(counts).toMatchObject({ sign_in_failed: 5, sign_in_rate_limited: 2, sign_in: 1 });
+    await forgetFailures();
+  });
+
+  it('counts concurrent guesses before hashing: past the 3 free failures only one runs, the rest are refused at once', async () => {
+    const clinician = await newClinician(sync.url);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => signIn(clinician.input.name, randomKey())));
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([...Array(4).fill(401), ...Array(6).fill(429)]);
+    await forgetFailures();
+  });
+
+  it("forgets only the name's failures on a success: the address's keep counting toward its delay", async () => {
+    const clinician = await newClinician(sync.url);
+    for (let i = 0; i < 4; i += 1) await signIn(`Nobody ${i}`, randomKey()); // 4 failures from this address: 1 s
+    sync.clock.advance(1000);
+    expect((await signIn(clinician.input.name, clinician.input.authKey)).status).toBe(200);
+    expect((await signIn('Nobody 5', randomKey())).status).toBe(401); // the address's 5th failure: 2 s
+    const limited = await signIn(clinician.input.name, clinician.input.authKey);
+    expect([limited.status, SyncErrorBody.parse(limited.body).error.retryAfterMs]).toEqual([429, 2000]);
+    await forgetFailures();
   });
 });
 

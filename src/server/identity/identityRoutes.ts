@@ -22,7 +22,7 @@ import { lockCallerProfile } from '../data/changeNumbers';
 import { inTransaction } from '../db/transaction';
 import { SyncError, unauthorized } from '../syncError';
 import { hashAuthKey, verifyAuthKey } from './authKeyHash';
-import { clearSignInFailures, recordSignInFailure, signInScopes, waitBeforeSignIn } from './signInLimiter';
+import { reserveSignInAttempt, signInScopes, signInSucceeded, type SignInScopes } from './signInLimiter';
 import { authenticate, issueToken } from './tokens';
 
 /** Identity bodies are small: keys and escrow are at most a few KB. */
@@ -70,6 +70,15 @@ function clientAddress(request: FastifyRequest): string {
   return request.ip;
 }
 
+/** Reserves a sign-in attempt (see signInLimiter.ts), or audits and refuses it with RATE_LIMITED. */
+async function reserveOrRefuse(ctx: ServerContext, scopes: SignInScopes, now: Date, workstationId: string | null): Promise<void> {
+  const wait = await reserveSignInAttempt(ctx.pool, scopes, now);
+  if (wait > 0) {
+    await audit(ctx.pool, now, 'sign_in_rate_limited', { workstationId });
+    throw new SyncError('RATE_LIMITED', 'Too many failed sign-ins: wait before trying again.', { retryAfterMs: wait });
+  }
+}
+
 /** Registers the identity routes on `app`. */
 export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const small = { bodyLimit: IDENTITY_BODY_LIMIT };
@@ -108,19 +117,15 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const nameKey = clinicNameKey(input.name);
     const scopes = signInScopes(ctx.secret, nameKey, clientAddress(request));
     const now = ctx.clock.now();
-    const wait = await waitBeforeSignIn(ctx.pool, scopes, now);
-    if (wait > 0) {
-      await audit(ctx.pool, now, 'sign_in_rate_limited', { workstationId: input.workstation.id });
-      throw new SyncError('RATE_LIMITED', 'Too many failed sign-ins: wait before trying again.', { retryAfterMs: wait });
-    }
+    await reserveOrRefuse(ctx, scopes, now, input.workstation.id);
     const row = await profileByNameKey(ctx, nameKey);
     const ok = await verifyAuthKey(input.authKey, row === null ? null : { salt: row.auth_salt, hash: row.auth_hash });
     if (!ok || row === null) {
-      await recordSignInFailure(ctx.pool, scopes, now);
+      // The reservation stands as the failure.
       await audit(ctx.pool, now, 'sign_in_failed', { profileId: row?.id ?? null, workstationId: input.workstation.id });
       throw unauthorized();
     }
-    await clearSignInFailures(ctx.pool, scopes);
+    await signInSucceeded(ctx.pool, scopes);
     if (row.removed_at !== null) throw new SyncError('PROFILE_REMOVED', 'This clinic profile was removed by IT.');
     const { token, expiresAt } = await issueToken(ctx.pool, row.id, input.workstation, now, ctx.settings.tokenTtlMs, row.keys_version);
     await audit(ctx.pool, now, 'sign_in', { profileId: row.id, workstationId: input.workstation.id });

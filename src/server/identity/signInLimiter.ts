@@ -2,10 +2,12 @@
  * Slows password guessing: failed sign-ins are counted per profile name and per client address (both keyed by an
  * HMAC with the server secret, so the table holds no typed names or addresses). The first few failures are free;
  * then each one blocks further tries for a delay that doubles, up to 15 minutes. Kept in PostgreSQL, so every
- * server process enforces the same count.
+ * server process enforces the same count. An attempt is counted before its hash is computed and given back only
+ * when it succeeds (see {@link reserveSignInAttempt}).
  */
 import { createHmac } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inTransaction } from '../db/transaction';
 
 /** Failures allowed before any delay. */
 export const FREE_FAILURES = 3;
@@ -30,32 +32,46 @@ export function delayAfter(failures: number): number {
   return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failures - FREE_FAILURES - 1));
 }
 
-/** How long the attempt must still wait (0 = it may go on). */
-export async function waitBeforeSignIn(pool: Pool, scopes: SignInScopes, now: Date): Promise<number> {
-  const { rows } = await pool.query<{ blocked_until: Date | null }>(
-    `SELECT blocked_until FROM sign_in_failures WHERE (scope = 'name' AND key = $1) OR (scope = 'address' AND key = $2)`,
-    [scopes.name, scopes.address],
-  );
-  const until = Math.max(0, ...rows.map((row) => row.blocked_until?.getTime() ?? 0));
-  return Math.max(0, until - now.getTime());
-}
-
-/** Counts a failure in both scopes and blocks the next tries as {@link delayAfter} says. */
-export async function recordSignInFailure(pool: Pool, scopes: SignInScopes, now: Date): Promise<void> {
-  for (const [scope, key] of [['name', scopes.name], ['address', scopes.address]] as const) {
-    const { rows } = await pool.query<{ failures: number }>(
-      `INSERT INTO sign_in_failures (scope, key, failures) VALUES ($1, $2, 1)
-         ON CONFLICT (scope, key) DO UPDATE SET failures = sign_in_failures.failures + 1 RETURNING failures`,
-      [scope, key],
+/**
+ * Reserves one attempt in both scopes before any hashing, atomically: the rows are locked, and while either is
+ * blocked the attempt is refused (answers the wait, nothing counted); otherwise both counts go up by one and the
+ * next tries are blocked as {@link delayAfter} says — as if this attempt had already failed. So concurrent guesses
+ * cannot all pass the check before the first failure is written: past the free ones, only one runs at a time.
+ * Answers 0 when the attempt may go on; a success then calls {@link signInSucceeded}.
+ */
+export async function reserveSignInAttempt(pool: Pool, scopes: SignInScopes, now: Date): Promise<number> {
+  return inTransaction(pool, async (db) => {
+    await db.query(
+      `INSERT INTO sign_in_failures (scope, key, failures) VALUES ('address', $2, 0), ('name', $1, 0) ON CONFLICT DO NOTHING`,
+      [scopes.name, scopes.address],
     );
-    const delay = delayAfter(rows[0]?.failures ?? 1);
-    if (delay > 0) {
-      await pool.query('UPDATE sign_in_failures SET blocked_until = $3 WHERE scope = $1 AND key = $2', [scope, key, new Date(now.getTime() + delay)]);
+    const { rows } = await db.query<{ scope: 'name' | 'address'; failures: number; blocked_until: Date | null }>(
+      `SELECT scope, failures, blocked_until FROM sign_in_failures
+         WHERE (scope = 'name' AND key = $1) OR (scope = 'address' AND key = $2) ORDER BY scope FOR UPDATE`,
+      [scopes.name, scopes.address],
+    );
+    const wait = Math.max(0, ...rows.map((row) => (row.blocked_until?.getTime() ?? 0) - now.getTime()));
+    if (wait > 0) return wait;
+    for (const row of rows) {
+      const delay = delayAfter(row.failures + 1);
+      await db.query('UPDATE sign_in_failures SET failures = failures + 1, blocked_until = $3 WHERE scope = $1 AND key = $2', [
+        row.scope,
+        row.scope === 'name' ? scopes.name : scopes.address,
+        delay > 0 ? new Date(now.getTime() + delay) : null,
+      ]);
     }
-  }
+    return 0;
+  });
 }
 
-/** A successful sign-in forgets the failures of its name and address. */
-export async function clearSignInFailures(pool: Pool, scopes: SignInScopes): Promise<void> {
-  await pool.query(`DELETE FROM sign_in_failures WHERE (scope = 'name' AND key = $1) OR (scope = 'address' AND key = $2)`, [scopes.name, scopes.address]);
+/**
+ * A successful attempt: the name's failures are forgotten; the address only gives back this attempt's reservation
+ * (its earlier failures stay, so signing in to one's own profile does not reset guessing at others'). The address's
+ * block is lifted: it was over when this attempt was let through, and only the reservation set a new one.
+ */
+export async function signInSucceeded(pool: Pool, scopes: SignInScopes): Promise<void> {
+  await pool.query(`DELETE FROM sign_in_failures WHERE scope = 'name' AND key = $1`, [scopes.name]);
+  await pool.query(`UPDATE sign_in_failures SET failures = greatest(failures - 1, 0), blocked_until = NULL WHERE scope = 'address' AND key = $1`, [
+    scopes.address,
+  ]);
 }

@@ -269,7 +269,11 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       newTurnStored: (sessionId) => {
         // On retention's trusted time, not the wall clock: a clock set back cannot date a turn into the past.
         sessionKeys.touch(sessionId, new Date(retention.trustedNowMs())).then(
-          () => retention.keysChanged(),
+          () => {
+            retention.keysChanged();
+            // The key entry follows the turn to the server: its day is what the server's retention counts from.
+            void sync.keyTouched(sessionId);
+          },
           () => logger.error('vault.touch-failed', {}),
         );
       },

@@ -71,6 +71,8 @@ interface Connection {
   readonly own: Set<string>;
   debounce: TimerHandle | null;
   poll: TimerHandle | null;
+  /** The newest session-record version sealed here per session this sign-in: the key items' versions. */
+  readonly sessionVersions: Map<string, number>;
   /** Leases held now: session id → fencing token, sent as proof with pushes of that session. */
   readonly leases: Map<string, number>;
 }
@@ -144,24 +146,41 @@ export class SyncService {
   }
 
   /**
-   * Main sealed `record` for a kept session of the signed-in clinician: it goes into the outbox (durably), and for a
-   * session record the session's key entry too (its version is the record's: it grows with every turn).
+   * Main sealed `record` for a kept session of the signed-in clinician: it goes into the outbox (durably). A session
+   * record's version is remembered: the session's key item, sent once the turn's last-turn time is stored
+   * ({@link keyTouched}), takes it as its own version — it grows with every turn, as the server requires.
    */
   async recordSealed(record: SealedRecordV2): Promise<void> {
     const connection = this.#connection;
     if (!connection || record.ownerId !== connection.owner.ownerId) return;
     try {
       const item = await sealRecordForSync(connection.owner, record);
-      if (record.kind === 'session') {
-        const entry = this.deps.keys.entry(record.sessionId);
-        if (entry) await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version: record.rv }));
-      }
+      if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
       await connection.outbox.add(item);
       connection.own.add(`${record.id}:${record.rv}`);
       this.#setStatus({ pending: connection.outbox.size });
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     } catch (error) {
       // Not in the outbox: it reaches the server with the session's next change. Logged without ids of content.
+      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+    }
+  }
+
+  /**
+   * A turn of `sessionId` was stored and its key entry's last-turn time moved: the entry goes to the outbox as a key
+   * item (its key still wrapped by the data key), versioned by the session record the turn sealed. A turn from before
+   * this sign-in (no version known) waits for the session's next turn.
+   */
+  async keyTouched(sessionId: string): Promise<void> {
+    const connection = this.#connection;
+    const version = connection?.sessionVersions.get(sessionId);
+    const entry = this.deps.keys.entry(sessionId);
+    if (!connection || version === undefined || !entry || entry.ownerId !== connection.owner.ownerId) return;
+    try {
+      await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version }));
+      this.#setStatus({ pending: connection.outbox.size });
+      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    } catch (error) {
       this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
     }
   }
@@ -266,6 +285,7 @@ export class SyncService {
       debounce: null,
       poll: null,
       leases: new Map(),
+      sessionVersions: new Map(),
     };
     this.#connection = connection;
     this.#setStatus({ state: 'syncing', pending: outbox.size, message: null });

@@ -65,6 +65,17 @@ async function synced(main: MainForTests): Promise<SyncStatus> {
   return status!;
 }
 
+/** Syncs `main` until `arrived` holds (the key entry of a turn follows its records by a moment). */
+async function syncedUntil(main: MainForTests, arrived: () => boolean): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      expect((await main.callOk<SyncStatus>('sync.now')).state).toBe('synced');
+      expect(arrived()).toBe(true);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
 /** The page's store: the newest version of each record delivered. */
 function pageStore(main: MainForTests, sessionId: string): SealedRecord[] {
   const byId = new Map<string, SealedRecord>();
@@ -89,7 +100,7 @@ describe('sync between two workstations', () => {
     const state = await b.callOk<AuthState>('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
     const { profileId } = await a.callOk<AuthState>('auth.state');
     expect(state).toMatchObject({ state: 'unlocked', profileId, profileName: name });
-    await synced(b);
+    await syncedUntil(b, () => pageStore(b, first.sessionId).length === 2);
     const arrived = pageStore(b, first.sessionId);
     expect(arrived.map((record) => record.kind).sort()).toEqual(['session', 'turn']);
     expect((await openResults(b, arrived)).every((result) => result.ok)).toBe(true);
@@ -100,7 +111,7 @@ describe('sync between two workstations', () => {
     expect(second.seq).toBe(2);
     await synced(b);
 
-    await synced(a);
+    await syncedUntil(a, () => pageStore(a, first.sessionId).some((record) => record.id === second.turnId));
     const onA = pageStore(a, first.sessionId);
     const turnFromB = onA.find((record) => record.id === second.turnId);
     expect(turnFromB).toBeDefined();
@@ -124,7 +135,7 @@ describe('sync between two workstations', () => {
     await synced(a);
     const b = await workstation({ signIn: false, label: 'Exam room 2' });
     await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
-    await synced(b);
+    await syncedUntil(b, () => pageStore(b, first.sessionId).length === 2);
     await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
 
     // A's follow-up holds the lease while the model server has not answered yet.

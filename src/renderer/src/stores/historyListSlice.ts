@@ -52,12 +52,8 @@ export interface HistoryListSlice {
   loadHistory(): Promise<void>;
   /** Reads the next page ("Show more", or scrolling near the end). */
   loadMoreHistory(): Promise<void>;
-  /**
-   * Brings the newest page up to date (after a turn), keeping the older pages already loaded. With `recheck`, every
-   * session of that page is opened by main again, not only the changed ones: after a sync cycle, a session deleted on
-   * another workstation has its key shredded here while its rows are unchanged — only main's answer shows it is gone.
-   */
-  refreshHistory(options?: { recheck?: boolean }): Promise<void>;
+  /** Brings the newest page up to date (after a turn), keeping the older pages already loaded. */
+  refreshHistory(): Promise<void>;
   dismissHistoryNotice(): void;
   /** Event intake: main delivered a sealed record (the list refreshes shortly). Called by the store's subscription. */
   noteRecordDelivered(): void;
@@ -102,8 +98,6 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
     // List reads run one after another, so a refresh and "Show more" never merge into each other's half-read state.
     let queue: Promise<unknown> = Promise.resolve();
     let refreshQueued: Promise<void> | null = null;
-    // A recheck asked for while a plain refresh waits is done by that refresh (it reads this when it runs).
-    let recheckWanted = false;
     let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
     const enqueue = (operation: () => Promise<void>): Promise<void> => {
@@ -113,12 +107,9 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
     };
     const live = (generation: object): boolean => isCurrentPeriod(get(), generation);
 
-    /**
-     * Entries for `rows`, after main's refusals are applied (shredded sessions deleted, the others marked). With
-     * `recheck`, no entry shown counts as known, so main opens every row's session record again.
-     */
-    const describe = async (store: HistoryStore, rows: readonly SessionRecordRow[], recheck = false): Promise<DescribedRows> => {
-      const known = new Map(recheck ? [] : get().historyEntries.map((entry) => [entry.sessionId, entry]));
+    /** Entries for `rows`, after main's refusals are applied (shredded sessions deleted, the others marked). */
+    const describe = async (store: HistoryStore, rows: readonly SessionRecordRow[]): Promise<DescribedRows> => {
+      const known = new Map(get().historyEntries.map((entry) => [entry.sessionId, entry]));
       const described = await describeRows(api, store, rows, known);
       await get().noteUnopenedSessions(described.verdict, { opened: described.opened });
       return { ...described, entries: markEntries(described.entries, get().historySessionProblems) };
@@ -199,16 +190,13 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
         });
       },
 
-      refreshHistory({ recheck = false } = {}) {
+      refreshHistory() {
         const generation = get().historyGeneration;
         if (history === null || generation === null) return Promise.resolve();
-        recheckWanted ||= recheck;
         // One refresh waiting is enough: it reads the store when it runs.
         if (refreshQueued !== null) return refreshQueued;
         const queued = enqueue(async () => {
           refreshQueued = null;
-          const rechecking = recheckWanted;
-          recheckWanted = false;
           const owner = signedInOwner(get());
           if (!live(generation) || owner === null) return;
           if (get().historyStatus !== 'ready') {
@@ -218,7 +206,7 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
           try {
             const page = await history.sessionsPage(owner, { ...get().historyListRange, limit: HISTORY_PAGE_SIZE });
             if (!live(generation)) return;
-            const described = await describe(history, page.sessions, rechecking);
+            const described = await describe(history, page.sessions);
             if (!live(generation)) return;
             const inPage = new Set(page.sessions.map((row) => row.id));
             const last = page.sessions.at(-1);

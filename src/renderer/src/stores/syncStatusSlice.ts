@@ -51,17 +51,6 @@ export function createSyncStatusSlice(api: AppApi): SliceCreator<SyncStatusSlice
      */
     const stillSignedIn = (asked: AuthState): boolean => signedIn()?.profileId === asked.profileId;
 
-    /**
-     * Shows `status`. A cycle that has just ended in "synced" may have pulled deletions made on another workstation:
-     * main shredded those sessions' keys, but the page's rows are unchanged, so the list asks main about the sessions
-     * it shows (the shredded ones are then deleted here, and leave the screen).
-     */
-    const show = (status: SyncStatus): void => {
-      const before = get().syncStatus?.state;
-      set({ syncStatus: status, syncStatusError: null });
-      if (status.state === 'synced' && before !== undefined && before !== 'synced') void get().refreshHistory({ recheck: true });
-    };
-
     return {
       ...initialSyncStatusState,
 
@@ -98,15 +87,14 @@ export function createSyncStatusSlice(api: AppApi): SliceCreator<SyncStatusSlice
         // The answer is the end of the cycle: it replaces what was shown unless an event during the call already
         // settled it (synced, offline, error) — that event is at least as new as this answer.
         const settledMeanwhile = version !== eventVersion && get().syncStatus?.state !== 'syncing';
-        set({ syncRunning: false });
-        if (!settledMeanwhile) show(result.data);
+        set(settledMeanwhile ? { syncRunning: false } : { syncRunning: false, syncStatus: result.data });
       },
 
       receiveSyncStatus(status) {
         // While locked there is nothing to show it on, and the lock has just cleared the line: keep it clear.
         if (signedIn() === null) return;
         eventVersion++;
-        show(status);
+        set({ syncStatus: status, syncStatusError: null });
       },
     };
   };

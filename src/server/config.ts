@@ -17,8 +17,13 @@ export interface ServerSettings {
   readonly leaseTtlMs: number;
   /** How often the retention and tombstone sweeps run (0 = never, tests run them by hand). */
   readonly sweepIntervalMs: number;
-  /** Trust X-Forwarded-For from a reverse proxy for the client address (rate limiting). */
-  readonly trustProxy: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-For gives the client address (rate limiting): false = none (the socket's
+   * address), a number = that many proxy hops in front (the address is taken that many entries from the right),
+   * a list = the proxies' addresses or CIDR ranges. Never "trust everything": the left-most entry is whatever the
+   * client wrote.
+   */
+  readonly trustProxy: false | number | readonly string[];
   /** Most PostgreSQL connections of this process. */
   readonly poolMax: number;
   /** Interval of the live feed's heartbeat, which also re-checks the token (not configurable by env). */
@@ -112,6 +117,24 @@ export function checkTransport(line: CommandLine): void {
 const positiveInt = (name: string, min: number) =>
   z.coerce.number({ error: `${name} must be a number.` }).int(`${name} must be a whole number.`).min(min, `${name} must be at least ${min}.`);
 
+const PROXY_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:\/\d{1,3})?$/;
+
+/** `CPA_SYNC_TRUST_PROXY`: 0 (none), a hop count, or a comma-separated list of proxy addresses / CIDR ranges. */
+export function trustProxyFromEnv(raw: string | undefined): ServerSettings['trustProxy'] {
+  const text = (raw ?? '').trim();
+  if (text === '' || text === '0') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 10) throw new ConfigError('CPA_SYNC_TRUST_PROXY must be a hop count of at most 10, or proxy addresses.');
+    return hops;
+  }
+  const addresses = text.split(',').map((part) => part.trim());
+  if (addresses.some((address) => !PROXY_ADDRESS.test(address))) {
+    throw new ConfigError('CPA_SYNC_TRUST_PROXY must be 0, a hop count, or comma-separated proxy addresses (IP or CIDR).');
+  }
+  return addresses;
+}
+
 /** Reads the `CPA_SYNC_*` variables; unset ones keep {@link DEFAULT_SETTINGS}. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): ServerSettings {
   const read = <T>(name: string, schema: z.ZodType<T>, fallback: T): T => {
@@ -130,7 +153,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): ServerSettings {
     tokenTtlMs: read('CPA_SYNC_TOKEN_TTL_MINUTES', positiveInt('CPA_SYNC_TOKEN_TTL_MINUTES', 1), d.tokenTtlMs / 60_000) * 60_000,
     leaseTtlMs: read('CPA_SYNC_LEASE_TTL_SECONDS', positiveInt('CPA_SYNC_LEASE_TTL_SECONDS', 5), d.leaseTtlMs / 1000) * 1000,
     sweepIntervalMs: read('CPA_SYNC_SWEEP_MINUTES', positiveInt('CPA_SYNC_SWEEP_MINUTES', 1), d.sweepIntervalMs / 60_000) * 60_000,
-    trustProxy: read('CPA_SYNC_TRUST_PROXY', z.enum(['0', '1'], { error: 'CPA_SYNC_TRUST_PROXY must be 0 or 1.' }), '0') === '1',
+    trustProxy: trustProxyFromEnv(env['CPA_SYNC_TRUST_PROXY']),
     poolMax: read('CPA_SYNC_DB_POOL_MAX', positiveInt('CPA_SYNC_DB_POOL_MAX', 2), d.poolMax),
     heartbeatMs: d.heartbeatMs,
   };

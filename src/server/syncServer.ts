@@ -73,9 +73,10 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
 
   const https = options.tls ? { key: readFileSync(options.tls.keyFile), cert: readFileSync(options.tls.certFile) } : null;
   // The HTTPS and HTTP instances differ only in their server type; the routes are the same.
-  const app = (
-    https ? Fastify({ logger: false, https, trustProxy: options.settings.trustProxy }) : Fastify({ logger: false, trustProxy: options.settings.trustProxy })
-  ) as unknown as FastifyInstance;
+  const trusted = options.settings.trustProxy;
+  // A hop count trusts the socket's peer and the entries right of the client's: hop 0 is the peer itself.
+  const trustProxy = typeof trusted === 'number' ? (_address: string, hop: number) => hop < trusted : trusted === false ? false : [...trusted];
+  const app = (https ? Fastify({ logger: false, https, trustProxy }) : Fastify({ logger: false, trustProxy })) as unknown as FastifyInstance;
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const syncError = toSyncError(error);
     if (syncError.code === 'INTERNAL') log(`sync server: internal error (${error.name}${error.code ? ` ${error.code}` : ''})`);

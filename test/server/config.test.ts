@@ -40,6 +40,15 @@ describe('sync server configuration', () => {
     });
     expect(() => settingsFromEnv({ CPA_SYNC_TOMBSTONE_DAYS: 'soon' })).toThrow(/CPA_SYNC_TOMBSTONE_DAYS/);
     expect(() => settingsFromEnv({ CPA_SYNC_RETENTION_DAYS: '0' })).toThrow(/CPA_SYNC_RETENTION_DAYS must be at least 1/);
+    expect([undefined, '0', '1', '2', '10.0.0.1, 192.168.0.0/16', 'fd00::1'].map((raw) => settingsFromEnv({ CPA_SYNC_TRUST_PROXY: raw }).trustProxy)).toEqual([
+      false,
+      false,
+      1,
+      2,
+      ['10.0.0.1', '192.168.0.0/16'],
+      ['fd00::1'],
+    ]);
+    for (const bad of ['true', '99', '10.0.0.1; rm', '*']) expect(() => settingsFromEnv({ CPA_SYNC_TRUST_PROXY: bad })).toThrow(/CPA_SYNC_TRUST_PROXY/);
   });
 
   it('`npm run sync-server` stops before touching a database when asked to serve plain HTTP on the network', () => {

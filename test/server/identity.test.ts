@@ -7,6 +7,7 @@ import { MIN_CLINIC_KDF_ITERATIONS, type SignInOutput } from '../../src/shared/s
 import { SyncErrorBody } from '../../src/shared/sync/syncErrors';
 import { issueToken } from '../../src/server/identity/tokens';
 import { removeProfile } from '../../src/server/removeProfile';
+import { createSyncServer } from '../../src/server/syncServer';
 import { call, keyItem, newClinician, randomKey, recordItem, registration, signInElsewhere } from './syncTestClient';
 import { startSyncServerForTests, type SyncServerForTests } from './syncServerForTests';
 import { randomUUID } from 'node:crypto';
@@ -125,6 +126,33 @@ describe('sign-in', () => {
     const limited = await signIn(clinician.input.name, clinician.input.authKey);
     expect([limited.status, SyncErrorBody.parse(limited.body).error.retryAfterMs]).toEqual([429, 2000]);
     await forgetFailures();
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it("takes the client address the proxy hop wrote, not the left-most X-Forwarded-For entry a client can forge", async () => {
+    const behind = await createSyncServer({
+      databaseUrl: sync.databaseUrl,
+      settings: { ...sync.server.context.settings, trustProxy: 1 },
+      clock: sync.clock,
+      log: () => undefined,
+    });
+    try {
+      const url = await behind.listen(0, '127.0.0.1');
+      const attempt = (forged: string, client: string) =>
+        fetch(`${url}/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `${forged}, ${client}` },
+          body: JSON.stringify({ name: `Nobody ${forged}`, authKey: randomKey(), workstation: { id: randomUUID(), label: 'Front desk' } }),
+        }).then((response) => response.status);
+      const statuses = [];
+      for (let i = 0; i < 5; i += 1) statuses.push(await attempt(`198.51.100.${i}`, '10.9.9.9'));
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      expect(await attempt('198.51.100.77', '10.9.9.8')).toBe(401); // another client behind the same proxy
+    } finally {
+      await behind.close();
+      await forgetFailures();
+    }
   });
 });
 

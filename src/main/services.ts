@@ -193,6 +193,10 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     keys: sessionKeys,
     shred: (ids) => deleter.shred(ids),
     deliver: (records) => syncedRecordListeners.forEach((listener) => listener(records)),
+    continuedElsewhere: (sessionId) => {
+      const live = store.all().find((session) => session.id === sessionId);
+      if (live && !live.queue.busy) store.forget(sessionId);
+    },
     audit: (event) => audit.record(event),
     clock,
     logger,

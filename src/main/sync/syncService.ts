@@ -45,6 +45,11 @@ export interface SyncServiceDeps {
   readonly shred: (sessionIds: readonly string[]) => Promise<void>;
   /** Hands opened pulled records to the clinician's page, as main delivers its own (`vault.record`). */
   readonly deliver: (records: SealedRecordV2[]) => void;
+  /**
+   * A session continued elsewhere: if it is live here and idle, it leaves memory, so the next turn here resumes from
+   * the page's store (which now holds the other workstation's turn) instead of answering from a stale history.
+   */
+  readonly continuedElsewhere: (sessionId: string) => void;
   readonly audit: (event: SyncAuditEvent) => void;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -403,6 +408,7 @@ export class SyncService {
         const applied = await applyPulledPage(page, connection.owner, connection.waiting, { keys: this.deps.keys, shred: this.deps.shred, logger: this.deps.logger });
         const fresh = applied.records.filter((record) => !connection.own.has(`${record.id}:${record.rv}`));
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
+        for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {
           this.deps.audit({ action: 'sync.deleted_elsewhere', profileId: connection.owner.ownerId, objectId: sessionId });
         }

@@ -118,10 +118,23 @@ describe('sync between two workstations', () => {
     const opened = await openResults(a, [turnFromB!]);
     expect(opened[0]).toMatchObject({ ok: true });
 
+    // Back on A: its live copy of the session left memory when B's turn arrived, so A resumes from its page's store
+    // (as the renderer does on SESSION_NOT_FOUND) and continues after B's turn — nothing of it is stale on the server.
+    expect(await a.call('protocol.generate', { sessionId: first.sessionId, message: 'Chest X-ray done' })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_NOT_FOUND' },
+    });
+    await a.callOk('sessions.resume', { records: pageStore(a, first.sessionId) });
+    llm.queueReply('Admit to the ward.');
+    const third = await a.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Chest X-ray done' });
+    expect(third.seq).toBe(3);
+    expect(await synced(a)).toMatchObject({ pending: 0 });
+    await syncedUntil(b, () => pageStore(b, first.sessionId).some((record) => record.id === third.turnId));
+
     expect(await b.callOk('sessions.delete', { sessionId: first.sessionId })).toEqual({ deleted: true });
     await synced(b);
     await synced(a);
-    const afterDelete = await openResults(a, onA);
+    const afterDelete = await openResults(a, pageStore(a, first.sessionId));
     expect(afterDelete.every((result) => !result.ok)).toBe(true);
     expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere' && entry.objectId === first.sessionId)).toBe(true);
   }, 90_000);

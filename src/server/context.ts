@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Clock } from './clock';
 import type { ServerSettings } from './config';
 import type { ChangeFeed } from './data/changeFeed';
+import type { PushSlots } from './data/pushSlots';
 import type { ServerMetrics } from './ops/metrics';
 import { SyncError } from './syncError';
 
@@ -16,6 +17,8 @@ export interface ServerContext {
   readonly secret: Buffer;
   readonly feed: ChangeFeed;
   readonly metrics: ServerMetrics;
+  /** Pushes in flight per token (a limit, not state correctness depends on). */
+  readonly pushSlots: PushSlots;
 }
 
 /** Validates a request part against a shared schema; INVALID_INPUT names the first problem's path only. */

@@ -11,6 +11,7 @@ import type { ServerSettings } from './config';
 import type { ServerContext } from './context';
 import { createChangeFeed } from './data/changeFeed';
 import { dataRoutes } from './data/dataRoutes';
+import { PushSlots } from './data/pushSlots';
 import { migrate, readServerSecret } from './db/migrations';
 import { identityRoutes } from './identity/identityRoutes';
 import { ServerMetrics } from './ops/metrics';
@@ -69,7 +70,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   const secret = await readServerSecret(pool);
   const feed = createChangeFeed(options.databaseUrl, log);
   await feed.start();
-  const context: ServerContext = { pool, clock, settings: options.settings, secret, feed, metrics: new ServerMetrics() };
+  const context: ServerContext = { pool, clock, settings: options.settings, secret, feed, metrics: new ServerMetrics(), pushSlots: new PushSlots() };
 
   const https = options.tls ? { key: readFileSync(options.tls.keyFile), cert: readFileSync(options.tls.certFile) } : null;
   // The HTTPS and HTTP instances differ only in their server type; the routes are the same.

@@ -3,6 +3,7 @@
  * retention and tombstone sweeps, authorization by token only, validation, health and metrics.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullOutput, PushOutput, type PushItem } from '../../src/shared/sync/changes';
 import { SyncErrorBody } from '../../src/shared/sync/syncErrors';
@@ -139,6 +140,38 @@ describe('tombstones', () => {
     expect((await push(token, [recordItem(sessionId, 5)]))[0]?.status).toBe('deleted');
     const { rows } = await sync.server.context.pool.query('SELECT 1 FROM items WHERE profile_id = $1 AND session_id = $2', [input.profileId, sessionId]);
     expect(rows).toEqual([]);
+  });
+});
+
+describe('push limits', () => {
+  it('take a 14 MB push, refuse an 18 MB one before parsing it, and refuse a third concurrent push of one token', async () => {
+    const { token } = await newClinician(sync.url);
+    const sessionId = randomUUID();
+    const big = (count: number) => Array.from({ length: count }, () => recordItem(sessionId, 1, randomUUID(), 1_050_000)); // 1.4 M chars each
+    expect((await push(token, big(10))).every((result) => result.status === 'stored')).toBe(true);
+    const tooBig = await call(sync.url, 'POST', '/v1/push', { token, body: { items: big(13) } });
+    expect([tooBig.status, errorOf(tooBig.body).code]).toEqual([400, 'INVALID_INPUT']);
+
+    // Two pushes whose bodies are still arriving hold both of the token's slots.
+    const pending = [0, 1].map(() => {
+      const request = httpRequest(`${sync.url}/v1/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': 1000 },
+      });
+      request.on('error', () => undefined);
+      request.write('{"items":');
+      return request;
+    });
+    while (sync.server.context.pushSlots.busy < 2) await new Promise((resolve) => setImmediate(resolve));
+    const third = await call(sync.url, 'POST', '/v1/push', { token, body: { items: [recordItem(sessionId)] } });
+    expect([third.status, errorOf(third.body).code]).toEqual([429, 'RATE_LIMITED']);
+    const otherToken = (await newClinician(sync.url)).token;
+    expect((await call(sync.url, 'POST', '/v1/push', { token: otherToken, body: { items: [recordItem(randomUUID())] } })).status).toBe(200);
+
+    pending[0]?.destroy(); // a dropped connection gives its slot back
+    while (sync.server.context.pushSlots.busy > 1) await new Promise((resolve) => setImmediate(resolve));
+    expect((await push(token, [recordItem(sessionId)]))[0]?.status).toBe('stored');
+    pending[1]?.destroy();
   });
 });
 

@@ -2,13 +2,11 @@
  * The data plane: push, tombstones, pull, leases and the live feed. Every route authenticates first (in
  * `onRequest`, before a possibly large body is read) and acts only on the token's profile.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ChangeEvent,
   LeaseHeldInput,
   LeaseInput,
-  MAX_PUSH_ITEMS,
-  MAX_SYNC_BLOB_CHARS,
   PullQuery,
   PushInput,
   TombstoneInput,
@@ -23,8 +21,12 @@ import { pullChanges } from './pull';
 import { applyPush } from './push';
 import { writeTombstones } from './tombstones';
 
-/** A full push: MAX_PUSH_ITEMS blobs of the largest size, plus room for the rest of each item. */
-export const PUSH_BODY_LIMIT = MAX_PUSH_ITEMS * (MAX_SYNC_BLOB_CHARS + 1024);
+/**
+ * Largest push body: 16 MiB. Workstations batch pushes at about 8 MB (so ten of the largest blobs fit in one), far
+ * below the 300 MB that MAX_PUSH_ITEMS blobs of MAX_SYNC_BLOB_CHARS would allow; a body this size is held in
+ * memory while parsed, so the cap (with the per-token limit of pushSlots.ts) bounds what one token can make us hold.
+ */
+export const PUSH_BODY_LIMIT = 16 * 1024 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,7 +44,15 @@ export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   };
 
-  app.post('/v1/push', { ...authed, bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+  const pushOnRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    await authed.onRequest(request);
+    const release = ctx.pushSlots.take(callerOf(request).tokenHash.toString('hex'));
+    if (release === null) throw new SyncError('RATE_LIMITED', 'Too many pushes at once from this sign-in: retry after the others.', { retryAfterMs: 1000 });
+    // The response's close: sent, failed or the connection dropped (a body that never arrives frees its slot too).
+    reply.raw.once('close', release);
+  };
+
+  app.post('/v1/push', { onRequest: pushOnRequest, bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
     const started = performance.now();
     const input = parseInput(PushInput, request.body);
     const answer = await applyPush(ctx.pool, callerOf(request), input, ctx.clock.now());

@@ -28,6 +28,11 @@ export interface ServerSettings {
   readonly poolMax: number;
   /** Interval of the live feed's heartbeat, which also re-checks the token (not configurable by env). */
   readonly heartbeatMs: number;
+  /**
+   * Base64 blob characters one pull page holds at most (a page always holds at least one change). Bounds the
+   * answer's size in memory, on the wire and as one JavaScript string on the workstation (not configurable by env).
+   */
+  readonly pullPageBlobChars: number;
 }
 
 /** The defaults: retention 7 days is the app's own default policy (see docs/sync-server.md on choosing it). */
@@ -40,6 +45,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   trustProxy: false,
   poolMax: 10,
   heartbeatMs: 15_000,
+  pullPageBlobChars: 16_000_000,
 };
 
 /** The command line of `npm run sync-server -- …` (serve) or `… remove-profile --name <name>`. */
@@ -156,5 +162,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): ServerSettings {
     trustProxy: trustProxyFromEnv(env['CPA_SYNC_TRUST_PROXY']),
     poolMax: read('CPA_SYNC_DB_POOL_MAX', positiveInt('CPA_SYNC_DB_POOL_MAX', 2), d.poolMax),
     heartbeatMs: d.heartbeatMs,
+    pullPageBlobChars: d.pullPageBlobChars,
   };
 }

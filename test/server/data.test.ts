@@ -16,7 +16,8 @@ import { startSyncServerForTests, type SyncServerForTests } from './syncServerFo
 let sync: SyncServerForTests;
 beforeAll(async () => {
   // A fast heartbeat, so the live feed's token re-check is seen within a test.
-  sync = await startSyncServerForTests({ heartbeatMs: 100 });
+  // A small pull page budget (300 000 blob characters), so a test crosses it with a few small blobs.
+  sync = await startSyncServerForTests({ heartbeatMs: 100, pullPageBlobChars: 300_000 });
 }, 60_000);
 afterAll(() => sync?.close());
 
@@ -63,6 +64,30 @@ describe('push and pull', () => {
     expect(all.map((change) => ('blob' in change ? change.blob : null))).toEqual(items.map((item) => item.blob));
     expect(all[0]).toMatchObject({ kind: 'key', day: today() });
     expect(await pull(token, third.next)).toEqual({ changes: [], next: 10, more: false, resync: false });
+  });
+
+  it("ends a page at the server's blob budget as well as at the limit, and never returns an empty page for one large blob", async () => {
+    const { token } = await newClinician(sync.url);
+    const sessionId = randomUUID();
+    // 100 000 bytes = 133 336 base64 characters: two fit in 300 000, three do not. The last is over the budget alone.
+    const items = [...Array.from({ length: 5 }, () => recordItem(sessionId, 1, randomUUID(), 100_000)), recordItem(sessionId, 1, randomUUID(), 300_000)];
+    await push(token, items);
+    const pages = [];
+    let after = 0;
+    for (;;) {
+      const page = await pull(token, after);
+      pages.push(page.changes.map((change) => change.changeNo));
+      after = page.next;
+      if (!page.more) break;
+    }
+    expect(pages).toEqual([[1, 2], [3, 4], [5], [6]]);
+  });
+
+  it('sends a workstation whose cursor is beyond the last change (a database restored from a backup) to a full resync', async () => {
+    const { token } = await newClinician(sync.url);
+    await push(token, [recordItem(randomUUID()), recordItem(randomUUID())]);
+    expect(await pull(token, 2)).toEqual({ changes: [], next: 2, more: false, resync: false });
+    expect(await pull(token, 7)).toEqual({ changes: [], next: 0, more: true, resync: true });
   });
 
   it('refuses invalid bodies, non-canonical base64 and missing tokens with closed error codes', async () => {

@@ -74,7 +74,7 @@ export function dataRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/v1/changes', authed, async (request) => {
     const started = performance.now();
     const query = parseInput(PullQuery, request.query);
-    const answer = await pullChanges(ctx.pool, callerOf(request), query, ctx.clock.now());
+    const answer = await pullChanges(ctx.pool, callerOf(request), query, ctx.clock.now(), ctx.settings.pullPageBlobChars);
     ctx.metrics.pullSeconds.observe((performance.now() - started) / 1000);
     return answer;
   });

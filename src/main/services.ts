@@ -340,6 +340,11 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       await startSync(input.passphrase);
       return state;
     },
+    'auth.changePassphrase': async (input, call) => {
+      const done = await auths['auth.changePassphrase'](input, call);
+      await sync.passphraseChanged(input.currentPassphrase, input.newPassphrase);
+      return done;
+    },
     ...vaultHandlers({ owner: () => profiles.unlockedOwner(), records, memory, acks, audit }),
     ...exportHandlers({ exportAllowed: settings.exportAllowed, records, audit, clock, pdfPrinter: options.pdfPrinter ?? null }, () => profiles.unlockedOwner()),
     ...protocols,

@@ -17,9 +17,10 @@ import type { UnlockedOwner } from '../vault/unlockedOwner';
 import { sealKeyEntryForSync, sealRecordForSync, utcDayOf } from './envelope/syncItems';
 import type { SyncClient, SyncSession } from './http/syncClient';
 import { SyncOfflineError, SyncRequestError } from './http/syncClientErrors';
-import { clinicRegistration } from './identity/clinicProfile';
+import { clinicKeyChange, clinicRegistration } from './identity/clinicProfile';
 import { deriveClinicKeys } from './identity/clinicKeys';
-import { syncPathsOf } from './outbox/outboxFiles';
+import { dirname, join } from 'node:path';
+import { durableSyncStateFiles, syncPathsOf } from './outbox/outboxFiles';
 import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
 import { applyPulledPage, WaitingRecords } from './pull/applyPulledPage';
@@ -83,6 +84,8 @@ interface Connection {
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
+/** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
+const PUBLISHED_MARKER = 'published';
 /** Longest wait for a lease before a turn: past it the server counts as offline and the turn goes on without. */
 const LEASE_WAIT_MS = 3_000;
 /** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
@@ -145,6 +148,7 @@ export class SyncService {
     const connection = await this.#open(current.name);
     if (!connection) return;
     connection.session = client.session(token);
+    await durableSyncStateFiles.replace(join(dirname(connection.cursorPath), PUBLISHED_MARKER), '').catch(() => undefined);
     this.deps.audit({ action: 'sync.clinic_signed_in', profileId: connection.owner.ownerId });
     this.#startFeed(connection);
     this.#schedule(0);
@@ -187,6 +191,29 @@ export class SyncService {
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     } catch (error) {
       this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+    }
+  }
+
+  /**
+   * The clinician changed their passphrase here (already stored locally): the server's copy follows — the same data
+   * key wrapped for the new passphrase, proved with the old one — so the old passphrase stops opening the profile on
+   * every workstation. Offline: reported in the status; the next unlock with the new passphrase cannot sign in to
+   * the server until this is done again (known gap: not retried by itself).
+   */
+  async passphraseChanged(current: string, next: string): Promise<void> {
+    const connection = this.#connection;
+    const session = connection?.session;
+    if (!connection || !session) return;
+    try {
+      const { keys } = await session.profile(connection.stop.signal);
+      const profileId = connection.owner.ownerId;
+      const change = await this.deps.profiles.withExtractableDataKey(profileId, next, (dataKey, escrow) =>
+        clinicKeyChange({ profileId, currentKdf: keys.kdf, currentPassphrase: current, nextPassphrase: next, dataKey, escrow }),
+      );
+      await session.changeKeys(change, connection.stop.signal);
+      connection.authKey = change.authKey;
+    } catch (error) {
+      this.#failed(connection, error);
     }
   }
 
@@ -298,29 +325,40 @@ export class SyncService {
     return connection;
   }
 
-  /** Signs in with the passphrase; a profile the server does not know is published (registered) first. */
+  /**
+   * Signs in with the passphrase. A profile this workstation has not published yet is registered first (never a
+   * sign-in that must fail: the server counts failed sign-ins per address and audits them); one the server already
+   * has (`CONFLICT`: published elsewhere, or the marker was lost) is signed in to.
+   */
   async #connect(connection: Connection, client: SyncClient, passphrase: string): Promise<void> {
     const { signal } = connection.stop;
+    const profileId = connection.owner.ownerId;
+    const marker = join(dirname(connection.cursorPath), PUBLISHED_MARKER);
+    if ((await durableSyncStateFiles.read(marker)) === null) {
+      try {
+        const registration = await this.deps.profiles.withExtractableDataKey(profileId, passphrase, (dataKey, escrow) =>
+          clinicRegistration({ profileId, name: connection.name, passphrase, dataKey, escrow, workstation: this.deps.workstation }),
+        );
+        const registered = await client.register(registration, signal);
+        await durableSyncStateFiles.replace(marker, '');
+        this.deps.audit({ action: 'sync.profile_published', profileId });
+        if (this.#connection !== connection) return;
+        connection.authKey = registration.authKey;
+        connection.session = client.session(registered.token);
+        this.#startFeed(connection);
+        return;
+      } catch (error) {
+        if (!(error instanceof SyncRequestError && error.code === 'CONFLICT')) throw error;
+        await durableSyncStateFiles.replace(marker, '');
+      }
+    }
     const { kdf } = await client.prelogin({ name: connection.name }, signal);
     const { authKey } = await deriveClinicKeys(passphrase, kdf);
-    try {
-      const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
-      if (signedIn.profileId !== connection.owner.ownerId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
-      connection.authKey = authKey;
-      connection.session = client.session(signedIn.token);
-    } catch (error) {
-      if (!(error instanceof SyncRequestError && error.code === 'UNAUTHORIZED')) throw error;
-      // Unknown to the server (or a passphrase changed elsewhere, which the registration then refuses as CONFLICT).
-      const profileId = connection.owner.ownerId;
-      const registration = await this.deps.profiles.withExtractableDataKey(profileId, passphrase, (dataKey, escrow) =>
-        clinicRegistration({ profileId, name: connection.name, passphrase, dataKey, escrow, workstation: this.deps.workstation }),
-      );
-      const registered = await client.register(registration, signal);
-      connection.authKey = registration.authKey;
-      connection.session = client.session(registered.token);
-      this.deps.audit({ action: 'sync.profile_published', profileId });
-    }
+    const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
+    if (signedIn.profileId !== profileId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
     if (this.#connection !== connection) return;
+    connection.authKey = authKey;
+    connection.session = client.session(signedIn.token);
     this.#startFeed(connection);
   }
 
@@ -467,8 +505,8 @@ export class SyncService {
     const code = error instanceof SyncRequestError ? error.code : errorKind(error);
     this.deps.logger.warn('sync.cycle_failed', { code });
     const message =
-      error instanceof SyncRequestError && error.code === 'CONFLICT'
-        ? 'Your profile on the sync server has another passphrase. Sign in with your clinic profile to sync again.'
+      error instanceof SyncRequestError && (error.code === 'CONFLICT' || error.code === 'UNAUTHORIZED')
+        ? 'The sync server did not accept this passphrase: it was changed on another workstation. Sign in with your clinic profile to sync again.'
         : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
           ? 'IT removed your profile from the sync server.'
           : 'The sync server refused the last sync; changes are kept here.';

@@ -182,6 +182,18 @@ describe('sync between two workstations', () => {
     expect(await b.callOk<AuthState>('auth.state')).toMatchObject({ state: 'locked' });
   }, 60_000);
 
+  it('carries a passphrase change to the server: the old passphrase no longer brings the profile to another workstation', async () => {
+    const name = `Dr Eve ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    const next = 'seven quiet herons fold maps';
+    await a.callOk('auth.changePassphrase', { currentPassphrase: TEST_PASSPHRASE, newPassphrase: next });
+    expect(await synced(a)).toMatchObject({ state: 'synced' });
+    const b = await workstation({ signIn: false });
+    expect(await b.call('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await b.callOk<AuthState>('auth.signInWithClinicProfile', { name, passphrase: next })).toMatchObject({ state: 'unlocked', profileName: name });
+  }, 60_000);
+
   it('keeps working while the server is down, and the outbox drains after it is back', async () => {
     const a = await workstation({ name: `Dr Cy ${randomUUID().slice(0, 8)}` });
     await synced(a);

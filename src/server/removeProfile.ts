@@ -18,7 +18,7 @@ export async function removeProfile(pool: Pool, name: string, clock: Clock): Pro
     const profileId = rows[0]?.id;
     if (profileId === undefined) return false;
     await lockProfileCounter(db, profileId);
-    for (const table of ['items', 'tombstones', 'leases']) await db.query(`DELETE FROM ${table} WHERE profile_id = $1`, [profileId]);
+    for (const table of ['items', 'tombstones', 'leases', 'retired_items']) await db.query(`DELETE FROM ${table} WHERE profile_id = $1`, [profileId]);
     await db.query('UPDATE tokens SET revoked_at = $2 WHERE profile_id = $1 AND revoked_at IS NULL', [profileId, now]);
     await db.query('UPDATE profiles SET removed_at = $2, keys = NULL WHERE id = $1', [profileId, now]);
     await audit(db, now, 'profile_removed', { profileId });

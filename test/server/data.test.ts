@@ -168,6 +168,26 @@ describe('tombstones', () => {
   });
 });
 
+describe('item identity', () => {
+  it('refuses to move a stored item to another session, and to bring back the ids of a tombstoned session under a new one', async () => {
+    const { token, input } = await newClinician(sync.url);
+    const [first, second, gone, fresh] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const record = recordItem(first);
+    const doomed = recordItem(gone);
+    await push(token, [record, keyItem(gone, today()), doomed]);
+    expect((await push(token, [{ ...record, sessionId: second, version: 2 }]))[0]).toMatchObject({ status: 'stale', serverVersion: 1 });
+
+    await call(sync.url, 'POST', '/v1/tombstones', { token, body: { sessions: [{ sessionId: gone, reason: 'deleted', day: today() }] } });
+    const revived = await push(token, [{ ...doomed, sessionId: fresh, version: 9 }, recordItem(fresh)]);
+    expect(revived.map((result) => result.status)).toEqual(['deleted', 'stored']);
+    const { rows } = await sync.server.context.pool.query<{ id: string; session_id: string }>(
+      "SELECT id, session_id FROM items WHERE profile_id = $1 AND kind = 'record' AND id = ANY($2::uuid[]) ORDER BY id",
+      [input.profileId, [record.id, doomed.id]],
+    );
+    expect(rows).toEqual([{ id: record.id, session_id: first }]);
+  });
+});
+
 describe('push limits', () => {
   it('take a 14 MB push, refuse an 18 MB one before parsing it, and refuse a third concurrent push of one token', async () => {
     const { token } = await newClinician(sync.url);

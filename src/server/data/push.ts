@@ -24,7 +24,8 @@ function blobBytes(blob: string): Buffer {
 }
 
 /**
- * Applies one push for `caller`. Per item: refused as `deleted` if its session has a tombstone, `fenced` if the
+ * Applies one push for `caller`. Per item: refused as `deleted` if its session has a tombstone or its id belonged
+ * to a tombstoned session, `stale` if the id is stored under another session (items never move), `fenced` if the
  * session's lease forbids it, `duplicate` if that version with the same bytes is stored, `stale` if the server
  * holds that version with other bytes or a higher one, else `stored` with its change number.
  */
@@ -50,13 +51,24 @@ export async function applyPush(pool: Pool, caller: Caller, input: ParsedPush, n
       ).rows.map((row) => row.session_id),
     );
     const fenced = await fencedSessions(db, caller.profileId, caller.workstationId, sessionIds, proofs, now);
-    const { rows: existing } = await db.query<{ kind: string; id: string; version: number; blob_sha256: Buffer }>(
-      `SELECT kind, id, version, blob_sha256 FROM items
+    const kinds = input.items.map((item) => item.kind);
+    const ids = input.items.map((item) => item.id);
+    const { rows: existing } = await db.query<{ kind: string; id: string; session_id: string; version: number; blob_sha256: Buffer }>(
+      `SELECT kind, id, session_id, version, blob_sha256 FROM items
          WHERE profile_id = $1 AND (kind, id) IN (SELECT * FROM unnest($2::text[], $3::uuid[]))`,
-      [caller.profileId, input.items.map((item) => item.kind), input.items.map((item) => item.id)],
+      [caller.profileId, kinds, ids],
+    );
+    // Ids of tombstoned sessions: never stored again, whatever session id a push gives them.
+    const retired = new Set(
+      (
+        await db.query<{ kind: string; id: string }>(
+          `SELECT kind, id FROM retired_items WHERE profile_id = $1 AND (kind, id) IN (SELECT * FROM unnest($2::text[], $3::uuid[]))`,
+          [caller.profileId, kinds, ids],
+        )
+      ).rows.map((row) => `${row.kind}:${row.id}`),
     );
     // The stored state as this push sees it, updated item by item so a repeated id inside one push is judged too.
-    const stored = new Map(existing.map((row) => [`${row.kind}:${row.id}`, { version: row.version, hash: row.blob_sha256 }]));
+    const stored = new Map(existing.map((row) => [`${row.kind}:${row.id}`, { sessionId: row.session_id, version: row.version, hash: row.blob_sha256 }]));
 
     const results: Result[] = [];
     const accepted: number[] = [];
@@ -65,8 +77,11 @@ export async function applyPush(pool: Pool, caller: Caller, input: ParsedPush, n
       const key = `${item.kind}:${item.id}`;
       const current = stored.get(key);
       const hash = hashes[index] as Buffer;
-      if (tombstoned.has(item.sessionId)) {
+      if (tombstoned.has(item.sessionId) || retired.has(key)) {
         results.push({ ...base, status: 'deleted' });
+      } else if (current !== undefined && current.sessionId !== item.sessionId) {
+        // An item never changes session: moving it would take it out of its session's lease and tombstone.
+        results.push({ ...base, status: 'stale', serverVersion: current.version });
       } else if (fenced.has(item.sessionId)) {
         results.push({ ...base, status: 'fenced', holderLabel: fenced.get(item.sessionId)?.holderLabel ?? null });
       } else if (current !== undefined && current.version === item.version && current.hash.equals(hash)) {
@@ -74,7 +89,7 @@ export async function applyPush(pool: Pool, caller: Caller, input: ParsedPush, n
       } else if (current !== undefined && current.version >= item.version) {
         results.push({ ...base, status: 'stale', serverVersion: current.version });
       } else {
-        stored.set(key, { version: item.version, hash });
+        stored.set(key, { sessionId: item.sessionId, version: item.version, hash });
         accepted.push(index);
         results.push({ ...base, status: 'stored' });
       }

@@ -49,7 +49,13 @@ export async function writeTombstones(
     const first = await takeChangeNumbers(db, profileId, fresh.length);
     fresh.forEach((session, offset) => known.set(session.sessionId, first + offset));
     const freshIds = fresh.map((session) => session.sessionId);
-    await db.query('DELETE FROM items WHERE profile_id = $1 AND session_id = ANY($2::uuid[])', [profileId, freshIds]);
+    // The ids stay retired (the key's id is its session's, deleted already by the retention sweep or not).
+    await db.query(
+      `WITH gone AS (DELETE FROM items WHERE profile_id = $1 AND session_id = ANY($2::uuid[]) RETURNING kind, id)
+       INSERT INTO retired_items (profile_id, kind, id)
+         SELECT $1, kind, id FROM gone UNION SELECT $1, 'key', unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+      [profileId, freshIds],
+    );
     await db.query('DELETE FROM leases WHERE profile_id = $1 AND session_id = ANY($2::uuid[])', [profileId, freshIds]);
     await db.query(
       `INSERT INTO tombstones (profile_id, session_id, reason, day, change_no, proof, created_at)

@@ -95,11 +95,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // 2: tokens remember the keys version they were issued under (a sign-in racing a passphrase change must not
-  // outlive it); tombstones keep the workstation's sealed proof (null for the server's retention shred).
+  // outlive it); tombstones keep the workstation's sealed proof (null for the server's retention shred); the ids of a
+  // tombstoned session's items stay retired, so a push cannot bring them back under another session id.
   `
   ALTER TABLE tokens ADD COLUMN keys_version integer NOT NULL DEFAULT 1;
   UPDATE tokens t SET keys_version = p.keys_version FROM profiles p WHERE p.id = t.profile_id;
   ALTER TABLE tombstones ADD COLUMN proof bytea;
+  CREATE TABLE retired_items (
+    profile_id uuid NOT NULL REFERENCES profiles(id),
+    kind text NOT NULL,
+    id uuid NOT NULL,
+    PRIMARY KEY (profile_id, kind, id)
+  );
   `,
 ];
 

@@ -118,3 +118,23 @@ describe('the retention sweep racing a push', () => {
     expect(tombstoned.rows).toEqual([{ session_id: old }]);
   });
 });
+
+describe('a lease taken while a push is being checked', () => {
+  it('waits for the push, which holds the profile counter lock from its lease check to its commit', async () => {
+    const clinician = await newClinician(sync.url);
+    const sessionId = randomUUID();
+    const db = await sync.server.context.pool.connect();
+    try {
+      await db.query('BEGIN');
+      // What a push holds between finding no lease for the session and committing its items.
+      await db.query('SELECT 1 FROM counters WHERE profile_id = $1 FOR UPDATE', [clinician.input.profileId]);
+      const lease = call(sync.url, 'POST', '/v1/leases', { token: clinician.token, body: { sessionId } });
+      const first = await Promise.race([lease.then(() => 'lease answered'), untilSomeoneWaits().then(() => 'lease waits')]);
+      expect(first).toBe('lease waits');
+      await db.query('COMMIT');
+      expect((await lease).status).toBe(200);
+    } finally {
+      db.release();
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface SyncServerForTests {
   stop(): Promise<void>;
   /** Starts it again on the same port and data. */
   restart(): Promise<void>;
+  /** IT's `remove-profile --name <name>` (the server is stopped for it and started again). */
+  removeProfile(name: string): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -65,6 +67,17 @@ export async function startSyncServerForTests(folder: string): Promise<SyncServe
     stop,
     async restart() {
       await stop();
+      child = await start(port, dataDir);
+    },
+    async removeProfile(name) {
+      await stop();
+      const remover = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'remove-profile', '--name', name, '--data-dir', dataDir], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: '' },
+        stdio: 'ignore',
+      });
+      const code = await new Promise<number | null>((resolve) => remover.once('exit', resolve));
+      if (code !== 0) throw new Error(`remove-profile exited with ${code}`);
       child = await start(port, dataDir);
     },
   };

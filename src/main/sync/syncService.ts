@@ -52,6 +52,11 @@ export interface SyncServiceDeps {
    */
   readonly continuedElsewhere: (sessionId: string) => void;
   readonly audit: (event: SyncAuditEvent) => void;
+  /**
+   * IT removed the profile from the clinic (the server answered PROFILE_REMOVED): its copy here goes too — keys
+   * destroyed, profile deleted — as `--remove-profile` does on one machine.
+   */
+  readonly profileRemoved: (profileId: string) => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Safety-net pull interval (policy `syncPullIntervalSeconds`). */
@@ -480,7 +485,12 @@ export class SyncService {
           const events = await session.events(signal);
           failures = 0;
           for await (const event of events) if (event.changeNo > 0) this.#schedule(0);
-        } catch {
+        } catch (error) {
+          if (error instanceof SyncRequestError && (error.code === 'PROFILE_REMOVED' || error.code === 'UNAUTHORIZED')) {
+            // Removed by IT, signed out or the passphrase changed elsewhere: a cycle finds out which, and acts.
+            void this.#runCycle();
+            if (error.code === 'PROFILE_REMOVED') return;
+          }
           failures += 1;
         }
         if (signal.aborted) return;
@@ -498,6 +508,12 @@ export class SyncService {
 
   #failed(connection: Connection, error: unknown): void {
     if (this.#connection !== connection) return;
+    if (error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED') {
+      const profileId = connection.owner.ownerId;
+      this.#disconnect();
+      this.deps.profileRemoved(profileId).catch((removal: unknown) => this.deps.logger.error('sync.profile_removal_failed', { error: errorKind(removal) }));
+      return;
+    }
     if (error instanceof SyncOfflineError) {
       this.#setStatus({ state: 'offline', pending: connection.outbox.size, message: 'The sync server cannot be reached; changes are kept here and sent later.' });
       return;

@@ -170,6 +170,20 @@ describe('sync between two workstations', () => {
     expect(await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toMatchObject({ status: 'complete' });
   }, 90_000);
 
+  it('never sends a session the patient declined storage for: another workstation of the clinician receives nothing of it', async () => {
+    const name = `Dr Gil ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    llm.queueReply('Unkept answer.', 'Unkept follow-up.');
+    const unkept = await a.callOk<ProtocolResponse>('protocol.generate', { patient, doNotKeep: true });
+    await a.callOk<ProtocolResponse>('protocol.generate', { sessionId: unkept.sessionId, message: 'more' });
+    expect(await synced(a)).toMatchObject({ pending: 0 });
+    const b = await workstation({ signIn: false });
+    await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    await synced(b);
+    expect(b.deliveredRecords()).toEqual([]);
+  }, 60_000);
+
   it('refuses a wrong passphrase for a clinic profile as a local unlock does, and leaves the workstation locked', async () => {
     const name = `Dr Bo ${randomUUID().slice(0, 8)}`;
     const a = await workstation({ name });

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'sign_in_rate_limited'
   | 'sign_out'
   | 'register'
+  | 'register_refused'
   | 'keys_changed'
   | 'push'
   | 'pull'

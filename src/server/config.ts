@@ -33,6 +33,8 @@ export interface ServerSettings {
    * answer's size in memory, on the wire and as one JavaScript string on the workstation (not configurable by env).
    */
   readonly pullPageBlobChars: number;
+  /** When set, registering a profile needs this secret (IT hands it out with the workstations' setup); null = open. */
+  readonly enrollmentSecret: string | null;
 }
 
 /** The defaults: retention 7 days is the app's own default policy (see docs/sync-server.md on choosing it). */
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   poolMax: 10,
   heartbeatMs: 15_000,
   pullPageBlobChars: 16_000_000,
+  enrollmentSecret: null,
 };
 
 /** The command line of `npm run sync-server -- …` (serve) or `… remove-profile --name <name>`. */
@@ -163,5 +166,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): ServerSettings {
     poolMax: read('CPA_SYNC_DB_POOL_MAX', positiveInt('CPA_SYNC_DB_POOL_MAX', 2), d.poolMax),
     heartbeatMs: d.heartbeatMs,
     pullPageBlobChars: d.pullPageBlobChars,
+    enrollmentSecret: read(
+      'CPA_SYNC_ENROLLMENT_SECRET',
+      z.string().min(16, 'CPA_SYNC_ENROLLMENT_SECRET must be at least 16 characters.').max(256, 'CPA_SYNC_ENROLLMENT_SECRET must be at most 256 characters.'),
+      null as string | null,
+    ),
   };
 }

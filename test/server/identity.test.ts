@@ -54,6 +54,44 @@ describe('registration', () => {
     const sameId = await call(sync.url, 'POST', '/v1/profiles', { body: { ...registration(), profileId: taken.input.profileId } });
     expect([sameName.status, errorCode(sameName.body)]).toEqual([409, 'CONFLICT']);
     expect([sameId.status, errorCode(sameId.body)]).toEqual([409, 'CONFLICT']);
+    await forgetFailures();
+  });
+
+  it('counts probing for taken names per address like failed sign-ins, and gives a successful registration back', async () => {
+    const taken = await newClinician(sync.url);
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await call(sync.url, 'POST', '/v1/profiles', { body: registration(taken.input.name) })).status);
+    expect(statuses).toEqual([409, 409, 409, 409, 429]);
+    sync.clock.advance(1000);
+    expect((await call(sync.url, 'POST', '/v1/profiles', { body: registration() })).status).toBe(201);
+    expect((await call(sync.url, 'POST', '/v1/profiles', { body: registration() })).status).toBe(201);
+    await forgetFailures();
+  });
+
+  it('needs the enrollment secret when IT set one, refusing a missing or wrong one before anything is stored', async () => {
+    const enrolling = await createSyncServer({
+      databaseUrl: sync.databaseUrl,
+      settings: { ...sync.server.context.settings, enrollmentSecret: 'clinic-enrollment-2026' },
+      clock: sync.clock,
+      log: () => undefined,
+    });
+    try {
+      const url = await enrolling.listen(0, '127.0.0.1');
+      const missing = registration();
+      const wrong = { ...registration(), enrollmentSecret: 'clinic-enrollment-2025' };
+      const right = { ...registration(), enrollmentSecret: 'clinic-enrollment-2026' };
+      const answers = [];
+      for (const body of [missing, wrong, right]) answers.push(await call(url, 'POST', '/v1/profiles', { body }));
+      expect(answers.map((answer) => answer.status)).toEqual([401, 401, 201]);
+      expect(errorCode(answers[0]?.body)).toBe('UNAUTHORIZED');
+      const { rows } = await sync.server.context.pool.query<{ id: string }>('SELECT id FROM profiles WHERE id = ANY($1::uuid[])', [
+        [missing.profileId, wrong.profileId, right.profileId],
+      ]);
+      expect(rows).toEqual([{ id: right.profileId }]);
+    } finally {
+      await enrolling.close();
+      await forgetFailures();
+    }
   });
 
   it('refuses a body with a field the protocol does not have', async () => {
@@ -84,6 +122,7 @@ describe('sign-in', () => {
 
   it('answers a wrong auth key and an unknown name alike, slows guessing per address and per name after 3 failures with a doubling delay, and audits it', async () => {
     const clinician = await newClinician(sync.url);
+    const { rows: before } = await sync.server.context.pool.query<{ last: string }>('SELECT coalesce(max(id), 0) AS last FROM audit');
     const unknown = await signIn('No Such Clinician', randomKey());
     const wrong = await signIn(clinician.input.name, randomKey());
     expect(wrong.text).toBe(unknown.text);
@@ -101,8 +140,8 @@ describe('sign-in', () => {
     expect((await signIn(clinician.input.name, clinician.input.authKey)).status).toBe(200);
 
     const { rows } = await sync.server.context.pool.query<{ action: string; n: string }>(
-      `SELECT action, count(*) AS n FROM audit WHERE profile_id = $1 OR (profile_id IS NULL AND action LIKE 'sign_in%') GROUP BY action`,
-      [clinician.input.profileId],
+      `SELECT action, count(*) AS n FROM audit WHERE id > $2 AND (profile_id = $1 OR (profile_id IS NULL AND action LIKE 'sign_in%')) GROUP BY action`,
+      [clinician.input.profileId, before[0]?.last],
     );
     const counts = Object.fromEntries(rows.map((row) => [row.action, Number(row.n)]));
     expect(counts).toMatchObject({ sign_in_failed: 5, sign_in_rate_limited: 2, sign_in: 1 });
@@ -163,6 +202,7 @@ describe('passphrase change', () => {
     const next = registration(clinician.input.name);
     const wrong = await call(sync.url, 'PUT', '/v1/profile/keys', { token: clinician.token, body: { currentAuthKey: randomKey(), authKey: next.authKey, keys: next.keys } });
     expect(wrong.status).toBe(401);
+    await forgetFailures();
 
     const changed = await call(sync.url, 'PUT', '/v1/profile/keys', {
       token: clinician.token,
@@ -173,6 +213,21 @@ describe('passphrase change', () => {
     expect((await call(sync.url, 'GET', '/v1/profile', { token: elsewhere.token })).status).toBe(401);
     expect((await signIn(clinician.input.name, clinician.input.authKey)).status).toBe(401);
     expect((await signIn(clinician.input.name, next.authKey)).body.keysVersion).toBe(2);
+  });
+});
+
+describe('passphrase change guessing', () => {
+  it('shares the sign-in limiter: a stolen token cannot guess the current auth key faster than a sign-in could', async () => {
+    await forgetFailures(); // the tests before failed sign-ins from this address on purpose
+    const clinician = await newClinician(sync.url);
+    const next = registration(clinician.input.name);
+    const guess = () =>
+      call(sync.url, 'PUT', '/v1/profile/keys', { token: clinician.token, body: { currentAuthKey: randomKey(), authKey: next.authKey, keys: next.keys } });
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await guess()).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    expect((await signIn(clinician.input.name, clinician.input.authKey)).status).toBe(429); // the same name's count
+    await forgetFailures();
   });
 });
 

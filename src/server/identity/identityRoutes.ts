@@ -2,7 +2,7 @@
  * Identity routes: prelogin, registering a profile, signing in and out, reading the profile and changing the
  * passphrase. The passphrase never arrives here — only the auth key derived from it on the workstation.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ChangeKeysInput,
@@ -70,6 +70,13 @@ function clientAddress(request: FastifyRequest): string {
   return request.ip;
 }
 
+/** Compares the enrollment secret in constant time (hashes first, so lengths do not matter); true when none is set. */
+function enrollmentSecretMatches(expected: string | null, given: string | undefined): boolean {
+  if (expected === null) return true;
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(expected), digest(given ?? '')) && given !== undefined;
+}
+
 /** Reserves a sign-in attempt (see signInLimiter.ts), or audits and refuses it with RATE_LIMITED. */
 async function reserveOrRefuse(ctx: ServerContext, scopes: SignInScopes, now: Date, workstationId: string | null): Promise<void> {
   const wait = await reserveSignInAttempt(ctx.pool, scopes, now);
@@ -94,8 +101,16 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/v1/profiles', small, async (request, reply): Promise<SignInOutput> => {
     const input = parseInput(RegisterInput, request.body);
     checkKdf(input.keys.kdf);
-    const { salt, hash } = await hashAuthKey(input.authKey);
     const now = ctx.clock.now();
+    // Counted per address like a failed sign-in (a taken name answers CONFLICT: probing names costs the same), and
+    // given back on success. A wrong or missing enrollment secret counts as a failure too.
+    const scopes = signInScopes(ctx.secret, null, clientAddress(request));
+    await reserveOrRefuse(ctx, scopes, now, input.workstation.id);
+    if (!enrollmentSecretMatches(ctx.settings.enrollmentSecret, input.enrollmentSecret)) {
+      await audit(ctx.pool, now, 'register_refused', { workstationId: input.workstation.id });
+      throw new SyncError('UNAUTHORIZED', "Registering a profile on this sync server needs the clinic's enrollment secret: ask IT.");
+    }
+    const { salt, hash } = await hashAuthKey(input.authKey);
     const answer = await inTransaction(ctx.pool, async (db) => {
       const inserted = await db.query(
         `INSERT INTO profiles (id, name, name_key, kdf, auth_salt, auth_hash, keys, keys_version, created_at)
@@ -108,6 +123,7 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       await audit(db, now, 'register', { profileId: input.profileId, workstationId: input.workstation.id });
       return { token, expiresAt: expiresAt.toISOString(), profileId: input.profileId, name: input.name, keysVersion: 1, keys: input.keys };
     });
+    await signInSucceeded(ctx.pool, scopes);
     reply.code(201);
     return answer;
   });
@@ -151,6 +167,10 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const caller = await authenticate(ctx.pool, request.headers.authorization, now);
     const input = parseInput(ChangeKeysInput, request.body);
     checkKdf(input.keys.kdf);
+    // The current auth key is checked here too: a stolen token must not make this an unlimited guessing oracle.
+    const { rows: named } = await ctx.pool.query<{ name_key: string }>('SELECT name_key FROM profiles WHERE id = $1', [caller.profileId]);
+    const scopes = signInScopes(ctx.secret, named[0]?.name_key ?? '', clientAddress(request));
+    await reserveOrRefuse(ctx, scopes, now, caller.workstationId);
     const fresh = await hashAuthKey(input.authKey);
     const row = await inTransaction(ctx.pool, async (db) => {
       // The counter lock first, as every write of the profile (and IT's removal) takes it: no deadlock, and a token
@@ -171,6 +191,7 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       await audit(db, now, 'keys_changed', { profileId: caller.profileId, workstationId: caller.workstationId });
       return updated.rows[0] as ProfileRow;
     });
+    await signInSucceeded(ctx.pool, scopes);
     return profileOutput(row);
   });
 }

@@ -14,16 +14,16 @@ export const FREE_FAILURES = 3;
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15 * 60_000;
 
-/** The two scopes a sign-in attempt is counted in. */
+/** The two scopes a sign-in attempt is counted in. A registration is counted per address only (`name` null). */
 export interface SignInScopes {
-  readonly name: Buffer;
+  readonly name: Buffer | null;
   readonly address: Buffer;
 }
 
-/** The keys of one attempt. */
-export function signInScopes(secret: Buffer, nameKey: string, address: string): SignInScopes {
+/** The keys of one attempt (`nameKey` null: a registration, counted per address only). */
+export function signInScopes(secret: Buffer, nameKey: string | null, address: string): SignInScopes {
   const key = (label: string, value: string) => createHmac('sha256', secret).update(`${label}\0${value}`).digest();
-  return { name: key('name', nameKey), address: key('address', address) };
+  return { name: nameKey === null ? null : key('name', nameKey), address: key('address', address) };
 }
 
 /** The delay after `failures` consecutive failures. */
@@ -41,10 +41,10 @@ export function delayAfter(failures: number): number {
  */
 export async function reserveSignInAttempt(pool: Pool, scopes: SignInScopes, now: Date): Promise<number> {
   return inTransaction(pool, async (db) => {
-    await db.query(
-      `INSERT INTO sign_in_failures (scope, key, failures) VALUES ('address', $2, 0), ('name', $1, 0) ON CONFLICT DO NOTHING`,
-      [scopes.name, scopes.address],
-    );
+    await db.query(`INSERT INTO sign_in_failures (scope, key, failures) VALUES ('address', $1, 0) ON CONFLICT DO NOTHING`, [scopes.address]);
+    if (scopes.name !== null) {
+      await db.query(`INSERT INTO sign_in_failures (scope, key, failures) VALUES ('name', $1, 0) ON CONFLICT DO NOTHING`, [scopes.name]);
+    }
     const { rows } = await db.query<{ scope: 'name' | 'address'; failures: number; blocked_until: Date | null }>(
       `SELECT scope, failures, blocked_until FROM sign_in_failures
          WHERE (scope = 'name' AND key = $1) OR (scope = 'address' AND key = $2) ORDER BY scope FOR UPDATE`,
@@ -56,7 +56,7 @@ export async function reserveSignInAttempt(pool: Pool, scopes: SignInScopes, now
       const delay = delayAfter(row.failures + 1);
       await db.query('UPDATE sign_in_failures SET failures = failures + 1, blocked_until = $3 WHERE scope = $1 AND key = $2', [
         row.scope,
-        row.scope === 'name' ? scopes.name : scopes.address,
+        row.scope === 'name' ? (scopes.name as Buffer) : scopes.address,
         delay > 0 ? new Date(now.getTime() + delay) : null,
       ]);
     }
@@ -70,7 +70,7 @@ export async function reserveSignInAttempt(pool: Pool, scopes: SignInScopes, now
  * block is lifted: it was over when this attempt was let through, and only the reservation set a new one.
  */
 export async function signInSucceeded(pool: Pool, scopes: SignInScopes): Promise<void> {
-  await pool.query(`DELETE FROM sign_in_failures WHERE scope = 'name' AND key = $1`, [scopes.name]);
+  if (scopes.name !== null) await pool.query(`DELETE FROM sign_in_failures WHERE scope = 'name' AND key = $1`, [scopes.name]);
   await pool.query(`UPDATE sign_in_failures SET failures = greatest(failures - 1, 0), blocked_until = NULL WHERE scope = 'address' AND key = $1`, [
     scopes.address,
   ]);

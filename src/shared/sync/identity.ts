@@ -66,6 +66,8 @@ export const RegisterInput = z.strictObject({
   authKey: AuthKey,
   keys: ClinicProfileKeys,
   workstation: Workstation,
+  /** The clinic's enrollment secret, when IT set one on the server (CPA_SYNC_ENROLLMENT_SECRET); else omitted. */
+  enrollmentSecret: z.string().min(1).max(256).optional(),
 });
 /** @see RegisterInput */
 export type RegisterInput = z.infer<typeof RegisterInput>;

@@ -9,6 +9,12 @@ import { SyncErrorBody } from '../../../shared/sync/syncErrors';
 import type { Clock } from '../../core/clock';
 import { SyncOfflineError, SyncProtocolError, SyncRequestError } from './syncClientErrors';
 
+/**
+ * Largest answer body read: 64 MiB. The server's pull pages stop at 16 M blob characters and every other answer is
+ * small; a server (or something posing as it) sending more is refused as a protocol error instead of filling memory.
+ */
+export const MAX_SYNC_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** The network seam: `fetch`'s shape, which Electron's `net.fetch` and Node's `fetch` both have. */
 export type SyncFetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -106,12 +112,7 @@ export async function sendSyncRequest<T>(transport: SyncTransport, call: SyncCal
       throw new SyncProtocolError(response.status, 'a redirect, which is not followed');
     }
     if (keepOpen && response.ok) return response;
-    let text: string;
-    try {
-      text = await response.text();
-    } catch {
-      throw timing.failure();
-    }
+    const text = await readCapped(response, timing);
     if (!response.ok) throw errorOf(response.status, text);
     if (call.output === null) return undefined as T;
     return parseAnswer(response.status, text, call.output);
@@ -119,6 +120,35 @@ export async function sendSyncRequest<T>(transport: SyncTransport, call: SyncCal
     // For a kept-open stream only the wait for its headers was timed: a live feed is quiet for as long as it likes.
     timing.dispose();
   }
+}
+
+/**
+ * The body as text, read chunk by chunk and counted: past {@link MAX_SYNC_RESPONSE_BYTES} the read is cancelled
+ * and the answer refused ({@link SyncProtocolError}). A failed read is the deadline's failure (offline or cancel).
+ */
+async function readCapped(response: Response, timing: { failure(): unknown }): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw timing.failure();
+    }
+    if (chunk.done) break;
+    bytes += chunk.value.byteLength;
+    if (bytes > MAX_SYNC_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new SyncProtocolError(response.status, 'an answer larger than 64 MiB');
+    }
+    parts.push(decoder.decode(chunk.value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 /** Parses a 2xx body as JSON and checks it against `schema`. */

@@ -144,3 +144,17 @@ describe('a pull pass', () => {
     await expect(pullChanges(session, owner, async () => undefined, { cursorPath })).rejects.toBeInstanceOf(SyncProtocolError);
   });
 });
+
+describe('a server that keeps asking for a resync', () => {
+  it('is refused as a protocol error when it asks from cursor 0 or a second time in one pass, instead of looping', async () => {
+    const applied: PulledPage[] = [];
+    const alwaysResync = { async pull(): Promise<PullOutput> { return { changes: [], next: 0, more: true, resync: true }; } } as Partial<SyncSession> as SyncSession;
+    const owner = await ownerOf();
+    await expect(pullChanges(alwaysResync, owner, async (page) => void applied.push(page), { cursorPath })).rejects.toThrow(SyncProtocolError);
+    expect(applied).toEqual([]);
+
+    await writeSyncCursor(cursorPath, 7);
+    await expect(pullChanges(alwaysResync, owner, async (page) => void applied.push(page), { cursorPath })).rejects.toThrow(SyncProtocolError);
+    expect(applied).toEqual([{ changes: [], resync: true }]); // the one restart it was allowed
+  });
+});

@@ -44,15 +44,21 @@ export interface PullOptions {
 /**
  * Pulls until the server has nothing more. Refused items (see `SyncEnvelopeError`) are handed on as `refused`, so
  * the caller can report them, and do not stop the pass: one bad item must not keep every later change away. Throws
- * what the client throws, and {@link SyncProtocolError} for pages out of order. Returns the cursor reached.
+ * what the client throws, and {@link SyncProtocolError} for pages out of order or a resync asked from cursor 0 or
+ * a second time in the pass. Returns the cursor reached.
  */
 export async function pullChanges(session: SyncSession, owner: UnlockedOwner, apply: (page: PulledPage) => Promise<void>, options: PullOptions): Promise<number> {
   const files = options.files ?? durableSyncStateFiles;
   let after = await readSyncCursor(options.cursorPath, files);
+  let resynced = false;
   for (;;) {
     const page = await session.pull(options.limit === undefined ? { after } : { after, limit: options.limit }, options.signal);
     if (page.resync) {
       if (page.changes.length > 0) throw new SyncProtocolError(200, 'a resync answer with changes');
+      // From 0 there is nothing older to miss, and one restart per pass is all a server can need: anything else
+      // would have this pass ask forever.
+      if (after === 0 || resynced) throw new SyncProtocolError(200, 'a resync asked from the start or twice in one pass');
+      resynced = true;
       await apply({ changes: [], resync: true });
       after = 0;
       await writeSyncCursor(options.cursorPath, after, files);

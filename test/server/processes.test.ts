@@ -52,7 +52,10 @@ describe('several server processes', () => {
     await db.query(`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(random() * 0.02); RETURN NULL; END $$`);
     await db.query('CREATE TRIGGER items_slow_commit AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow_commit()');
     const clinician = await newClinician(sync.url);
-    const tokens = [clinician.token, ...(await Promise.all([1, 2, 3, 4, 5].map(() => signInElsewhere(second.url, clinician)))).map((s) => s.token)];
+    // One after another: concurrent sign-ins from one address past the 3 free attempts are asked to retry (the
+    // limiter counts an attempt before hashing it), which is not what this test is about.
+    const tokens = [clinician.token];
+    for (let i = 0; i < 5; i += 1) tokens.push((await signInElsewhere(second.url, clinician)).token);
     const bases = [sync.url, second.url];
     const pushesEach = 10;
     const stored: string[] = [];

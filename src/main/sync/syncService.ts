@@ -91,6 +91,8 @@ interface Connection {
 const DEFAULT_DEBOUNCE_MS = 500;
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
 const PUBLISHED_MARKER = 'published';
+/** The profile's KDF parameters on the server (salt and costs: no secret), kept to derive the auth key offline. */
+const KDF_FILE = 'kdf.json';
 /** Longest wait for a lease before a turn: past it the server counts as offline and the turn goes on without. */
 const LEASE_WAIT_MS = 3_000;
 /** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
@@ -138,8 +140,20 @@ export class SyncService {
     if (!connection) return;
     void this.#connect(connection, client, passphrase).then(
       () => this.#schedule(0),
-      (error: unknown) => this.#failed(connection, error),
+      async (error: unknown) => {
+        // Offline at unlock: the auth key is derived from the KDF parameters kept from the last sign-in, so the
+        // next cycle can sign in once the server is back — the passphrase itself is not kept.
+        if (error instanceof SyncOfflineError) await this.#deriveOffline(connection, passphrase).catch(() => undefined);
+        this.#failed(connection, error);
+      },
     );
+  }
+
+  async #deriveOffline(connection: Connection, passphrase: string): Promise<void> {
+    const text = await durableSyncStateFiles.read(join(dirname(connection.cursorPath), KDF_FILE));
+    if (text === null || this.#connection !== connection) return;
+    const { authKey } = await deriveClinicKeys(passphrase, JSON.parse(text));
+    if (this.#connection === connection && connection.authKey === null) connection.authKey = authKey;
   }
 
   /**
@@ -346,6 +360,7 @@ export class SyncService {
         );
         const registered = await client.register(registration, signal);
         await durableSyncStateFiles.replace(marker, '');
+        await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(registration.keys.kdf));
         this.deps.audit({ action: 'sync.profile_published', profileId });
         if (this.#connection !== connection) return;
         connection.authKey = registration.authKey;
@@ -361,6 +376,7 @@ export class SyncService {
     const { authKey } = await deriveClinicKeys(passphrase, kdf);
     const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
     if (signedIn.profileId !== profileId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
+    await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
     if (this.#connection !== connection) return;
     connection.authKey = authKey;
     connection.session = client.session(signedIn.token);
@@ -407,17 +423,23 @@ export class SyncService {
     const connection = this.#connection;
     if (!connection) return;
     if (!connection.session) {
-      // Not signed in to the server (offline at unlock, or it refused): work goes on, the outbox keeps it.
-      this.#setStatus({ pending: connection.outbox.size });
-      return;
+      // Not signed in to the server (offline at unlock, or it refused): work goes on, the outbox keeps it. With an
+      // auth key (derived offline at unlock) the sign-in is tried again now.
+      if (!(await this.#signInAgain(connection))) {
+        this.#setStatus({ pending: connection.outbox.size });
+        return;
+      }
+      this.#startFeed(connection);
     }
+    const session = connection.session;
+    if (!session) return;
     this.#setStatus({ state: 'syncing', pending: connection.outbox.size });
     try {
-      await this.#pushAndPull(connection, connection.session);
+      await this.#pushAndPull(connection, session);
     } catch (error) {
       if (error instanceof SyncRequestError && error.code === 'UNAUTHORIZED' && (await this.#signInAgain(connection))) {
         try {
-          await this.#pushAndPull(connection, connection.session);
+          await this.#pushAndPull(connection, connection.session ?? session);
         } catch (retried) {
           this.#failed(connection, retried);
           return;

@@ -249,6 +249,23 @@ describe('sync between two workstations', () => {
     expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
   }, 90_000);
 
+  it('starts syncing after an unlock made while the server was down, once it is back (the passphrase is not kept)', async () => {
+    const a = await workstation({ name: `Dr Hal ${randomUUID().slice(0, 8)}` });
+    await synced(a);
+    const { profileId } = await a.callOk<AuthState>('auth.state');
+    await a.callOk('auth.lock');
+    await syncServer.stop();
+    try {
+      await a.callOk('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
+      llm.queueReply('Offline answer.');
+      await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+      await vi.waitFor(async () => expect(await a.callOk<SyncStatus>('sync.status')).toMatchObject({ state: 'offline' }), { timeout: 10_000, interval: 50 });
+    } finally {
+      await syncServer.restart();
+    }
+    expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
+  }, 90_000);
+
   it('answers off, and refuses a clinic sign-in, when no sync server is set', async () => {
     const main = await startMainForTests({ llmBaseUrl: llm.baseURL, clock: new TestClock(), newId: () => randomUUID() });
     started.push(main);

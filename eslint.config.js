@@ -14,6 +14,9 @@ function restrict(...groups) {
 
 const MAIN = ['**/main/**', '**/src/main', '../main', '../../main'];
 const RENDERER = ['**/renderer/**'];
+/** The sync server is a separate program (src/server): no workstation process links it in. */
+const SERVER = ['**/server/**', '**/src/server', '../server', '../../server'];
+const NOT_SERVER = [SERVER, 'The sync server (src/server) is a separate program: talk to it over HTTP with the protocol in src/shared/sync.'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results.json'] },
@@ -38,7 +41,7 @@ export default tseslint.config(
         [['electron', 'electron/*'], 'src/shared runs in every process: no Electron.'],
         [NODE_BUILTINS, 'src/shared runs in the renderer too: no Node built-ins.'],
         [['react', 'react-dom', 'react/*', 'dexie', 'zustand', 'openai'], 'src/shared imports zod and nothing else.'],
-        [[...MAIN, ...RENDERER, '**/preload/**'], 'src/shared imports no process code.'],
+        [[...MAIN, ...RENDERER, '**/preload/**', ...SERVER], 'src/shared imports no process code.'],
       ),
     },
   },
@@ -53,6 +56,7 @@ export default tseslint.config(
         [['openai', 'openai/*'], 'Only src/main/llm talks to the model server.'],
         [MAIN, 'The renderer never imports main; use the contract in src/shared.'],
         [['**/preload/index*'], 'Import only the type declaration src/preload/apiTypes.'],
+        NOT_SERVER,
       ),
     },
   },
@@ -64,6 +68,7 @@ export default tseslint.config(
         [NODE_BUILTINS, 'The preload is sandboxed: no Node built-ins.'],
         [[...MAIN, ...RENDERER], 'The preload imports only electron and src/shared.'],
         [['openai', 'openai/*'], 'Only src/main/llm talks to the model server.'],
+        NOT_SERVER,
       ),
     },
   },
@@ -82,6 +87,7 @@ export default tseslint.config(
         [['electron', 'electron/*'], 'Electron APIs sit behind interfaces in src/main/platform so main runs in plain Node.'],
         [['openai', 'openai/*'], 'Only src/main/llm imports openai; use the LlmClient interface.'],
         [RENDERER, 'Main never imports renderer code.'],
+        NOT_SERVER,
       ),
     },
   },
@@ -91,6 +97,7 @@ export default tseslint.config(
       'no-restricted-imports': restrict(
         [['electron', 'electron/*'], 'llm/ receives fetch by injection; Electron stays in src/main/platform.'],
         [RENDERER, 'Main never imports renderer code.'],
+        NOT_SERVER,
       ),
     },
   },
@@ -100,6 +107,18 @@ export default tseslint.config(
       'no-restricted-imports': restrict(
         [['openai', 'openai/*'], 'Only src/main/llm imports openai.'],
         [RENDERER, 'Main never imports renderer code.'],
+        NOT_SERVER,
+      ),
+    },
+  },
+  // server: the clinic's sync server, a fourth runtime. The shared protocol and packages; no workstation code.
+  {
+    files: ['src/server/**'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [['electron', 'electron/*'], 'The sync server runs in plain Node on the clinic server: no Electron.'],
+        [[...MAIN, ...RENDERER, '**/preload/**'], 'The sync server imports src/shared and packages only.'],
+        [['openai', 'openai/*'], 'The sync server never talks to the model server.'],
       ),
     },
   },

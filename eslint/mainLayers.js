@@ -28,6 +28,8 @@ export const MAIN_LAYERS = {
   ipc: ['core', 'analytics', 'audit', 'auth', 'config', 'export', 'history', 'profiles', 'sessions', 'vault', 'llm'],
   diagnostics: ['core', 'audit', 'ipc', 'logging'],
   platform: ['core', 'ipc', 'net', 'windows'],
+  // The sync client: builds on the vault's ciphers and the profiles' passphrase rules; nothing below imports it.
+  sync: ['core', 'vault', 'profiles'],
 };
 
 /** Finds a cycle in `layers` (as a list of folders, first = last), or null when there is none. */

@@ -33,6 +33,8 @@ interface PropertySchema {
   readonly enum?: readonly unknown[];
   readonly description?: string;
   readonly default?: unknown;
+  /** A nullable setting (zod `.nullable()`): its own schema, then `{ type: 'null' }`. */
+  readonly anyOf?: readonly PropertySchema[];
 }
 
 /**
@@ -84,6 +86,8 @@ export function withPolicyKeysTable(markdown: string): string {
 }
 
 function allowedValues(property: PropertySchema): string {
+  const nonNull = property.anyOf?.filter((option) => option.type !== 'null');
+  if (nonNull?.length === 1 && property.anyOf?.length === 2) return `${allowedValues(nonNull[0]!)} or \`null\``;
   switch (property.type) {
     case 'boolean':
       return '`true` or `false`';

@@ -131,7 +131,15 @@ async function start(): Promise<void> {
     allowDevTools: mode === 'development',
   });
   await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
-  const stopStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
+  // Records pulled from the clinician's other workstations reach the page as main's own do.
+  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
+  const stopStatusEvents = (): void => {
+    stopLlmStatusEvents();
+    stopSyncStatusEvents();
+    stopSyncedRecords();
+  };
   // Quit waits (bounded) for running turns so a clinician's answer is not cut by closing the window.
   let shuttingDown = false;
   app.on('before-quit', (event) => {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
+import type { SyncStatus } from '../shared/sync/status';
+import type { SealedRecordV2 } from '../shared/vault';
 import { AuditLog } from './audit/auditLog';
 import { createAuditRecorder } from './audit/auditRecorder';
 import { loadAuditKey } from './audit/auditKey';
@@ -10,7 +12,7 @@ import { SignOut } from './auth/signOut';
 import { createClinicianPreferences } from './config/clinicianPreferences';
 import type { BuildMode, ResolvedSettings } from './config/resolveSettings';
 import type { Clock } from './core/clock';
-import type { Logger } from './core/logger';
+import { errorKind, type Logger } from './core/logger';
 import type { PdfPrinter, PowerSignals, SecretStorage } from './core/platformInterfaces';
 import { buildDiagnostics } from './diagnostics/buildDiagnostics';
 import { diagnosticsHandlers } from './diagnostics/diagnosticsHandlers';
@@ -30,6 +32,7 @@ import { llmHandlers } from './ipc/handlers/llmHandlers';
 import { protocolHandlers } from './ipc/handlers/protocolHandlers';
 import { sessionHandlers } from './ipc/handlers/sessionHandlers';
 import { settingsHandlers, settingsView } from './ipc/handlers/settingsHandlers';
+import { syncHandlers } from './ipc/handlers/syncHandlers';
 import { vaultHandlers } from './ipc/handlers/vaultHandlers';
 import type { OperationHandlers } from './ipc/registrar';
 import { createLlmGateway } from './llm/gateway';
@@ -44,6 +47,10 @@ import { ProfileStore } from './profiles/profileStore';
 import { ModelRequestLimiter } from './sessions/modelRequestLimiter';
 import { ProtocolService } from './sessions/protocolService';
 import { SessionStore, type IdSource } from './sessions/sessionStore';
+import { signInWithClinicProfileHere } from './sync/clinicSignIn';
+import { createSyncClient } from './sync/http/syncClient';
+import { SyncService } from './sync/syncService';
+import { loadWorkstation } from './sync/workstationIdentity';
 import { SESSION_KEYS_FILE } from './vault/sessionKeyFile';
 import { SessionKeyStore } from './vault/sessionKeyStore';
 
@@ -76,6 +83,8 @@ export interface MainServicesOptions {
   readonly userSettingsPath?: string | null;
   /** The app's version for the diagnostics bundle (Electron's `app.getVersion()`); null where unknown. */
   readonly appVersion?: string | null;
+  /** TEST ONLY: listen to the sync server's live feed (default true); tests that drive cycles with `sync.now` turn it off. */
+  readonly syncLiveFeed?: boolean;
   /** TEST ONLY: fewer PBKDF2 iterations so tests that create profiles stay fast. Never set in the app. */
   readonly insecureKdfIterationsForTests?: number;
   /** TEST ONLY: an idle limit in milliseconds (policy counts whole minutes), for end-to-end tests of the lock. */
@@ -107,6 +116,10 @@ export interface MainServices {
   onAuthState(listener: (state: AuthState) => void): () => void;
   /** Hears model-server status changes (failover, outage, recovery); returns the removal. */
   onLlmStatus(listener: (status: LlmStatus) => void): () => void;
+  /** Hears sync status changes (cycle started/ended, offline, error, pending count); returns the removal. */
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void;
+  /** Hears records pulled from the clinician's other workstations (opened by main's keys), for the page to store. */
+  onSyncedRecords(listener: (records: SealedRecordV2[]) => void): () => void;
   /**
    * Graceful shutdown: refuses new turns, lets running ones finish for up to `graceMs`, cancels the rest
    * (partial answers kept), then stops every timer.
@@ -167,11 +180,54 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     guardKeyCreation: (id, create) => deleter.createKey(id, create),
     clock,
   });
+  const syncClient = settings.syncServerUrl
+    ? createSyncClient({ serverUrl: settings.syncServerUrl, allowInsecureHttp: settings.allowInsecureHttp, fetch: options.fetch, clock, timeoutMs: settings.requestTimeoutMs })
+    : null;
+  const workstation = syncClient ? await loadWorkstation(options.dataDir, settings.syncWorkstationLabel) : { id: options.newId(), label: 'off' };
+  const syncedRecordListeners = new Set<(records: SealedRecordV2[]) => void>();
+  const sync = new SyncService({
+    client: syncClient,
+    workstation,
+    dataDir: options.dataDir,
+    profiles,
+    keys: sessionKeys,
+    shred: (ids) => deleter.shred(ids),
+    deliver: (records) => syncedRecordListeners.forEach((listener) => listener(records)),
+    continuedElsewhere: (sessionId) => {
+      const live = store.all().find((session) => session.id === sessionId);
+      if (live && !live.queue.busy) store.forget(sessionId);
+    },
+    audit: (event) => audit.record(event),
+    profileRemoved: async (profileId) => {
+      const { destroyedSessions } = await profiles.removeProfile(profileId);
+      for (const sessionId of destroyedSessions) memory.forgetSession(sessionId);
+      await audit.recordDurably({ action: 'profile.removed', profileId });
+    },
+    clock,
+    logger,
+    pullIntervalMs: settings.syncPullIntervalSeconds * 1_000,
+    ...(options.syncLiveFeed === undefined ? {} : { liveFeed: options.syncLiveFeed }),
+  });
+  // What main seals for a kept session also goes to the sync outbox ("Do not keep" sessions are never sealed).
+  const syncingSealer: RecordSealer = {
+    ...sealer,
+    async seal(header, payload) {
+      const record = await sealer.seal(header, payload);
+      await sync.recordSealed(record);
+      return record;
+    },
+  };
   const retention = new RetentionScheduler(
     {
       expiredBefore: (cutoffMs) => sessionKeys.expiredBefore(new Date(cutoffMs + 1)),
       oldestLastTurnAt: () => sessionKeys.oldestLastTurnAt(),
-      destroy: (ids) => deleter.shred(ids),
+      destroy: async (ids) => {
+        // Only the signed-in clinician's outbox is open: other clinicians' sessions expire on the server by its own retention.
+        const current = profiles.currentProfile()?.profileId ?? null;
+        const theirs = ids.filter((id) => current !== null && sessionKeys.entry(id)?.ownerId === current);
+        await deleter.shred(ids);
+        for (const id of theirs) await sync.sessionGone(id, 'retention');
+      },
     },
     clock,
     { shredded: (count) => audit.record({ action: 'retention.shredded', count }), clockJump: () => audit.record({ action: 'audit.clock_jump' }) },
@@ -213,7 +269,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     newId: options.newId,
     logger,
     recorder: new SealedTurnRecorder({
-      sealer,
+      sealer: syncingSealer,
       acks,
       versions,
       memory,
@@ -222,7 +278,11 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       newTurnStored: (sessionId) => {
         // On retention's trusted time, not the wall clock: a clock set back cannot date a turn into the past.
         sessionKeys.touch(sessionId, new Date(retention.trustedNowMs())).then(
-          () => retention.keysChanged(),
+          () => {
+            retention.keysChanged();
+            // The key entry follows the turn to the server: its day is what the server's retention counts from.
+            void sync.keyTouched(sessionId);
+          },
           () => logger.error('vault.touch-failed', {}),
         );
       },
@@ -262,20 +322,50 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     stillKept: (sessionId) => sessionKeys.has(sessionId) && !sessionKeys.isShredded(sessionId) && !deleter.isClosing(sessionId),
     store,
     versions,
-    reseal: { sealer, acks, confirmSessionVersion, logger },
+    reseal: { sealer: syncingSealer, acks, confirmSessionVersion, logger },
     estimateExchange: (userText, answerText) => assembler.estimateExchange(settings.model || 'default', userText, answerText),
   };
   const preferences = createClinicianPreferences(options.config, options.userSettingsPath ?? null, logger);
   const currentOwner = (): string => auth.currentOwner();
+  const auths = authHandlers(auth, () => idleLock.reportActivity());
+  const protocols = protocolHandlers(protocol, currentOwner);
+  // Sync connects after a local unlock; it never fails or slows the unlock (offline works as before).
+  const startSync = async (passphrase: string): Promise<void> => {
+    await sync.unlocked(passphrase).catch((error: unknown) => logger.error('sync.start_failed', { error: errorKind(error) }));
+  };
   const handlers: OperationHandlers = {
-    ...authHandlers(auth, () => idleLock.reportActivity()),
+    ...auths,
+    'auth.unlock': async (input, call) => {
+      const state = await auths['auth.unlock'](input, call);
+      await startSync(input.passphrase);
+      return state;
+    },
+    'auth.createProfile': async (input, call) => {
+      const state = await auths['auth.createProfile'](input, call);
+      await startSync(input.passphrase);
+      return state;
+    },
+    'auth.changePassphrase': async (input, call) => {
+      const done = await auths['auth.changePassphrase'](input, call);
+      await sync.passphraseChanged(input.currentPassphrase, input.newPassphrase);
+      return done;
+    },
     ...vaultHandlers({ owner: () => profiles.unlockedOwner(), records, memory, acks, audit }),
     ...exportHandlers({ exportAllowed: settings.exportAllowed, records, audit, clock, pdfPrinter: options.pdfPrinter ?? null }, () => profiles.unlockedOwner()),
-    ...protocolHandlers(protocol, currentOwner),
+    ...protocols,
+    // A turn on a session (follow-up, regenerate, answer switch) holds the session's sync lease while it runs.
+    'protocol.generate': (input, call) =>
+      input.sessionId === undefined ? protocols['protocol.generate'](input, call) : sync.withLease(input.sessionId, () => protocols['protocol.generate'](input, call)),
+    'protocol.regenerate': (input, call) => sync.withLease(input.sessionId, () => protocols['protocol.regenerate'](input, call)),
+    'protocol.selectAnswer': (input, call) => sync.withLease(input.sessionId, () => protocols['protocol.selectAnswer'](input, call)),
     ...sessionHandlers(
       store,
       currentOwner,
-      (sessionId, ownerId) => deleter.delete(sessionId, ownerId),
+      async (sessionId, ownerId) => {
+        const deleted = await deleter.delete(sessionId, ownerId);
+        if (deleted) await sync.sessionGone(sessionId, 'deleted');
+        return deleted;
+      },
       (sealedRecords, call) => resumeSession(resumeDeps, profiles.unlockedOwner(), sealedRecords, call),
     ),
     ...settingsHandlers(preferences, options.config.lockedByPolicy),
@@ -297,6 +387,20 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       });
     }),
     ...llmHandlers(() => gateway.status(settings.model)),
+    ...syncHandlers({
+      status: () => sync.status(),
+      syncNow: () => sync.syncNow(),
+      async signInWithClinicProfile(name, passphrase) {
+        const { profileId, token } = await signInWithClinicProfileHere(
+          { client: syncClient, workstation, profiles, signOutCurrent: () => signOut.lock('switched') },
+          name,
+          passphrase,
+        );
+        audit.record({ action: 'auth.unlocked', profileId });
+        await sync.adopted(token);
+        return auth.state();
+      },
+    }),
   };
   if (options.monitorLlm ?? true) gateway.startMonitoring(LLM_MONITOR_INTERVAL_MS, settings.model);
   return {
@@ -316,9 +420,15 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     },
     onAuthState: (listener) => profiles.onStateChange(() => listener(auth.state())),
     onLlmStatus: (listener) => gateway.onStatusChange(listener),
+    onSyncStatus: (listener) => sync.onStatus(listener),
+    onSyncedRecords: (listener) => {
+      syncedRecordListeners.add(listener);
+      return () => syncedRecordListeners.delete(listener);
+    },
     async shutdown(graceMs) {
       await protocol.shutdown(graceMs);
       gateway.dispose();
+      sync.dispose();
       idleLock.dispose();
       retention.dispose();
       acks.dispose();

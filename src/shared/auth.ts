@@ -55,6 +55,17 @@ export const UnlockInput = z.strictObject({ profileId: ProfileId, passphrase: Pa
 /** @see UnlockInput */
 export type UnlockInput = z.input<typeof UnlockInput>;
 
+/**
+ * Input of `api.auth.signInWithClinicProfile`: a clinician's first sign-in on this workstation with the profile
+ * they published from another one (sync on). The name is the one they type; the server compares it case-blind.
+ */
+export const SignInWithClinicProfileInput = z.strictObject({
+  name: z.string({ error: 'name must be text' }).trim().min(1, { error: 'name is required' }).max(80, { error: 'name is longer than 80 characters' }),
+  passphrase: Passphrase,
+});
+/** @see SignInWithClinicProfileInput */
+export type SignInWithClinicProfileInput = z.input<typeof SignInWithClinicProfileInput>;
+
 /** Input of `api.auth.changePassphrase` (for the unlocked profile). */
 export const ChangePassphraseInput = z.strictObject({ currentPassphrase: Passphrase, newPassphrase: Passphrase });
 /** @see ChangePassphraseInput */

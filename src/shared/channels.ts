@@ -16,6 +16,7 @@ export const OPERATION_NAMES = [
   'auth.changePassphrase',
   'auth.state',
   'auth.reportActivity',
+  'auth.signInWithClinicProfile',
   'protocol.generate',
   'protocol.cancel',
   'protocol.regenerate',
@@ -33,11 +34,13 @@ export const OPERATION_NAMES = [
   'settings.get',
   'settings.set',
   'llm.status',
+  'sync.status',
+  'sync.now',
   'app.diagnostics',
 ] as const;
 
 /** Every event main pushes to a page, `<domain>.<event>`. */
-export const EVENT_NAMES = ['auth.stateChanged', 'protocol.turnStarted', 'protocol.delta', 'vault.record', 'llm.statusChanged'] as const;
+export const EVENT_NAMES = ['auth.stateChanged', 'protocol.turnStarted', 'protocol.delta', 'vault.record', 'llm.statusChanged', 'sync.statusChanged'] as const;
 
 /** Operation names, e.g. `protocol.generate`. */
 export type OperationName = (typeof OPERATION_NAMES)[number];
@@ -50,7 +53,7 @@ export function channelOf(name: OperationName | EventName): string {
 }
 
 /**
- * Operations that answer while no profile is unlocked: signing in, the model-server status, reading settings, and the
+ * Operations that answer while no profile is unlocked: signing in (here or with a clinic profile), the model-server status, reading settings, and the
  * page's acknowledgement that it stored a record. Every other operation answers `LOCKED` until a clinician unlocks.
  */
 export const OPERATIONS_ALLOWED_WHILE_LOCKED: ReadonlySet<OperationName> = new Set<OperationName>([
@@ -60,6 +63,8 @@ export const OPERATIONS_ALLOWED_WHILE_LOCKED: ReadonlySet<OperationName> = new S
   'auth.lock',
   'auth.state',
   'auth.reportActivity',
+  // A clinician new to this workstation signs in with the profile they use elsewhere: that is an unlock.
+  'auth.signInWithClinicProfile',
   'llm.status',
   'settings.get',
   // The page confirming it stored a record main delivered carries nothing out of main: a lock must not turn the

@@ -10,7 +10,8 @@ import {
   SelectAnswerOutput,
   TurnStartedEvent,
 } from './protocol';
-import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, UnlockInput } from './auth';
+import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, SignInWithClinicProfileInput, UnlockInput } from './auth';
+import { SyncStatus } from './sync/status';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsUpdate, SettingsView } from './settings';
 import { Diagnostics } from './diagnostics';
@@ -58,6 +59,7 @@ export const operations = {
   'auth.changePassphrase': operation(ChangePassphraseInput, Done),
   'auth.state': operation(NoInput, AuthState),
   'auth.reportActivity': operation(NoInput, Done),
+  'auth.signInWithClinicProfile': operation(SignInWithClinicProfileInput, AuthState),
   'protocol.generate': operation(GenerateInput, ProtocolResponse),
   'protocol.cancel': operation(CancelInput, CancelOutput),
   'protocol.regenerate': operation(RegenerateInput, ProtocolResponse),
@@ -75,6 +77,10 @@ export const operations = {
   'settings.get': operation(NoInput, SettingsView),
   'settings.set': operation(SettingsUpdate, SettingsView),
   'llm.status': operation(NoInput, LlmStatus),
+  /** Sync's status line now. */
+  'sync.status': operation(NoInput, SyncStatus),
+  /** Runs a full push + pull cycle and answers once it has finished (or at once with `off`). */
+  'sync.now': operation(NoInput, SyncStatus),
   'app.diagnostics': operation(NoInput, Diagnostics),
 } as const satisfies Record<OperationName, OperationSpec>;
 
@@ -85,6 +91,7 @@ export const events = {
   'protocol.delta': DeltaEvent,
   'vault.record': RecordDelivery,
   'llm.statusChanged': LlmStatus,
+  'sync.statusChanged': SyncStatus,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What the caller passes to an operation (before parsing). */

@@ -157,8 +157,27 @@ export const SettingsFields = z.strictObject({
     )
     .max(16)
     .describe(
-      "Further certificate authorities (PEM) trusted for the model server's HTTPS certificate, beside the OS trust store — for a clinic CA not installed on the workstation. Each must be a CA certificate; the server's name, validity and signatures are still checked. Desktop app only.",
+      "Further certificate authorities (PEM) trusted for the model server's and the sync server's HTTPS certificates, beside the OS trust store — for a clinic CA not installed on the workstation. Each must be a CA certificate; the server's name, validity and signatures are still checked. Desktop app only.",
     ),
+  syncServerUrl: z
+    .url({ protocol: /^https?$/, error: 'syncServerUrl must be an http(s) URL such as https://sync.clinic.example/' })
+    .nullable()
+    .describe(
+      "Base URL of the clinic's sync server, which lets a clinician's profile and sessions follow them between workstations (end-to-end encrypted: the server holds only sealed items). null: sync is off. Same https rule as llmBaseUrl; extraCaCertificates apply.",
+    ),
+  syncWorkstationLabel: z
+    .string({ error: typeError('syncWorkstationLabel must be text') })
+    .trim()
+    .max(64)
+    .describe(
+      'How colleagues see this workstation when a session is open here ("This session is open on Triage 2."). Empty: the host name.',
+    ),
+  syncPullIntervalSeconds: z
+    .number({ error: typeError('syncPullIntervalSeconds must be a number') })
+    .int()
+    .min(10)
+    .max(3_600)
+    .describe("Seconds between safety-net pulls from the sync server; changes normally arrive at once through its live feed."),
   updates: z
     .enum(['off'], { error: "updates must be 'off'" })
     .describe(
@@ -195,6 +214,9 @@ export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
   exportAllowed: true,
   theme: 'system',
   extraCaCertificates: [],
+  syncServerUrl: null,
+  syncWorkstationLabel: '',
+  syncPullIntervalSeconds: 60,
   updates: 'off',
   crashReporting: false,
 };
@@ -223,13 +245,13 @@ export type SettingsLayer = z.output<typeof SettingsLayer>;
 
 /** The effective settings, with the checks that span fields. */
 export const Settings = SettingsFields.superRefine((settings, ctx) => {
-  const endpoints: [string, (string | number)[]][] = [
-    [settings.llmBaseUrl, ['llmBaseUrl']],
-    ...settings.llmFallbackUrls.map((url, index): [string, (string | number)[]] => [url, ['llmFallbackUrls', index]]),
+  const endpoints: [string, (string | number)[], string][] = [
+    [settings.llmBaseUrl, ['llmBaseUrl'], 'llmBaseUrl'],
+    ...settings.llmFallbackUrls.map((url, index): [string, (string | number)[], string] => [url, ['llmFallbackUrls', index], 'llmFallbackUrls entry']),
+    ...(settings.syncServerUrl === null ? [] : [[settings.syncServerUrl, ['syncServerUrl'], 'syncServerUrl'] as [string, (string | number)[], string]]),
   ];
-  for (const [endpoint, path] of endpoints) {
+  for (const [endpoint, path, name] of endpoints) {
     const url = new URL(endpoint);
-    const name = path.length === 1 ? 'llmBaseUrl' : 'llmFallbackUrls entry';
     if (url.protocol === 'http:' && !isLoopbackUrl(url) && !settings.allowInsecureHttp) {
       ctx.addIssue({
         code: 'custom',
@@ -238,7 +260,7 @@ export const Settings = SettingsFields.superRefine((settings, ctx) => {
       });
     }
     if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', path, message: `${name} must not carry credentials; use llmApiKey` });
+      ctx.addIssue({ code: 'custom', path, message: `${name} must not carry credentials${name === 'syncServerUrl' ? '' : '; use llmApiKey'}` });
     }
   }
   if (settings.sessionAbsoluteTimeoutMs < settings.sessionIdleTimeoutMs) {
@@ -289,6 +311,9 @@ export const SettingsView = z.strictObject({
     theme: z.enum(['system', 'light', 'dark']),
     /** How many extra certificate authorities policy adds (the certificates themselves stay in main). */
     extraCaCount: z.number(),
+    syncServerUrl: z.string().nullable(),
+    syncWorkstationLabel: z.string(),
+    syncPullIntervalSeconds: z.number(),
     updates: z.enum(['off']),
     crashReporting: z.literal(false),
   }),

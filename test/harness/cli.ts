@@ -1,5 +1,5 @@
 /**
- * `npm run web -- --port <p> --llm-url <url> [--data-dir <dir>] [--policy <file>]`: the browser harness.
+ * `npm run web -- --port <p> --llm-url <url> [--sync-url <url>] [--data-dir <dir>] [--policy <file>]`: the browser harness.
  * Builds the app if there is no build yet, starts main's services behind the loopback transport, and prints
  * one line, `listening on <url>`, with the per-launch secret in the URL's fragment. Never part of a release.
  * `npm run web -- --validate-policy <file>` only checks a policy file (exit 0 valid, 2 invalid) and starts nothing.
@@ -16,7 +16,7 @@ import { createConsoleLogger } from '../../src/main/core/logger';
 import { defaultHarnessDirs, startHarness } from './harnessServer';
 
 const USAGE =
-  'usage: npm run web -- --port <port> [--llm-url <url>] [--data-dir <dir>] [--allow-persistent-data-dir] [--policy <file>] [--rebuild]\n' +
+  'usage: npm run web -- --port <port> [--llm-url <url>] [--sync-url <url>] [--data-dir <dir>] [--allow-persistent-data-dir] [--policy <file>] [--rebuild]\n' +
   '       npm run web -- --validate-policy <file>';
 
 async function main(): Promise<void> {
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: '5174' },
       'llm-url': { type: 'string' },
+      'sync-url': { type: 'string' },
       'data-dir': { type: 'string' },
       'allow-persistent-data-dir': { type: 'boolean', default: false },
       policy: { type: 'string' },
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const harness = await startHarness({
     port,
     ...(values['llm-url'] ? { llmUrl: values['llm-url'] } : {}),
+    ...(values['sync-url'] ? { syncUrl: values['sync-url'] } : {}),
     dataDir,
     policyPath: values.policy ?? null,
     env: process.env,

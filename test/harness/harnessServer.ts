@@ -22,6 +22,8 @@ export interface HarnessOptions {
   readonly port: number;
   /** Base URL of the model server (`…/v1`); the policy may still override it. */
   readonly llmUrl?: string;
+  /** Base URL of the clinic's sync server (`npm run sync-server`); the policy may still override it. Absent: sync off. */
+  readonly syncUrl?: string;
   /** Folder for harness data (the insecure safeStorage stand-in's key). */
   readonly dataDir: string;
   readonly policyPath?: string | null;
@@ -78,7 +80,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     userSettingsPath: null,
     policyArgument: options.policyPath ?? null,
     // The harness's key store is the insecure stand-in (backend `basic_text`), so it must be allowed here.
-    env: { CPA_ALLOW_BASIC_TEXT_KEY_STORAGE: 'true', ...(options.env ?? {}), ...(options.llmUrl ? { CPA_LLM_BASE_URL: options.llmUrl } : {}) },
+    env: { CPA_ALLOW_BASIC_TEXT_KEY_STORAGE: 'true', ...(options.env ?? {}), ...(options.llmUrl ? { CPA_LLM_BASE_URL: options.llmUrl } : {}),
+      ...(options.syncUrl ? { CPA_SYNC_SERVER_URL: options.syncUrl } : {}),
+    },
     platform: process.platform,
   });
   const bridgeFile = await buildBridge(options.buildDir);
@@ -131,7 +135,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     isUnlocked: () => services.isUnlocked(),
     logger,
   });
-  const stopStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
+  const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
+  // Records pulled from the clinician's other workstations reach the page as main's own do.
+  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
+  const stopStatusEvents = (): void => {
+    stopLlmStatusEvents();
+    stopSyncStatusEvents();
+    stopSyncedRecords();
+  };
   const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
 
   function upgradeRefusal(request: IncomingMessage): string | null {

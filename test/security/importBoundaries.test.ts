@@ -28,6 +28,14 @@ describe('import boundaries', () => {
     ['src/main/sessions/x.ts', "import { app } from 'electron';\nexport const a = app;"],
     ['src/main/sessions/x.ts', "import OpenAI from 'openai';\nexport const a = OpenAI;"],
     ['src/main/llm/x.ts', "import { net } from 'electron';\nexport const a = net;"],
+    ['src/main/sync/x.ts', "import { x } from '../../server/syncServer';\nexport const a = x;"],
+    ['src/main/index.ts', "import { x } from '../server/syncServer';\nexport const a = x;"],
+    ['src/renderer/src/x.ts', "import { x } from '../../server/syncServer';\nexport const a = x;"],
+    ['src/preload/x.ts', "import { x } from '../server/syncServer';\nexport const a = x;"],
+    ['src/shared/sync/x.ts', "import { x } from '../../server/syncServer';\nexport const a = x;"],
+    ['src/server/x.ts', "import { x } from '../main/services';\nexport const a = x;"],
+    ['src/server/data/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['src/server/x.ts', "import { x } from '../renderer/src/lib/api';\nexport const a = x;"],
   ])('%s may not: %s', async (file, code) => {
     expect(await importErrors(file, code)).toHaveLength(1);
   });
@@ -38,6 +46,8 @@ describe('import boundaries', () => {
     ['src/main/llm/x.ts', "import OpenAI from 'openai';\nexport const a = OpenAI;"],
     ['src/main/platform/x.ts', "import { net } from 'electron';\nexport const a = net;"],
     ['src/preload/x.ts', "import { contextBridge } from 'electron';\nexport const a = contextBridge;"],
+    ['src/server/data/x.ts', "import { PushInput } from '../../shared/sync/changes';\nexport const a = PushInput;"],
+    ['src/server/x.ts', "import pg from 'pg';\nimport { join } from 'node:path';\nexport const a = [pg, join];"],
   ])('%s may: %s', async (file, code) => {
     expect(await importErrors(file, code)).toEqual([]);
   });

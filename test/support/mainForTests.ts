@@ -64,6 +64,10 @@ export async function startMainForTests(options: {
   dataDir?: string;
   /** The OS key store stand-in; a fresh one by default (pass the same one across a restart). */
   secretStorage?: FakeSecretStorage;
+  /** Listen to the sync server's live feed (default false here: tests drive cycles with `sync.now`). */
+  syncLiveFeed?: boolean;
+  /** The profile {@link startMainForTests} creates and signs in (default `Dr Test`). */
+  profileName?: string;
 }): Promise<MainForTests> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cpa-main-')));
   const config = resolveSettings('harness', {
@@ -81,6 +85,7 @@ export async function startMainForTests(options: {
     secretStorage: options.secretStorage ?? new FakeSecretStorage(),
     power: options.power ?? quietPower,
     insecureKdfIterationsForTests: 1_000,
+    syncLiveFeed: options.syncLiveFeed ?? false,
   });
   const transport = options.transport ?? new MemoryTransport();
   transport.storeRecords = true;
@@ -89,10 +94,11 @@ export async function startMainForTests(options: {
     isUnlocked: () => services.isUnlocked(),
     logger: silentLogger,
   });
+  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
   const call: MainForTests['call'] = async (operation, payload, senderId = '1') =>
     (await transport.call(`app:${operation}`, appCaller(senderId), payload)) as never;
   if (options.signIn ?? true) {
-    const created = await call('auth.createProfile', { name: 'Dr Test', passphrase: TEST_PASSPHRASE });
+    const created = await call('auth.createProfile', { name: options.profileName ?? 'Dr Test', passphrase: TEST_PASSPHRASE });
     if (!created.ok) throw new Error(`could not sign in for the test: ${created.error.message}`);
   }
   return {
@@ -116,6 +122,7 @@ export async function startMainForTests(options: {
     deliveredRecords: () =>
       transport.sent.filter((event) => event.channel === channelOf('vault.record')).flatMap((event) => (event.payload as RecordDelivery).records),
     close: async () => {
+      stopSyncedRecords();
       await services.shutdown(0);
       registration.dispose();
     },

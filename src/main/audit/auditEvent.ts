@@ -29,6 +29,12 @@ export const AUDIT_ACTIONS = [
   'vault.record_malformed',
   'vault.record_rolled_back',
   'vault.key_missing',
+  // Sync (issue 10): ids and counts only, as everywhere here.
+  'sync.profile_published',
+  'sync.clinic_signed_in',
+  'sync.pushed',
+  'sync.pulled',
+  'sync.deleted_elsewhere',
 ] as const;
 
 /** Schema of an audit action. */

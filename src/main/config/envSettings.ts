@@ -27,6 +27,9 @@ export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
   exportAllowed: 'CPA_EXPORT_ALLOWED',
   theme: 'CPA_THEME',
   extraCaCertificates: 'CPA_EXTRA_CA_CERTIFICATES',
+  syncServerUrl: 'CPA_SYNC_SERVER_URL',
+  syncWorkstationLabel: 'CPA_SYNC_WORKSTATION_LABEL',
+  syncPullIntervalSeconds: 'CPA_SYNC_PULL_INTERVAL_SECONDS',
   updates: 'CPA_UPDATES',
   crashReporting: 'CPA_CRASH_REPORTING',
 };
@@ -45,6 +48,7 @@ const NUMERIC: ReadonlySet<SettingKey> = new Set([
   'sessionQueueWaitMs',
   'retentionDays',
   'idleLockMinutes',
+  'syncPullIntervalSeconds',
 ]);
 
 const BOOLEAN: ReadonlySet<SettingKey> = new Set(['allowInsecureHttp', 'profileSelfCreation', 'allowBasicTextKeyStorage', 'exportAllowed', 'crashReporting']);

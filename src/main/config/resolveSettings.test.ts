@@ -134,4 +134,24 @@ describe('settingsFromEnv', () => {
       'environment: maxRetries: maxRetries must be a number',
     ]);
   });
+
+  it('leaves sync off unless a sync server is set, and holds its address to the model server\'s http rule', () => {
+    expect(resolveSettings('release', {}).settings).toMatchObject({ syncServerUrl: null, syncWorkstationLabel: '', syncPullIntervalSeconds: 60 });
+    const policy = (values: Record<string, unknown>) => ({ policy: { name: 'policy', values } });
+    expect(problemsOf(() => resolveSettings('release', policy({ syncServerUrl: 'http://10.0.0.7:8443/' })))[0]).toContain(
+      'syncServerUrl uses plain http to another machine',
+    );
+    expect(problemsOf(() => resolveSettings('release', policy({ syncServerUrl: 'https://it:pw@sync.clinic.example/' })))[0]).toContain(
+      'syncServerUrl must not carry credentials',
+    );
+    const set = resolveSettings('release', policy({ syncServerUrl: 'https://sync.clinic.example/', syncWorkstationLabel: 'Triage 2', syncPullIntervalSeconds: 30 }));
+    expect(set.settings).toMatchObject({ syncServerUrl: 'https://sync.clinic.example/', syncWorkstationLabel: 'Triage 2', syncPullIntervalSeconds: 30 });
+    expect(resolveSettings('release', policy({ syncServerUrl: 'http://127.0.0.1:8443/' })).settings.syncServerUrl).toBe('http://127.0.0.1:8443/');
+  });
+
+  it('reads the sync server from CPA_SYNC_SERVER_URL outside release builds', () => {
+    const env = { name: 'environment', values: settingsFromEnv({ CPA_SYNC_SERVER_URL: 'http://127.0.0.1:7000/', CPA_SYNC_PULL_INTERVAL_SECONDS: '15' }) };
+    expect(resolveSettings('harness', { env }).settings).toMatchObject({ syncServerUrl: 'http://127.0.0.1:7000/', syncPullIntervalSeconds: 15 });
+    expect(resolveSettings('release', { env }).settings.syncServerUrl).toBeNull();
+  });
 });

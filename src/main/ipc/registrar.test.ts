@@ -27,6 +27,7 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     'auth.changePassphrase': async () => ({ done: true }),
     'auth.state': async () => authState,
     'auth.reportActivity': async () => ({ done: true }),
+    'auth.signInWithClinicProfile': async () => authState,
     'protocol.generate': async (_input, call) => {
       calls.push('protocol.generate');
       call.emit('protocol.delta', { sessionId: SESSION, turnId: TURN, index: 0, delta: 'Step 1' });
@@ -90,6 +91,8 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
       calls.push('llm.status');
       return { reachable: false, state: 'offline', model: null, endpoint: 'http://127.0.0.1:8000/v1', latencyMs: null };
     },
+    'sync.status': async () => ({ state: 'off', pending: 0, lastSyncedAt: null, message: null }),
+    'sync.now': async () => ({ state: 'off', pending: 0, lastSyncedAt: null, message: null }),
     ...overrides,
   };
   const registration = registerOperations(transport, handlers, {
@@ -270,6 +273,25 @@ describe('registrar: the lock', () => {
       const result = (await transport.call(channelOf(name), appCaller())) as Result<unknown>;
       expect(result.ok).toBe(true);
     }
+  });
+
+  it('lets a clinician new to this workstation sign in with their clinic profile while locked, with a checked payload', async () => {
+    const seen: unknown[] = [];
+    const { transport } = setup(
+      {
+        'auth.signInWithClinicProfile': async (input) => {
+          seen.push(input);
+          return { state: 'unlocked', profileId: 'p', profileName: input.name, reason: null };
+        },
+      },
+      silentLogger,
+      () => false,
+    );
+    const refused = (await transport.call(channelOf('auth.signInWithClinicProfile'), appCaller(), { name: 'Dr A', passphrase: '', extra: 1 })) as Result<unknown>;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const signedIn = (await transport.call(channelOf('auth.signInWithClinicProfile'), appCaller(), { name: '  Dr A ', passphrase: 'long enough phrase' })) as Result<unknown>;
+    expect(signedIn).toMatchObject({ ok: true, data: { state: 'unlocked', profileName: 'Dr A' } });
+    expect(seen).toEqual([{ name: 'Dr A', passphrase: 'long enough phrase' }]);
   });
 
   it('refuses a foreign caller before telling it whether the app is locked', async () => {

@@ -146,3 +146,39 @@ export async function recoverWithPrivateKey(
     recovery: await escrowFor(profileId, dataKey, keys.recovery, env),
   };
 }
+
+/**
+ * Opens the profile's data key extractable for the length of `use` only — to wrap it once more for the clinic sync
+ * server (publishing a local profile at its first unlock with sync on, or sending a passphrase change). Throws
+ * {@link WrongPassphraseError}.
+ *
+ * Warning: `use` must not keep the key. Whatever it wraps it with leaves this call; the key itself must not.
+ */
+export async function withExtractableDataKey<T>(
+  profileId: string,
+  keys: ProfileKeys,
+  passphrase: string,
+  env: ProfileKeyEnvironment,
+  use: (dataKey: CryptoKey) => Promise<T>,
+): Promise<T> {
+  const opened = await openDataKey(profileId, keys, passphrase, env);
+  return use(await opened.unwrapExtractable());
+}
+
+/**
+ * The keys to store for a profile whose data key came from elsewhere — signing in on a new workstation with a clinic
+ * profile: the same data key (extractable, for this call) wrapped under a KEK from `passphrase` with a fresh local
+ * salt and sealed by this workstation's OS secret store; the escrow IT already holds is kept when it is for the key
+ * policy names, made afresh otherwise. Returns what to store and the non-extractable copy of the data key.
+ */
+export async function adoptProfileKeys(
+  profileId: string,
+  dataKey: CryptoKey,
+  passphrase: string,
+  escrow: RecoveryEscrow | null,
+  env: ProfileKeyEnvironment,
+): Promise<{ keys: ProfileKeys; dataKey: CryptoKey }> {
+  const wrapped = await wrapUnderPassphrase(profileId, dataKey, passphrase, env);
+  const keys: ProfileKeys = { ...wrapped.stored, recovery: await escrowFor(profileId, dataKey, escrow, env) };
+  return { keys, dataKey: await wrapped.nonExtractableCopy() };
+}

@@ -10,7 +10,16 @@ import { PBKDF2_ITERATIONS } from './kdf';
 import { passphraseProblem } from './passphraseRules';
 import { OtherProfileUnlockedError, ProfileInputError, ProfileNotFoundError, WrongPassphraseError } from './profileErrors';
 import { readProfileFile, writeProfileFile, type StoredProfile } from './profileFile';
-import { changeProfilePassphrase, createProfileKeys, recoverWithPrivateKey, unlockProfileKeys, type ProfileKeyEnvironment } from './profileKeys';
+import {
+  adoptProfileKeys,
+  changeProfilePassphrase,
+  createProfileKeys,
+  recoverWithPrivateKey,
+  unlockProfileKeys,
+  withExtractableDataKey,
+  type ProfileKeyEnvironment,
+} from './profileKeys';
+import type { RecoveryEscrow } from './recoveryEscrow';
 import { cleanProfileName, profileNameKey, profileNameProblem } from './profileName';
 import { importRecoveryPublicKey, type RecoveryPublicKey } from './recoveryEscrow';
 import { UnlockThrottle } from './unlockThrottle';
@@ -202,6 +211,50 @@ export class ProfileStore {
       await this.#save(this.#profiles.map((stored) => (stored.id === profileId ? { ...stored, keys } : stored)));
       this.#throttle.reset(profileId);
       this.options.logger.info('profile.recovered', { profileId });
+    });
+  }
+
+  /**
+   * Lends the data key of the unlocked profile `profileId`, extractable, to `use` only (publishing the profile to
+   * the clinic's sync server wraps it for the clinic). The passphrase proves it again; a wrong one counts as a failed
+   * unlock. `use` must not keep the key.
+   */
+  withExtractableDataKey<T>(profileId: string, passphrase: string, use: (dataKey: CryptoKey, escrow: RecoveryEscrow | null) => Promise<T>): Promise<T> {
+    return this.#serially(async () => {
+      if (this.#unlocked?.profileId !== profileId) throw new AppError('LOCKED', 'The profile is locked. Unlock it to continue.');
+      const profile = this.#find(profileId);
+      return this.#withThrottle(profileId, () => withExtractableDataKey(profileId, profile.keys, passphrase, this.#environment(), (dataKey) => use(dataKey, profile.keys.recovery)));
+    });
+  }
+
+  /**
+   * A clinician's first sign-in here with the profile they published elsewhere: stores the profile under the same id
+   * with its data key (`dataKey`, extractable, lent for this call) wrapped under this workstation's own layers for
+   * `passphrase`, then unlocks it. A profile of that id already here is only unlocked (the same clinician again).
+   * Refuses while another profile is unlocked, as {@link unlock} does.
+   */
+  adoptProfile(profile: { profileId: string; name: string }, dataKey: CryptoKey, passphrase: string, escrow: RecoveryEscrow | null): Promise<CurrentProfile> {
+    return this.#serially(async () => {
+      if (this.#unlocked && this.#unlocked.profileId !== profile.profileId) throw new OtherProfileUnlockedError();
+      const known = this.#profiles.find((stored) => stored.id === profile.profileId);
+      const adopted = await adoptProfileKeys(profile.profileId, dataKey, passphrase, escrow, this.#environment());
+      if (!known) {
+        const cleaned = cleanProfileName(profile.name);
+        if (this.#profiles.some((stored) => profileNameKey(stored.name) === profileNameKey(cleaned))) {
+          throw new ProfileInputError('Another profile with that name exists on this workstation. Ask IT to rename one.');
+        }
+        const stored: StoredProfile = { id: profile.profileId, name: cleaned, createdAt: this.options.clock.now().toISOString(), keys: adopted.keys };
+        await this.#save([...this.#profiles, stored]);
+        this.options.logger.info('profile.adopted', { profileId: profile.profileId });
+      } else {
+        // The passphrase that signed in at the server is the current one: it replaces an older local wrap.
+        await this.#save(this.#profiles.map((stored) => (stored.id === profile.profileId ? { ...stored, keys: adopted.keys } : stored)));
+      }
+      const current = { profileId: profile.profileId, name: known?.name ?? cleanProfileName(profile.name) };
+      if (this.#unlocked?.profileId === profile.profileId) return current;
+      this.#unlocked = { profileId: profile.profileId, dataKey: adopted.dataKey };
+      this.#emit({ unlockedProfileId: profile.profileId, reason: null });
+      return current;
     });
   }
 

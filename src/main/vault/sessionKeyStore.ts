@@ -212,6 +212,48 @@ export class SessionKeyStore {
     return key;
   }
 
+  /**
+   * The stored entry of `sessionId` (its key still wrapped by the owner's data key), or null: what sync sends to the
+   * owner's other workstations, where the same data key unwraps it.
+   */
+  entry(sessionId: string): SessionKeyEntry | null {
+    this.#requireLoaded();
+    const entry = this.#entries.get(sessionId);
+    return entry ? stored(entry) : null;
+  }
+
+  /**
+   * Keeps a session key that came from the owner's other workstation (sync), wrapped as it came, after checking that
+   * `owner`'s data key unwraps it. A session known here only moves its last-turn time; a shredded one is refused
+   * (`shredded`): a deleted session never comes back. On disk before this resolves.
+   */
+  async adopt(incoming: SessionKeyEntry, owner: UnlockedOwner): Promise<'added' | 'touched'> {
+    this.#requireLoaded();
+    if (incoming.ownerId !== owner.ownerId) throw new SessionKeyError('other-owner', incoming.sessionId);
+    if (this.#entries.has(incoming.sessionId)) {
+      await this.touch(incoming.sessionId, new Date(incoming.lastTurnAt));
+      return 'touched';
+    }
+    this.#refuseNewKey(incoming.sessionId);
+    try {
+      await unwrapAesKey(incoming.wrappedKey, owner.dataKey, sessionKeyAdditionalData(incoming.sessionId, owner.ownerId), RECORD_KEY_USAGES);
+    } catch (error) {
+      if (error instanceof KeyUnwrapError) throw new SessionKeyError('unwrap-failed', incoming.sessionId);
+      throw error;
+    }
+    this.#refuseNewKey(incoming.sessionId);
+    // The version anchor is this workstation's own (what its page confirmed storing): it starts at 0 here.
+    const entry: Entry = { sessionId: incoming.sessionId, ownerId: incoming.ownerId, wrappedKey: incoming.wrappedKey, lastTurnAtMs: Date.parse(incoming.lastTurnAt), rv: 0 };
+    this.#entries.set(incoming.sessionId, entry);
+    try {
+      await this.#persist({ kind: 'append', change: { op: 'put', entry: stored(entry) } });
+    } catch (error) {
+      if (this.#entries.get(incoming.sessionId) === entry) this.#entries.delete(incoming.sessionId);
+      throw error;
+    }
+    return 'added';
+  }
+
   /** Records a new last-turn time for `sessionId` (retention counts from it); an earlier time than the one kept is ignored. */
   async touch(sessionId: string, lastTurnAt: Date): Promise<void> {
     this.#requireLoaded();

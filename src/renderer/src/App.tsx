@@ -10,14 +10,15 @@ import { AnalyticsView } from './features/analytics/AnalyticsView';
 import { SettingsScreen } from './features/settings/SettingsScreen';
 import { useAppliedTheme } from './features/settings/useAppliedTheme';
 import { LlmStatusLine } from './features/status/LlmStatusLine';
+import { SyncStatusLine } from './features/status/SyncStatusLine';
 import { useEscapeToStop } from './features/conversation/useEscapeToStop';
 import { useAppStore } from './stores/appStore';
 import type { Screen } from './stores/uiSlice';
 
 /**
- * The app shell. Until a clinician is signed in, only the lock screen; then the title, the model-server status and
- * the screen switch and the account controls; then the main screen (the sessions sidebar beside the intake form or
- * the session), the settings or the analytics; and the standing notice.
+ * The app shell. Until a clinician is signed in, only the lock screen; then the title, the model-server status, the
+ * sync status (when sync is on), the screen switch and the account controls; then the main screen (the sessions
+ * sidebar beside the intake form or the session), the settings or the analytics; and the standing notice.
  */
 export function App() {
   const checkLlmStatus = useAppStore((s) => s.checkLlmStatus);
@@ -63,6 +64,7 @@ function UnlockedApp() {
         <h1 className="app-title">Clinic Protocol Assistant</h1>
         <div className="app-header-end">
           <LlmStatusLine />
+          <SyncStatusLine />
           <nav className="app-nav" aria-label="Screens">
             {SCREENS.map(([target, label]) => (
               <button

@@ -277,6 +277,52 @@ describe('unlock', () => {
   });
 });
 
+describe('signInWithClinicProfile', () => {
+  beforeEach(() => state().loadAuth());
+
+  it('signs in with the name and passphrase typed, then lists the profile on this workstation', async () => {
+    const clinicProfile = { ...PROFILE_A, name: 'Dr Clinic' };
+    fake.profileList = ok({ profiles: [PROFILE_A, PROFILE_B, clinicProfile], selfCreationAllowed: true });
+    const signedIn = await state().signInWithClinicProfile('Dr Clinic', GOOD_PASSPHRASE);
+    await flush();
+    expect(signedIn).toBe(true);
+    expect(fake.signInWithClinicProfileCalls).toEqual([{ name: 'Dr Clinic', passphrase: GOOD_PASSPHRASE }]);
+    expect(state().authState).toMatchObject({ state: 'unlocked', profileName: 'Dr Clinic' });
+    expect(state().profiles).toContainEqual(clinicProfile);
+    expect(state().authBusy).toBe(false);
+  });
+
+  it.each([
+    ['a wrong passphrase', 'FORBIDDEN', WRONG_PASSPHRASE_MESSAGE],
+    ['too many tries, with the wait', 'FORBIDDEN', 'Too many failed sign-ins. Try again in 2 minutes.'],
+    ['the sync server unreachable', 'INTERNAL', 'The clinic sync server cannot be reached. Sign in on a workstation where you have signed in before, or try again later.'],
+    ['sync off on this workstation', 'FORBIDDEN', 'Sync is off on this workstation: there is no clinic sync server in its policy.'],
+  ] as const)('shows main’s message for %s and stays locked', async (_name, code, message) => {
+    fake.answerSignInWithClinicProfile = () => Promise.resolve(failure(code, message));
+    const signedIn = await state().signInWithClinicProfile('Dr Clinic', GOOD_PASSPHRASE);
+    expect(signedIn).toBe(false);
+    expect(state().authState).toEqual(LOCKED_AT_START);
+    expect(state().authError).toEqual({ code, message });
+    expect(state().authBusy).toBe(false);
+  });
+
+  it('is busy while main derives the keys and asks the server', async () => {
+    let answer!: (result: Result<AuthState>) => void;
+    fake.answerSignInWithClinicProfile = () => new Promise((resolve) => (answer = resolve));
+    const signingIn = state().signInWithClinicProfile('Dr Clinic', GOOD_PASSPHRASE);
+    expect(state().authBusy).toBe(true);
+    answer(ok(unlockedAs(PROFILE_A)));
+    await signingIn;
+    expect(state().authBusy).toBe(false);
+  });
+
+  it('never keeps the passphrase in the store', async () => {
+    const secret = 'clinic-profile-secret-passphrase-4';
+    await state().signInWithClinicProfile('Dr Clinic', secret);
+    expect(storeText()).not.toContain(secret);
+  });
+});
+
 describe('createProfile', () => {
   it('creates and signs in the new profile, then lists it', async () => {
     await state().loadAuth();

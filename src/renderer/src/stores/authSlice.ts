@@ -48,6 +48,12 @@ export interface AuthSlice {
   createProfile(name: string, passphrase: string): Promise<boolean>;
   /** Unlocks `profileId`. Resolves true on success; on failure {@link authError} holds main's message. */
   unlock(profileId: string, passphrase: string): Promise<boolean>;
+  /**
+   * Signs in, on this workstation, with a profile published to the clinic's sync server from another one (name and
+   * passphrase). Resolves true on success (the profile is then listed here too); on failure {@link authError} holds
+   * main's message — a wrong passphrase, a wait after too many tries, the server unreachable, sync off.
+   */
+  signInWithClinicProfile(name: string, passphrase: string): Promise<boolean>;
   /** Locks at once: the page clears itself before main even answers. */
   lock(): Promise<void>;
   /** Changes the signed-in clinician's passphrase. Resolves true on success. */
@@ -147,6 +153,16 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
         return get().authState?.state === 'unlocked';
       },
 
+      async signInWithClinicProfile(name, passphrase) {
+        const version = stateVersion;
+        const result = await busyCall(() => api.auth.signInWithClinicProfile({ name, passphrase }));
+        if (!result.ok) return false;
+        applyAnswer(version, result.data);
+        // The profile now lives on this workstation too: the next lock screen lists it for a plain unlock.
+        void get().loadProfiles();
+        return get().authState?.state === 'unlocked';
+      },
+
       async lock() {
         const current = get().authState;
         // Clear the page first: the clinician may be walking away, main's answer must not be waited for.
@@ -218,6 +234,7 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
             resumeMode: 'live',
           });
           void get().startHistory();
+          void get().loadSyncStatus();
           return;
         }
         set({
@@ -225,8 +242,12 @@ export function createAuthSlice(api: AppApi, now: () => number): SliceCreator<Au
           authError: null,
           ...(otherOwner ? { resumeSessionId: null, resumeProfileId: null, resumeMode: 'live' as const } : {}),
         });
-        // Just unlocked: list the clinician's sessions and reopen the one the lock cleared from the page.
-        if (previous?.state !== 'unlocked') void get().startHistory();
+        // Just unlocked: list the clinician's sessions and reopen the one the lock cleared from the page, and show
+        // where their sync stands.
+        if (previous?.state !== 'unlocked') {
+          void get().startHistory();
+          void get().loadSyncStatus();
+        }
       },
     };
   };

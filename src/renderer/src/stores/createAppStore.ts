@@ -14,6 +14,7 @@ import { createIntakeSlice, initialIntakeState } from './intakeSlice';
 import { createLlmStatusSlice, initialLlmStatusState } from './llmStatusSlice';
 import { createPatientDataSlice } from './patientData';
 import { createSessionSlice, initialSessionState } from './sessionSlice';
+import { createSyncStatusSlice, initialSyncStatusState } from './syncStatusSlice';
 import { createUiSlice, initialUiState } from './uiSlice';
 import type { AppState, DataOf } from './types';
 
@@ -22,6 +23,7 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
   ...initialIntakeState,
   ...initialSessionState,
   ...initialLlmStatusState,
+  ...initialSyncStatusState,
   ...initialAuthState,
   ...initialHistoryState,
   ...initialExportState,
@@ -64,6 +66,7 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     ...createIntakeSlice()(...args),
     ...createSessionSlice(api, history)(...args),
     ...createLlmStatusSlice(api)(...args),
+    ...createSyncStatusSlice(api)(...args),
     ...createAuthSlice(api, now)(...args),
     ...createHistorySlice(api, history, {
       refreshDelayMs: options.historyRefreshDelayMs,
@@ -80,6 +83,7 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     api.protocol.onTurnStarted((event) => store.getState().receiveTurnStarted(event)),
     api.protocol.onDelta((event) => store.getState().receiveDelta(event)),
     api.llm.onStatusChanged((status) => store.getState().receiveLlmStatus(status)),
+    api.sync.onStatusChanged((status) => store.getState().receiveSyncStatus(status)),
     // Locking (by the clinician, idle logoff or the OS) clears patient data from the store in the same update.
     api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
     // The history store writes every delivered record (db/historySync); the sessions list follows shortly after.

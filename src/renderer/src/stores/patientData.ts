@@ -13,6 +13,7 @@ import { initialHistoryFormatState } from './historyFormatSlice';
 import { initialHistoryState } from './historySlice';
 import { initialIntakeState } from './intakeSlice';
 import { initialSessionState } from './sessionSlice';
+import { initialSyncStatusState } from './syncStatusSlice';
 import type { AppState, DataOf, SliceCreator } from './types';
 
 /** Fields that hold what a clinician typed or the model answered, or text derived from it (titles, excerpts). */
@@ -73,6 +74,10 @@ export const SIGNED_IN_FIELDS = [
   'analyticsReport',
   'analyticsError',
   'olderFormatRecords',
+  // Sync's line: counts, a time and main's sentence, but the signed-in clinician's (what waits is theirs).
+  'syncStatus',
+  'syncStatusError',
+  'syncRunning',
 ] as const satisfies readonly (keyof DataOf<AppState>)[];
 
 /** Fields a lock leaves as they are, and why each holds no patient data. */
@@ -90,7 +95,7 @@ export const KEPT_THROUGH_LOCK = {
   resumeProfileId: 'whose that session is: set by the lock itself',
   resumeMode: 'how it was shown: set by the lock itself',
   screen: 'which screen shows (patients, analytics, settings)',
-  settingsView: 'the settings without secrets (the lock screen uses the theme)',
+  settingsView: 'the settings without secrets (the lock screen uses the theme, and the sync server to offer a clinic sign-in)',
   settingsError: 'a message from main about settings',
   settingsSaving: 'a flag',
   diagnosticsText: 'the support bundle main builds without patient data',
@@ -110,7 +115,15 @@ void everyFieldClassified;
 
 /** Every cleared field's value at start-up, from the slices that own them. */
 function initialValues(): Pick<DataOf<AppState>, ClearedField> {
-  return { ...initialIntakeState, ...initialSessionState, ...initialHistoryState, ...initialExportState, ...initialAnalyticsState, ...initialHistoryFormatState };
+  return {
+    ...initialIntakeState,
+    ...initialSessionState,
+    ...initialHistoryState,
+    ...initialExportState,
+    ...initialAnalyticsState,
+    ...initialHistoryFormatState,
+    ...initialSyncStatusState,
+  };
 }
 
 /** What a lock sets: every field of {@link PATIENT_TEXT_FIELDS} and {@link SIGNED_IN_FIELDS} back to its start-up value. */

@@ -12,12 +12,14 @@ import type { IntakeSlice } from './intakeSlice';
 import type { LlmStatusSlice } from './llmStatusSlice';
 import type { PatientDataSlice } from './patientData';
 import type { SessionSlice } from './sessionSlice';
+import type { SyncStatusSlice } from './syncStatusSlice';
 import type { UiSlice } from './uiSlice';
 
 /** Everything the renderer knows, and every action that changes it. */
 export type AppState = IntakeSlice &
   SessionSlice &
   LlmStatusSlice &
+  SyncStatusSlice &
   AuthSlice &
   HistorySlice &
   UiSlice &

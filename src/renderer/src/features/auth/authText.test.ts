@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNewPassphrase, checkProfileName, lockReasonText } from './authText';
+import { checkClinicSignIn, checkNewPassphrase, checkProfileName, lockReasonText } from './authText';
 
 describe('lockReasonText', () => {
   it('says why the app locked', () => {
@@ -31,5 +31,17 @@ describe('checkProfileName', () => {
     expect(checkProfileName('   ')).toMatch(/enter your name/);
     expect(checkProfileName('x'.repeat(81))).toMatch(/80/);
     expect(checkProfileName(' Dr Ada ')).toBeNull();
+  });
+});
+
+describe('checkClinicSignIn', () => {
+  it('asks for the name first, then the passphrase, and says which box to go back to', () => {
+    expect(checkClinicSignIn('  ', '')).toEqual({ message: 'Please enter your name.', field: 'name' });
+    expect(checkClinicSignIn('Dr Clinic', '')).toEqual({ message: 'Please type your passphrase.', field: 'passphrase' });
+    expect(checkClinicSignIn('Dr Clinic', 'x'.repeat(1_025))).toMatchObject({ field: 'passphrase' });
+  });
+
+  it('lets any existing passphrase through (the rules for new ones are not asked again)', () => {
+    expect(checkClinicSignIn('Dr Clinic', 'short')).toBeNull();
   });
 });

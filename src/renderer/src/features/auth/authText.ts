@@ -57,3 +57,23 @@ export function checkProfileName(name: string): string | null {
   if (trimmed.length > MAX_PROFILE_NAME_LENGTH) return `The name must be at most ${MAX_PROFILE_NAME_LENGTH} characters long.`;
   return null;
 }
+
+/** Shown under the unlock form when a clinic sync server is configured. */
+export const CLINIC_SIGN_IN_HINT = 'Signed in on another workstation of the clinic before? Your profile can follow you here.';
+
+/** Which box a problem with the clinic sign-in form is about, so the focus goes there. */
+export type ClinicSignInField = 'name' | 'passphrase';
+
+/**
+ * What is wrong with the clinic sign-in form before anything is sent (the name is the one given when the profile was
+ * created; the server compares it case-blind), or null when it may go to main.
+ */
+export function checkClinicSignIn(name: string, passphrase: string): { message: string; field: ClinicSignInField } | null {
+  const nameProblem = checkProfileName(name);
+  if (nameProblem !== null) return { message: nameProblem, field: 'name' };
+  if (passphrase === '') return { message: 'Please type your passphrase.', field: 'passphrase' };
+  if (passphrase.length > MAX_PASSPHRASE_LENGTH) {
+    return { message: `The passphrase must be at most ${MAX_PASSPHRASE_LENGTH} characters long.`, field: 'passphrase' };
+  }
+  return null;
+}

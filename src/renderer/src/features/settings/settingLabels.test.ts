@@ -11,4 +11,23 @@ describe('settingRows', () => {
     expect(rows.find((row) => row.key === 'sessionIdleTimeoutMs')?.value).toBe('30 min');
     expect(rows.find((row) => row.key === 'retentionDays')?.value).toBe('7 days');
   });
+
+  it('says sync is off when no sync server is set, and shows the server and the workstation’s label when IT sets them', () => {
+    const view = defaultSettingsView();
+    const off = settingRows(view);
+    expect(off.find((row) => row.key === 'syncServerUrl')).toEqual({
+      key: 'syncServerUrl',
+      policyKey: 'syncServerUrl',
+      label: 'Clinic sync server',
+      value: 'none: sync is off on this workstation',
+    });
+    expect(off.find((row) => row.key === 'syncWorkstationLabel')?.value).toBe('the computer’s name');
+    const on = settingRows({
+      ...view,
+      values: { ...view.values, syncServerUrl: 'https://sync.clinic.example/', syncWorkstationLabel: 'Triage 2' },
+    });
+    expect(on.find((row) => row.key === 'syncServerUrl')?.value).toBe('https://sync.clinic.example/');
+    expect(on.find((row) => row.key === 'syncWorkstationLabel')).toMatchObject({ policyKey: 'syncWorkstationLabel', value: 'Triage 2' });
+    expect(on.find((row) => row.key === 'syncPullIntervalSeconds')?.value).toBe('every 60 s');
+  });
 });

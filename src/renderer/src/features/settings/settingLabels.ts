@@ -35,7 +35,10 @@ const LABELS: Partial<Record<ViewKey, string>> = {
   recoveryKeyConfigured: 'Passphrase recovery by IT',
   theme: 'Theme',
   exportAllowed: 'Session export',
-  extraCaCount: 'Extra certificate authorities for the model server',
+  extraCaCount: 'Extra certificate authorities for the model and sync servers',
+  syncServerUrl: 'Clinic sync server',
+  syncWorkstationLabel: 'This workstation’s name for colleagues',
+  syncPullIntervalSeconds: 'Sync safety-net check',
   updates: 'Automatic updates',
   crashReporting: 'Crash reports sent off the workstation',
 };
@@ -53,6 +56,10 @@ function duration(ms: number): string {
 }
 
 function valueText(key: ViewKey, value: unknown): string {
+  // No sync server is how sync is off: say so rather than "null" (`npm start` runs without one).
+  if (key === 'syncServerUrl') return value === null ? 'none: sync is off on this workstation' : String(value);
+  if (key === 'syncWorkstationLabel' && value === '') return 'the computer’s name';
+  if (key === 'syncPullIntervalSeconds') return `every ${String(value)} s`;
   if (key === 'llmApiKeySet' || key === 'recoveryKeyConfigured') return value === true ? 'configured' : 'not configured';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');

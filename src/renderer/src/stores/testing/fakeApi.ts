@@ -11,8 +11,10 @@ import type {
   Done,
   ProfileList,
   ProfileSummary,
+  SignInWithClinicProfileInput,
   UnlockInput,
 } from '../../../../shared/auth';
+import { SYNC_OFF, type SyncStatus } from '../../../../shared/sync/status';
 import { fail, ok, type ErrorCode, type Result } from '../../../../shared/errors';
 import type { Patient } from '../../../../shared/patient';
 import type {
@@ -133,6 +135,21 @@ export interface FakeApi {
   answerSettingsSet(input: SettingsUpdate): Promise<Result<SettingsView>>;
   /** How `app.diagnostics` answers; the default is a small PHI-free bundle. */
   answerDiagnostics(): Promise<Result<Diagnostics>>;
+  /** What `sync.status` answers (default: off, as with no sync server in the policy). */
+  syncStatus: Result<SyncStatus>;
+  syncStatusCalls: number;
+  syncNowCalls: number;
+  /** How `sync.now` answers; the default resolves {@link syncStatus} at once. */
+  answerSyncNow(): Promise<Result<SyncStatus>>;
+  /** Pushes `sync.statusChanged` as main does. */
+  emitSyncStatus(status: SyncStatus): void;
+  syncListenerCount(): number;
+  signInWithClinicProfileCalls: SignInWithClinicProfileInput[];
+  /**
+   * How `auth.signInWithClinicProfile` answers; the default signs in {@link PROFILE_A} under the name typed when the
+   * passphrase is {@link GOOD_PASSPHRASE}, and refuses otherwise as main does.
+   */
+  answerSignInWithClinicProfile(input: SignInWithClinicProfileInput): Promise<Result<AuthState>>;
   /** Pushes `vault.record` as main does when it seals records for the page to store: `records` in one delivery. */
   emitRecord(...records: SealedRecord[]): void;
 }
@@ -149,6 +166,7 @@ export function createFakeApi(): FakeApi {
   const statusListeners = new Set<(status: LlmStatus) => void>();
   const authListeners = new Set<(state: AuthState) => void>();
   const recordListeners = new Set<(delivery: RecordDelivery) => void>();
+  const syncListeners = new Set<(status: SyncStatus) => void>();
   const subscribe = <E>(listeners: Set<(event: E) => void>, listener: (event: E) => void): Unsubscribe => {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -233,6 +251,17 @@ export function createFakeApi(): FakeApi {
     answerExport: () => Promise.resolve(fail('FORBIDDEN', 'Exporting sessions is turned off on this workstation by your IT policy.')),
     analyticsCalls: 0,
     answerAnalytics: () => Promise.resolve(ok<MetadataAnalytics>(emptyAnalytics())),
+    syncStatus: ok(SYNC_OFF),
+    syncStatusCalls: 0,
+    syncNowCalls: 0,
+    answerSyncNow: () => Promise.resolve(fake.syncStatus),
+    emitSyncStatus: (status) => syncListeners.forEach((listener) => listener(status)),
+    syncListenerCount: () => syncListeners.size,
+    signInWithClinicProfileCalls: [],
+    answerSignInWithClinicProfile: (input) =>
+      Promise.resolve(
+        input.passphrase === GOOD_PASSPHRASE ? ok(unlockedAs({ ...PROFILE_A, name: input.name.trim() })) : fail('FORBIDDEN', WRONG_PASSPHRASE_MESSAGE),
+      ),
     emitRecord: (...records) => recordListeners.forEach((listener) => listener({ records })),
     settingsView: defaultSettingsView(),
     settingsSetCalls: [],
@@ -284,6 +313,10 @@ export function createFakeApi(): FakeApi {
         reportActivity: () => {
           fake.reportActivityCalls++;
           return Promise.resolve(ok<Done>({ done: true }));
+        },
+        signInWithClinicProfile: (input: SignInWithClinicProfileInput) => {
+          fake.signInWithClinicProfileCalls.push(input);
+          return fake.answerSignInWithClinicProfile(input);
         },
         onStateChanged: (listener: (state: AuthState) => void) => subscribe(authListeners, listener),
       },
@@ -352,6 +385,17 @@ export function createFakeApi(): FakeApi {
           return Promise.resolve(fake.status);
         },
         onStatusChanged: (listener: (status: LlmStatus) => void) => subscribe(statusListeners, listener),
+      },
+      sync: {
+        status: () => {
+          fake.syncStatusCalls++;
+          return Promise.resolve(fake.syncStatus);
+        },
+        now: () => {
+          fake.syncNowCalls++;
+          return fake.answerSyncNow();
+        },
+        onStatusChanged: (listener: (status: SyncStatus) => void) => subscribe(syncListeners, listener),
       },
       app: {
         diagnostics: () => fake.answerDiagnostics(),

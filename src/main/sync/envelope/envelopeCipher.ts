@@ -1,0 +1,50 @@
+/**
+ * The envelope's cipher: AES-256-GCM under the profile's sync key, of any plaintext, with every field the server sees
+ * of the item — profile, kind, id, session, version, day — bound as additional data. A blob moved to another item,
+ * another version or another profile then fails authentication. Blob = base64 of IV ‖ ciphertext ‖ tag.
+ */
+import { MAX_SYNC_BLOB_CHARS, type SyncItemKind } from '../../../shared/sync/changes';
+import { GCM_IV_BYTES, GCM_TAG_BYTES, GcmAuthenticationError, gcmOpen, gcmSeal } from '../../vault/aesGcm';
+import { additionalData, fromBase64Strict, toBase64 } from '../../vault/encoding';
+import type { CryptoKey } from '../../vault/webCryptoTypes';
+import { SyncEnvelopeError } from './syncEnvelopeError';
+
+/** What the server sees of an item, besides the blob: all of it is bound to the blob. */
+export interface EnvelopeOuter {
+  readonly kind: SyncItemKind;
+  readonly id: string;
+  readonly sessionId: string;
+  readonly version: number;
+  readonly day: string | null;
+}
+
+function envelopeAdditionalData(profileId: string, outer: EnvelopeOuter): Uint8Array<ArrayBuffer> {
+  return additionalData('cpa/v1/sync-envelope', profileId, outer.kind, outer.id, outer.sessionId, outer.version, outer.day);
+}
+
+/** Seals `plaintext` for `outer` of `profileId`. Throws a RangeError when the blob would exceed the protocol's limit. */
+export async function sealEnvelope(syncKey: CryptoKey, profileId: string, outer: EnvelopeOuter, plaintext: Uint8Array<ArrayBuffer>): Promise<string> {
+  const sealed = await gcmSeal(syncKey, plaintext, envelopeAdditionalData(profileId, outer));
+  const bytes = new Uint8Array(sealed.iv.byteLength + sealed.ciphertext.byteLength);
+  bytes.set(sealed.iv, 0);
+  bytes.set(sealed.ciphertext, sealed.iv.byteLength);
+  const blob = toBase64(bytes);
+  if (blob.length > MAX_SYNC_BLOB_CHARS) throw new RangeError('sealed item exceeds the sync blob limit');
+  return blob;
+}
+
+/** Opens what {@link sealEnvelope} sealed for exactly `outer` of `profileId`; throws {@link SyncEnvelopeError}. */
+export async function openEnvelope(syncKey: CryptoKey, profileId: string, outer: EnvelopeOuter, blob: string): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = fromBase64Strict(blob);
+  if (!bytes || bytes.byteLength < GCM_IV_BYTES + GCM_TAG_BYTES) throw new SyncEnvelopeError('malformed');
+  try {
+    return await gcmOpen(
+      syncKey,
+      { iv: bytes.slice(0, GCM_IV_BYTES), ciphertext: bytes.slice(GCM_IV_BYTES) },
+      envelopeAdditionalData(profileId, outer),
+    );
+  } catch (error) {
+    if (error instanceof GcmAuthenticationError) throw new SyncEnvelopeError('tampered');
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { PAYLOAD_FORMAT_VERSION, type SealedRecordV2 } from '../../../shared/vault';
+import { silentLogger } from '../../core/logger';
+import { sealRecord } from '../../vault/recordCrypto';
+import { S1, S2, T0, keyStoreFolder, owner } from '../../vault/testing/sessionKeyStoreSetup';
+import type { UnlockedOwner } from '../../vault/unlockedOwner';
+import { applyPulledPage, WaitingRecords, type PulledPageTargets } from './applyPulledPage';
+import type { PulledChange } from './pullChanges';
+
+const OWNER = '5e0c2a1b-3d4f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** Workstation A (where sessions are made) and B (where they arrive), one clinician, one data key. */
+async function twoWorkstations() {
+  const clinician: UnlockedOwner = await owner(OWNER);
+  const a = (await (await keyStoreFolder()).open()).store;
+  const b = (await (await keyStoreFolder()).open()).store;
+  const shredded: string[] = [];
+  const targets: PulledPageTargets = {
+    keys: b,
+    shred: async (ids) => {
+      shredded.push(...ids);
+      await b.destroy(ids, T0);
+    },
+    logger: silentLogger,
+  };
+  const record = async (sessionId: string, ct?: string): Promise<SealedRecordV2> => {
+    if (!a.has(sessionId)) await a.create(sessionId, clinician, T0);
+    const sealed = await sealRecord(await a.keyFor(sessionId, clinician), {
+      id: globalThis.crypto.randomUUID(),
+      kind: 'turn',
+      sessionId,
+      ownerId: OWNER,
+      seq: 1,
+      parentTurnId: null,
+      status: 'complete',
+      createdAt: T0.toISOString(),
+      updatedAt: T0.toISOString(),
+      v: PAYLOAD_FORMAT_VERSION,
+      rv: 1,
+    }, { text: 'sealed' });
+    return ct === undefined ? sealed : { ...sealed, ct };
+  };
+  let changeNo = 0;
+  const key = (sessionId: string): PulledChange => ({ changeNo: ++changeNo, kind: 'key', entry: a.entry(sessionId)!, version: 1 });
+  const rec = (sealed: SealedRecordV2): PulledChange => ({ changeNo: ++changeNo, kind: 'record', record: sealed });
+  const tombstone = (sessionId: string): PulledChange => ({ changeNo: ++changeNo, kind: 'tombstone', sessionId, reason: 'deleted', day: '2026-11-25' });
+  const apply = (changes: PulledChange[], waiting: WaitingRecords) => applyPulledPage({ changes, resync: false }, clinician, waiting, targets);
+  return { a, b, clinician, shredded, record, key, rec, tombstone, apply };
+}
+
+describe('applying a pulled page', () => {
+  it('keeps a record whose key has not arrived, and delivers it once the key item comes in a later page', async () => {
+    const w = await twoWorkstations();
+    const waiting = new WaitingRecords();
+    const sealed = await w.record(S1);
+    expect((await w.apply([w.rec(sealed)], waiting)).records).toEqual([]);
+    expect(waiting.size).toBe(1);
+    const later = await w.apply([w.key(S1)], waiting);
+    expect(later).toMatchObject({ records: [sealed], keysAdded: 1 });
+    expect(waiting.size).toBe(0);
+    expect(await w.b.keyFor(S1, w.clinician)).toBeDefined();
+  });
+
+  it('never delivers a record that does not open with the session key', async () => {
+    const w = await twoWorkstations();
+    const tampered = await w.record(S1, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    expect((await w.apply([w.key(S1), w.rec(tampered)], new WaitingRecords())).records).toEqual([]);
+  });
+
+  it('shreds a session deleted elsewhere before any later record of it, and a later key item does not bring it back', async () => {
+    const w = await twoWorkstations();
+    const waiting = new WaitingRecords();
+    const kept = await w.record(S2);
+    const gone = await w.record(S1);
+    await w.apply([w.key(S1), w.key(S2)], waiting);
+    const page = await w.apply([w.rec(gone), w.tombstone(S1), w.rec(await w.record(S1)), w.rec(kept)], waiting);
+    expect(page).toMatchObject({ records: [kept], deletedSessions: [S1] });
+    expect(w.shredded).toEqual([S1]);
+    expect(w.b.isShredded(S1)).toBe(true);
+    expect((await w.apply([w.key(S1)], waiting)).keysAdded).toBe(0);
+    expect(w.b.has(S1)).toBe(false);
+  });
+});

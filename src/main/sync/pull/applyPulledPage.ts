@@ -1,0 +1,112 @@
+/**
+ * What a pulled page does on this workstation, change by change in change-number order: a session key joins the key
+ * store (wrapped by the profile's data key, as the keys made here), a record goes to the page only once it opens with
+ * main's keys (one whose key has not arrived waits here and is tried again after key items), and a tombstone shreds
+ * the session before any later record of it is looked at.
+ */
+import type { SealedRecordV2 } from '../../../shared/vault';
+import { errorKind, type Logger } from '../../core/logger';
+import { openRecord } from '../../vault/recordCrypto';
+import { SessionKeyError } from '../../vault/sessionKeyError';
+import type { SessionKeyStore } from '../../vault/sessionKeyStore';
+import type { UnlockedOwner } from '../../vault/unlockedOwner';
+import type { PulledPage } from './pullChanges';
+
+/** What applying needs from main. */
+export interface PulledPageTargets {
+  readonly keys: SessionKeyStore;
+  /** Shreds sessions deleted elsewhere: key destroyed, live session closed, search index entries dropped. */
+  readonly shred: (sessionIds: readonly string[]) => Promise<void>;
+  readonly logger: Logger;
+}
+
+/** What one page did, for the status and the audit (counts and ids only). */
+export interface AppliedPage {
+  /** Records that opened, to deliver to the page as main delivers its own. */
+  readonly records: SealedRecordV2[];
+  readonly keysAdded: number;
+  /** Sessions shredded here because they were deleted elsewhere. */
+  readonly deletedSessions: string[];
+}
+
+/**
+ * Records whose session key has not arrived yet, by session id (newest version of each record kept). They live only
+ * while the profile is unlocked: a lock drops them and the next pull after the cursor no longer lists them — so a
+ * record waiting at lock is lost to this workstation until it changes again. Accepted: keys are pushed before the
+ * records they open (same outbox, pushed in order), so a record waits only across one page boundary.
+ */
+export class WaitingRecords {
+  readonly #bySession = new Map<string, Map<string, SealedRecordV2>>();
+
+  add(record: SealedRecordV2): void {
+    const records = this.#bySession.get(record.sessionId) ?? new Map<string, SealedRecordV2>();
+    const current = records.get(record.id);
+    if (!current || current.rv < record.rv) records.set(record.id, record);
+    this.#bySession.set(record.sessionId, records);
+  }
+
+  take(sessionId: string): SealedRecordV2[] {
+    const records = [...(this.#bySession.get(sessionId)?.values() ?? [])];
+    this.#bySession.delete(sessionId);
+    return records;
+  }
+
+  drop(sessionId: string): void {
+    this.#bySession.delete(sessionId);
+  }
+
+  get size(): number {
+    let count = 0;
+    for (const records of this.#bySession.values()) count += records.size;
+    return count;
+  }
+}
+
+/** Applies `page` for `owner`; see the file's comment. Throws only when the key store cannot be written. */
+export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, waiting: WaitingRecords, targets: PulledPageTargets): Promise<AppliedPage> {
+  const records: SealedRecordV2[] = [];
+  const deletedSessions: string[] = [];
+  let keysAdded = 0;
+  const deliverIfOpens = async (record: SealedRecordV2): Promise<void> => {
+    if (targets.keys.isShredded(record.sessionId)) return;
+    if (!targets.keys.has(record.sessionId)) {
+      waiting.add(record);
+      return;
+    }
+    try {
+      await openRecord(await targets.keys.keyFor(record.sessionId, owner), record);
+      records.push(record);
+    } catch (error) {
+      // Authentic envelope, but the record does not open with the session's key: never shown, never stored.
+      targets.logger.warn('sync.record_refused', { sessionId: record.sessionId, error: errorKind(error) });
+    }
+  };
+  for (const change of page.changes) {
+    if (change.kind === 'key') {
+      try {
+        if ((await targets.keys.adopt(change.entry, owner)) === 'added') keysAdded += 1;
+      } catch (error) {
+        // A session deleted here stays deleted; its key does not come back.
+        if (error instanceof SessionKeyError && error.reason === 'shredded') continue;
+        if (error instanceof SessionKeyError) {
+          targets.logger.warn('sync.key_refused', { sessionId: change.entry.sessionId, reason: error.reason });
+          continue;
+        }
+        throw error;
+      }
+      for (const record of waiting.take(change.entry.sessionId)) await deliverIfOpens(record);
+    } else if (change.kind === 'record') {
+      await deliverIfOpens(change.record);
+    } else if (change.kind === 'tombstone') {
+      waiting.drop(change.sessionId);
+      for (let index = records.length - 1; index >= 0; index -= 1) if (records[index]?.sessionId === change.sessionId) records.splice(index, 1);
+      if (targets.keys.has(change.sessionId)) {
+        await targets.shred([change.sessionId]);
+        deletedSessions.push(change.sessionId);
+      }
+    } else {
+      targets.logger.warn('sync.item_refused', { sessionId: change.sessionId, reason: change.reason });
+    }
+  }
+  return { records, keysAdded, deletedSessions };
+}

@@ -1,0 +1,573 @@
+/**
+ * Sync for the signed-in clinician: connects at unlock (signing in to the clinic's server, publishing the profile
+ * the first time), queues what main seals into the durable outbox, runs push + pull cycles (after a seal, on the live
+ * feed's change, on the safety-net interval, on `sync.now`), and hands pulled items to main. Everything that holds a
+ * secret — the token, the auth key — lives in {@link Connection}, dropped at lock.
+ */
+import { AppError } from '../../shared/errors';
+import type { SyncStatus } from '../../shared/sync/status';
+import { SYNC_OFF } from '../../shared/sync/status';
+import type { Workstation } from '../../shared/sync/identity';
+import type { SealedRecordV2 } from '../../shared/vault';
+import type { Clock, TimerHandle } from '../core/clock';
+import { errorKind, type Logger } from '../core/logger';
+import type { ProfileStore } from '../profiles/profileStore';
+import type { SessionKeyStore } from '../vault/sessionKeyStore';
+import type { UnlockedOwner } from '../vault/unlockedOwner';
+import { sealKeyEntryForSync, sealRecordForSync, utcDayOf } from './envelope/syncItems';
+import type { SyncClient, SyncSession } from './http/syncClient';
+import { SyncOfflineError, SyncRequestError } from './http/syncClientErrors';
+import { clinicKeyChange, clinicRegistration } from './identity/clinicProfile';
+import { deriveClinicKeys } from './identity/clinicKeys';
+import { dirname, join } from 'node:path';
+import { durableSyncStateFiles, syncPathsOf } from './outbox/outboxFiles';
+import { pushOutbox } from './outbox/pushOutbox';
+import { SyncOutbox } from './outbox/syncOutbox';
+import { applyPulledPage, WaitingRecords } from './pull/applyPulledPage';
+import { pullChanges } from './pull/pullChanges';
+
+/** Sync's audit events: ids and counts only. */
+export interface SyncAuditEvent {
+  readonly action: 'sync.profile_published' | 'sync.clinic_signed_in' | 'sync.pushed' | 'sync.pulled' | 'sync.deleted_elsewhere';
+  readonly profileId: string;
+  readonly objectId?: string;
+  readonly count?: number;
+}
+
+/** What the service is built from (the composition root passes main's parts). */
+export interface SyncServiceDeps {
+  /** Null: no sync server in the policy — sync is off and every method is a no-op. */
+  readonly client: SyncClient | null;
+  readonly workstation: Workstation;
+  readonly dataDir: string;
+  readonly profiles: ProfileStore;
+  readonly keys: SessionKeyStore;
+  /** Sessions deleted elsewhere: shredded as a retention shred is (key, live session, index entries). */
+  readonly shred: (sessionIds: readonly string[]) => Promise<void>;
+  /** Hands opened pulled records to the clinician's page, as main delivers its own (`vault.record`). */
+  readonly deliver: (records: SealedRecordV2[]) => void;
+  /**
+   * A session continued elsewhere: if it is live here and idle, it leaves memory, so the next turn here resumes from
+   * the page's store (which now holds the other workstation's turn) instead of answering from a stale history.
+   */
+  readonly continuedElsewhere: (sessionId: string) => void;
+  readonly audit: (event: SyncAuditEvent) => void;
+  /**
+   * IT removed the profile from the clinic (the server answered PROFILE_REMOVED): its copy here goes too — keys
+   * destroyed, profile deleted — as `--remove-profile` does on one machine.
+   */
+  readonly profileRemoved: (profileId: string) => Promise<void>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Safety-net pull interval (policy `syncPullIntervalSeconds`). */
+  readonly pullIntervalMs: number;
+  /** Wait after a seal before pushing, so one turn's records go in one push. */
+  readonly debounceMs?: number;
+  /** Listen to the server's live feed (tests that count requests turn it off). Default true. */
+  readonly liveFeed?: boolean;
+}
+
+/** The signed-in clinician's link to the server: secrets in memory only, gone at lock. */
+interface Connection {
+  readonly owner: UnlockedOwner;
+  readonly outbox: SyncOutbox;
+  readonly cursorPath: string;
+  readonly waiting: WaitingRecords;
+  readonly stop: AbortController;
+  session: SyncSession | null;
+  /** To sign in again when the token expires while unlocked; null when the sign-in did not derive it here. */
+  authKey: string | null;
+  name: string;
+  /** Items this workstation pushed (`id:version`): pulled back, they are not delivered twice. */
+  readonly own: Set<string>;
+  debounce: TimerHandle | null;
+  poll: TimerHandle | null;
+  /** The newest session-record version sealed here per session this sign-in: the key items' versions. */
+  readonly sessionVersions: Map<string, number>;
+  /** Leases held now: session id → fencing token, sent as proof with pushes of that session. */
+  readonly leases: Map<string, number>;
+}
+
+const DEFAULT_DEBOUNCE_MS = 500;
+/** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
+const PUBLISHED_MARKER = 'published';
+/** The profile's KDF parameters on the server (salt and costs: no secret), kept to derive the auth key offline. */
+const KDF_FILE = 'kdf.json';
+/** Longest wait for a lease before a turn: past it the server counts as offline and the turn goes on without. */
+const LEASE_WAIT_MS = 3_000;
+/** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
+const MAX_RECORDS_PER_DELIVERY = 8;
+const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
+
+/** See the file's comment. */
+export class SyncService {
+  #connection: Connection | null = null;
+  #status: SyncStatus = SYNC_OFF;
+  #cycle: Promise<SyncStatus> | null = null;
+  #again = false;
+  readonly #listeners = new Set<(status: SyncStatus) => void>();
+
+  constructor(private readonly deps: SyncServiceDeps) {
+    deps.profiles.onStateChange((state) => {
+      if (state.unlockedProfileId === null) this.#disconnect();
+    });
+  }
+
+  /** True when policy names a sync server. */
+  get enabled(): boolean {
+    return this.deps.client !== null;
+  }
+
+  status(): SyncStatus {
+    return this.#status;
+  }
+
+  /** Hears status changes; returns the removal. */
+  onStatus(listener: (status: SyncStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * The clinician unlocked here with `passphrase`: opens their outbox, then (in the background: an offline server must
+   * not slow the unlock) signs in to the server — publishing the profile if the server does not know it — and syncs.
+   */
+  async unlocked(passphrase: string): Promise<void> {
+    const client = this.deps.client;
+    const current = this.deps.profiles.currentProfile();
+    if (!client || !current) return;
+    const connection = await this.#open(current.name);
+    if (!connection) return;
+    void this.#connect(connection, client, passphrase).then(
+      () => this.#schedule(0),
+      async (error: unknown) => {
+        // Offline at unlock: the auth key is derived from the KDF parameters kept from the last sign-in, so the
+        // next cycle can sign in once the server is back — the passphrase itself is not kept.
+        if (error instanceof SyncOfflineError) await this.#deriveOffline(connection, passphrase).catch(() => undefined);
+        this.#failed(connection, error);
+      },
+    );
+  }
+
+  async #deriveOffline(connection: Connection, passphrase: string): Promise<void> {
+    const text = await durableSyncStateFiles.read(join(dirname(connection.cursorPath), KDF_FILE));
+    if (text === null || this.#connection !== connection) return;
+    const { authKey } = await deriveClinicKeys(passphrase, JSON.parse(text));
+    if (this.#connection === connection && connection.authKey === null) connection.authKey = authKey;
+  }
+
+  /**
+   * Sync's side of "Sign in with a clinic profile": `signIn` (prelogin, sign-in, adoption of the keys, unlock) has
+   * made the profile unlocked here with `token`; sync starts at once.
+   */
+  async adopted(token: string): Promise<void> {
+    const client = this.deps.client;
+    const current = this.deps.profiles.currentProfile();
+    if (!client || !current) return;
+    const connection = await this.#open(current.name);
+    if (!connection) return;
+    connection.session = client.session(token);
+    await durableSyncStateFiles.replace(join(dirname(connection.cursorPath), PUBLISHED_MARKER), '').catch(() => undefined);
+    this.deps.audit({ action: 'sync.clinic_signed_in', profileId: connection.owner.ownerId });
+    this.#startFeed(connection);
+    this.#schedule(0);
+  }
+
+  /**
+   * Main sealed `record` for a kept session of the signed-in clinician: it goes into the outbox (durably). A session
+   * record's version is remembered: the session's key item, sent once the turn's last-turn time is stored
+   * ({@link keyTouched}), takes it as its own version — it grows with every turn, as the server requires.
+   */
+  async recordSealed(record: SealedRecordV2): Promise<void> {
+    const connection = this.#connection;
+    if (!connection || record.ownerId !== connection.owner.ownerId) return;
+    try {
+      const item = await sealRecordForSync(connection.owner, record);
+      if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
+      await connection.outbox.add(item);
+      connection.own.add(`${record.id}:${record.rv}`);
+      this.#setStatus({ pending: connection.outbox.size });
+      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    } catch (error) {
+      // Not in the outbox: it reaches the server with the session's next change. Logged without ids of content.
+      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+    }
+  }
+
+  /**
+   * A turn of `sessionId` was stored and its key entry's last-turn time moved: the entry goes to the outbox as a key
+   * item (its key still wrapped by the data key), versioned by the session record the turn sealed. A turn from before
+   * this sign-in (no version known) waits for the session's next turn.
+   */
+  async keyTouched(sessionId: string): Promise<void> {
+    const connection = this.#connection;
+    const version = connection?.sessionVersions.get(sessionId);
+    const entry = this.deps.keys.entry(sessionId);
+    if (!connection || version === undefined || !entry || entry.ownerId !== connection.owner.ownerId) return;
+    try {
+      await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version }));
+      this.#setStatus({ pending: connection.outbox.size });
+      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    } catch (error) {
+      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+    }
+  }
+
+  /**
+   * The clinician changed their passphrase here (already stored locally): the server's copy follows — the same data
+   * key wrapped for the new passphrase, proved with the old one — so the old passphrase stops opening the profile on
+   * every workstation. Offline: reported in the status; the next unlock with the new passphrase cannot sign in to
+   * the server until this is done again (known gap: not retried by itself).
+   */
+  async passphraseChanged(current: string, next: string): Promise<void> {
+    const connection = this.#connection;
+    const session = connection?.session;
+    if (!connection || !session) return;
+    try {
+      const { keys } = await session.profile(connection.stop.signal);
+      const profileId = connection.owner.ownerId;
+      const change = await this.deps.profiles.withExtractableDataKey(profileId, next, (dataKey, escrow) =>
+        clinicKeyChange({ profileId, currentKdf: keys.kdf, currentPassphrase: current, nextPassphrase: next, dataKey, escrow }),
+      );
+      await session.changeKeys(change, connection.stop.signal);
+      connection.authKey = change.authKey;
+    } catch (error) {
+      this.#failed(connection, error);
+    }
+  }
+
+  /** The clinician deleted `sessionId` here (or retention shredded it): a tombstone follows it to the server. */
+  async sessionGone(sessionId: string, reason: 'deleted' | 'retention'): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    try {
+      await connection.outbox.addTombstone({ sessionId, reason, day: utcDayOf(this.deps.clock.now().toISOString()) });
+      this.#setStatus({ pending: connection.outbox.size });
+      this.#schedule(0);
+    } catch (error) {
+      this.deps.logger.error('sync.tombstone_add_failed', { error: errorKind(error) });
+    }
+  }
+
+  /** One full push + pull cycle now; resolves when it (and any cycle it had to wait for) has finished. */
+  async syncNow(): Promise<SyncStatus> {
+    if (!this.#connection) return this.#status;
+    if (this.#cycle) await this.#cycle;
+    return this.#runCycle();
+  }
+
+  /**
+   * Runs `turn` on `sessionId` holding the session's lease: taken first (another workstation holding it answers
+   * `SESSION_BUSY` naming it, before the model is asked), renewed while `turn` runs, released after. Without a
+   * connection, or with the server unreachable, `turn` runs without one: clinical work never waits for sync (two
+   * offline continuations are both kept).
+   */
+  async withLease<T>(sessionId: string, turn: () => Promise<T>): Promise<T> {
+    const connection = this.#connection;
+    const session = connection?.session;
+    // A session without a key here is not kept ("Do not keep"): its id never goes to the server, not even for a lease.
+    if (!connection || !session || connection.leases.has(sessionId) || !this.deps.keys.has(sessionId)) return turn();
+    const fencing = await this.#acquire(connection, session, sessionId);
+    if (fencing === null) return turn();
+    connection.leases.set(sessionId, fencing.fencing);
+    let renewal: TimerHandle | null = null;
+    const renew = (): void => {
+      renewal = this.deps.clock.setTimer(() => {
+        session.renewLease({ sessionId, fencing: fencing.fencing }, connection.stop.signal).then(renew, () => {
+          // Lost (FENCED) or unreachable: the turn goes on; its push is checked by the server against the lease.
+          renewal = null;
+        });
+      }, Math.max(1_000, Math.floor(fencing.ttlMs / 3)));
+    };
+    renew();
+    try {
+      return await turn();
+    } finally {
+      if (renewal) this.deps.clock.clearTimer(renewal);
+      connection.leases.delete(sessionId);
+      await session.releaseLease({ sessionId, fencing: fencing.fencing }, connection.stop.signal).catch(() => undefined);
+      this.#schedule(0);
+    }
+  }
+
+  async #acquire(connection: Connection, session: SyncSession, sessionId: string): Promise<{ fencing: number; ttlMs: number } | null> {
+    const wait = new AbortController();
+    const abort = (): void => wait.abort();
+    connection.stop.signal.addEventListener('abort', abort);
+    const timer = this.deps.clock.setTimer(abort, LEASE_WAIT_MS);
+    try {
+      const lease = await session.acquireLease({ sessionId }, wait.signal);
+      return { fencing: lease.fencing, ttlMs: lease.ttlMs };
+    } catch (error) {
+      if (error instanceof SyncRequestError && error.code === 'SESSION_BUSY') {
+        throw new AppError('SESSION_BUSY', `This session is open on ${error.holderLabel || 'another workstation'}.`);
+      }
+      // Offline, slow or refusing: the offline rule — go on without the lease.
+      this.deps.logger.warn('sync.lease_unavailable', { code: error instanceof SyncRequestError ? error.code : errorKind(error) });
+      return null;
+    } finally {
+      this.deps.clock.clearTimer(timer);
+      connection.stop.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Stops everything (app shutdown): timers, the feed. */
+  dispose(): void {
+    this.#disconnect();
+  }
+
+  async #open(name: string): Promise<Connection | null> {
+    const owner = this.deps.profiles.unlockedOwner();
+    if (this.#connection?.owner.ownerId === owner.ownerId && this.deps.profiles.isSignedIn(this.#connection.owner)) return this.#connection;
+    this.#disconnect();
+    const paths = syncPathsOf(this.deps.dataDir, owner.ownerId);
+    const outbox = await SyncOutbox.open(paths.outbox);
+    if (!this.deps.profiles.isSignedIn(owner)) return null;
+    const connection: Connection = {
+      owner,
+      outbox,
+      cursorPath: paths.cursor,
+      waiting: new WaitingRecords(),
+      stop: new AbortController(),
+      session: null,
+      authKey: null,
+      name,
+      own: new Set(),
+      debounce: null,
+      poll: null,
+      leases: new Map(),
+      sessionVersions: new Map(),
+    };
+    this.#connection = connection;
+    this.#setStatus({ state: 'syncing', pending: outbox.size, message: null });
+    this.#poll(connection);
+    return connection;
+  }
+
+  /**
+   * Signs in with the passphrase. A profile this workstation has not published yet is registered first (never a
+   * sign-in that must fail: the server counts failed sign-ins per address and audits them); one the server already
+   * has (`CONFLICT`: published elsewhere, or the marker was lost) is signed in to.
+   */
+  async #connect(connection: Connection, client: SyncClient, passphrase: string): Promise<void> {
+    const { signal } = connection.stop;
+    const profileId = connection.owner.ownerId;
+    const marker = join(dirname(connection.cursorPath), PUBLISHED_MARKER);
+    if ((await durableSyncStateFiles.read(marker)) === null) {
+      try {
+        const registration = await this.deps.profiles.withExtractableDataKey(profileId, passphrase, (dataKey, escrow) =>
+          clinicRegistration({ profileId, name: connection.name, passphrase, dataKey, escrow, workstation: this.deps.workstation }),
+        );
+        const registered = await client.register(registration, signal);
+        await durableSyncStateFiles.replace(marker, '');
+        await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(registration.keys.kdf));
+        this.deps.audit({ action: 'sync.profile_published', profileId });
+        if (this.#connection !== connection) return;
+        connection.authKey = registration.authKey;
+        connection.session = client.session(registered.token);
+        this.#startFeed(connection);
+        return;
+      } catch (error) {
+        if (!(error instanceof SyncRequestError && error.code === 'CONFLICT')) throw error;
+        await durableSyncStateFiles.replace(marker, '');
+      }
+    }
+    const { kdf } = await client.prelogin({ name: connection.name }, signal);
+    const { authKey } = await deriveClinicKeys(passphrase, kdf);
+    const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
+    if (signedIn.profileId !== profileId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
+    await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
+    if (this.#connection !== connection) return;
+    connection.authKey = authKey;
+    connection.session = client.session(signedIn.token);
+    this.#startFeed(connection);
+  }
+
+  #schedule(delayMs: number): void {
+    const connection = this.#connection;
+    if (!connection || connection.debounce) return;
+    connection.debounce = this.deps.clock.setTimer(() => {
+      connection.debounce = null;
+      if (this.#connection === connection) void this.#runCycle();
+    }, delayMs);
+  }
+
+  #poll(connection: Connection): void {
+    connection.poll = this.deps.clock.setTimer(() => {
+      if (this.#connection !== connection) return;
+      void this.#runCycle();
+      this.#poll(connection);
+    }, this.deps.pullIntervalMs);
+  }
+
+  /** Runs a cycle, or marks one to follow the running one (a change during a cycle is not missed). */
+  #runCycle(): Promise<SyncStatus> {
+    if (this.#cycle) {
+      this.#again = true;
+      return this.#cycle;
+    }
+    const run = (async () => {
+      do {
+        this.#again = false;
+        await this.#cycleOnce();
+      } while (this.#again && this.#connection);
+      return this.#status;
+    })().finally(() => {
+      this.#cycle = null;
+    });
+    this.#cycle = run;
+    return run;
+  }
+
+  async #cycleOnce(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    if (!connection.session) {
+      // Not signed in to the server (offline at unlock, or it refused): work goes on, the outbox keeps it. With an
+      // auth key (derived offline at unlock) the sign-in is tried again now.
+      if (!(await this.#signInAgain(connection))) {
+        this.#setStatus({ pending: connection.outbox.size });
+        return;
+      }
+      this.#startFeed(connection);
+    }
+    const session = connection.session;
+    if (!session) return;
+    this.#setStatus({ state: 'syncing', pending: connection.outbox.size });
+    try {
+      await this.#pushAndPull(connection, session);
+    } catch (error) {
+      if (error instanceof SyncRequestError && error.code === 'UNAUTHORIZED' && (await this.#signInAgain(connection))) {
+        try {
+          await this.#pushAndPull(connection, connection.session ?? session);
+        } catch (retried) {
+          this.#failed(connection, retried);
+          return;
+        }
+      } else {
+        this.#failed(connection, error);
+        return;
+      }
+    }
+    if (this.#connection !== connection) return;
+    this.#setStatus({
+      state: connection.outbox.size === 0 ? 'synced' : 'error',
+      pending: connection.outbox.size,
+      lastSyncedAt: this.deps.clock.now().toISOString(),
+      message: connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
+    });
+  }
+
+  async #pushAndPull(connection: Connection, session: SyncSession): Promise<void> {
+    const { signal } = connection.stop;
+    const pushed = await pushOutbox(session, connection.outbox, (sessionId) => connection.leases.get(sessionId) ?? null, signal);
+    if (pushed.settled + pushed.tombstones > 0) {
+      this.deps.audit({ action: 'sync.pushed', profileId: connection.owner.ownerId, count: pushed.settled + pushed.tombstones });
+    }
+    let pulled = 0;
+    await pullChanges(
+      session,
+      connection.owner,
+      async (page) => {
+        if (!this.deps.profiles.isSignedIn(connection.owner)) throw new Error('locked during a pull');
+        const applied = await applyPulledPage(page, connection.owner, connection.waiting, { keys: this.deps.keys, shred: this.deps.shred, logger: this.deps.logger });
+        const fresh = applied.records.filter((record) => !connection.own.has(`${record.id}:${record.rv}`));
+        for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
+        for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
+        for (const sessionId of applied.deletedSessions) {
+          this.deps.audit({ action: 'sync.deleted_elsewhere', profileId: connection.owner.ownerId, objectId: sessionId });
+        }
+        pulled += fresh.length + applied.keysAdded + applied.deletedSessions.length;
+      },
+      { cursorPath: connection.cursorPath, signal },
+    );
+    if (pulled > 0) this.deps.audit({ action: 'sync.pulled', profileId: connection.owner.ownerId, count: pulled });
+  }
+
+  async #signInAgain(connection: Connection): Promise<boolean> {
+    const client = this.deps.client;
+    if (!client || connection.authKey === null) return false;
+    try {
+      const signedIn = await client.signIn({ name: connection.name, authKey: connection.authKey, workstation: this.deps.workstation }, connection.stop.signal);
+      connection.session = client.session(signedIn.token);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The live feed: a change announced starts a cycle; a dropped feed is re-opened after a growing wait. */
+  #startFeed(connection: Connection): void {
+    if (this.deps.liveFeed === false || !connection.session) return;
+    const session = connection.session;
+    const { signal } = connection.stop;
+    void (async () => {
+      for (let failures = 0; !signal.aborted && this.#connection === connection; ) {
+        try {
+          const events = await session.events(signal);
+          failures = 0;
+          for await (const event of events) if (event.changeNo > 0) this.#schedule(0);
+        } catch (error) {
+          if (error instanceof SyncRequestError && (error.code === 'PROFILE_REMOVED' || error.code === 'UNAUTHORIZED')) {
+            // Removed by IT, signed out or the passphrase changed elsewhere: a cycle finds out which, and acts.
+            void this.#runCycle();
+            if (error.code === 'PROFILE_REMOVED') return;
+          }
+          failures += 1;
+        }
+        if (signal.aborted) return;
+        const waitMs = FEED_RETRY_MS[Math.min(failures, FEED_RETRY_MS.length - 1)] ?? 60_000;
+        await new Promise<void>((resolve) => {
+          const timer = this.deps.clock.setTimer(resolve, waitMs);
+          signal.addEventListener('abort', () => {
+            this.deps.clock.clearTimer(timer);
+            resolve();
+          });
+        });
+      }
+    })();
+  }
+
+  #failed(connection: Connection, error: unknown): void {
+    if (this.#connection !== connection) return;
+    if (error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED') {
+      const profileId = connection.owner.ownerId;
+      this.#disconnect();
+      this.deps.profileRemoved(profileId).catch((removal: unknown) => this.deps.logger.error('sync.profile_removal_failed', { error: errorKind(removal) }));
+      return;
+    }
+    if (error instanceof SyncOfflineError) {
+      this.#setStatus({ state: 'offline', pending: connection.outbox.size, message: 'The sync server cannot be reached; changes are kept here and sent later.' });
+      return;
+    }
+    const code = error instanceof SyncRequestError ? error.code : errorKind(error);
+    this.deps.logger.warn('sync.cycle_failed', { code });
+    const message =
+      error instanceof SyncRequestError && (error.code === 'CONFLICT' || error.code === 'UNAUTHORIZED')
+        ? 'The sync server did not accept this passphrase: it was changed on another workstation. Sign in with your clinic profile to sync again.'
+        : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
+          ? 'IT removed your profile from the sync server.'
+          : 'The sync server refused the last sync; changes are kept here.';
+    this.#setStatus({ state: 'error', pending: connection.outbox.size, message });
+  }
+
+  #disconnect(): void {
+    const connection = this.#connection;
+    if (!connection) return;
+    this.#connection = null;
+    connection.stop.abort();
+    if (connection.debounce) this.deps.clock.clearTimer(connection.debounce);
+    if (connection.poll) this.deps.clock.clearTimer(connection.poll);
+    connection.session = null;
+    connection.authKey = null;
+    this.#setStatus(SYNC_OFF);
+  }
+
+  #setStatus(change: Partial<SyncStatus>): void {
+    const next = { ...this.#status, ...change };
+    if (!this.#connection && next.state !== 'off') return;
+    if (JSON.stringify(next) === JSON.stringify(this.#status)) return;
+    this.#status = next;
+    for (const listener of this.#listeners) listener(next);
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * Two workstations — main wired as the app wires it, each with its own data folder and OS key store — against one
+ * real sync server: what a clinician notices when they move between machines.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
+import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
+import { startSyncServerForTests, type SyncServerForTests } from '../../../test/support/syncServerForTests';
+import { TestClock } from '../../../test/support/testClock';
+import type { AuthState } from '../../shared/auth';
+import type { ProtocolResponse } from '../../shared/protocol';
+import type { SyncStatus } from '../../shared/sync/status';
+import type { OpenOutput, SealedRecord } from '../../shared/vault';
+
+let folder = '';
+let syncServer: SyncServerForTests;
+let llm: FakeLlmServer;
+const started: MainForTests[] = [];
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'cpa-two-workstations-'));
+  syncServer = await startSyncServerForTests(folder);
+  llm = await startFakeLlmServer();
+}, 120_000);
+
+afterEach(async () => {
+  for (const main of started.splice(0)) await main.close();
+});
+
+afterAll(async () => {
+  await syncServer.stop();
+  await llm.close();
+  await rm(folder, { recursive: true, force: true });
+}, 30_000);
+
+const patient = { age: 71, sex: 'male', chiefComplaint: 'Shortness of breath' };
+
+async function workstation(options: { name?: string; signIn?: boolean; label?: string } = {}): Promise<MainForTests> {
+  const main = await startMainForTests({
+    llmBaseUrl: llm.baseURL,
+    clock: new TestClock(),
+    newId: () => randomUUID(),
+    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240, ...(options.label ? { syncWorkstationLabel: options.label } : {}) },
+    signIn: options.signIn ?? true,
+    ...(options.name ? { profileName: options.name } : {}),
+  });
+  started.push(main);
+  return main;
+}
+
+/** Runs `sync.now` until a full cycle succeeded (the first sign-in at unlock runs in the background). */
+async function synced(main: MainForTests): Promise<SyncStatus> {
+  let status: SyncStatus | null = null;
+  await vi.waitFor(
+    async () => {
+      status = await main.callOk<SyncStatus>('sync.now');
+      expect(status.state).toBe('synced');
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  return status!;
+}
+
+/** Syncs `main` until `arrived` holds (the key entry of a turn follows its records by a moment). */
+async function syncedUntil(main: MainForTests, arrived: () => boolean): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      expect((await main.callOk<SyncStatus>('sync.now')).state).toBe('synced');
+      expect(arrived()).toBe(true);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
+/** The page's store: the newest version of each record delivered. */
+function pageStore(main: MainForTests, sessionId: string): SealedRecord[] {
+  const byId = new Map<string, SealedRecord>();
+  for (const record of main.deliveredRecords()) if (record.sessionId === sessionId) byId.set(record.id, record);
+  return [...byId.values()];
+}
+
+async function openResults(main: MainForTests, records: SealedRecord[]): Promise<OpenOutput['results']> {
+  return (await main.callOk<OpenOutput>('vault.open', { records })).results;
+}
+
+describe('sync between two workstations', () => {
+  it('follows a clinician: B signs in with the clinic profile, gets the session, continues it; A gets the turn; a delete on B shreds it on A', async () => {
+    const name = `Dr Ada ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    llm.queueReply('Oxygen, then a chest X-ray.');
+    const first = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    expect((await synced(a)).pending).toBe(0);
+
+    const b = await workstation({ signIn: false });
+    const state = await b.callOk<AuthState>('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    const { profileId } = await a.callOk<AuthState>('auth.state');
+    expect(state).toMatchObject({ state: 'unlocked', profileId, profileName: name });
+    await syncedUntil(b, () => pageStore(b, first.sessionId).length === 2);
+    const arrived = pageStore(b, first.sessionId);
+    expect(arrived.map((record) => record.kind).sort()).toEqual(['session', 'turn']);
+    expect((await openResults(b, arrived)).every((result) => result.ok)).toBe(true);
+
+    await b.callOk('sessions.resume', { records: arrived });
+    llm.queueReply('Repeat the blood gas in one hour.');
+    const second = await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'SpO2 now 91%' });
+    expect(second.seq).toBe(2);
+    await synced(b);
+
+    await syncedUntil(a, () => pageStore(a, first.sessionId).some((record) => record.id === second.turnId));
+    const onA = pageStore(a, first.sessionId);
+    const turnFromB = onA.find((record) => record.id === second.turnId);
+    expect(turnFromB).toBeDefined();
+    const opened = await openResults(a, [turnFromB!]);
+    expect(opened[0]).toMatchObject({ ok: true });
+
+    // Back on A: its live copy of the session left memory when B's turn arrived, so A resumes from its page's store
+    // (as the renderer does on SESSION_NOT_FOUND) and continues after B's turn — nothing of it is stale on the server.
+    expect(await a.call('protocol.generate', { sessionId: first.sessionId, message: 'Chest X-ray done' })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_NOT_FOUND' },
+    });
+    await a.callOk('sessions.resume', { records: pageStore(a, first.sessionId) });
+    llm.queueReply('Admit to the ward.');
+    const third = await a.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Chest X-ray done' });
+    expect(third.seq).toBe(3);
+    expect(await synced(a)).toMatchObject({ pending: 0 });
+    await syncedUntil(b, () => pageStore(b, first.sessionId).some((record) => record.id === third.turnId));
+
+    expect(await b.callOk('sessions.delete', { sessionId: first.sessionId })).toEqual({ deleted: true });
+    await synced(b);
+    await synced(a);
+    const afterDelete = await openResults(a, pageStore(a, first.sessionId));
+    expect(afterDelete.every((result) => !result.ok)).toBe(true);
+    expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere' && entry.objectId === first.sessionId)).toBe(true);
+  }, 90_000);
+
+  it('lets one workstation at a time continue a session: the other hears which workstation has it open, before the model is asked', async () => {
+    const name = `Dr Di ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name, label: 'Triage 1' });
+    await synced(a);
+    llm.queueReply('Start antibiotics.');
+    const first = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    await synced(a);
+    const b = await workstation({ signIn: false, label: 'Exam room 2' });
+    await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    await syncedUntil(b, () => pageStore(b, first.sessionId).length === 2);
+    await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
+
+    // A's follow-up holds the lease while the model server has not answered yet.
+    const before = llm.chatRequests().length;
+    llm.failNext({ kind: 'hang' });
+    const onA = a.call('protocol.generate', { sessionId: first.sessionId, message: 'Allergic to penicillin' });
+    try {
+      await vi.waitFor(() => expect(llm.chatRequests()).toHaveLength(before + 1), { timeout: 10_000, interval: 20 });
+      expect(await b.call('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toEqual({
+        ok: false,
+        error: { code: 'SESSION_BUSY', message: 'This session is open on Triage 1.' },
+      });
+      expect(llm.chatRequests()).toHaveLength(before + 1);
+    } finally {
+      await a.callOk('protocol.cancel', { sessionId: first.sessionId });
+      await onA;
+    }
+    llm.queueReply('Switch to a macrolide.');
+    expect(await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toMatchObject({ status: 'complete' });
+  }, 90_000);
+
+  it('never sends a session the patient declined storage for: another workstation of the clinician receives nothing of it', async () => {
+    const name = `Dr Gil ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    llm.queueReply('Unkept answer.', 'Unkept follow-up.');
+    const unkept = await a.callOk<ProtocolResponse>('protocol.generate', { patient, doNotKeep: true });
+    await a.callOk<ProtocolResponse>('protocol.generate', { sessionId: unkept.sessionId, message: 'more' });
+    expect(await synced(a)).toMatchObject({ pending: 0 });
+    const b = await workstation({ signIn: false });
+    await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    await synced(b);
+    expect(b.deliveredRecords()).toEqual([]);
+  }, 60_000);
+
+  it('refuses a wrong passphrase for a clinic profile as a local unlock does, and leaves the workstation locked', async () => {
+    const name = `Dr Bo ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    const b = await workstation({ signIn: false });
+    expect(await b.call('auth.signInWithClinicProfile', { name, passphrase: 'not the right passphrase' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await b.callOk<AuthState>('auth.state')).toMatchObject({ state: 'locked' });
+  }, 60_000);
+
+  it('carries a passphrase change to the server: the old passphrase no longer brings the profile to another workstation', async () => {
+    const name = `Dr Eve ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    const next = 'seven quiet herons fold maps';
+    await a.callOk('auth.changePassphrase', { currentPassphrase: TEST_PASSPHRASE, newPassphrase: next });
+    expect(await synced(a)).toMatchObject({ state: 'synced' });
+    const b = await workstation({ signIn: false });
+    expect(await b.call('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await b.callOk<AuthState>('auth.signInWithClinicProfile', { name, passphrase: next })).toMatchObject({ state: 'unlocked', profileName: name });
+  }, 60_000);
+
+  it('deletes the profile here when IT removed it from the clinic, at the next contact', async () => {
+    const name = `Dr Flo ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    llm.queueReply('Observe.');
+    await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    await synced(a);
+    const { profileId } = await a.callOk<AuthState>('auth.state');
+    await syncServer.removeProfile(name);
+    await a.call('sync.now');
+    await vi.waitFor(async () => expect(await a.callOk<AuthState>('auth.state')).toMatchObject({ state: 'locked', reason: 'removed' }), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    await vi.waitFor(
+      async () => {
+        const { profiles } = await a.callOk<{ profiles: { profileId: string }[] }>('auth.listProfiles');
+        expect(profiles.map((profile) => profile.profileId)).not.toContain(profileId);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await a.auditEntries()).some((entry) => entry.action === 'profile.removed' && entry.profileId === profileId)).toBe(true);
+  }, 90_000);
+
+  it('keeps working while the server is down, and the outbox drains after it is back', async () => {
+    const a = await workstation({ name: `Dr Cy ${randomUUID().slice(0, 8)}` });
+    await synced(a);
+    await syncServer.stop();
+    try {
+      llm.queueReply('Fluids and a repeat lactate.');
+      const offlineTurn = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+      expect(offlineTurn.status).toBe('complete');
+      const offline = await a.callOk<SyncStatus>('sync.now');
+      expect(offline).toMatchObject({ state: 'offline' });
+      expect(offline.pending).toBeGreaterThan(0);
+    } finally {
+      await syncServer.restart();
+    }
+    expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
+  }, 90_000);
+
+  it('starts syncing after an unlock made while the server was down, once it is back (the passphrase is not kept)', async () => {
+    const a = await workstation({ name: `Dr Hal ${randomUUID().slice(0, 8)}` });
+    await synced(a);
+    const { profileId } = await a.callOk<AuthState>('auth.state');
+    await a.callOk('auth.lock');
+    await syncServer.stop();
+    try {
+      await a.callOk('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
+      llm.queueReply('Offline answer.');
+      await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+      await vi.waitFor(async () => expect(await a.callOk<SyncStatus>('sync.status')).toMatchObject({ state: 'offline' }), { timeout: 10_000, interval: 50 });
+    } finally {
+      await syncServer.restart();
+    }
+    expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
+  }, 90_000);
+
+  it('answers off, and refuses a clinic sign-in, when no sync server is set', async () => {
+    const main = await startMainForTests({ llmBaseUrl: llm.baseURL, clock: new TestClock(), newId: () => randomUUID() });
+    started.push(main);
+    expect(await main.callOk('sync.now')).toEqual({ state: 'off', pending: 0, lastSyncedAt: null, message: null });
+    await main.callOk('auth.lock');
+    expect(await main.call('auth.signInWithClinicProfile', { name: 'Dr Test', passphrase: TEST_PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+});

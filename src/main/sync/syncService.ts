@@ -252,8 +252,9 @@ export class SyncService {
     if (!connection) return;
     try {
       const day = utcDayOf(this.deps.clock.now().toISOString());
-      const proof = await sealTombstoneProof(connection.owner, { sessionId, reason, day });
-      await connection.outbox.addTombstone({ sessionId, reason, day, proof });
+      // A proof that cannot be sealed now is sealed when the tombstone is pushed: the delete itself must be queued.
+      const proof = await sealTombstoneProof(connection.owner, { sessionId, reason, day }).catch(() => null);
+      await connection.outbox.addTombstone({ sessionId, reason, day, ...(proof === null ? {} : { proof }) });
       this.#setStatus({ pending: connection.outbox.size });
       this.#schedule(0);
     } catch (error) {
@@ -472,7 +473,13 @@ export class SyncService {
 
   async #pushAndPull(connection: Connection, session: SyncSession): Promise<void> {
     const { signal } = connection.stop;
-    const pushed = await pushOutbox(session, connection.outbox, (sessionId) => connection.leases.get(sessionId) ?? null, signal);
+    const pushed = await pushOutbox(
+      session,
+      connection.outbox,
+      (sessionId) => connection.leases.get(sessionId) ?? null,
+      signal,
+      (tombstone) => sealTombstoneProof(connection.owner, tombstone),
+    );
     if (pushed.settled + pushed.tombstones > 0) {
       this.deps.audit({ action: 'sync.pushed', profileId: connection.owner.ownerId, count: pushed.settled + pushed.tombstones });
     }

@@ -29,7 +29,7 @@ import { pullChanges } from './pull/pullChanges';
 
 /** Sync's audit events: ids and counts only. */
 export interface SyncAuditEvent {
-  readonly action: 'sync.profile_published' | 'sync.clinic_signed_in' | 'sync.pushed' | 'sync.pulled' | 'sync.deleted_elsewhere';
+  readonly action: 'sync.profile_published' | 'sync.clinic_signed_in' | 'sync.pushed' | 'sync.pulled' | 'sync.deleted_elsewhere' | 'sync.tombstone_refused';
   readonly profileId: string;
   readonly objectId?: string;
   readonly count?: number;
@@ -501,6 +501,9 @@ export class SyncService {
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {
           this.deps.audit({ action: 'sync.deleted_elsewhere', profileId: connection.owner.ownerId, objectId: sessionId });
+        }
+        for (const sessionId of applied.refusedTombstones) {
+          this.deps.audit({ action: 'sync.tombstone_refused', profileId: connection.owner.ownerId, objectId: sessionId });
         }
         pulled += fresh.length + applied.keysAdded + applied.deletedSessions.length;
       },

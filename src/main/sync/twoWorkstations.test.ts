@@ -161,6 +161,7 @@ describe('sync between two workstations', () => {
     expect(kept.length).toBe(2);
     expect(kept.every((result) => result.ok)).toBe(true);
     expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere')).toBe(false);
+    expect((await a.auditEntries()).some((entry) => entry.action === 'sync.tombstone_refused' && entry.objectId === first.sessionId)).toBe(true);
   }, 90_000);
 
   it('lets one workstation at a time continue a session: the other hears which workstation has it open, before the model is asked', async () => {

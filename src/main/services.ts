@@ -206,6 +206,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     clock,
     logger,
     pullIntervalMs: settings.syncPullIntervalSeconds * 1_000,
+    // A tombstone without a workstation's proof (the server's own retention) shreds only what retention here would.
+    // `retention` is built below; this runs only in sync cycles, after unlock.
+    retentionCutoffMs: () => retention.trustedNowMs() - retentionMs,
     ...(options.syncLiveFeed === undefined ? {} : { liveFeed: options.syncLiveFeed }),
   });
   // What main seals for a kept session also goes to the sync outbox ("Do not keep" sessions are never sealed).

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'sync.pushed',
   'sync.pulled',
   'sync.deleted_elsewhere',
+  // A pulled tombstone no key holder wrote (no valid proof, not past retention here): the session is kept.
+  'sync.tombstone_refused',
 ] as const;
 
 /** Schema of an audit action. */

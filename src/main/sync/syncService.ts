@@ -15,6 +15,7 @@ import type { ProfileStore } from '../profiles/profileStore';
 import type { SessionKeyStore } from '../vault/sessionKeyStore';
 import type { UnlockedOwner } from '../vault/unlockedOwner';
 import { sealKeyEntryForSync, sealRecordForSync, utcDayOf } from './envelope/syncItems';
+import { sealTombstoneProof } from './envelope/tombstoneProof';
 import type { SyncClient, SyncSession } from './http/syncClient';
 import { SyncOfflineError, SyncRequestError } from './http/syncClientErrors';
 import { clinicKeyChange, clinicRegistration } from './identity/clinicProfile';
@@ -28,7 +29,7 @@ import { pullChanges } from './pull/pullChanges';
 
 /** Sync's audit events: ids and counts only. */
 export interface SyncAuditEvent {
-  readonly action: 'sync.profile_published' | 'sync.clinic_signed_in' | 'sync.pushed' | 'sync.pulled' | 'sync.deleted_elsewhere';
+  readonly action: 'sync.profile_published' | 'sync.clinic_signed_in' | 'sync.pushed' | 'sync.pulled' | 'sync.deleted_elsewhere' | 'sync.tombstone_refused';
   readonly profileId: string;
   readonly objectId?: string;
   readonly count?: number;
@@ -57,6 +58,12 @@ export interface SyncServiceDeps {
    * destroyed, profile deleted — as `--remove-profile` does on one machine.
    */
   readonly profileRemoved: (profileId: string) => Promise<void>;
+  /**
+   * The trusted time minus the policy's retention period (ms since the epoch; see `RetentionScheduler.trustedNowMs`):
+   * a pulled tombstone without a proof (the server's own retention) shreds only a session whose last turn here is at
+   * or before it. Absent: such tombstones never shred — local retention does, in its time.
+   */
+  readonly retentionCutoffMs?: () => number;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Safety-net pull interval (policy `syncPullIntervalSeconds`). */
@@ -236,12 +243,18 @@ export class SyncService {
     }
   }
 
-  /** The clinician deleted `sessionId` here (or retention shredded it): a tombstone follows it to the server. */
+  /**
+   * The clinician deleted `sessionId` here (or retention shredded it): a tombstone follows it to the server, with a
+   * proof sealed by the profile's data key, so the other workstations shred on it and on nothing the server makes up.
+   */
   async sessionGone(sessionId: string, reason: 'deleted' | 'retention'): Promise<void> {
     const connection = this.#connection;
     if (!connection) return;
     try {
-      await connection.outbox.addTombstone({ sessionId, reason, day: utcDayOf(this.deps.clock.now().toISOString()) });
+      const day = utcDayOf(this.deps.clock.now().toISOString());
+      // A proof that cannot be sealed now is sealed when the tombstone is pushed: the delete itself must be queued.
+      const proof = await sealTombstoneProof(connection.owner, { sessionId, reason, day }).catch(() => null);
+      await connection.outbox.addTombstone({ sessionId, reason, day, ...(proof === null ? {} : { proof }) });
       this.#setStatus({ pending: connection.outbox.size });
       this.#schedule(0);
     } catch (error) {
@@ -460,7 +473,13 @@ export class SyncService {
 
   async #pushAndPull(connection: Connection, session: SyncSession): Promise<void> {
     const { signal } = connection.stop;
-    const pushed = await pushOutbox(session, connection.outbox, (sessionId) => connection.leases.get(sessionId) ?? null, signal);
+    const pushed = await pushOutbox(
+      session,
+      connection.outbox,
+      (sessionId) => connection.leases.get(sessionId) ?? null,
+      signal,
+      (tombstone) => sealTombstoneProof(connection.owner, tombstone),
+    );
     if (pushed.settled + pushed.tombstones > 0) {
       this.deps.audit({ action: 'sync.pushed', profileId: connection.owner.ownerId, count: pushed.settled + pushed.tombstones });
     }
@@ -470,12 +489,21 @@ export class SyncService {
       connection.owner,
       async (page) => {
         if (!this.deps.profiles.isSignedIn(connection.owner)) throw new Error('locked during a pull');
-        const applied = await applyPulledPage(page, connection.owner, connection.waiting, { keys: this.deps.keys, shred: this.deps.shred, logger: this.deps.logger });
+        const { retentionCutoffMs } = this.deps;
+        const applied = await applyPulledPage(page, connection.owner, connection.waiting, {
+          keys: this.deps.keys,
+          shred: this.deps.shred,
+          logger: this.deps.logger,
+          ...(retentionCutoffMs ? { retentionCutoffMs } : {}),
+        });
         const fresh = applied.records.filter((record) => !connection.own.has(`${record.id}:${record.rv}`));
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {
           this.deps.audit({ action: 'sync.deleted_elsewhere', profileId: connection.owner.ownerId, objectId: sessionId });
+        }
+        for (const sessionId of applied.refusedTombstones) {
+          this.deps.audit({ action: 'sync.tombstone_refused', profileId: connection.owner.ownerId, objectId: sessionId });
         }
         pulled += fresh.length + applied.keysAdded + applied.deletedSessions.length;
       },

@@ -15,6 +15,9 @@ import type { AuthState } from '../../shared/auth';
 import type { ProtocolResponse } from '../../shared/protocol';
 import type { SyncStatus } from '../../shared/sync/status';
 import type { OpenOutput, SealedRecord } from '../../shared/vault';
+import { systemClock } from '../core/clock';
+import { createSyncClient } from './http/syncClient';
+import { deriveClinicKeys } from './identity/clinicKeys';
 
 let folder = '';
 let syncServer: SyncServerForTests;
@@ -137,6 +140,28 @@ describe('sync between two workstations', () => {
     const afterDelete = await openResults(a, pageStore(a, first.sessionId));
     expect(afterDelete.every((result) => !result.ok)).toBe(true);
     expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere' && entry.objectId === first.sessionId)).toBe(true);
+  }, 90_000);
+
+  it("keeps the session on A when the server hands out a tombstone no holder of the clinician's key wrote", async () => {
+    const name = `Dr Eve ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name });
+    await synced(a);
+    llm.queueReply('Aspirin, then an ECG.');
+    const first = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    await synced(a);
+
+    // Whoever controls the server (or only its database) writes a tombstone: it has no proof sealed with the data key.
+    const client = createSyncClient({ serverUrl: syncServer.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
+    const { authKey } = await deriveClinicKeys(TEST_PASSPHRASE, (await client.prelogin({ name })).kdf);
+    const { token } = await client.signIn({ name, authKey, workstation: { id: randomUUID(), label: 'Hostile' } });
+    await client.session(token).tombstones({ sessions: [{ sessionId: first.sessionId, reason: 'retention', day: '2026-11-25' }] });
+
+    await synced(a);
+    const kept = await openResults(a, pageStore(a, first.sessionId));
+    expect(kept.length).toBe(2);
+    expect(kept.every((result) => result.ok)).toBe(true);
+    expect((await a.auditEntries()).some((entry) => entry.action === 'sync.deleted_elsewhere')).toBe(false);
+    expect((await a.auditEntries()).some((entry) => entry.action === 'sync.tombstone_refused' && entry.objectId === first.sessionId)).toBe(true);
   }, 90_000);
 
   it('lets one workstation at a time continue a session: the other hears which workstation has it open, before the model is asked', async () => {

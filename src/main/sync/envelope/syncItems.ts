@@ -87,7 +87,8 @@ export async function openSyncedItem(owner: UnlockedOwner, item: SyncedItem): Pr
   return { kind: 'key', entry, version };
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+/** Parses an opened envelope's UTF-8 JSON; throws {@link SyncEnvelopeError} `malformed` when it is not. */
+export function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {

@@ -34,8 +34,10 @@ const item = (n: number, session = 1, blobChars = 8): PushItem => ({
 function fakeSession(statusOf: (item: PushItem) => PushItemStatus = () => 'stored', failAt = 0) {
   const pushes: PushInput[] = [];
   const calls: string[] = [];
+  const tombstoneInputs: TombstoneInput[] = [];
   const session = {
     async tombstones(input: TombstoneInput): Promise<TombstoneOutput> {
+      tombstoneInputs.push(input);
       calls.push(`tombstones:${input.sessions.length}`);
       return { changeNos: input.sessions.map((_, index) => index + 1) };
     },
@@ -51,7 +53,7 @@ function fakeSession(statusOf: (item: PushItem) => PushItemStatus = () => 'store
       };
     },
   } as Partial<SyncSession> as SyncSession;
-  return { session, pushes, calls };
+  return { session, pushes, calls, tombstoneInputs };
 }
 
 let dataDir = '';
@@ -92,6 +94,21 @@ describe('pushing the outbox', () => {
     expect(await pushOutbox(session, outbox, () => null)).toMatchObject({ tombstones: 1, settled: 1 });
     expect(calls).toEqual(['tombstones:1', 'push:1']);
     expect(pushes[0]?.items.map((pushed) => pushed.sessionId)).toEqual([sessionId(2)]);
+    expect(outbox.size).toBe(0);
+  });
+
+  it("sends each tombstone's proof, sealing one for a tombstone queued without (before tombstones carried proofs)", async () => {
+    await outbox.addTombstone({ sessionId: sessionId(1), reason: 'deleted', day: '2026-12-02', proof: 'cHJvb2Y=' });
+    await outbox.addTombstone({ sessionId: sessionId(2), reason: 'retention', day: '2026-12-02' });
+    const { session, tombstoneInputs } = fakeSession();
+    const sealed: string[] = [];
+    const sealProof = async (tombstone: { sessionId: string }) => {
+      sealed.push(tombstone.sessionId);
+      return 'c2VhbGVk';
+    };
+    expect(await pushOutbox(session, outbox, () => null, undefined, sealProof)).toMatchObject({ tombstones: 2 });
+    expect(sealed).toEqual([sessionId(2)]);
+    expect(tombstoneInputs[0]?.sessions.map((sent) => sent.proof)).toEqual(['cHJvb2Y=', 'c2VhbGVk']);
     expect(outbox.size).toBe(0);
   });
 

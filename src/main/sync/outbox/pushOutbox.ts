@@ -7,6 +7,7 @@
  */
 import { MAX_PUSH_ITEMS, type FencingProof, type PushItem } from '../../../shared/sync/changes';
 import type { SyncSession } from '../http/syncClient';
+import type { OutboxTombstone } from './outboxFormat';
 import type { SyncOutbox } from './syncOutbox';
 
 /**
@@ -50,12 +51,23 @@ export function pushBatches(items: readonly PushItem[]): PushItem[][] {
  * Pushes what waits in `outbox` once. `fencingOf` gives the fencing token of a session whose lease this workstation
  * holds (null otherwise); the proofs go with every batch holding that session's items. Throws what the client throws
  * (offline, a server error): the batches answered before stay settled, the rest wait for the next pass.
+ * `sealProof` seals the proof of a tombstone that waits without one (queued before tombstones carried proofs):
+ * without it, other workstations would refuse that delete.
  */
-export async function pushOutbox(session: SyncSession, outbox: SyncOutbox, fencingOf: (sessionId: string) => number | null, signal?: AbortSignal): Promise<PushPass> {
+export async function pushOutbox(
+  session: SyncSession,
+  outbox: SyncOutbox,
+  fencingOf: (sessionId: string) => number | null,
+  signal?: AbortSignal,
+  sealProof?: (tombstone: OutboxTombstone) => Promise<string>,
+): Promise<PushPass> {
   const waitingTombstones = outbox.waitingTombstones();
   for (let start = 0; start < waitingTombstones.length; start += MAX_PUSH_ITEMS) {
     const sessions = waitingTombstones.slice(start, start + MAX_PUSH_ITEMS);
-    await session.tombstones({ sessions }, signal);
+    const proven = await Promise.all(
+      sessions.map(async (tombstone) => (tombstone.proof !== undefined || !sealProof ? tombstone : { ...tombstone, proof: await sealProof(tombstone) })),
+    );
+    await session.tombstones({ sessions: proven }, signal);
     await outbox.settleTombstones(sessions);
   }
   let settled = 0;

@@ -4,13 +4,15 @@ import { silentLogger } from '../../core/logger';
 import { sealRecord } from '../../vault/recordCrypto';
 import { S1, S2, T0, keyStoreFolder, owner } from '../../vault/testing/sessionKeyStoreSetup';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
+import { sealTombstoneProof } from '../envelope/tombstoneProof';
 import { applyPulledPage, WaitingRecords, type PulledPageTargets } from './applyPulledPage';
 import type { PulledChange } from './pullChanges';
 
 const OWNER = '5e0c2a1b-3d4f-4a6b-8c7d-9e0f1a2b3c4d';
+const DAY = '2026-11-25';
 
 /** Workstation A (where sessions are made) and B (where they arrive), one clinician, one data key. */
-async function twoWorkstations() {
+async function twoWorkstations(retentionCutoffMs: number | null = null) {
   const clinician: UnlockedOwner = await owner(OWNER);
   const a = (await (await keyStoreFolder()).open()).store;
   const b = (await (await keyStoreFolder()).open()).store;
@@ -22,6 +24,7 @@ async function twoWorkstations() {
       await b.destroy(ids, T0);
     },
     logger: silentLogger,
+    retentionCutoffMs: () => retentionCutoffMs,
   };
   const record = async (sessionId: string, ct?: string): Promise<SealedRecordV2> => {
     if (!a.has(sessionId)) await a.create(sessionId, clinician, T0);
@@ -43,9 +46,18 @@ async function twoWorkstations() {
   let changeNo = 0;
   const key = (sessionId: string): PulledChange => ({ changeNo: ++changeNo, kind: 'key', entry: a.entry(sessionId)!, version: 1 });
   const rec = (sealed: SealedRecordV2): PulledChange => ({ changeNo: ++changeNo, kind: 'record', record: sealed });
-  const tombstone = (sessionId: string): PulledChange => ({ changeNo: ++changeNo, kind: 'tombstone', sessionId, reason: 'deleted', day: '2026-11-25' });
+  /** A tombstone as A sends it for a delete: with its proof (`proof: null` for one without, as the server's retention). */
+  const tombstone = async (sessionId: string, proof: string | null = null): Promise<PulledChange> => ({
+    changeNo: ++changeNo,
+    kind: 'tombstone',
+    sessionId,
+    reason: 'deleted',
+    day: DAY,
+    proof: proof ?? (await sealTombstoneProof(clinician, { sessionId, reason: 'deleted', day: DAY })),
+  });
+  const forged = (sessionId: string): PulledChange => ({ changeNo: ++changeNo, kind: 'tombstone', sessionId, reason: 'retention', day: DAY });
   const apply = (changes: PulledChange[], waiting: WaitingRecords) => applyPulledPage({ changes, resync: false }, clinician, waiting, targets);
-  return { a, b, clinician, shredded, record, key, rec, tombstone, apply };
+  return { a, b, clinician, shredded, record, key, rec, tombstone, forged, apply };
 }
 
 describe('applying a pulled page', () => {
@@ -73,11 +85,64 @@ describe('applying a pulled page', () => {
     const kept = await w.record(S2);
     const gone = await w.record(S1);
     await w.apply([w.key(S1), w.key(S2)], waiting);
-    const page = await w.apply([w.rec(gone), w.tombstone(S1), w.rec(await w.record(S1)), w.rec(kept)], waiting);
+    const page = await w.apply([w.rec(gone), await w.tombstone(S1), w.rec(await w.record(S1)), w.rec(kept)], waiting);
     expect(page).toMatchObject({ records: [kept], deletedSessions: [S1] });
     expect(w.shredded).toEqual([S1]);
     expect(w.b.isShredded(S1)).toBe(true);
     expect((await w.apply([w.key(S1)], waiting)).keysAdded).toBe(0);
     expect(w.b.has(S1)).toBe(false);
+  });
+
+  it("keeps a session when a tombstone without a proof comes (forged, or the server's retention) and it is not past retention here", async () => {
+    const w = await twoWorkstations(T0.getTime() - 1);
+    const waiting = new WaitingRecords();
+    const later = await w.record(S1);
+    await w.apply([w.key(S1)], waiting);
+    const page = await w.apply([w.forged(S1), w.rec(later)], waiting);
+    expect(page).toMatchObject({ records: [later], deletedSessions: [], refusedTombstones: [S1] });
+    expect(w.shredded).toEqual([]);
+    expect(w.b.has(S1)).toBe(true);
+    expect(await w.b.keyFor(S1, w.clinician)).toBeDefined();
+  });
+
+  it('keeps a session on a tombstone without a proof when it cannot tell the retention here', async () => {
+    const w = await twoWorkstations(null);
+    await w.record(S1);
+    await w.apply([w.key(S1)], new WaitingRecords());
+    expect((await w.apply([w.forged(S1)], new WaitingRecords())).refusedTombstones).toEqual([S1]);
+    expect(w.b.has(S1)).toBe(true);
+  });
+
+  it('shreds on a tombstone without a proof when its copy here is itself past retention', async () => {
+    const w = await twoWorkstations(T0.getTime());
+    await w.record(S1);
+    await w.apply([w.key(S1)], new WaitingRecords());
+    expect(await w.apply([w.forged(S1)], new WaitingRecords())).toMatchObject({ deletedSessions: [S1], refusedTombstones: [] });
+    expect(w.b.isShredded(S1)).toBe(true);
+  });
+
+  it.each<[string, (w: Awaited<ReturnType<typeof twoWorkstations>>) => Promise<string>]>([
+    ['sealed for another session', async (w) => sealTombstoneProof(w.clinician, { sessionId: S2, reason: 'deleted', day: DAY })],
+    ['sealed for another reason', async (w) => sealTombstoneProof(w.clinician, { sessionId: S1, reason: 'retention', day: DAY })],
+    ['sealed for another day', async (w) => sealTombstoneProof(w.clinician, { sessionId: S1, reason: 'deleted', day: '2026-11-24' })],
+    ['sealed by another profile', async () => sealTombstoneProof(await owner('9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'), { sessionId: S1, reason: 'deleted', day: DAY })],
+    ['not a proof at all', async () => 'AAAA'],
+  ])('refuses a tombstone whose proof was %s, and the session keeps syncing', async (_case, proofOf) => {
+    const w = await twoWorkstations();
+    const waiting = new WaitingRecords();
+    const later = await w.record(S1);
+    await w.apply([w.key(S1)], waiting);
+    const page = await w.apply([await w.tombstone(S1, await proofOf(w)), w.rec(later)], waiting);
+    expect(page).toMatchObject({ records: [later], deletedSessions: [], refusedTombstones: [S1] });
+    expect(w.b.has(S1)).toBe(true);
+  });
+
+  it("never shreds another profile's session kept on this workstation, whatever the tombstone carries", async () => {
+    const w = await twoWorkstations(T0.getTime());
+    const colleague = await owner('9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d');
+    await w.b.create(S2, colleague, T0);
+    const page = await w.apply([await w.tombstone(S2), w.forged(S2)], new WaitingRecords());
+    expect(page).toMatchObject({ deletedSessions: [], refusedTombstones: [S2, S2] });
+    expect(w.b.has(S2)).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * What a pulled page does on this workstation, change by change in change-number order: a session key joins the key
  * store (wrapped by the profile's data key, as the keys made here), a record goes to the page only once it opens with
- * main's keys (one whose key has not arrived waits here and is tried again after key items), and a tombstone shreds
- * the session before any later record of it is looked at.
+ * main's keys (one whose key has not arrived waits here and is tried again after key items), and a tombstone the
+ * workstation can trust (see tombstoneCheck.ts) shreds the session before any later record of it is looked at; one
+ * it cannot trust is refused and the session keeps syncing.
  */
 import type { SealedRecordV2 } from '../../../shared/vault';
 import { errorKind, type Logger } from '../../core/logger';
@@ -11,6 +12,7 @@ import { SessionKeyError } from '../../vault/sessionKeyError';
 import type { SessionKeyStore } from '../../vault/sessionKeyStore';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
 import type { PulledPage } from './pullChanges';
+import { checkTombstone } from './tombstoneCheck';
 
 /** What applying needs from main. */
 export interface PulledPageTargets {
@@ -18,6 +20,12 @@ export interface PulledPageTargets {
   /** Shreds sessions deleted elsewhere: key destroyed, live session closed, search index entries dropped. */
   readonly shred: (sessionIds: readonly string[]) => Promise<void>;
   readonly logger: Logger;
+  /**
+   * The trusted time minus the retention period (ms since the epoch): a session whose last turn is at or before it
+   * is past retention here, so a tombstone without a proof (the server's retention) may shred it. Absent or null:
+   * such tombstones never shred (local retention does, in its time).
+   */
+  readonly retentionCutoffMs?: () => number | null;
 }
 
 /** What one page did, for the status and the audit (counts and ids only). */
@@ -27,6 +35,8 @@ export interface AppliedPage {
   readonly keysAdded: number;
   /** Sessions shredded here because they were deleted elsewhere. */
   readonly deletedSessions: string[];
+  /** Sessions whose tombstone was refused (no valid proof, not past retention here): kept, still syncing. */
+  readonly refusedTombstones: string[];
 }
 
 /**
@@ -66,6 +76,7 @@ export class WaitingRecords {
 export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, waiting: WaitingRecords, targets: PulledPageTargets): Promise<AppliedPage> {
   const records: SealedRecordV2[] = [];
   const deletedSessions: string[] = [];
+  const refusedTombstones: string[] = [];
   let keysAdded = 0;
   const deliverIfOpens = async (record: SealedRecordV2): Promise<void> => {
     if (targets.keys.isShredded(record.sessionId)) return;
@@ -98,6 +109,12 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
     } else if (change.kind === 'record') {
       await deliverIfOpens(change.record);
     } else if (change.kind === 'tombstone') {
+      const verdict = await checkTombstone(change, owner, targets.keys, targets.retentionCutoffMs?.() ?? null);
+      if (!verdict.shred) {
+        targets.logger.warn('sync.tombstone_refused', { sessionId: change.sessionId, reason: verdict.reason });
+        refusedTombstones.push(change.sessionId);
+        continue;
+      }
       waiting.drop(change.sessionId);
       for (let index = records.length - 1; index >= 0; index -= 1) if (records[index]?.sessionId === change.sessionId) records.splice(index, 1);
       if (targets.keys.has(change.sessionId)) {
@@ -108,5 +125,5 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
       targets.logger.warn('sync.item_refused', { sessionId: change.sessionId, reason: change.reason });
     }
   }
-  return { records, keysAdded, deletedSessions };
+  return { records, keysAdded, deletedSessions, refusedTombstones };
 }

@@ -1,8 +1,9 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
-import { checkClinicSignIn, MAX_PROFILE_NAME_LENGTH } from './authText';
+import { checkClinicSignIn } from './authText';
 import { PassphraseField } from './PassphraseField';
+import { ProfileNameField } from './ProfileNameField';
 
 /** Props of {@link ClinicSignInForm}. */
 export interface ClinicSignInFormProps {
@@ -47,24 +48,7 @@ export function ClinicSignInForm({ onCancel }: ClinicSignInFormProps) {
   return (
     <form className="auth-form" noValidate aria-busy={busy} onSubmit={(event) => void submit(event)}>
       <ErrorAlert message={localError ?? authError?.message ?? null} />
-      <div className="field">
-        <div className="field-label-row">
-          <label htmlFor={`${id}-name`}>Name</label>
-        </div>
-        <input
-          id={`${id}-name`}
-          ref={nameRef}
-          className="input"
-          type="text"
-          value={name}
-          maxLength={MAX_PROFILE_NAME_LENGTH}
-          autoComplete="username"
-          spellCheck={false}
-          autoFocus
-          aria-describedby={`${id}-hint`}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
+      <ProfileNameField id={`${id}-name`} value={name} onChange={setName} autoComplete="username" describedBy={`${id}-hint`} inputRef={nameRef} />
       <p id={`${id}-hint`} className="form-hint field-hint">
         Your name as on the clinic’s other workstations.
       </p>

@@ -1,8 +1,9 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
-import { checkNewPassphrase, checkProfileName, MAX_PROFILE_NAME_LENGTH, NEW_PASSPHRASE_HINT } from './authText';
+import { checkNewPassphrase, checkProfileName, NEW_PASSPHRASE_HINT } from './authText';
 import { PassphraseField } from './PassphraseField';
+import { ProfileNameField } from './ProfileNameField';
 
 /** Props of {@link CreateProfileForm}. */
 export interface CreateProfileFormProps {
@@ -46,23 +47,7 @@ export function CreateProfileForm({ onCancel }: CreateProfileFormProps) {
   return (
     <form className="auth-form" noValidate aria-busy={busy} onSubmit={(event) => void submit(event)}>
       <ErrorAlert message={localError ?? authError?.message ?? null} />
-      <div className="field">
-        <div className="field-label-row">
-          <label htmlFor={`${id}-name`}>Name</label>
-        </div>
-        <input
-          id={`${id}-name`}
-          ref={nameRef}
-          className="input"
-          type="text"
-          value={name}
-          maxLength={MAX_PROFILE_NAME_LENGTH}
-          autoComplete="off"
-          spellCheck={false}
-          autoFocus
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
+      <ProfileNameField id={`${id}-name`} value={name} onChange={setName} autoComplete="off" inputRef={nameRef} />
       <PassphraseField
         id={`${id}-passphrase`}
         label="Passphrase"

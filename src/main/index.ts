@@ -27,6 +27,7 @@ import { systemClock } from './core/clock';
 import { registerAppScheme, serveRenderer } from './windows/appProtocol';
 import { createSecureWindow, denyPermissionsByDefault } from './windows/createSecureWindow';
 import { APP_ORIGIN } from './windows/windowSecurity';
+import { broadcastServiceEvents } from './broadcastServiceEvents';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** How long quitting waits for running turns before cancelling them (their partial answers are kept). */
@@ -121,7 +122,7 @@ async function start(): Promise<void> {
     isUnlocked: () => services.isUnlocked(),
     logger,
   });
-  const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
+  const stopServiceEvents = broadcastServiceEvents(services, registration);
   serveRenderer(join(here, '../renderer'));
   denyPermissionsByDefault(session.defaultSession);
   mainWindow = createSecureWindow({
@@ -131,23 +132,13 @@ async function start(): Promise<void> {
     allowDevTools: mode === 'development',
   });
   await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
-  const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
-  const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
-  // Records pulled from the clinician's other workstations reach the page as main's own do.
-  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
-  const stopStatusEvents = (): void => {
-    stopLlmStatusEvents();
-    stopSyncStatusEvents();
-    stopSyncedRecords();
-  };
   // Quit waits (bounded) for running turns so a clinician's answer is not cut by closing the window.
   let shuttingDown = false;
   app.on('before-quit', (event) => {
     if (shuttingDown) return;
     shuttingDown = true;
     event.preventDefault();
-    stopStatusEvents();
-    stopAuthEvents();
+    stopServiceEvents();
     void services.shutdown(SHUTDOWN_GRACE_MS).finally(() => {
       registration.dispose();
       app.quit();

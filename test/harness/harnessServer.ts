@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { loadSettings } from '../../src/main/config/loadSettings';
 import { exactOrigins } from '../../src/main/ipc/callContext';
+import { broadcastServiceEvents } from '../../src/main/broadcastServiceEvents';
 import { registerOperations } from '../../src/main/ipc/registrar';
 import { silentLogger, type Logger } from '../../src/main/core/logger';
 import { createMainServices } from '../../src/main/services';
@@ -135,16 +136,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     isUnlocked: () => services.isUnlocked(),
     logger,
   });
-  const stopLlmStatusEvents = services.onLlmStatus((status) => registration.broadcast('llm.statusChanged', status));
-  const stopSyncStatusEvents = services.onSyncStatus((status) => registration.broadcast('sync.statusChanged', status));
-  // Records pulled from the clinician's other workstations reach the page as main's own do.
-  const stopSyncedRecords = services.onSyncedRecords((records) => registration.broadcast('vault.record', { records }));
-  const stopStatusEvents = (): void => {
-    stopLlmStatusEvents();
-    stopSyncStatusEvents();
-    stopSyncedRecords();
-  };
-  const stopAuthEvents = services.onAuthState((state) => registration.broadcast('auth.stateChanged', state));
+  const stopServiceEvents = broadcastServiceEvents(services, registration);
 
   function upgradeRefusal(request: IncomingMessage): string | null {
     if (request.url !== '/ipc') return '404 Not Found';
@@ -183,8 +175,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     secretStorage,
     sealerForBenchmarks: services.sealer,
     async close() {
-      stopStatusEvents();
-      stopAuthEvents();
+      stopServiceEvents();
       await services.shutdown(HARNESS_SHUTDOWN_GRACE_MS);
       registration.dispose();
       for (const client of wss.clients) client.terminate();

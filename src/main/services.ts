@@ -198,11 +198,6 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       if (live && !live.queue.busy) store.forget(sessionId);
     },
     audit: (event) => audit.record(event),
-    profileRemoved: async (profileId) => {
-      const { destroyedSessions } = await profiles.removeProfile(profileId);
-      for (const sessionId of destroyedSessions) memory.forgetSession(sessionId);
-      await audit.recordDurably({ action: 'profile.removed', profileId });
-    },
     clock,
     logger,
     pullIntervalMs: settings.syncPullIntervalSeconds * 1_000,

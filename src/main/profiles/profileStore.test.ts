@@ -11,6 +11,7 @@ import { openBatch } from '../vault/openBatch';
 import { sealRecord } from '../vault/recordCrypto';
 import { SESSION_KEYS_FILE, journalPathOf } from '../vault/sessionKeyFile';
 import { SessionKeyStore } from '../vault/sessionKeyStore';
+import { newWrappableAesKey, WRAPPING_KEY_USAGES } from '../vault/keyWrap';
 import { PBKDF2_ITERATIONS } from './kdf';
 import { PROFILES_FILE } from './profileFile';
 import { WrongPassphraseError } from './profileErrors';
@@ -341,5 +342,22 @@ describe('IT paths', () => {
     await expect(setup({ policy: { recoveryPublicKeyPem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' } })).rejects.toThrow(
       /policy setting recoveryPublicKey must/,
     );
+  });
+});
+
+describe('a profile brought from the clinic sync server', () => {
+  it('is refused for an id already here, and the local keys stay: the server and the id it hands over are untrusted', async () => {
+    const { profiles } = await setup();
+    const local = await profiles.createProfile('Dr. Bea Local', PASS_A);
+    profiles.lock('manual');
+    // Someone registered the local clinician's id on the server with their own data key and passphrase.
+    const theirDataKey = await newWrappableAesKey(WRAPPING_KEY_USAGES);
+    await expect(profiles.adoptProfile({ profileId: local.profileId, name: 'Mallory' }, theirDataKey, PASS_B, null)).rejects.toThrow(
+      'already on this workstation',
+    );
+    expect(profiles.currentProfile()).toBeNull();
+    // Replaced keys would be wrapped for Mallory's passphrase: the clinician's own still opens the profile.
+    expect(await codeOf(profiles.unlock(local.profileId, PASS_A))).toBe('ok');
+    expect(profiles.currentProfile()).toMatchObject({ profileId: local.profileId, name: 'Dr. Bea Local' });
   });
 });

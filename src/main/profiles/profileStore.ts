@@ -230,28 +230,26 @@ export class ProfileStore {
   /**
    * A clinician's first sign-in here with the profile they published elsewhere: stores the profile under the same id
    * with its data key (`dataKey`, extractable, lent for this call) wrapped under this workstation's own layers for
-   * `passphrase`, then unlocks it. A profile of that id already here is only unlocked (the same clinician again).
-   * Refuses while another profile is unlocked, as {@link unlock} does.
+   * `passphrase`, then unlocks it. A profile of that id already here is refused, never re-keyed: the server is
+   * untrusted and registration lets a client choose the id, so a data key it hands over for a known id could be
+   * anyone's — that clinician unlocks their profile here with its passphrase. Refuses while another profile is
+   * unlocked, as {@link unlock} does.
    */
   adoptProfile(profile: { profileId: string; name: string }, dataKey: CryptoKey, passphrase: string, escrow: RecoveryEscrow | null): Promise<CurrentProfile> {
     return this.#serially(async () => {
       if (this.#unlocked && this.#unlocked.profileId !== profile.profileId) throw new OtherProfileUnlockedError();
-      const known = this.#profiles.find((stored) => stored.id === profile.profileId);
-      const adopted = await adoptProfileKeys(profile.profileId, dataKey, passphrase, escrow, this.#environment());
-      if (!known) {
-        const cleaned = cleanProfileName(profile.name);
-        if (this.#profiles.some((stored) => profileNameKey(stored.name) === profileNameKey(cleaned))) {
-          throw new ProfileInputError('Another profile with that name exists on this workstation. Ask IT to rename one.');
-        }
-        const stored: StoredProfile = { id: profile.profileId, name: cleaned, createdAt: this.options.clock.now().toISOString(), keys: adopted.keys };
-        await this.#save([...this.#profiles, stored]);
-        this.options.logger.info('profile.adopted', { profileId: profile.profileId });
-      } else {
-        // The passphrase that signed in at the server is the current one: it replaces an older local wrap.
-        await this.#save(this.#profiles.map((stored) => (stored.id === profile.profileId ? { ...stored, keys: adopted.keys } : stored)));
+      if (this.#profiles.some((stored) => stored.id === profile.profileId)) {
+        throw new ProfileInputError('This profile is already on this workstation: unlock it with its passphrase.');
       }
-      const current = { profileId: profile.profileId, name: known?.name ?? cleanProfileName(profile.name) };
-      if (this.#unlocked?.profileId === profile.profileId) return current;
+      const cleaned = cleanProfileName(profile.name);
+      if (this.#profiles.some((stored) => profileNameKey(stored.name) === profileNameKey(cleaned))) {
+        throw new ProfileInputError('Another profile with that name exists on this workstation. Ask IT to rename one.');
+      }
+      const adopted = await adoptProfileKeys(profile.profileId, dataKey, passphrase, escrow, this.#environment());
+      const stored: StoredProfile = { id: profile.profileId, name: cleaned, createdAt: this.options.clock.now().toISOString(), keys: adopted.keys };
+      await this.#save([...this.#profiles, stored]);
+      this.options.logger.info('profile.adopted', { profileId: profile.profileId });
+      const current = { profileId: profile.profileId, name: cleaned };
       this.#unlocked = { profileId: profile.profileId, dataKey: adopted.dataKey };
       this.#emit({ unlockedProfileId: profile.profileId, reason: null });
       return current;

@@ -54,11 +54,6 @@ export interface SyncServiceDeps {
   readonly continuedElsewhere: (sessionId: string) => void;
   readonly audit: (event: SyncAuditEvent) => void;
   /**
-   * IT removed the profile from the clinic (the server answered PROFILE_REMOVED): its copy here goes too — keys
-   * destroyed, profile deleted — as `--remove-profile` does on one machine.
-   */
-  readonly profileRemoved: (profileId: string) => Promise<void>;
-  /**
    * The trusted time minus the policy's retention period (ms since the epoch; see `RetentionScheduler.trustedNowMs`):
    * a pulled tombstone without a proof (the server's own retention) shreds only a session whose last turn here is at
    * or before it. Absent: such tombstones never shred — local retention does, in its time.
@@ -559,9 +554,19 @@ export class SyncService {
   #failed(connection: Connection, error: unknown): void {
     if (this.#connection !== connection) return;
     if (error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED') {
-      const profileId = connection.owner.ownerId;
-      this.#disconnect();
-      this.deps.profileRemoved(profileId).catch((removal: unknown) => this.deps.logger.error('sync.profile_removal_failed', { error: errorKind(removal) }));
+      // The server is untrusted and this answer is not signed: it stops sync for the profile, never deletes anything
+      // here. Removing the clinician's copy on this workstation stays IT's act on it (`--remove-profile`).
+      connection.stop.abort();
+      if (connection.debounce) this.deps.clock.clearTimer(connection.debounce);
+      if (connection.poll) this.deps.clock.clearTimer(connection.poll);
+      connection.session = null;
+      connection.authKey = null;
+      this.deps.logger.warn('sync.profile_removed_on_server', {});
+      this.#setStatus({
+        state: 'error',
+        pending: connection.outbox.size,
+        message: 'The sync server says IT removed your profile from the clinic: nothing is synced now. Your history stays here.',
+      });
       return;
     }
     if (error instanceof SyncOfflineError) {

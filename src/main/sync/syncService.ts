@@ -491,6 +491,8 @@ export class SyncService {
           logger: this.deps.logger,
           ...(retentionCutoffMs ? { retentionCutoffMs } : {}),
         });
+        // A lock during the page: nothing goes to a page that may now be another clinician's, and the cursor stays.
+        if (!this.deps.profiles.isSignedIn(connection.owner)) throw new Error('locked during a pull');
         const fresh = applied.records.filter((record) => !connection.own.has(`${record.id}:${record.rv}`));
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PAYLOAD_FORMAT_VERSION, type SealedRecordV2 } from '../../../shared/vault';
 import { silentLogger } from '../../core/logger';
 import { sealRecord } from '../../vault/recordCrypto';
+import { SessionKeyError } from '../../vault/sessionKeyError';
 import { S1, S2, T0, keyStoreFolder, owner } from '../../vault/testing/sessionKeyStoreSetup';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
 import { sealTombstoneProof } from '../envelope/tombstoneProof';
@@ -71,6 +72,13 @@ describe('applying a pulled page', () => {
     expect(later).toMatchObject({ records: [sealed], keysAdded: 1 });
     expect(waiting.size).toBe(0);
     expect(await w.b.keyFor(S1, w.clinician)).toBeDefined();
+  });
+
+  it('stops the page when the profile locks while a record opens, so its cursor is not written and the record comes again', async () => {
+    const w = await twoWorkstations();
+    const sealed = await w.record(S1);
+    vi.spyOn(w.b, 'keyFor').mockRejectedValue(new SessionKeyError('locked', S1));
+    await expect(w.apply([w.key(S1), w.rec(sealed)], new WaitingRecords())).rejects.toBeInstanceOf(SessionKeyError);
   });
 
   it('never delivers a record that does not open with the session key', async () => {

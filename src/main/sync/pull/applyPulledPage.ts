@@ -88,6 +88,8 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
       await openRecord(await targets.keys.keyFor(record.sessionId, owner), record);
       records.push(record);
     } catch (error) {
+      // The profile locked meanwhile: the page stops here and its cursor is not written, so the record comes again.
+      if (error instanceof SessionKeyError && error.reason === 'locked') throw error;
       // Authentic envelope, but the record does not open with the session's key: never shown, never stored.
       targets.logger.warn('sync.record_refused', { sessionId: record.sessionId, error: errorKind(error) });
     }
@@ -99,6 +101,7 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
       } catch (error) {
         // A session deleted here stays deleted; its key does not come back.
         if (error instanceof SessionKeyError && error.reason === 'shredded') continue;
+        if (error instanceof SessionKeyError && error.reason === 'locked') throw error;
         if (error instanceof SessionKeyError) {
           targets.logger.warn('sync.key_refused', { sessionId: change.entry.sessionId, reason: error.reason });
           continue;

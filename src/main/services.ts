@@ -224,7 +224,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
         const current = profiles.currentProfile()?.profileId ?? null;
         const theirs = ids.filter((id) => current !== null && sessionKeys.entry(id)?.ownerId === current);
         await deleter.shred(ids);
-        for (const id of theirs) await sync.sessionGone(id, 'retention');
+        if (current !== null) for (const id of theirs) await sync.sessionGone(id, 'retention', current);
       },
     },
     clock,
@@ -361,7 +361,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       currentOwner,
       async (sessionId, ownerId) => {
         const deleted = await deleter.delete(sessionId, ownerId);
-        if (deleted) await sync.sessionGone(sessionId, 'deleted');
+        if (deleted) await sync.sessionGone(sessionId, 'deleted', ownerId);
         return deleted;
       },
       (sealedRecords, call) => resumeSession(resumeDeps, profiles.unlockedOwner(), sealedRecords, call),

@@ -241,10 +241,12 @@ export class SyncService {
   /**
    * The clinician deleted `sessionId` here (or retention shredded it): a tombstone follows it to the server, with a
    * proof sealed by the profile's data key, so the other workstations shred on it and on nothing the server makes up.
+   * `ownerId` is whose session it was: when another clinician signed in meanwhile, it goes to no outbox (theirs is the
+   * wrong one, and the session's own clinician's workstations expire it by their retention).
    */
-  async sessionGone(sessionId: string, reason: 'deleted' | 'retention'): Promise<void> {
+  async sessionGone(sessionId: string, reason: 'deleted' | 'retention', ownerId: string): Promise<void> {
     const connection = this.#connection;
-    if (!connection) return;
+    if (!connection || connection.owner.ownerId !== ownerId) return;
     try {
       const day = utcDayOf(this.deps.clock.now().toISOString());
       // A proof that cannot be sealed now is sealed when the tombstone is pushed: the delete itself must be queued.

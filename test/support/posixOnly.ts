@@ -4,10 +4,10 @@ import { it } from 'vitest';
 export const POSIX_ONLY_REASON = 'skipped on Windows: POSIX file mode and owner checks do not exist there (the policy folder is protected by NTFS ACLs)';
 
 /**
- * `it` for tests of POSIX file modes and ownership. On Windows the test is skipped with {@link POSIX_ONLY_REASON} in
- * its name, so the run says why it did not run instead of skipping silently.
+ * `it` for tests that need POSIX (file modes and ownership by default). On Windows the test is skipped with `reason`
+ * in its name, so the run says why it did not run instead of skipping silently.
  */
-export function itOnPosix(name: string, run: () => Promise<void> | void): void {
-  if (process.platform === 'win32') it.skip(`${name} — ${POSIX_ONLY_REASON}`, run);
+export function itOnPosix(name: string, run: () => Promise<void> | void, reason: string = POSIX_ONLY_REASON): void {
+  if (process.platform === 'win32') it.skip(`${name} — ${reason}`, run);
   else it(name, run);
 }

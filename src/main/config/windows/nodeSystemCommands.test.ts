@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { itOnPosix } from '../../../../test/support/posixOnly';
 import { nodeSystemCommands } from './nodeSystemCommands';
 
 /** The adapter's contract, checked with POSIX programs (the Windows ones it will run do not exist on CI). */
-function onPosix(name: string, run: () => Promise<void>): void {
-  if (process.platform === 'win32') it.skip(`${name} — skipped on Windows: checked with /usr/bin/env, /bin/echo, /bin/false, /bin/sleep`, run);
-  else it(name, run);
-}
+const onPosix = (name: string, run: () => Promise<void>): void =>
+  itOnPosix(name, run, 'skipped on Windows: checked with /usr/bin/env, /bin/echo, /bin/false, /bin/sleep');
 
 describe('nodeSystemCommands', () => {
   it('lists the modules the loader mapped into this process', () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
+import type { SessionsRemovedEvent, UnsyncedSessions } from '../shared/sessionsRemoved';
 import type { SyncStatus } from '../shared/sync/status';
 import type { SealedRecordV2 } from '../shared/vault';
 import { AuditLog } from './audit/auditLog';
@@ -49,6 +50,7 @@ import { ProtocolService } from './sessions/protocolService';
 import { SessionStore, type IdSource } from './sessions/sessionStore';
 import { signInWithClinicProfileHere } from './sync/clinicSignIn';
 import { createSyncClient } from './sync/http/syncClient';
+import { SessionsRemovedNotifier } from './sync/sessionsRemovedNotifier';
 import { SyncService } from './sync/syncService';
 import { loadWorkstation } from './sync/workstationIdentity';
 import { SESSION_KEYS_FILE } from './vault/sessionKeyFile';
@@ -120,6 +122,10 @@ export interface MainServices {
   onSyncStatus(listener: (status: SyncStatus) => void): () => void;
   /** Hears records pulled from the clinician's other workstations (opened by main's keys), for the page to store. */
   onSyncedRecords(listener: (records: SealedRecordV2[]) => void): () => void;
+  /** Hears the signed-in clinician's sessions shredded without their page asking (deleted elsewhere, retention). */
+  onSessionsRemoved(listener: (event: SessionsRemovedEvent) => void): () => void;
+  /** Hears changes of the signed-in clinician's sessions not yet on the sync server. */
+  onUnsyncedSessions(listener: (unsynced: UnsyncedSessions) => void): () => void;
   /**
    * Graceful shutdown: refuses new turns, lets running ones finish for up to `graceMs`, cancels the rest
    * (partial answers kept), then stops every timer.
@@ -185,6 +191,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     : null;
   const workstation = syncClient ? await loadWorkstation(options.dataDir, settings.syncWorkstationLabel) : { id: options.newId(), label: 'off' };
   const syncedRecordListeners = new Set<(records: SealedRecordV2[]) => void>();
+  // `signOut` is built below; this runs only after a shred, long after wiring.
+  const removedSessions = new SessionsRemovedNotifier((profileId) => profiles.currentProfile()?.profileId === profileId && !signOut.inProgress);
   const sync = new SyncService({
     client: syncClient,
     workstation,
@@ -197,6 +205,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       const live = store.all().find((session) => session.id === sessionId);
       if (live && !live.queue.busy) store.forget(sessionId);
     },
+    deletedElsewhere: (ownerId, sessionIds) => removedSessions.notify(ownerId, sessionIds, 'deleted-elsewhere'),
     audit: (event) => audit.record(event),
     clock,
     logger,
@@ -224,7 +233,10 @@ export async function createMainServices(options: MainServicesOptions): Promise<
         const current = profiles.currentProfile()?.profileId ?? null;
         const theirs = ids.filter((id) => current !== null && sessionKeys.entry(id)?.ownerId === current);
         await deleter.shred(ids);
-        if (current !== null) for (const id of theirs) await sync.sessionGone(id, 'retention', current);
+        if (current !== null) {
+          removedSessions.notify(current, theirs, 'retention');
+          for (const id of theirs) await sync.sessionGone(id, 'retention', current);
+        }
       },
     },
     clock,
@@ -388,6 +400,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     ...syncHandlers({
       status: () => sync.status(),
       syncNow: () => sync.syncNow(),
+      unsyncedSessions: () => sync.unsyncedSessions(),
       async signInWithClinicProfile(name, passphrase) {
         const { profileId, token } = await signInWithClinicProfileHere(
           { client: syncClient, workstation, profiles, signOutCurrent: () => signOut.lock('switched') },
@@ -423,6 +436,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       syncedRecordListeners.add(listener);
       return () => syncedRecordListeners.delete(listener);
     },
+    onSessionsRemoved: (listener) => removedSessions.on(listener),
+    onUnsyncedSessions: (listener) => sync.onUnsyncedSessions(listener),
     async shutdown(graceMs) {
       await protocol.shutdown(graceMs);
       gateway.dispose();

@@ -36,11 +36,21 @@ export const OPERATION_NAMES = [
   'llm.status',
   'sync.status',
   'sync.now',
+  'sync.unsyncedSessions',
   'app.diagnostics',
 ] as const;
 
 /** Every event main pushes to a page, `<domain>.<event>`. */
-export const EVENT_NAMES = ['auth.stateChanged', 'protocol.turnStarted', 'protocol.delta', 'vault.record', 'llm.statusChanged', 'sync.statusChanged'] as const;
+export const EVENT_NAMES = [
+  'auth.stateChanged',
+  'protocol.turnStarted',
+  'protocol.delta',
+  'vault.record',
+  'llm.statusChanged',
+  'sync.statusChanged',
+  'sync.unsyncedSessionsChanged',
+  'sessions.removed',
+] as const;
 
 /** Operation names, e.g. `protocol.generate`. */
 export type OperationName = (typeof OPERATION_NAMES)[number];

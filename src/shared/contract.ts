@@ -12,6 +12,7 @@ import {
 } from './protocol';
 import { AuthState, ChangePassphraseInput, CreateProfileInput, Done, ProfileList, SignInWithClinicProfileInput, UnlockInput } from './auth';
 import { SyncStatus } from './sync/status';
+import { SessionsRemovedEvent, UnsyncedSessions } from './sessionsRemoved';
 import { DeleteOutput, SessionInfo, SessionList, SessionRef } from './sessions';
 import { LlmStatus, SettingsUpdate, SettingsView } from './settings';
 import { Diagnostics } from './diagnostics';
@@ -81,6 +82,8 @@ export const operations = {
   'sync.status': operation(NoInput, SyncStatus),
   /** Runs a full push + pull cycle and answers once it has finished (or at once with `off`). */
   'sync.now': operation(NoInput, SyncStatus),
+  /** The signed-in clinician's sessions with changes not yet on the sync server (the sidebar's marker). */
+  'sync.unsyncedSessions': operation(NoInput, UnsyncedSessions),
   'app.diagnostics': operation(NoInput, Diagnostics),
 } as const satisfies Record<OperationName, OperationSpec>;
 
@@ -92,6 +95,9 @@ export const events = {
   'vault.record': RecordDelivery,
   'llm.statusChanged': LlmStatus,
   'sync.statusChanged': SyncStatus,
+  'sync.unsyncedSessionsChanged': UnsyncedSessions,
+  /** Sessions main shredded without this page asking: deleted on another workstation, or past retention. */
+  'sessions.removed': SessionsRemovedEvent,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** What the caller passes to an operation (before parsing). */

@@ -93,6 +93,7 @@ function setup(overrides: Partial<OperationHandlers> = {}, logger: Logger = sile
     },
     'sync.status': async () => ({ state: 'off', pending: 0, lastSyncedAt: null, message: null }),
     'sync.now': async () => ({ state: 'off', pending: 0, lastSyncedAt: null, message: null }),
+    'sync.unsyncedSessions': async () => ({ profileId: null, sessionIds: [] }),
     ...overrides,
   };
   const registration = registerOperations(transport, handlers, {

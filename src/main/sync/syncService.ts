@@ -7,6 +7,7 @@
 import { AppError } from '../../shared/errors';
 import type { SyncStatus } from '../../shared/sync/status';
 import { SYNC_OFF } from '../../shared/sync/status';
+import { MAX_SESSION_IDS_PER_EVENT, type UnsyncedSessions } from '../../shared/sessionsRemoved';
 import type { Workstation } from '../../shared/sync/identity';
 import type { SealedRecordV2 } from '../../shared/vault';
 import type { Clock, TimerHandle } from '../core/clock';
@@ -52,6 +53,11 @@ export interface SyncServiceDeps {
    * the page's store (which now holds the other workstation's turn) instead of answering from a stale history.
    */
   readonly continuedElsewhere: (sessionId: string) => void;
+  /**
+   * Sessions of `ownerId` shredded here because a trusted tombstone was pulled, told once the page's apply is done and
+   * `ownerId` is still signed in (the composition root checks again before a page hears it).
+   */
+  readonly deletedElsewhere?: (ownerId: string, sessionIds: readonly string[]) => void;
   readonly audit: (event: SyncAuditEvent) => void;
   /**
    * The trusted time minus the policy's retention period (ms since the epoch; see `RetentionScheduler.trustedNowMs`):
@@ -91,6 +97,7 @@ interface Connection {
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
+const NO_UNSYNCED: UnsyncedSessions = Object.freeze({ profileId: null, sessionIds: [] });
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
 const PUBLISHED_MARKER = 'published';
 /** The profile's KDF parameters on the server (salt and costs: no secret), kept to derive the auth key offline. */
@@ -108,6 +115,8 @@ export class SyncService {
   #cycle: Promise<SyncStatus> | null = null;
   #again = false;
   readonly #listeners = new Set<(status: SyncStatus) => void>();
+  #unsynced: UnsyncedSessions = NO_UNSYNCED;
+  readonly #unsyncedListeners = new Set<(unsynced: UnsyncedSessions) => void>();
 
   constructor(private readonly deps: SyncServiceDeps) {
     deps.profiles.onStateChange((state) => {
@@ -122,6 +131,20 @@ export class SyncService {
 
   status(): SyncStatus {
     return this.#status;
+  }
+
+  /**
+   * The signed-in clinician's sessions with records or key entries still waiting in the outbox (the sidebar's "Not yet
+   * synced"); none while sync is off or nobody is signed in. Tombstones are not counted: their sessions are gone.
+   */
+  unsyncedSessions(): UnsyncedSessions {
+    return this.#unsynced;
+  }
+
+  /** Hears changes of {@link unsyncedSessions}; returns the removal. */
+  onUnsyncedSessions(listener: (unsynced: UnsyncedSessions) => void): () => void {
+    this.#unsyncedListeners.add(listener);
+    return () => this.#unsyncedListeners.delete(listener);
   }
 
   /** Hears status changes; returns the removal. */
@@ -501,6 +524,7 @@ export class SyncService {
         for (const sessionId of applied.deletedSessions) {
           this.deps.audit({ action: 'sync.deleted_elsewhere', profileId: connection.owner.ownerId, objectId: sessionId });
         }
+        if (applied.deletedSessions.length > 0) this.deps.deletedElsewhere?.(connection.owner.ownerId, applied.deletedSessions);
         for (const sessionId of applied.refusedTombstones) {
           this.deps.audit({ action: 'sync.tombstone_refused', profileId: connection.owner.ownerId, objectId: sessionId });
         }
@@ -600,7 +624,25 @@ export class SyncService {
     this.#setStatus(SYNC_OFF);
   }
 
+  /** Recomputes the unsynced sessions from the outbox (it changed, or the connection did) and tells if they moved. */
+  #noteUnsynced(): void {
+    const connection = this.#connection;
+    let next = NO_UNSYNCED;
+    if (connection) {
+      const sessionIds = [...new Set(connection.outbox.waiting().map((item) => item.sessionId))].slice(0, MAX_SESSION_IDS_PER_EVENT);
+      next = { profileId: connection.owner.ownerId, sessionIds };
+    }
+    const current = this.#unsynced;
+    if (current.profileId === next.profileId && current.sessionIds.length === next.sessionIds.length && current.sessionIds.every((id, index) => next.sessionIds[index] === id)) {
+      return;
+    }
+    this.#unsynced = next;
+    for (const listener of this.#unsyncedListeners) listener(next);
+  }
+
   #setStatus(change: Partial<SyncStatus>): void {
+    // Every outbox change reports its count here: the set of sessions behind the count follows it.
+    this.#noteUnsynced();
     const next = { ...this.#status, ...change };
     if (!this.#connection && next.state !== 'off') return;
     if (JSON.stringify(next) === JSON.stringify(this.#status)) return;

@@ -13,6 +13,7 @@ import { createHistorySlice, initialHistoryState } from './historySlice';
 import { createIntakeSlice, initialIntakeState } from './intakeSlice';
 import { createLlmStatusSlice, initialLlmStatusState } from './llmStatusSlice';
 import { createPatientDataSlice } from './patientData';
+import { createSessionRemovalSlice, initialSessionRemovalState } from './sessionRemovalSlice';
 import { createSessionSlice, initialSessionState } from './sessionSlice';
 import { createSyncStatusSlice, initialSyncStatusState } from './syncStatusSlice';
 import { createUiSlice, initialUiState } from './uiSlice';
@@ -24,6 +25,7 @@ export const initialState: Readonly<DataOf<AppState>> = Object.freeze({
   ...initialSessionState,
   ...initialLlmStatusState,
   ...initialSyncStatusState,
+  ...initialSessionRemovalState,
   ...initialAuthState,
   ...initialHistoryState,
   ...initialExportState,
@@ -67,6 +69,7 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     ...createSessionSlice(api, history)(...args),
     ...createLlmStatusSlice(api)(...args),
     ...createSyncStatusSlice(api)(...args),
+    ...createSessionRemovalSlice(api)(...args),
     ...createAuthSlice(api, now)(...args),
     ...createHistorySlice(api, history, {
       refreshDelayMs: options.historyRefreshDelayMs,
@@ -88,6 +91,9 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
     // The history store writes every delivered record (db/historySync); the sessions list follows shortly after.
     api.vault.onRecord(() => store.getState().noteRecordDelivered()),
+    // Sessions main shredded by itself (deleted on another workstation, retention) leave the page at once.
+    api.sessions.onRemoved((payload) => store.getState().receiveSessionsRemoved(payload)),
+    api.sync.onUnsyncedSessionsChanged((payload) => store.getState().receiveUnsyncedSessions(payload)),
   ];
   return {
     ...store,

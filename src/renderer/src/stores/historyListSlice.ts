@@ -12,9 +12,9 @@ import type { ErrorPayload } from '../../../shared/errors';
 import type { SessionRecordRow } from '../db/database';
 import { describeRows, type DescribedRows } from './history/describeRows';
 import { NO_SESSION_PROBLEMS, type HistoryEntry, type SessionProblems } from './history/historyEntry';
-import { READ_FAILED, SHREDDED_MESSAGE } from './history/historyErrors';
+import { DELETED_ELSEWHERE_MESSAGE, DELETED_HERE_MESSAGE, READ_FAILED, SHREDDED_MESSAGE } from './history/historyErrors';
 import type { HistoryStore } from './history/historyStore';
-import type { OpenFailureVerdict } from './history/openFailures';
+import { noFailures, type OpenFailureVerdict } from './history/openFailures';
 import { markEntries, nextProblems, type SessionsSeen } from './history/sessionProblems';
 import { followLockedAnswer, isCurrentPeriod, signedInOwner } from './history/signedInPeriod';
 import type { DataOf, SliceCreator } from './types';
@@ -62,8 +62,17 @@ export interface HistoryListSlice {
    * shredded sessions' rows and drops them from the list; marks and counts the sessions whose key is not here or that
    * were rolled back. `seen` clears marks the same call showed to be out of date.
    */
-  noteUnopenedSessions(verdict: OpenFailureVerdict, seen?: SessionsSeen): Promise<void>;
+  noteUnopenedSessions(verdict: OpenFailureVerdict, seen?: SessionsSeen, shownNotice?: string): Promise<void>;
+  /**
+   * Sessions main has shredded — deleted here by the clinician, deleted on another workstation, or past retention:
+   * the same path as a `shredded` answer (rows deleted from the store, gone from the list and the search, the open
+   * one closed), with the clinician told what happened.
+   */
+  removeSessions(sessionIds: readonly string[], why: SessionGoneReason): Promise<void>;
 }
+
+/** Why sessions left the page: see {@link HistoryListSlice.removeSessions}. */
+export type SessionGoneReason = 'deleted-here' | 'deleted-elsewhere' | 'retention';
 
 /** No list yet. */
 export const initialHistoryListState: Readonly<DataOf<HistoryListSlice>> = Object.freeze({
@@ -245,7 +254,7 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
         }, refreshDelayMs);
       },
 
-      async noteUnopenedSessions(verdict, seen = {}) {
+      async noteUnopenedSessions(verdict, seen = {}, shownNotice = SHREDDED_MESSAGE) {
         const generation = get().historyGeneration;
         if (history !== null && verdict.shredded.size > 0) {
           // Main destroyed these keys on purpose: the rows can never be opened again. Session ids only in the log.
@@ -255,12 +264,13 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
         if (!isCurrentPeriod(get(), generation)) return;
         // Gone for good: not on screen either — the open conversation, and any search hit for it.
         const shown = get().sessionId;
-        if (shown !== null && verdict.shredded.has(shown)) get().discardSession({ historyNotice: SHREDDED_MESSAGE });
+        if (shown !== null && verdict.shredded.has(shown)) get().discardSession({ historyNotice: shownNotice });
         set((state) => {
           const problems = nextProblems(state.historySessionProblems, verdict, seen);
           const search = state.historySearch;
           return {
             historySessionProblems: problems,
+            unsyncedSessionIds: verdict.shredded.size === 0 ? state.unsyncedSessionIds : state.unsyncedSessionIds.filter((id) => !verdict.shredded.has(id)),
             historyEntries: markEntries(state.historyEntries, problems, verdict.shredded),
             historySearch:
               search === null
@@ -272,6 +282,17 @@ export function createHistoryListSlice(api: AppApi, history: HistoryStore | null
                   },
           };
         });
+      },
+
+      async removeSessions(sessionIds, why) {
+        if (sessionIds.length === 0) return;
+        const generation = get().historyGeneration;
+        const verdict = { ...noFailures(), shredded: new Set(sessionIds) };
+        const shownNotice = why === 'deleted-here' ? DELETED_HERE_MESSAGE : why === 'deleted-elsewhere' ? DELETED_ELSEWHERE_MESSAGE : SHREDDED_MESSAGE;
+        await get().noteUnopenedSessions(verdict, {}, shownNotice);
+        // The clinician's own delete is confirmed wherever they asked for it; a removal from elsewhere is only said
+        // when it closed what they were looking at (the row simply leaves the list).
+        if (why === 'deleted-here' && isCurrentPeriod(get(), generation)) set({ historyNotice: DELETED_HERE_MESSAGE });
       },
     };
   };

@@ -14,6 +14,7 @@ import { initialHistoryState } from './historySlice';
 import { initialIntakeState } from './intakeSlice';
 import { initialSessionState } from './sessionSlice';
 import { initialSyncStatusState } from './syncStatusSlice';
+import { initialSessionRemovalState } from './sessionRemovalSlice';
 import type { AppState, DataOf, SliceCreator } from './types';
 
 /** Fields that hold what a clinician typed or the model answered, or text derived from it (titles, excerpts). */
@@ -78,6 +79,10 @@ export const SIGNED_IN_FIELDS = [
   'syncStatus',
   'syncStatusError',
   'syncRunning',
+  // Which of the clinician's sessions wait for the server (ids), and their delete in progress.
+  'unsyncedSessionIds',
+  'deletingSessionId',
+  'deleteSessionError',
 ] as const satisfies readonly (keyof DataOf<AppState>)[];
 
 /** Fields a lock leaves as they are, and why each holds no patient data. */
@@ -123,6 +128,7 @@ function initialValues(): Pick<DataOf<AppState>, ClearedField> {
     ...initialAnalyticsState,
     ...initialHistoryFormatState,
     ...initialSyncStatusState,
+    ...initialSessionRemovalState,
   };
 }
 

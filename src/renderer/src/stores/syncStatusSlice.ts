@@ -58,6 +58,8 @@ export function createSyncStatusSlice(api: AppApi): SliceCreator<SyncStatusSlice
         const asked = signedIn();
         if (asked === null) return;
         const version = eventVersion;
+        // Which sessions wait, for the sidebar's marker, alongside the count.
+        void get().loadUnsyncedSessions();
         const result = await api.sync.status();
         if (!stillSignedIn(asked)) return;
         if (!result.ok) {

@@ -11,6 +11,7 @@ import type { HistorySlice } from './historySlice';
 import type { IntakeSlice } from './intakeSlice';
 import type { LlmStatusSlice } from './llmStatusSlice';
 import type { PatientDataSlice } from './patientData';
+import type { SessionRemovalSlice } from './sessionRemovalSlice';
 import type { SessionSlice } from './sessionSlice';
 import type { SyncStatusSlice } from './syncStatusSlice';
 import type { UiSlice } from './uiSlice';
@@ -20,6 +21,7 @@ export type AppState = IntakeSlice &
   SessionSlice &
   LlmStatusSlice &
   SyncStatusSlice &
+  SessionRemovalSlice &
   AuthSlice &
   HistorySlice &
   UiSlice &

@@ -22,6 +22,12 @@ export const NOT_STORED: ErrorPayload = {
 export const SHREDDED_MESSAGE =
   'That session is no longer kept on this workstation: its retention period ended (or it was deleted), so it was removed.';
 
+/** Shown when the clinician deleted a session here and main confirmed it. */
+export const DELETED_HERE_MESSAGE = 'Session deleted.';
+
+/** Shown when the open session was deleted on another workstation of the clinician (a tombstone pulled by sync). */
+export const DELETED_ELSEWHERE_MESSAGE = 'This session was deleted on another workstation.';
+
 /** Shown when a session's key is not on this workstation (`unknown-key`): its rows are kept. */
 export const KEY_NOT_HERE_MESSAGE =
   'That session cannot be opened on this workstation: its key is not here. Nothing was deleted — the key may ' +

@@ -28,6 +28,7 @@ import type {
   TurnStartedEvent,
 } from '../../../../shared/protocol';
 import type { DeleteOutput, SessionInfo, SessionList } from '../../../../shared/sessions';
+import type { SessionsRemovedEvent, UnsyncedSessions } from '../../../../shared/sessionsRemoved';
 import { SETTINGS_DEFAULTS, type LlmStatus, type SettingsUpdate, type SettingsView } from '../../../../shared/settings';
 import type { Diagnostics } from '../../../../shared/diagnostics';
 import type { MetadataAnalytics } from '../../../../shared/analytics';
@@ -143,6 +144,16 @@ export interface FakeApi {
   answerSyncNow(): Promise<Result<SyncStatus>>;
   /** Pushes `sync.statusChanged` as main does. */
   emitSyncStatus(status: SyncStatus): void;
+  /** Every `sessions.delete` call. */
+  deleteCalls: { sessionId: string }[];
+  /** How `sessions.delete` answers; the default says nothing was deleted. */
+  answerDelete(input: { sessionId: string }): Promise<Result<DeleteOutput>>;
+  /** What `sync.unsyncedSessions` answers (default: none, nobody's). */
+  unsyncedSessions: Result<UnsyncedSessions>;
+  /** Pushes `sessions.removed` as main does (any payload: the page must check it). */
+  emitSessionsRemoved(payload: unknown): void;
+  /** Pushes `sync.unsyncedSessionsChanged` as main does (any payload). */
+  emitUnsyncedSessions(payload: unknown): void;
   syncListenerCount(): number;
   signInWithClinicProfileCalls: SignInWithClinicProfileInput[];
   /**
@@ -167,6 +178,8 @@ export function createFakeApi(): FakeApi {
   const authListeners = new Set<(state: AuthState) => void>();
   const recordListeners = new Set<(delivery: RecordDelivery) => void>();
   const syncListeners = new Set<(status: SyncStatus) => void>();
+  const removedListeners = new Set<(payload: unknown) => void>();
+  const unsyncedListeners = new Set<(payload: unknown) => void>();
   const subscribe = <E>(listeners: Set<(event: E) => void>, listener: (event: E) => void): Unsubscribe => {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -256,6 +269,11 @@ export function createFakeApi(): FakeApi {
     syncNowCalls: 0,
     answerSyncNow: () => Promise.resolve(fake.syncStatus),
     emitSyncStatus: (status) => syncListeners.forEach((listener) => listener(status)),
+    deleteCalls: [],
+    answerDelete: () => Promise.resolve(ok<DeleteOutput>({ deleted: false })),
+    unsyncedSessions: ok<UnsyncedSessions>({ profileId: null, sessionIds: [] }),
+    emitSessionsRemoved: (payload) => removedListeners.forEach((listener) => listener(payload)),
+    emitUnsyncedSessions: (payload) => unsyncedListeners.forEach((listener) => listener(payload)),
     syncListenerCount: () => syncListeners.size,
     signInWithClinicProfileCalls: [],
     answerSignInWithClinicProfile: (input) =>
@@ -362,7 +380,11 @@ export function createFakeApi(): FakeApi {
       sessions: {
         get: () => Promise.resolve(fail('INTERNAL', 'not used in these tests') as Result<SessionInfo>),
         list: () => Promise.resolve(ok<SessionList>({ count: 0, sessions: [] })),
-        delete: () => Promise.resolve(ok<DeleteOutput>({ deleted: false })),
+        delete: (input: { sessionId: string }) => {
+          fake.deleteCalls.push(input);
+          return fake.answerDelete(input);
+        },
+        onRemoved: (listener: (payload: SessionsRemovedEvent) => void) => subscribe(removedListeners, listener as (payload: unknown) => void),
         resume: (input: ResumeInput) => {
           fake.resumeCalls.push(input);
           return fake.answerResume(input);
@@ -396,6 +418,8 @@ export function createFakeApi(): FakeApi {
           return fake.answerSyncNow();
         },
         onStatusChanged: (listener: (status: SyncStatus) => void) => subscribe(syncListeners, listener),
+        unsyncedSessions: () => Promise.resolve(fake.unsyncedSessions),
+        onUnsyncedSessionsChanged: (listener: (payload: UnsyncedSessions) => void) => subscribe(unsyncedListeners, listener as (payload: unknown) => void),
       },
       app: {
         diagnostics: () => fake.answerDiagnostics(),

@@ -3,13 +3,14 @@ import { patientSummaryLines } from '../../../../shared/patientSummary';
 import { useAppStore } from '../../stores/appStore';
 import { ExportMenu } from '../export/ExportMenu';
 import { FOCUS_STANDBY, useTakeLostFocus } from '../focus/lostFocus';
+import { DeleteSessionControl } from '../history/DeleteSessionControl';
 import { formatCreated } from '../history/format';
 import { formatInferenceTime } from './format';
 
 /**
  * The session at a glance: id, when it was opened, turn count, the model and endpoint that gave the last answer and
  * how long it took, a notice when the history was trimmed, "Not kept" when the patient declined storage, the pinned
- * patient summary, and "New patient".
+ * patient summary, "Delete session" and "New patient".
  */
 export function SessionHeader() {
   const sessionId = useAppStore((s) => s.sessionId);
@@ -42,9 +43,12 @@ export function SessionHeader() {
             </span>
           )}
         </h2>
-        <button type="button" className="button-secondary" onClick={newPatient}>
-          New patient
-        </button>
+        <div className="session-header-actions">
+          <DeleteSessionControl />
+          <button type="button" className="button-secondary" onClick={newPatient}>
+            New patient
+          </button>
+        </div>
       </div>
       <dl className="session-facts">
         <div>

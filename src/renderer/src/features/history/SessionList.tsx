@@ -16,6 +16,8 @@ export interface SessionListProps {
   onNearEnd?: () => void;
   /** Search excerpts by session id, shown under the titles; omitted outside a search. */
   snippets?: ReadonlyMap<string, string>;
+  /** Sessions with changes not yet on the sync server (marked "Not yet synced"); omitted while sync is off. */
+  unsynced?: ReadonlySet<string>;
 }
 
 /** Before the first measurement (and in a page too small to say): a typical sidebar height. */
@@ -26,7 +28,7 @@ const FALLBACK_VIEWPORT = 640;
  * either side) are in the DOM. Every rendered row is a button, so Tab reaches them in order (focusing one scrolls
  * it into view, which renders the next); Arrow keys, Page Up/Down, Home and End move between rows faster.
  */
-export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets }: SessionListProps) {
+export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets, unsynced }: SessionListProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(FALLBACK_VIEWPORT);
@@ -112,6 +114,7 @@ export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, sn
                 opening={entry.sessionId === openingId}
                 onOpen={onOpen}
                 snippet={snippets?.get(entry.sessionId)}
+                unsynced={unsynced?.has(entry.sessionId) ?? false}
               />
             </li>
           );

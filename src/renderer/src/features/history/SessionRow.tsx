@@ -14,7 +14,14 @@ export interface SessionRowProps {
   onOpen(sessionId: string): void;
   /** What the search matched in this session (shown under the title); omitted outside a search. */
   snippet?: string;
+  /** Changes of this session have not reached the sync server yet (only ever true while sync is on). */
+  unsynced?: boolean;
 }
+
+/** The marker on a session whose changes wait for the sync server, and what it means (its tooltip). */
+export const UNSYNCED_MARKER = 'Not yet synced';
+/** @see UNSYNCED_MARKER */
+export const UNSYNCED_MARKER_TITLE = "Changes to this session have not reached the clinic's sync server yet; they are kept here and sent when it can be reached.";
 
 /** Accessible name (and visible title) of a session whose record main could not open. */
 export const UNTITLED_ROW = 'Session (title could not be opened)';
@@ -22,9 +29,10 @@ export const UNTITLED_ROW = 'Session (title could not be opened)';
 /**
  * One session in the list: a button named by its title (the chief complaint), described by when it was created,
  * its turn count and status — and, for a session that cannot be shown as it should (its key is not on this
- * workstation, or part of it was rolled back), a sentence saying so, in place of a search excerpt.
+ * workstation, or part of it was rolled back), a sentence saying so, in place of a search excerpt. With sync on, a
+ * session whose changes have not reached the server yet says "Not yet synced" in its description.
  */
-export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet }: SessionRowProps) {
+export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet, unsynced = false }: SessionRowProps) {
   const title = entry.title ?? UNTITLED_ROW;
   const detailsId = `session-row-details-${entry.sessionId}`;
   const snippetId = `session-row-snippet-${entry.sessionId}`;
@@ -63,6 +71,14 @@ export const SessionRow = memo(function SessionRow({ entry, index, shown, openin
         {turnCountText(entry.turnCount)}
         {' · '}
         {opening ? 'Opening…' : sessionStatusText(entry.status)}
+        {unsynced && (
+          <>
+            {' · '}
+            <span className="unsynced-marker" data-testid="unsynced-marker" title={UNSYNCED_MARKER_TITLE}>
+              {UNSYNCED_MARKER}
+            </span>
+          </>
+        )}
       </span>
     </button>
   );

@@ -33,6 +33,10 @@ export function SessionsSidebar() {
   const dismissHistoryNotice = useAppStore((s) => s.dismissHistoryNotice);
   const listRange = useAppStore((s) => s.historyListRange);
   const problems = useAppStore((s) => s.historySessionProblems);
+  const syncOn = useAppStore((s) => s.syncStatus !== null && s.syncStatus.state !== 'off');
+  const unsyncedIds = useAppStore((s) => s.unsyncedSessionIds);
+  // Only while sync is on: with it off nothing is ever sent, so "not yet" would mislead.
+  const unsynced = useMemo(() => (syncOn && unsyncedIds.length > 0 ? new Set(unsyncedIds) : undefined), [syncOn, unsyncedIds]);
   const problemLines = useMemo(() => sessionProblemLines(problems), [problems]);
   const filteringByDate = listRange.since !== undefined || listRange.until !== undefined;
 
@@ -118,6 +122,7 @@ export function SessionsSidebar() {
         openingId={openingId}
         onOpen={open}
         snippets={snippets}
+        unsynced={unsynced}
         // Scrolling reads further pages, but not while searching: that would read the whole history.
         onNearEnd={!searching && hasMore ? loadMore : undefined}
       />

@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../stores/history/historyEntry';
 import { KEY_NOT_HERE_ROW, ROLLED_BACK_ROW } from './format';
-import { SessionRow, UNTITLED_ROW } from './SessionRow';
+import { SessionRow, UNSYNCED_MARKER, UNTITLED_ROW } from './SessionRow';
 
 const ID = '3f2b8c1e-9d4a-4b7e-8f1a-2c3d4e5f6a7b';
 const entry = (change: Partial<HistoryEntry>): HistoryEntry => ({
@@ -38,5 +38,11 @@ describe('SessionRow', () => {
     expect(row).toContain('…chest pain…');
     expect(row).not.toContain('data-problem');
     expect(row).not.toContain('session-row-problem');
+  });
+
+  it('says "Not yet synced" in the description of a session whose changes wait for the sync server, and nothing otherwise', () => {
+    const row = renderToStaticMarkup(<SessionRow entry={entry({})} index={0} shown={false} opening={false} onOpen={() => undefined} unsynced />);
+    expect(row).toMatch(new RegExp(`<span id="session-row-details-${ID}" class="session-row-details">.*<span class="unsynced-marker" data-testid="unsynced-marker" title="[^"]+">${UNSYNCED_MARKER}</span></span>`));
+    expect(html(entry({}))).not.toContain(UNSYNCED_MARKER);
   });
 });

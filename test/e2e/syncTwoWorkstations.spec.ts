@@ -106,7 +106,7 @@ test.describe('one clinician on two workstations, through the clinic sync server
       await rowOnA.click();
       await expect(a.page.getByTestId('answer').nth(1)).toHaveText('Treat as community-acquired pneumonia.');
       await expect(a.page.getByText('Chest X-ray shows bilateral infiltrates')).toBeVisible();
-      // Deleting a session is not in the UI yet, so the journey ends here.
+      // Deleting it on B and seeing it leave A: syncDelete.spec.ts.
 
       expect(a.problems, 'A logged no errors').toEqual([]);
       expect(b.problems, 'B logged no errors').toEqual([]);

@@ -58,7 +58,7 @@ describe('deleting the open session', () => {
   });
 
   it.each([
-    ['main refuses (a turn holds the session elsewhere)', () => Promise.resolve(fail<DeleteOutput>('SESSION_BUSY', 'This session is open on Exam room 2.')), 'This session is open on Exam room 2.'],
+    ['main refuses (a turn holds the session elsewhere)', () => Promise.resolve(fail('SESSION_BUSY', 'This session is open on Exam room 2.')), 'This session is open on Exam room 2.'],
     ['main held nothing of it', () => Promise.resolve(ok<DeleteOutput>({ deleted: false })), NOTHING_DELETED_MESSAGE],
     ['the bridge throws', () => Promise.reject(new Error('gone')), 'The app did not answer. Please try again.'],
   ])('deletes nothing in the page when %s, and keeps the reason for the dialog', async (_case, answer, message) => {

@@ -43,8 +43,11 @@ export const initialSessionRemovalState: Readonly<DataOf<SessionRemovalSlice>> =
   unsyncedSessionIds: [],
 });
 
-/** Said when main answers that it held nothing of the session: the page keeps its rows (main did not delete). */
-export const NOTHING_DELETED_MESSAGE = 'Nothing was deleted: this workstation does not hold this session any more.';
+/**
+ * Said when main answers that it held nothing of the session (no key here, not live): the page keeps its rows — main
+ * did not delete, and a session whose key is merely missing here may still be opened once the key arrives.
+ */
+export const NOTHING_DELETED_MESSAGE = 'Nothing was deleted: this workstation holds no key for this session (it may be deleted already, or its key is not here).';
 
 /** Builds the slice over `api`. */
 export function createSessionRemovalSlice(api: AppApi): SliceCreator<SessionRemovalSlice> {

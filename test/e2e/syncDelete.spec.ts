@@ -92,6 +92,8 @@ test.describe('deleting a session, on every workstation of the clinician', () =>
       const dialog = b.page.getByRole('alertdialog', { name: 'Delete this session?' });
       await expect(dialog).toHaveAccessibleDescription("Deletes this patient's session on every workstation of the clinic. It cannot be undone.");
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      // Modal: the app behind can be neither focused nor read while it shows.
+      await expect(b.page.locator('#root')).toHaveAttribute('inert', '');
       await b.page.keyboard.press('Tab');
       await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
       await b.page.keyboard.press('Tab');
@@ -103,6 +105,7 @@ test.describe('deleting a session, on every workstation of the clinician', () =>
       await b.page.keyboard.press('Escape');
       await expect(dialog).toHaveCount(0);
       await expect(opener).toBeFocused();
+      await expect(b.page.locator('#root')).not.toHaveAttribute('inert');
       await expect(rowOf(b.page)).toBeVisible();
 
       await opener.click();

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { DeleteSessionDialog } from './DeleteSessionDialog';
 
@@ -17,12 +17,18 @@ export function DeleteSessionControl() {
   const clearError = useAppStore((s) => s.clearDeleteSessionError);
   const [open, setOpen] = useState(false);
   const openerRef = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+
+  // Once the dialog has gone (and the app behind is no longer inert), the focus returns to this button.
+  useEffect(() => {
+    if (wasOpen.current && !open) openerRef.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
 
   if (sessionId === null) return null;
   const close = (): void => {
     setOpen(false);
     clearError();
-    openerRef.current?.focus();
   };
   const confirm = async (): Promise<void> => {
     // Deleted: this control leaves with the session. Not deleted: the dialog stays open with main's reason.

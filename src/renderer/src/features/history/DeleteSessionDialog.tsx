@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 import { FOCUSABLE_SELECTOR, trappedFocusIndex } from './dialogFocus';
 import { DELETE_DIALOG_TITLE, deleteWarning } from './deleteText';
@@ -17,8 +18,8 @@ export interface DeleteSessionDialogProps {
 
 /**
  * The confirmation before a session is deleted: an alert dialog (modal) that says what deleting does, with Cancel
- * focused first (the safe choice), the keyboard kept inside, and Escape to cancel. The opener gives the focus back to
- * the control that opened it when the dialog closes without deleting.
+ * focused first (the safe choice), the keyboard kept inside, the app behind made inert, and Escape to cancel. The
+ * opener gives the focus back to the control that opened it when the dialog closes without deleting.
  */
 export function DeleteSessionDialog({ everywhere, busy, error, onConfirm, onCancel }: DeleteSessionDialogProps) {
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -27,7 +28,15 @@ export function DeleteSessionDialog({ everywhere, busy, error, onConfirm, onCanc
   const warningId = useId();
 
   useEffect(() => {
+    // Modal for everyone: the app behind is inert (no focus, no reading by a screen reader's cursor) while it shows.
+    // The dialog is portalled beside the app's root, so it stays live.
+    const app = document.getElementById('root');
+    const wasInert = app?.inert ?? false;
+    if (app) app.inert = true;
     cancelRef.current?.focus();
+    return () => {
+      if (app) app.inert = wasInert;
+    };
   }, []);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
@@ -46,7 +55,7 @@ export function DeleteSessionDialog({ everywhere, busy, error, onConfirm, onCanc
     controls[next]?.focus();
   };
 
-  return (
+  const dialog = (
     <div className="dialog-backdrop">
       <div
         ref={dialogRef}
@@ -78,4 +87,6 @@ export function DeleteSessionDialog({ everywhere, busy, error, onConfirm, onCanc
       </div>
     </div>
   );
+  // Server rendering (unit tests) has no document to portal into.
+  return typeof document === 'undefined' ? dialog : createPortal(dialog, document.body);
 }

@@ -26,6 +26,8 @@ import { LONG_SIZES, STANDARD_SIZES } from './workload';
 import { parseBenchOptions, writeBenchResults, type BenchOptions } from './browser/benchOptions';
 import { scaledDownLines } from './browser/browserPlans';
 import { runStoreSuite } from './browser/storeSuite';
+// Sync section (bench/sync): a real sync server process, two workstations' main, raw protocol calls.
+import { runSyncSuite } from './sync/syncSuite';
 
 /** One seed for the whole run: every session, message and answer follows from it. */
 const SEED = 20_261_125;
@@ -241,6 +243,22 @@ async function main(): Promise<void> {
     for (const run of [standardWorkload, longWorkload, prefixReuse, sweep, ttft, concurrency]) {
       collectGarbage();
       await run(workload);
+    }
+  }
+
+  // ── Sync section (bench/sync): with the engine suite (not with --browser or --quick alone). ──
+  if (options.engine) {
+    collectGarbage();
+    try {
+      const sync = await phase(`sync (${options.workload})`, () =>
+        runSyncSuite({ full: options.workload === 'full', seed: SEED, log: (line) => process.stderr.write(`${line}\n`) }),
+      );
+      results.push(...sync.results);
+      notes.push(...sync.notes);
+      scaled.push(...sync.scaled);
+    } catch (error) {
+      // The engine's results still count; the failure is in the notes.
+      notes.push(`sync section FAILED, no sync results: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -45,6 +45,8 @@ export interface ServerFigures {
   readonly pulledBytes: number;
   readonly serverRssBytes: number;
   readonly serverRssBeforeFeedsBytes: number;
+  /** Before any work: the process as started. */
+  readonly serverRssIdleBytes: number;
   readonly postgres: { bytes: number; processes: number };
   readonly signInMs: number;
 }
@@ -127,6 +129,7 @@ export async function measureServer(server: BenchSyncServer, plan: ServerPlan, s
   const feeds: { close(): void }[] = [];
   const pool = new pg.Pool({ connectionString: server.databaseUrl, max: PLAIN_CONNECTIONS });
   try {
+    const serverRssIdleBytes = await rssBytes(server.pid);
     const signInStart = performance.now();
     const [puller, ...clients] = await benchClinicians(server.url, pool, plan.pushClients + 1);
     if (puller === undefined) throw new Error('no clinicians');
@@ -208,6 +211,7 @@ export async function measureServer(server: BenchSyncServer, plan: ServerPlan, s
       pulledBytes,
       serverRssBytes,
       serverRssBeforeFeedsBytes: rssBeforeFeeds,
+      serverRssIdleBytes,
       postgres,
       signInMs,
     };

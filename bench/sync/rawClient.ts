@@ -96,3 +96,31 @@ export async function openLiveFeed(base: string, token: string): Promise<{ close
   })();
   return { close: () => controller.abort() };
 }
+
+/** The server's own push and pull handler times so far (`/metrics`: sums in seconds, and counts). */
+export interface HandlerTimes {
+  readonly pushSeconds: number;
+  readonly pushes: number;
+  readonly pullSeconds: number;
+  readonly pulls: number;
+}
+
+/** Reads {@link HandlerTimes} from the server's Prometheus text. */
+export async function handlerTimes(base: string): Promise<HandlerTimes> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    pushSeconds: value('cpa_sync_push_duration_seconds_sum'),
+    pushes: value('cpa_sync_push_duration_seconds_count'),
+    pullSeconds: value('cpa_sync_pull_duration_seconds_sum'),
+    pulls: value('cpa_sync_pull_duration_seconds_count'),
+  };
+}
+
+/** Mean handler ms per push and per pull between two readings. */
+export function meanHandlerMs(before: HandlerTimes, after: HandlerTimes): { pushMs: number; pullMs: number } {
+  return {
+    pushMs: (1_000 * (after.pushSeconds - before.pushSeconds)) / (after.pushes - before.pushes),
+    pullMs: (1_000 * (after.pullSeconds - before.pullSeconds)) / (after.pulls - before.pulls),
+  };
+}

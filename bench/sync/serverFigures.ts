@@ -14,7 +14,7 @@ import type { PushItem } from '../../src/shared/sync/changes';
 import { deriveSeed, intBetween, mulberry32 } from '../prng';
 import { percentile } from '../stats';
 import { benchClinicians, issueBenchToken } from './benchAccounts';
-import { benchRecordItem, openLiveFeed, pullPage, pushBatch } from './rawClient';
+import { benchRecordItem, handlerTimes, meanHandlerMs, openLiveFeed, pullPage, pushBatch } from './rawClient';
 import { processTreePss, rssBytes, type BenchSyncServer } from './serverProcess';
 
 /** How much work the server figures do. */
@@ -49,6 +49,11 @@ export interface ServerFigures {
   readonly serverRssIdleBytes: number;
   readonly postgres: { bytes: number; processes: number };
   readonly signInMs: number;
+  /** The server's own mean time in the push handler (body parsed by Fastify already) and in the pull handler (before the answer is serialised). */
+  readonly handlerPushMs: number;
+  readonly handlerPullMs: number;
+  /** Mean time of one push as the client saw it. */
+  readonly clientPushMs: number;
 }
 
 /** Sealed turn records are 2–4 KB: item blob sizes are drawn in that range. */
@@ -144,12 +149,18 @@ export async function measureServer(server: BenchSyncServer, plan: ServerPlan, s
     let pushedRows = 0;
     let pushedBytes = 0;
     let plainChange = 1;
+    let pushHandlerMs = 0;
+    let pushes = 0;
     for (let round = 0; round < plan.pushRounds * 2; round += 1) {
       const batches = clients.map(() => batchesFor(random, plan));
       const rows = batches.flat(2);
       const syncFirst = round % 4 === 0 || round % 4 === 3;
       if (syncFirst) {
-        syncMs += await pushRound(server, clients, batches);
+        const before = await handlerTimes(server.url);
+        const roundMs = await pushRound(server, clients, batches);
+        syncMs += roundMs;
+        pushHandlerMs += meanHandlerMs(before, await handlerTimes(server.url)).pushMs * clients.length * plan.batchesPerClient;
+        pushes += clients.length * plan.batchesPerClient;
         pushedRows += rows.length;
         pushedBytes += rows.reduce((sum, item) => sum + (item.blob.length * 3) / 4, 0);
       } else {
@@ -183,17 +194,20 @@ export async function measureServer(server: BenchSyncServer, plan: ServerPlan, s
     const pullHttpMs: number[] = [];
     let pulledChanges = 0;
     let pulledBytes = 0;
+    let pullsBefore = await handlerTimes(server.url);
     for (let sample = 0; sample < plan.pullWarmup + plan.pullSamples; sample += 1) {
       const startedAt = performance.now();
       const { page, httpMs } = await pullPage(server.url, puller.token, 0, plan.pullChanges);
       const elapsed = performance.now() - startedAt;
       if (sample >= plan.pullWarmup) pullHttpMs.push(httpMs);
+      if (sample + 1 === plan.pullWarmup) pullsBefore = await handlerTimes(server.url);
       if (page.changes.length !== plan.pullChanges) throw new Error(`pull answered ${page.changes.length} changes, not ${plan.pullChanges}`);
       if (sample >= plan.pullWarmup) pullMs.push(elapsed);
       pulledChanges = page.changes.length;
       pulledBytes = page.changes.reduce((sum, change) => sum + ('blob' in change ? (change.blob.length * 3) / 4 : 0), 0);
     }
 
+    const handlerPullMs = meanHandlerMs(pullsBefore, await handlerTimes(server.url)).pullMs;
     // RSS with every live feed open, after a moment for the connections to settle.
     await feedTokens(plan.rssWorkstations);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -214,6 +228,9 @@ export async function measureServer(server: BenchSyncServer, plan: ServerPlan, s
       serverRssIdleBytes,
       postgres,
       signInMs,
+      handlerPushMs: pushHandlerMs / pushes,
+      handlerPullMs,
+      clientPushMs: syncMs / plan.pushRounds / plan.batchesPerClient,
     };
   } finally {
     for (const feed of feeds) feed.close();

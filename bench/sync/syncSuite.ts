@@ -6,6 +6,7 @@
  * section under a minute on two cores with a smaller initial-sync history; `--full` runs the issue's 1,000 sessions
  * × 10 turns and more samples.
  */
+import { cpus, loadavg } from 'node:os';
 import { startFakeLlmServer } from '../../test/fakes/fakeLlmServer';
 import { deriveSeed, mulberry32 } from '../prng';
 import type { ReportedResult } from '../results';
@@ -68,6 +69,7 @@ export async function runSyncSuite(options: { full: boolean; seed: number; log: 
     log(`    ${name}: ${fmt((performance.now() - startedAt) / 1_000)} s`);
     return value;
   };
+  const loadBefore = loadavg()[0] ?? 0;
   const server = await step('start the sync server (embedded PostgreSQL)', () => startBenchSyncServer());
   const answers = mulberry32(deriveSeed(seed, 0x5c7c));
   const llm = await startFakeLlmServer({ chunkDelayMs: 0, defaultReply: () => answerMessage(answers, STANDARD_SIZES) });
@@ -97,15 +99,19 @@ export async function runSyncSuite(options: { full: boolean; seed: number; log: 
       `sync push: ${count(figures.pushedRows)} rows of 2–4 KB (${fmt(figures.pushedBytes / MB)} MB) per side; 50 clinicians' workstations ` +
         `pushing batches of ${plan.server.itemsPerBatch} at once: ${fmt(figures.syncRowsPerSecond, 0)} rows/s; the same rows as plain multi-row ` +
         `INSERTs into a scratch copy of the items table (same columns and indexes, no foreign key) over ${figures.plainConnections} connections ` +
-        `(the server's pool): ${fmt(figures.plainRowsPerSecond, 0)} rows/s. Rounds alternate sync, plain, plain, sync.`,
+        `(the server's pool): ${fmt(figures.plainRowsPerSecond, 0)} rows/s. Rounds alternate sync, plain, plain, sync. One push took ` +
+        `${fmt(figures.clientPushMs, 0)} ms as its client saw it (50 at once), of which ${fmt(figures.handlerPushMs, 0)} ms in the server's push ` +
+        `handler (schema check, base64 and hashes, the transaction); the rest is HTTP and Fastify's JSON parse of the body, on the same two cores.`,
       `sync pull: one pull of ${figures.pulledChanges} changes (${fmt(figures.pulledBytes / MB, 2)} MB of blobs) with ${plan.server.pullWorkstations} live ` +
         `feeds open, ${figures.pullMs.length} samples after ${plan.server.pullWarmup}: p50 ${fmt(percentile(figures.pullMs, 50), 0)} ms, ` +
         `p95 ${fmt(percentile(figures.pullMs, 95), 0)} ms, of which HTTP (request until the body was read) p50 ${fmt(percentile(figures.pullHttpMs, 50), 0)} ms; ` +
-        `the rest is JSON.parse and the protocol's schema check, as a workstation does.`,
+        `the server's pull handler (the database read, before the answer is serialised) ${fmt(figures.handlerPullMs, 0)} ms on average; ` +
+        `the rest of the HTTP part is serialising and sending the answer; after it, JSON.parse and the protocol's schema check, as a workstation does.`,
       `sync initial: ${count(initial.records)} records (with the sessions' key items) sealed and pushed by A first (${fmt(initial.populateMs / 1_000)} s, ` +
         `not timed); B's main from its clinic sign-in's answer to the last record delivered ${fmt(initial.mainMs, 0)} ms (pull pages, envelopes ` +
         `opened and checked, keys adopted, records opened before delivery), then its ${count(initial.deliveries)} deliveries written one ` +
-        `transaction each ${fmt(initial.oursDexieMs, 0)} ms; plain Dexie bulkPut of the same rows ${fmt(initial.plainDexieMs, 0)} ms. Dexie runs in ` +
+        `transaction each ${fmt(initial.oursDexieMs, 0)} ms; plain Dexie bulkPut of the same rows ${fmt(initial.plainDexieMs, 0)} ms (Dexie sides: median of 3). ` +
+        `Ratio = (main + our writes) / plain writes. Dexie runs in ` +
         `Node on fake-indexeddb on both sides (B's main runs in Node, as the tier-N sync tests; a second harness and Chromium profile ` +
         `signing in would not fit the section's minute), so those are fake-indexeddb's times, not Chromium's.`,
       `sync memory: server VmRSS ${fmt(figures.serverRssBytes / MB)} MB with ${plan.server.rssWorkstations} live feeds open ` +
@@ -116,6 +122,10 @@ export async function runSyncSuite(options: { full: boolean; seed: number; log: 
       `sync: clinicians and feed tokens set up in ${fmt(figures.signInMs / 1_000, 1)} s: one registered through the API, the others ` +
         'written into the server\'s tables as it writes them (250 scrypt sign-ins would dominate the section and measure nothing here).',
     ];
+    notes.push(
+      `sync: the machine's 1-minute load average was ${fmt(loadBefore)} at the section's start and ${fmt(loadavg()[0] ?? 0)} at its end ` +
+        `(${cpus().length} cores): the absolute latencies (handoff, pull) and the section's time grow with it; the ratios compare sides run back to back.`,
+    );
     const scaled = options.full
       ? []
       : [

@@ -4,7 +4,8 @@
  * this one run and are reported as ratios, because the machine (2 shared cores) is too noisy for absolute numbers
  * from different runs to mean much. Exits 0 whether or not goals are met. The default run reports every figure on a
  * smaller workload where the full one dominates the time; `--full` runs the full workload (see
- * bench/browser/benchOptions.ts for every switch).
+ * bench/browser/benchOptions.ts for every switch). The sync section (bench/sync: a real sync server process, two
+ * workstations' main, raw protocol calls) runs with the engine suite, not with `--browser` or `--quick` alone.
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';

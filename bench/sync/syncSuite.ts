@@ -117,7 +117,7 @@ export async function runSyncSuite(options: { full: boolean; seed: number; log: 
       `sync memory: server VmRSS ${fmt(figures.serverRssBytes / MB)} MB with ${plan.server.rssWorkstations} live feeds open ` +
         `(${fmt(figures.serverRssBeforeFeedsBytes / MB)} MB before the feeds, after the push and pull work above; ` +
         `${fmt(figures.serverRssIdleBytes / MB)} MB idle after start), started as ` +
-        '`npm run sync-server` starts it (node with the tsx loader, which a built bundle would not carry). PostgreSQL: ' +
+        '`npm run sync-server` and the documented systemd unit start it (node with the tsx loader, part of the figure). PostgreSQL: ' +
         `${figures.postgres.processes} processes, ${fmt(figures.postgres.bytes / MB)} MB summed as PSS (shared buffers counted once).`,
       `sync: clinicians and feed tokens set up in ${fmt(figures.signInMs / 1_000, 1)} s: one registered through the API, the others ` +
         'written into the server\'s tables as it writes them (250 scrypt sign-ins would dominate the section and measure nothing here).',

@@ -11,10 +11,12 @@
  *   overwritten). Median of 3, alternating with the plain side.
  * - Plain: Dexie `bulkPut` of the same rows, one transaction per 100 sessions.
  *
- * The Dexie parts run in Node on fake-indexeddb, both sides the same way: B's main runs in Node here (as the tier-N
- * sync tests run it), and driving a second harness and Chromium profile through a clinic sign-in would put the whole
- * section past its time budget. So the Dexie figures are fake-indexeddb's (in memory, no durability), not Chromium's
- * — the ratio is main's sync work plus per-delivery transactions over one bulk write, on the same engine.
+ * The Dexie parts run in Node on fake-indexeddb, both sides the same way, not in Chromium as the store suite does:
+ * B's main runs in Node here (as the tier-N sync tests run it), and the store suite's page API cannot time a plain
+ * write of rows its own store already holds (`populate` writes both sides), so a Chromium variant needs a harness
+ * signed in through the clinic and a page bundle of its own. The Dexie figures are fake-indexeddb's (in memory, no
+ * durability), not Chromium's — the ratio is main's sync work plus per-delivery transactions over bulk writes, on the
+ * same engine.
  */
 import { Dexie } from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';

@@ -112,8 +112,10 @@ export async function runSyncSuite(options: { full: boolean; seed: number; log: 
         `opened and checked, keys adopted, records opened before delivery), then its ${count(initial.deliveries)} deliveries written one ` +
         `transaction each ${fmt(initial.oursDexieMs, 0)} ms; plain Dexie bulkPut of the same rows ${fmt(initial.plainDexieMs, 0)} ms (Dexie sides: median of 3). ` +
         `Ratio = (main + our writes) / plain writes. Dexie runs in ` +
-        `Node on fake-indexeddb on both sides (B's main runs in Node, as the tier-N sync tests; a second harness and Chromium profile ` +
-        `signing in would not fit the section's minute), so those are fake-indexeddb's times, not Chromium's.`,
+        `Node on fake-indexeddb on both sides, not in Chromium as the store suite does: B's main runs in Node here (as the tier-N sync ` +
+        `tests run it), and the store suite's page API cannot time a plain write of rows its own store already holds, so a Chromium ` +
+        `variant needs a harness signed in through the clinic and a page bundle of its own (not built). These are fake-indexeddb's ` +
+        `times (in memory, no durability, a fixed cost per transaction), not Chromium's.`,
       `sync memory: server VmRSS ${fmt(figures.serverRssBytes / MB)} MB with ${plan.server.rssWorkstations} live feeds open ` +
         `(${fmt(figures.serverRssBeforeFeedsBytes / MB)} MB before the feeds, after the push and pull work above; ` +
         `${fmt(figures.serverRssIdleBytes / MB)} MB idle after start), started as ` +

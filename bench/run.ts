@@ -4,7 +4,8 @@
  * this one run and are reported as ratios, because the machine (2 shared cores) is too noisy for absolute numbers
  * from different runs to mean much. Exits 0 whether or not goals are met. The default run reports every figure on a
  * smaller workload where the full one dominates the time; `--full` runs the full workload (see
- * bench/browser/benchOptions.ts for every switch).
+ * bench/browser/benchOptions.ts for every switch). The sync section (bench/sync: a real sync server process, two
+ * workstations' main, raw protocol calls) runs with the engine suite, not with `--browser` or `--quick` alone.
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,8 @@ import { LONG_SIZES, STANDARD_SIZES } from './workload';
 import { parseBenchOptions, writeBenchResults, type BenchOptions } from './browser/benchOptions';
 import { scaledDownLines } from './browser/browserPlans';
 import { runStoreSuite } from './browser/storeSuite';
+// Sync section (bench/sync): a real sync server process, two workstations' main, raw protocol calls.
+import { runSyncSuite } from './sync/syncSuite';
 
 /** One seed for the whole run: every session, message and answer follows from it. */
 const SEED = 20_261_125;
@@ -241,6 +244,22 @@ async function main(): Promise<void> {
     for (const run of [standardWorkload, longWorkload, prefixReuse, sweep, ttft, concurrency]) {
       collectGarbage();
       await run(workload);
+    }
+  }
+
+  // ── Sync section (bench/sync): with the engine suite (not with --browser or --quick alone). ──
+  if (options.engine) {
+    collectGarbage();
+    try {
+      const sync = await phase(`sync (${options.workload})`, () =>
+        runSyncSuite({ full: options.workload === 'full', seed: SEED, log: (line) => process.stderr.write(`${line}\n`) }),
+      );
+      results.push(...sync.results);
+      notes.push(...sync.notes);
+      scaled.push(...sync.scaled);
+    } catch (error) {
+      // The engine's results still count; the failure is in the notes.
+      notes.push(`sync section FAILED, no sync results: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -102,6 +102,12 @@ export interface MainServices {
    * store with real sealed history.
    */
   readonly sealer: RecordSealer;
+  /**
+   * Main-internal, for benchmarks that fill a clinic's server with real synced history: {@link sealer} whose records
+   * also go to the sync outbox, as the records of main's own turns do, and `keyTouched`, which queues a session's
+   * key entry after them (as a stored turn does). Never reachable from a page.
+   */
+  readonly syncForBenchmarks: { readonly sealer: RecordSealer; keyTouched(sessionId: string): Promise<void> };
   /** Whether a clinician is signed in (and not being signed out): the registrar answers LOCKED to data calls otherwise. */
   isUnlocked(): boolean;
   /**
@@ -417,6 +423,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
   return {
     handlers,
     sealer,
+    syncForBenchmarks: { sealer: syncingSealer, keyTouched: (sessionId) => sync.keyTouched(sessionId) },
     isUnlocked: () => profiles.currentProfile() !== null && !signOut.inProgress,
     async recoverProfile(profileId, privateKeyPem, newPassphrase) {
       await profiles.recoverWithPrivateKey(profileId, privateKeyPem, newPassphrase);

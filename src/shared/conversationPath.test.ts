@@ -51,3 +51,23 @@ describe('the shape of a conversation', () => {
     expect(forkView(tree).branches).toBeNull();
   });
 });
+
+describe('records sealed before turns said where they continue from', () => {
+  it('count every record of one seq as an answer to one message, never as a fork', () => {
+    const tree = conversationTree([turn('t1', 1, 1), turn('x2', 2, 2), turn('y2', 2, 4), turn('t3', 3, 5)]);
+    expect(ids(activePath(tree))).toEqual(['t1', 'y2', 't3']);
+    expect(forkView(tree).branches).toBeNull();
+    expect(tree.slots.get(tree.slotOf('y2')!)?.answers.map((answer) => answer.id)).toEqual(['x2', 'y2']);
+  });
+});
+
+describe('a history with a turn that did not open', () => {
+  it('stays one line: the next turn goes on from the nearest one before it', () => {
+    const legacy = conversationTree([turn('t1', 1, 1), turn('t3', 3, 3)]);
+    expect(ids(activePath(legacy))).toEqual(['t1', 't3']);
+    expect(forkView(legacy).branches).toBeNull();
+    const named = conversationTree([turn('t1', 1, 1, { previousTurnId: null }), turn('t3', 3, 3, { previousTurnId: 't2' })]);
+    expect(ids(activePath(named))).toEqual(['t1', 't3']);
+    expect(forkView(named).branches).toBeNull();
+  });
+});

@@ -6,7 +6,8 @@
  * - A *slot* is one asked message: its first turn record (`parentTurnId` null) and every regenerated answer of it
  *   (records whose `parentTurnId` chain leads to it). The slot's shown answer is its most recently written one.
  * - A slot continues from the slot of its first record's `previousTurnId`; null: it is the first. Absent (records
- *   sealed before the field existed): linear by seq — the slot one seq before.
+ *   sealed before the field existed): linear by seq — the slot one seq before, and every such record of one seq is
+ *   an answer in one slot (as history showed them before).
  * - A *fork*: a slot with two or more slots continuing from it (the session was continued on two workstations while
  *   they could not sync). Nothing of either branch is dropped; the clinician chooses where to go on.
  */
@@ -67,8 +68,16 @@ export function conversationTree<T extends PathTurn>(turns: readonly T[]): Conve
   };
   const members = new Map<string, T[]>();
   const slotIdOf = new Map<string, string>();
-  for (const turn of [...turns].sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1))) {
-    const root = rootIdOf(turn);
+  // Records that do not say where they continue from are one line by seq: every one of a seq is an answer to it.
+  const legacySlotOfSeq = new Map<number, string>();
+  const sorted = [...turns].sort((a, b) => a.seq - b.seq || (a.parentTurnId === null ? 0 : 1) - (b.parentTurnId === null ? 0 : 1) || (a.id < b.id ? -1 : 1));
+  for (const turn of sorted) {
+    let root = rootIdOf(turn);
+    const first = byId.get(root) ?? turn;
+    if (first.previousTurnId === undefined) {
+      if (!legacySlotOfSeq.has(first.seq)) legacySlotOfSeq.set(first.seq, root);
+      root = legacySlotOfSeq.get(first.seq)!;
+    }
     slotIdOf.set(turn.id, root);
     slotIdOf.set(root, root);
     const list = members.get(root) ?? [];
@@ -82,13 +91,19 @@ export function conversationTree<T extends PathTurn>(turns: readonly T[]): Conve
   const shownOf = (slotId: string): T => (members.get(slotId) ?? []).reduce<T | undefined>((kept, turn) => (shownOver(kept, turn) ? turn : kept), undefined)!;
   const bySeq = new Map<number, string[]>();
   for (const slotId of members.keys()) bySeq.set(seqOf(slotId), [...(bySeq.get(seqOf(slotId)) ?? []), slotId]);
+  const lowestSeq = Math.min(...bySeq.keys());
   const previousOf = (slotId: string): string | null => {
     const first = firstOf(slotId);
     if (first.previousTurnId === null) return null;
-    if (first.previousTurnId !== undefined) return slotIdOf.get(first.previousTurnId) ?? null;
-    // Linear by seq; of several slots one seq before, the one written last.
-    const before = bySeq.get(first.seq - 1) ?? [];
-    return before.reduce<string | null>((kept, id) => (kept === null || shownOf(id).updatedAt > shownOf(kept).updatedAt ? id : kept), null);
+    const named = first.previousTurnId === undefined ? undefined : slotIdOf.get(first.previousTurnId);
+    if (named !== undefined) return named;
+    // Linear by seq (also when the turn it names did not open): the nearest seq before that has a slot — of several,
+    // the one written last.
+    for (let seq = first.seq - 1; seq >= lowestSeq; seq -= 1) {
+      const before = bySeq.get(seq);
+      if (before) return before.reduce<string | null>((kept, id) => (kept === null || shownOf(id).updatedAt > shownOf(kept).updatedAt ? id : kept), null);
+    }
+    return null;
   };
   const previous = new Map([...members.keys()].map((slotId) => [slotId, previousOf(slotId)]));
   const next = new Map<string, string[]>();

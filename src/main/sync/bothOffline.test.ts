@@ -16,6 +16,9 @@ import { TestClock } from '../../../test/support/testClock';
 import type { ProtocolResponse } from '../../shared/protocol';
 import type { SyncStatus } from '../../shared/sync/status';
 import type { OpenOutput, SealedRecord, SessionPayload, TurnPayload } from '../../shared/vault';
+import { systemClock } from '../core/clock';
+import { createSyncClient } from './http/syncClient';
+import { deriveClinicKeys } from './identity/clinicKeys';
 
 let folder = '';
 let syncServer: SyncServerForTests;
@@ -95,7 +98,22 @@ async function syncBothUntil(a: MainForTests, b: MainForTests, done: () => Promi
 }
 
 /** A and B both hold the session (A started it, B signed in and resumed it), online. */
-async function sharedSession(): Promise<{ a: MainForTests; b: MainForTests; first: ProtocolResponse }> {
+/** The versions of `sessionId`'s session record the server holds (what any workstation of `name` would pull). */
+async function sessionRecordVersionsOnServer(name: string, sessionId: string): Promise<number[]> {
+  const client = createSyncClient({ serverUrl: syncServer.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
+  const { authKey } = await deriveClinicKeys(TEST_PASSPHRASE, (await client.prelogin({ name })).kdf);
+  const { token } = await client.signIn({ name, authKey, workstation: { id: randomUUID(), label: 'Checker' } });
+  const versions: number[] = [];
+  for (let after = 0, more = true; more; ) {
+    const page = await client.session(token).pull({ after });
+    for (const change of page.changes) if (change.kind === 'record' && change.id === sessionId) versions.push(change.version);
+    after = page.next;
+    more = page.more;
+  }
+  return versions;
+}
+
+async function sharedSession(): Promise<{ a: MainForTests; b: MainForTests; first: ProtocolResponse; name: string }> {
   const name = `Dr Ida ${randomUUID().slice(0, 8)}`;
   const a = await workstation({ name, label: 'Triage 1' });
   await vi.waitFor(async () => expect((await a.callOk<SyncStatus>('sync.now')).state).toBe('synced'), { timeout: 20_000, interval: 50 });
@@ -105,7 +123,7 @@ async function sharedSession(): Promise<{ a: MainForTests; b: MainForTests; firs
   await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
   await syncBothUntil(a, b, () => pageStore(b, first.sessionId).length === 2);
   await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
-  return { a, b, first };
+  return { a, b, first, name };
 }
 
 /** Each workstation asks one follow-up while the sync server is down. */
@@ -130,7 +148,7 @@ async function bothContinueOffline(
 
 describe('a session continued on two workstations while the sync server was down', () => {
   it('keeps both continuations on both workstations, with one session record listing both, and nothing left waiting', async () => {
-    const { a, b, first } = await sharedSession();
+    const { a, b, first, name } = await sharedSession();
     const { onA, onB } = await bothContinueOffline(a, b, first.sessionId, { a: 'SpO2 88% on air', b: 'Lactate 4.1' });
     const all = [first.turnId, onA.turnId, onB.turnId].sort();
 
@@ -159,8 +177,10 @@ describe('a session continued on two workstations while the sync server was down
     expect(turns.get(onB.turnId)).toMatchObject({ previousTurnId: first.turnId, workstationLabel: 'Exam room 2' });
     expect(turns.get(first.turnId)).toMatchObject({ previousTurnId: null });
 
-    // The merged record is stable: another round on both seals nothing new.
+    // The server holds one session record: the merged one both workstations hold.
     const settled = await sessionRecordOf(a, first.sessionId);
+    expect(await sessionRecordVersionsOnServer(name, first.sessionId)).toEqual([settled.rv]);
+    // The merged record is stable: another round on both seals nothing new.
     await a.callOk('sync.now');
     await b.callOk('sync.now');
     await a.callOk('sync.now');

@@ -80,3 +80,14 @@ describe('a session continued on two workstations, as the conversation shows it'
     expect(html).toContain('SpO2 88% on air');
   });
 });
+
+describe('a forked session taking follow-ups before a branch was chosen', () => {
+  it('shows the branch the next prompt goes on along as going on here, with the follow-up asked since, and the other collapsed', () => {
+    const asked = turn('b3', 3, 'BP 85/50', 'Norepinephrine');
+    appStore.setState({ turns: [first, onB, asked], fork: fork(null), sessionMode: 'live' });
+    const html = renderToStaticMarkup(<TurnList />);
+    expect(html).toContain('Exam room 2 — going on here');
+    expect(html).toContain('BP 85/50');
+    expect(html).toContain('Also continued on Triage 1 — show');
+  });
+});

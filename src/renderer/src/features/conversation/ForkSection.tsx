@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useAppStore } from '../../stores/appStore';
-import type { StoredForkBranch } from '../../stores/history/storedSessionView';
+import type { StoredFork, StoredForkBranch } from '../../stores/history/storedSessionView';
 import type { Turn } from '../../stores/turns';
 import { Markdown } from '../markdown/Markdown';
 import { TurnView } from './TurnView';
@@ -8,6 +8,13 @@ import { TurnView } from './TurnView';
 /** The heading of a fork: "Continued on two workstations" (or the number of them). */
 export function forkHeading(branches: number): string {
   return branches === 2 ? 'Continued on two workstations' : `Continued on ${branches} workstations`;
+}
+
+/** The index of the branch whose first turn is `turnId`, or null. */
+function branchOfTurn(fork: StoredFork, turnId: string | null): number | null {
+  if (turnId === null) return null;
+  const index = fork.branches.findIndex((branch) => branch.turns[0]?.turnId === turnId);
+  return index < 0 ? null : index;
 }
 
 /** A branch's turns, read-only (the branch not chosen, or none chosen yet). */
@@ -66,9 +73,12 @@ function OtherBranch({ branch, index, collapsed, headingId }: { branch: StoredFo
 export function ForkSection() {
   const fork = useAppStore((s) => s.fork);
   const count = useAppStore((s) => s.turns.length);
+  // A live session goes on along the branch after the shared part in its turns (the most recently used one until the
+  // clinician chooses): shown as the one going on, so a follow-up appears where the model was told it belongs.
+  const goingOn = useAppStore((s) => (s.fork === null || s.sessionMode !== 'live' ? null : branchOfTurn(s.fork, s.turns[s.fork.commonCount]?.turnId ?? null)));
   const headingId = useId();
   if (fork === null) return null;
-  const chosen = fork.chosen;
+  const chosen = fork.chosen ?? goingOn;
   return (
     <section className="fork" aria-labelledby={headingId} data-testid="fork">
       <h3 id={headingId}>{forkHeading(fork.branches.length)}</h3>
@@ -76,6 +86,10 @@ export function ForkSection() {
         <p className="muted">
           This session was continued on {fork.branches.map((branch) => branch.label).join(' and ')} while they could not reach the sync server. Both
           are kept. Choose where to go on.
+        </p>
+      ) : fork.chosen === null ? (
+        <p className="muted">
+          The next follow-up goes on from {fork.branches[chosen]?.label}, used last. To go on from another, use its “Go on from here”.
         </p>
       ) : null}
       <div className={chosen === null ? 'fork-branches fork-side-by-side' : 'fork-branches'}>

@@ -552,7 +552,7 @@ export class SyncService {
     if (!seal || (stale.length === 0 && pulledSessions.size === 0)) return;
     const { merged, dropped } = await reconcileForks(
       { keys: this.deps.keys, seal, clock: this.deps.clock },
-      { owner: connection.owner, outbox: connection.outbox, heads: connection.heads, stale, pulledSessions },
+      { owner: connection.owner, outbox: connection.outbox, heads: connection.heads, stale, pulledSessions, busy: (sessionId) => connection.leases.has(sessionId) },
     );
     for (const record of merged) {
       this.deps.deliver([record]);

@@ -96,3 +96,16 @@ describe('the fork step of a sync cycle', () => {
     expect(settled).toEqual([]);
   });
 });
+
+describe('a session a turn runs on here', () => {
+  it('is not merged until the turn is done (its next session record would collide with the merged one)', async () => {
+    const { owner, deps, sealed, sessionRecord, outbox } = await setup();
+    const heads = new SessionHeads();
+    heads.noteSealed(await sessionRecord(3, [first, onA]));
+    heads.notePulled(await sessionRecord(3, [first, onB]));
+    const input = { owner, outbox, heads, stale: [item('record', 3)], pulledSessions: new Set([sessionId]) };
+    expect(await reconcileForks(deps, { ...input, busy: () => true })).toEqual({ merged: [], dropped: 0 });
+    expect(sealed).toEqual([]);
+    expect((await reconcileForks(deps, { ...input, busy: () => false })).merged).toHaveLength(1);
+  });
+});

@@ -23,6 +23,11 @@ export interface ForkCycleInput {
   readonly stale: readonly PushItem[];
   /** Sessions whose session record was pulled fresh in this cycle. */
   readonly pulledSessions: ReadonlySet<string>;
+  /**
+   * Sessions not to merge now: a turn runs on them here (its session record, sealed next from the live counters,
+   * would collide with a merged one). Their stale copy is refused again at the next push and merged then.
+   */
+  readonly busy?: (sessionId: string) => boolean;
 }
 
 /** What the step did. */
@@ -53,7 +58,7 @@ export async function reconcileForks(deps: ForkReconcilerDeps, input: ForkCycleI
   let dropped = 0;
   for (const sessionId of sessions) {
     const pulled = input.heads.pulled(sessionId);
-    if (!pulled) continue;
+    if (!pulled || input.busy?.(sessionId)) continue;
     const candidates = [input.heads.sealed(sessionId), await waitingSessionRecord(input, sessionId)].filter((record): record is SealedRecordV2 => record !== null);
     const local = candidates.sort((a, b) => b.rv - a.rv)[0];
     if (!local || (local.rv === pulled.rv && local.ct === pulled.ct)) continue;

@@ -220,6 +220,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     // `retention` is built below; this runs only in sync cycles, after unlock.
     retentionCutoffMs: () => retention.trustedNowMs() - retentionMs,
     ...(options.syncLiveFeed === undefined ? {} : { liveFeed: options.syncLiveFeed }),
+    // A session continued on two workstations offline: main seals the merged session record (built below; cycles only).
+    sealMerged: (header, payload) => syncingSealer.seal(header, payload),
+    confirmSessionVersion: (sessionId, rv) => confirmSessionVersion(sessionId, rv),
   });
   // What main seals for a kept session also goes to the sync outbox ("Do not keep" sessions are never sealed).
   const syncingSealer: RecordSealer = {
@@ -305,6 +308,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
       audit,
       clock,
       logger,
+      workstationLabel: syncClient ? workstation.label : null,
     }),
     unkeptSessionStarted: (sessionId, ownerId) => audit.record({ action: 'session.created_unkept', profileId: ownerId, objectId: sessionId }),
   });
@@ -382,7 +386,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
         if (deleted) await sync.sessionGone(sessionId, 'deleted', ownerId);
         return deleted;
       },
-      (sealedRecords, call) => resumeSession(resumeDeps, profiles.unlockedOwner(), sealedRecords, call),
+      (sealedRecords, call, branchTurnId) => resumeSession(resumeDeps, profiles.unlockedOwner(), sealedRecords, call, branchTurnId),
     ),
     ...settingsHandlers(preferences, options.config.lockedByPolicy),
     ...diagnosticsHandlers(async () => {

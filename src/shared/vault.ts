@@ -142,6 +142,15 @@ export const TurnPayload = z.strictObject({
   incompleteReason: IncompleteReason.nullable(),
   /** How the answer was produced; null while pending. */
   metadata: TurnMetadata.nullable(),
+  /**
+   * Where this turn continues from: the id of the turn that was the conversation's last (its live answer) when this
+   * one was asked; null for the first turn. Absent on records sealed before it existed: their conversation is linear
+   * by seq. Two or more turns that are not answers of one another with the same value are a fork — the session was
+   * continued on two workstations while they could not sync (see shared/conversationPath.ts).
+   */
+  previousTurnId: z.string().min(1).max(64).nullable().optional(),
+  /** The sync workstation label of the workstation the turn was asked on (policy or host name; no patient data). */
+  workstationLabel: z.string().max(64).optional(),
 });
 /** @see TurnPayload */
 export type TurnPayload = z.infer<typeof TurnPayload>;
@@ -216,7 +225,15 @@ export type AckInput = z.input<typeof AckInput>;
  * Input of `api.sessions.resume`: the session's sealed records as the page stored them. Main opens — and so
  * authenticates — every one before it rebuilds the live session; records it did not seal do not open.
  */
-export const ResumeInput = z.strictObject({ records: z.array(SealedRecord).min(1).max(MAX_RESUME_RECORDS) });
+export const ResumeInput = z.strictObject({
+  records: z.array(SealedRecord).min(1).max(MAX_RESUME_RECORDS),
+  /**
+   * A session continued on two workstations: the turn whose branch the clinician goes on from ("Go on from here").
+   * The live session is rebuilt from the shared part and that branch only, so the next prompt holds nothing of the
+   * other branch (which stays in history). Absent: the most recently used branch. Must be one of `records`' turns.
+   */
+  branchTurnId: RecordId.optional(),
+});
 /** @see ResumeInput */
 export type ResumeInput = z.input<typeof ResumeInput>;
 

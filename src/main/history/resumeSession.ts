@@ -1,3 +1,4 @@
+import { activePath, conversationTree } from '../../shared/conversationPath';
 import { AppError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/sessions';
 import { recordVersionOf, type ManifestEntry, type SealedRecord, type TurnPayload } from '../../shared/vault';
@@ -26,11 +27,6 @@ export interface ResumeDeps extends OpenedRecordsDeps {
 
 type OpenedTurn = OpenedRecord<TurnPayload>;
 
-/** The newer of two versions of a seq's answer, by when it was last written (authenticated in format v2). */
-function newer(known: OpenedTurn | undefined, candidate: OpenedTurn): OpenedTurn {
-  return known === undefined || candidate.record.updatedAt >= known.record.updatedAt ? candidate : known;
-}
-
 /** The manifest main goes on from: what the session record lists, raised to what was actually handed over. */
 function manifestOf(listed: readonly ManifestEntry[] | undefined, turns: readonly OpenedTurn[]): ManifestEntry[] {
   const byId = new Map((listed ?? []).map((entry) => [entry.id, entry]));
@@ -50,19 +46,41 @@ function manifestOf(listed: readonly ManifestEntry[] | undefined, turns: readonl
  * between them as before the session left memory. Format-v1 records are re-sealed as v2 for the page that resumed
  * the session, in the background. The resume is audited durably before it returns.
  */
-export async function resumeSession(deps: ResumeDeps, owner: UnlockedOwner, records: readonly SealedRecord[], target: ResealTarget): Promise<SessionInfo> {
+export async function resumeSession(
+  deps: ResumeDeps,
+  owner: UnlockedOwner,
+  records: readonly SealedRecord[],
+  target: ResealTarget,
+  branchTurnId: string | null = null,
+): Promise<SessionInfo> {
   const [first] = records;
   const live = first ? deps.store.live(first.sessionId, owner.ownerId) : null;
-  if (live && records.every((record) => record.sessionId === live.id)) return deps.store.infoOf(live);
+  if (live && records.every((record) => record.sessionId === live.id)) {
+    if (branchTurnId === null) return deps.store.infoOf(live);
+    // Going on from another branch: the live copy (built on the branch it was on) is rebuilt — never mid-turn.
+    if (live.activeTurn !== null || live.queue.busy) throw new AppError('SESSION_BUSY', 'An answer is being written in this session; choose where to go on once it is done.');
+    deps.store.forget(live.id);
+  }
 
   const history = await openSessionHistory(deps, owner, records);
   const { sessionId, session: sessionRecord } = history;
-  // Per seq the version that counts (what history shows), and per turn id its newest version (the siblings).
-  const newestBySeq = new Map<number, OpenedTurn>();
-  for (const turn of history.turns) newestBySeq.set(turn.record.seq, newer(newestBySeq.get(turn.record.seq), turn));
-  const shown = [...newestBySeq.values()].sort((a, b) => a.record.seq - b.record.seq);
+  // The conversation's path (shared/conversationPath.ts): per asked message the answer written last, along the branch
+  // chosen — or the most recently used one. A session continued on two workstations has two; the model is told one.
+  const tree = conversationTree(
+    history.turns.map((opened) => ({
+      id: opened.record.id,
+      seq: opened.record.seq,
+      parentTurnId: opened.record.parentTurnId,
+      previousTurnId: opened.payload.previousTurnId,
+      updatedAt: opened.record.updatedAt,
+      opened,
+    })),
+  );
+  if (branchTurnId !== null && tree.slotOf(branchTurnId) === null) throw new AppError('INVALID_INPUT', 'branchTurnId: not a turn of this session');
+  const path = activePath(tree, branchTurnId);
+  const shown = path.map((slot) => slot.shown.opened);
   const turns: TurnRecord[] = shown.map(({ payload }) => turnRecordOf(deps, payload));
-  const latest = latestAnswersOf(deps, shown.at(-1), turns.at(-1), history.turns);
+  const latest = latestAnswersOf(deps, shown.at(-1), turns.at(-1), path.at(-1)?.answers.map((answer) => answer.opened) ?? []);
   await deps.audit.recordDurably({ action: 'session.resumed', profileId: owner.ownerId, objectId: sessionId });
   // Checked with nothing awaited before the restore: a lock, a delete or a shred that happened while the records were
   // opening must not bring the session (its plaintext) back into memory.

@@ -33,6 +33,8 @@ export interface SealedTurnRecorderDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly ackTimeoutMs?: number;
+  /** The sync workstation label sealed into each turn (which workstation a continuation was asked on); null: sync off. */
+  readonly workstationLabel?: string | null;
 }
 
 /** The page could not store a delivery: the model is not asked, the typed text stays in the form. */
@@ -203,6 +205,8 @@ export class SealedTurnRecorder implements TurnRecorder {
       answerText: outcome?.answerText ?? '',
       incompleteReason: outcome?.incompleteReason ?? null,
       metadata: outcome?.metadata ?? null,
+      ...(turn.previousTurnId === undefined ? {} : { previousTurnId: turn.previousTurnId }),
+      ...(this.deps.workstationLabel ? { workstationLabel: this.deps.workstationLabel } : {}),
     };
     const record = await this.deps.sealer.seal(
       {

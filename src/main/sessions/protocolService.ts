@@ -161,7 +161,8 @@ export class ProtocolService {
     const recorder = session.doNotKeep ? undefined : this.deps.recorder;
     if (recorder && answer.outcome) {
       const { turnId, startedAt, parentTurnId, record, outcome } = answer;
-      await recorder.finish({ session, turnId, seq: latest.seq, startedAt, userText: record.userText, patient: latest.patient, caller, parentTurnId }, outcome);
+      const previousTurnId = session.turns.at(-2)?.turnId ?? null;
+      await recorder.finish({ session, turnId, seq: latest.seq, startedAt, userText: record.userText, patient: latest.patient, caller, parentTurnId, previousTurnId }, outcome);
     } else if (recorder) {
       // Restored from history without its outcome: the choice holds for this live session only.
       this.deps.logger.warn('history.select-not-resealed', {});
@@ -249,7 +250,9 @@ export class ProtocolService {
     session.activeTurn = { turnId, seq, senderId: caller.senderId, abort };
     try {
       caller.emit('protocol.turnStarted', { sessionId: session.id, turnId, seq });
-      const recorded: RecordedTurn = { session, turnId, seq, startedAt: this.deps.clock.now(), userText, patient, caller, parentTurnId };
+      // What the turn goes on from: the last exchange of the history it is asked with (a branch chosen at resume).
+      const previousTurnId = request.history.at(-1)?.turnId ?? null;
+      const recorded: RecordedTurn = { session, turnId, seq, startedAt: this.deps.clock.now(), userText, patient, caller, parentTurnId, previousTurnId };
       // The clinician's message is stored before the model is asked, so nothing typed is lost to a crash. A
       // regenerated answer adds nothing typed: it is recorded when it ends, and a failed attempt records nothing, so
       // the stored answers stay as they were.

@@ -16,6 +16,8 @@ export interface RecordedTurn {
   readonly caller: TurnCaller;
   /** The turn this one answers again (a regenerated answer, a sibling with the same `seq`); null or absent otherwise. */
   readonly parentTurnId?: string | null;
+  /** The turn this one continues from (the conversation's last when it was asked); null for the first; absent: unknown. */
+  readonly previousTurnId?: string | null;
 }
 
 /** How a recorded turn ended. */

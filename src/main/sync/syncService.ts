@@ -9,7 +9,8 @@ import type { SyncStatus } from '../../shared/sync/status';
 import { SYNC_OFF } from '../../shared/sync/status';
 import { MAX_SESSION_IDS_PER_EVENT, type UnsyncedSessions } from '../../shared/sessionsRemoved';
 import type { Workstation } from '../../shared/sync/identity';
-import type { SealedRecordV2 } from '../../shared/vault';
+import type { PushItem } from '../../shared/sync/changes';
+import type { SealedRecordV2, SessionPayload } from '../../shared/vault';
 import type { Clock, TimerHandle } from '../core/clock';
 import { errorKind, type Logger } from '../core/logger';
 import type { ProfileStore } from '../profiles/profileStore';
@@ -27,6 +28,9 @@ import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
 import { applyPulledPage, WaitingRecords } from './pull/applyPulledPage';
 import { pullChanges } from './pull/pullChanges';
+import { reconcileForks } from './fork/forkCycle';
+import { SessionHeads } from './fork/sessionHeads';
+import type { SealedRecordHeader } from '../vault/recordCrypto';
 
 /** Sync's audit events: ids and counts only. */
 export interface SyncAuditEvent {
@@ -73,6 +77,13 @@ export interface SyncServiceDeps {
   readonly debounceMs?: number;
   /** Listen to the server's live feed (tests that count requests turn it off). Default true. */
   readonly liveFeed?: boolean;
+  /**
+   * Main's sealer, for the merged session record of a session continued on two workstations offline (see
+   * fork/forkCycle.ts). Absent: such a session is not merged (the stale copy waits in the outbox).
+   */
+  readonly sealMerged?: (header: SealedRecordHeader, payload: SessionPayload) => Promise<SealedRecordV2>;
+  /** Raises a session's rollback anchor to a merged session record's version. */
+  readonly confirmSessionVersion?: (sessionId: string, rv: number) => Promise<void>;
 }
 
 /** The signed-in clinician's link to the server: secrets in memory only, gone at lock. */
@@ -86,7 +97,7 @@ interface Connection {
   /** To sign in again when the token expires while unlocked; null when the sign-in did not derive it here. */
   authKey: string | null;
   name: string;
-  /** Items this workstation pushed (`id:version`): pulled back, they are not delivered twice. */
+  /** Items this workstation pushed ({@link ownKeyOf}): pulled back, they are not delivered twice. */
   readonly own: Set<string>;
   debounce: TimerHandle | null;
   poll: TimerHandle | null;
@@ -94,10 +105,21 @@ interface Connection {
   readonly sessionVersions: Map<string, number>;
   /** Leases held now: session id → fencing token, sent as proof with pushes of that session. */
   readonly leases: Map<string, number>;
+  /** The newest session records sealed here and pulled, per session: what the fork step compares. */
+  readonly heads: SessionHeads;
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
 const NO_UNSYNCED: UnsyncedSessions = Object.freeze({ profileId: null, sessionIds: [] });
+
+/**
+ * What tells a record this workstation sealed from another's: id, version and IV. Id and version alone are not
+ * enough — two workstations continuing a session offline each seal its session record at the same version, and the
+ * other's must not pass for this one's own (it would never be delivered, nor merged).
+ */
+function ownKeyOf(record: SealedRecordV2): string {
+  return `${record.id}:${record.rv}:${record.iv}`;
+}
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
 const PUBLISHED_MARKER = 'published';
 /** The profile's KDF parameters on the server (salt and costs: no secret), kept to derive the auth key offline. */
@@ -209,8 +231,9 @@ export class SyncService {
     try {
       const item = await sealRecordForSync(connection.owner, record);
       if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
+      connection.heads.noteSealed(record);
       await connection.outbox.add(item);
-      connection.own.add(`${record.id}:${record.rv}`);
+      connection.own.add(ownKeyOf(record));
       this.#setStatus({ pending: connection.outbox.size });
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     } catch (error) {
@@ -370,6 +393,7 @@ export class SyncService {
       poll: null,
       leases: new Map(),
       sessionVersions: new Map(),
+      heads: new SessionHeads(),
     };
     this.#connection = connection;
     this.#setStatus({ state: 'syncing', pending: outbox.size, message: null });
@@ -504,6 +528,7 @@ export class SyncService {
       this.deps.audit({ action: 'sync.pushed', profileId: connection.owner.ownerId, count: pushed.settled + pushed.tombstones });
     }
     let pulled = 0;
+    const pulledSessions = new Set<string>();
     await pullChanges(
       session,
       connection.owner,
@@ -518,7 +543,12 @@ export class SyncService {
         });
         // A lock during the page: nothing goes to a page that may now be another clinician's, and the cursor stays.
         if (!this.deps.profiles.isSignedIn(connection.owner)) throw new Error('locked during a pull');
-        const fresh = applied.records.filter((record) => !connection.own.has(`${record.id}:${record.rv}`));
+        const fresh = applied.records.filter((record) => !connection.own.has(ownKeyOf(record)));
+        for (const record of fresh) {
+          if (record.kind !== 'session') continue;
+          connection.heads.notePulled(record);
+          pulledSessions.add(record.sessionId);
+        }
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {
@@ -533,6 +563,29 @@ export class SyncService {
       { cursorPath: connection.cursorPath, signal },
     );
     if (pulled > 0) this.deps.audit({ action: 'sync.pulled', profileId: connection.owner.ownerId, count: pulled });
+    await this.#reconcileForks(connection, pushed.stale, pulledSessions);
+  }
+
+  /**
+   * Both continuations kept (fork/forkCycle.ts): a merged session record goes to the page, raises the anchor, takes
+   * the session's key entry along at its version, sends the live copy of the session out of memory (its counters
+   * are behind the merged record), and is pushed in this same cycle.
+   */
+  async #reconcileForks(connection: Connection, stale: readonly PushItem[], pulledSessions: ReadonlySet<string>): Promise<void> {
+    const seal = this.deps.sealMerged;
+    if (!seal || (stale.length === 0 && pulledSessions.size === 0)) return;
+    const { merged, dropped } = await reconcileForks(
+      { keys: this.deps.keys, seal, clock: this.deps.clock },
+      { owner: connection.owner, outbox: connection.outbox, heads: connection.heads, stale, pulledSessions, busy: (sessionId) => connection.leases.has(sessionId) },
+    );
+    for (const record of merged) {
+      this.deps.deliver([record]);
+      await this.deps.confirmSessionVersion?.(record.sessionId, record.rv).catch(() => undefined);
+      await this.keyTouched(record.sessionId);
+      this.deps.continuedElsewhere(record.sessionId);
+    }
+    if (merged.length > 0 || dropped > 0) this.#setStatus({ pending: connection.outbox.size });
+    if (merged.length > 0) this.#again = true;
   }
 
   async #signInAgain(connection: Connection): Promise<boolean> {

@@ -8,7 +8,7 @@ export function sessionHandlers(
   store: SessionStore,
   currentOwner: () => string,
   deleteSession: (sessionId: string, ownerId: string) => Promise<boolean>,
-  resume: (records: SealedRecord[], call: CallInfo) => Promise<SessionInfo>,
+  resume: (records: SealedRecord[], call: CallInfo, branchTurnId: string | null) => Promise<SessionInfo>,
 ): Pick<OperationHandlers, 'sessions.get' | 'sessions.list' | 'sessions.delete' | 'sessions.resume'> {
   return {
     'sessions.get': async (input) => store.info(input.sessionId, currentOwner()),
@@ -17,6 +17,6 @@ export function sessionHandlers(
       return { count: sessions.length, sessions };
     },
     'sessions.delete': async (input) => ({ deleted: await deleteSession(input.sessionId, currentOwner()) }),
-    'sessions.resume': (input, call) => resume(input.records as SealedRecord[], call),
+    'sessions.resume': (input, call) => resume(input.records as SealedRecord[], call, input.branchTurnId ?? null),
   };
 }

@@ -90,7 +90,11 @@ export function createAppStore(api: AppApi, options: AppStoreOptions = {}): AppS
     // Locking (by the clinician, idle logoff or the OS) clears patient data from the store in the same update.
     api.auth.onStateChanged((state) => store.getState().receiveAuthState(state)),
     // The history store writes every delivered record (db/historySync); the sessions list follows shortly after.
-    api.vault.onRecord(() => store.getState().noteRecordDelivered()),
+    api.vault.onRecord((delivery) => {
+      store.getState().noteRecordDelivered();
+      // A turn of the shown session from another workstation (pulled by sync): the open view shows it too.
+      store.getState().noteRecordsDelivered(delivery);
+    }),
     // Sessions main shredded by itself (deleted on another workstation, retention) leave the page at once.
     api.sessions.onRemoved((payload) => store.getState().receiveSessionsRemoved(payload)),
     api.sync.onUnsyncedSessionsChanged((payload) => store.getState().receiveUnsyncedSessions(payload)),

@@ -8,7 +8,7 @@ import type { HistoryStore } from './history/historyStore';
 import { createHistoryIndexingSlice, initialHistoryIndexingState, type HistoryIndexingOptions, type HistoryIndexingSlice } from './historyIndexingSlice';
 import { createHistoryListSlice, initialHistoryListState, type HistoryListOptions, type HistoryListSlice } from './historyListSlice';
 import { createHistorySearchSlice, initialHistorySearchState, type HistorySearchOptions, type HistorySearchSlice } from './historySearchSlice';
-import { createStoredSessionSlice, initialStoredSessionState, type StoredSessionSlice } from './storedSessionSlice';
+import { createStoredSessionSlice, initialStoredSessionState, type StoredSessionOptions, type StoredSessionSlice } from './storedSessionSlice';
 import type { DataOf, SliceCreator } from './types';
 
 /** History data and actions. */
@@ -23,7 +23,7 @@ export const initialHistoryState: Readonly<DataOf<HistorySlice>> = Object.freeze
 });
 
 /** Options of the history slices. */
-export type HistorySliceOptions = HistoryListOptions & HistoryIndexingOptions & HistorySearchOptions;
+export type HistorySliceOptions = HistoryListOptions & HistoryIndexingOptions & HistorySearchOptions & StoredSessionOptions;
 
 /**
  * Builds the history slices over `api` and `history` (the app's `historyStore`; tests inject their own). Without a
@@ -34,6 +34,6 @@ export function createHistorySlice(api: AppApi, history: HistoryStore | null, op
     ...createHistoryListSlice(api, history, options)(...args),
     ...createHistoryIndexingSlice(api, history, options)(...args),
     ...createHistorySearchSlice(api, history, options)(...args),
-    ...createStoredSessionSlice(api, history)(...args),
+    ...createStoredSessionSlice(api, history, options)(...args),
   });
 }

@@ -27,6 +27,8 @@ export const PATIENT_TEXT_FIELDS = [
   // The session shown: the patient, every question and answer, the follow-up being typed.
   'sessionPatient',
   'turns',
+  // A forked session's branches: their questions and answers.
+  'fork',
   'followUpDraft',
   // Past sessions: their titles (the chief complaint), the search text, main's hits and their excerpts.
   'historyEntries',

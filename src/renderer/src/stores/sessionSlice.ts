@@ -8,7 +8,7 @@ import { MAX_MESSAGE_TEXT, type Patient } from '../../../shared/patient';
 import type { DeltaEvent, ProtocolResponse, TurnMetadata, TurnStartedEvent } from '../../../shared/protocol';
 import type { HistoryStore } from './history/historyStore';
 import { resumeFromStore, type ResumeOutcome } from './history/resumeFromStore';
-import type { StoredSessionView } from './history/storedSessionView';
+import type { StoredFork, StoredSessionView } from './history/storedSessionView';
 import { initialIntakeState } from './intakeSlice';
 import { answersOf, appendDelta, finishTurn, pendingTurn, regeneratingTurn, sameId, showAnswer, updateTurn, type Turn } from './turns';
 import type { AppState, DataOf, SliceCreator } from './types';
@@ -59,6 +59,11 @@ export interface SessionSlice {
   followUpDraft: string;
   /** Main's last error in the conversation, shown as an alert. */
   conversationError: ErrorPayload | null;
+  /**
+   * The shown session was continued on two workstations while they could not sync: its branches, and the one the
+   * clinician chose to go on from (see history/storedSessionView.ts). Null for a conversation in one line.
+   */
+  fork: StoredFork | null;
 
   /**
    * Sends the first turn of a new session for `patient` (already validated by the intake). `doNotKeep`: the patient
@@ -128,6 +133,7 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   stopRequested: false,
   followUpDraft: '',
   conversationError: null,
+  fork: null,
 });
 
 /** Why a follow-up cannot go on once a session that was not kept has left main's memory. */
@@ -197,7 +203,9 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
     const resumeFromHistory = async (sessionId: string): Promise<ResumeOutcome | null> => {
       const ownerId = get().authState?.profileId ?? null;
       if (history === null || ownerId === null) return null;
-      return resumeFromStore(api, history, ownerId, sessionId);
+      // A forked session goes on along the branch the clinician chose: main is told its last turn.
+      const branchTurnId = get().fork?.chosen != null ? ([...get().turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
+      return resumeFromStore(api, history, ownerId, sessionId, branchTurnId);
     };
 
     /**
@@ -340,6 +348,7 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           lastOmittedTurns: shown.lastOmittedTurns,
           setAsideCount: shown.setAsideCount,
           rolledBackCount: shown.rolledBackCount,
+          fork: shown.fork ?? null,
         });
       },
 

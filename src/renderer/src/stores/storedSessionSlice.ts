@@ -5,13 +5,14 @@
  * were rolled back are kept, never shown, and the session is flagged; tampered or malformed records are set aside.
  */
 import type { AppApi } from '../../../preload/apiTypes';
-import type { SealedRecord } from '../../../shared/vault';
+import type { RecordDelivery, SealedRecord } from '../../../shared/vault';
 import { historyError, KEY_NOT_HERE_MESSAGE, READ_FAILED, SHREDDED_MESSAGE } from './history/historyErrors';
 import type { HistoryStore } from './history/historyStore';
 import { judgeOpenFailures } from './history/openFailures';
 import { openThroughMain } from './history/openThroughMain';
 import { followLockedAnswer, isCurrentPeriod, signedInOwner } from './history/signedInPeriod';
 import { loadSessionRecords, type StoredSession } from './history/storedRecords';
+import { resumeFromStore } from './history/resumeFromStore';
 import { storedSessionView } from './history/storedSessionView';
 import type { SessionMode } from './sessionSlice';
 import type { DataOf, SliceCreator } from './types';
@@ -27,6 +28,36 @@ export interface StoredSessionSlice {
   openStoredSession(sessionId: string, mode?: SessionMode): Promise<boolean>;
   /** At unlock: reopens the session the lock cleared from the page, for the same clinician, as it was shown. */
   reopenAfterUnlock(): Promise<void>;
+  /**
+   * "Go on from here" on branch `index` of a session continued on two workstations: main rebuilds its live session
+   * from the shared part and that branch only (so the next prompt holds nothing of the other), and the view shows
+   * that branch as the one going on, the other collapsed (never dropped). Resolves true once it is live.
+   */
+  goOnFromBranch(index: number): Promise<boolean>;
+  /**
+   * Main delivered records (`vault.record`): when they hold a turn of the shown session that the view does not show
+   * (another workstation's, pulled by sync), the view is read again from the store shortly after (once the store has
+   * written them), keeping the mode, the branch chosen and the typed follow-up.
+   */
+  noteRecordsDelivered(delivery: RecordDelivery): void;
+}
+
+/** Options of the slice. */
+export interface StoredSessionOptions {
+  /** Delay before the shown session is read again after a delivery (the store writes it meanwhile). */
+  refreshDelayMs?: number | undefined;
+}
+
+/** Every turn id the shown session's view holds (answers and branches included). */
+function shownTurnIds(state: { turns: readonly { turnId: string | null; answers?: readonly { turnId: string }[] }[]; fork: { branches: { turns: { turnId: string | null }[] }[] } | null }): Set<string> {
+  const ids = new Set<string>();
+  const add = (turn: { turnId: string | null; answers?: readonly { turnId: string }[] }): void => {
+    if (turn.turnId !== null) ids.add(turn.turnId.toLowerCase());
+    for (const answer of turn.answers ?? []) ids.add(answer.turnId.toLowerCase());
+  };
+  state.turns.forEach(add);
+  for (const branch of state.fork?.branches ?? []) branch.turns.forEach(add);
+  return ids;
 }
 
 /** Nothing being opened. */
@@ -41,11 +72,12 @@ export const initialStoredSessionState: Readonly<DataOf<StoredSessionSlice>> = O
 type OpenOutcome = 'shown' | 'gone' | 'unavailable' | 'failed' | 'stale';
 
 /** Builds the slice over `api` and `history`. */
-export function createStoredSessionSlice(api: AppApi, history: HistoryStore | null): SliceCreator<StoredSessionSlice> {
+export function createStoredSessionSlice(api: AppApi, history: HistoryStore | null, options: StoredSessionOptions = {}): SliceCreator<StoredSessionSlice> {
   return (set, get) => {
     let openAttempt = 0;
+    let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
-    const openSession = async (sessionId: string, mode: SessionMode): Promise<OpenOutcome> => {
+    const openSession = async (sessionId: string, mode: SessionMode, branchTurnId: string | null = null): Promise<OpenOutcome> => {
       const generation = get().historyGeneration;
       const owner = signedInOwner(get());
       if (history === null || generation === null || owner === null) return 'failed';
@@ -102,7 +134,7 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
         const sessionSetAside = stored.session !== null && verdict.toQuarantine.some((failure) => failure.record.id === stored.session!.id);
         if (!current()) return 'stale';
 
-        const view = storedSessionView(sessionId, stored, opened.data);
+        const view = storedSessionView(sessionId, stored, opened.data, branchTurnId);
         get().showStoredSession(view, mode);
         set((state) => ({
           historyEntries: sessionSetAside
@@ -123,6 +155,55 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
 
       async openStoredSession(sessionId, mode = 'review') {
         return (await openSession(sessionId, mode)) === 'shown';
+      },
+
+      async goOnFromBranch(index) {
+        const { sessionId, fork, runningTurnKey, resuming } = get();
+        const branch = fork?.branches[index];
+        const owner = signedInOwner(get());
+        if (!branch || sessionId === null || runningTurnKey !== null || resuming || history === null || owner === null) return false;
+        const epochAtStart = get().sessionEpoch();
+        set({ resuming: true, conversationError: null });
+        const outcome = await resumeFromStore(api, history, owner, sessionId, branch.lastTurnId);
+        if (get().sessionEpoch() !== epochAtStart) return false;
+        if (!outcome.ok) {
+          set({ resuming: false, conversationError: outcome.error });
+          return false;
+        }
+        // Read again along the chosen branch (with anything stored since), now taking follow-ups.
+        const draft = get().followUpDraft;
+        const shown = await openSession(sessionId, 'live', branch.lastTurnId);
+        if (shown !== 'shown') {
+          if (get().sessionEpoch() === epochAtStart) set({ resuming: false });
+          return false;
+        }
+        set({ followUpDraft: draft, sessionId: outcome.info.sessionId });
+        return true;
+      },
+
+      noteRecordsDelivered(delivery) {
+        const shownSession = get().sessionId;
+        if (history === null || shownSession === null) return;
+        const known = shownTurnIds(get());
+        const unseen = delivery.records.some((record) => record.kind === 'turn' && record.sessionId === shownSession && !known.has(record.id.toLowerCase()));
+        if (!unseen || refreshTimer !== null) return;
+        const epochAtStart = get().sessionEpoch();
+        const refresh = (): void => {
+          refreshTimer = null;
+          const state = get();
+          if (state.sessionId !== shownSession || state.sessionEpoch() !== epochAtStart) return;
+          // Not while this page writes a turn or resumes: read again once it is done.
+          if (state.runningTurnKey !== null || state.resuming || state.openingSessionId !== null) {
+            refreshTimer = setTimeout(refresh, options.refreshDelayMs ?? 300);
+            return;
+          }
+          const { sessionMode, followUpDraft, fork, turns } = state;
+          const chosenTurnId = fork?.chosen != null ? ([...turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
+          void openSession(shownSession, sessionMode, chosenTurnId).then((outcome) => {
+            if (outcome === 'shown' && get().sessionId === shownSession) set({ followUpDraft });
+          });
+        };
+        refreshTimer = setTimeout(refresh, options.refreshDelayMs ?? 300);
       },
 
       async reopenAfterUnlock() {

@@ -13,8 +13,11 @@ import { loadSessionRecords, resumeRecordsOf, type StoredSession } from './store
 /** What resuming a session from the store came to. `stored` is false when the store had nothing to hand main. */
 export type ResumeOutcome = { ok: true; info: SessionInfo } | { ok: false; error: ErrorPayload; stored: boolean };
 
-/** Rebuilds main's live session `sessionId` from the store's records of the signed-in clinician `ownerId`. */
-export async function resumeFromStore(api: AppApi, store: HistoryStore, ownerId: string, sessionId: string): Promise<ResumeOutcome> {
+/**
+ * Rebuilds main's live session `sessionId` from the store's records of the signed-in clinician `ownerId`; for a
+ * session continued on two workstations, along the branch of `branchTurnId` when given.
+ */
+export async function resumeFromStore(api: AppApi, store: HistoryStore, ownerId: string, sessionId: string, branchTurnId: string | null = null): Promise<ResumeOutcome> {
   let stored: StoredSession;
   try {
     stored = await loadSessionRecords(store, ownerId, sessionId);
@@ -24,7 +27,7 @@ export async function resumeFromStore(api: AppApi, store: HistoryStore, ownerId:
   const records = resumeRecordsOf(stored, ownerId);
   if (records.length === 0) return { ok: false, error: NOT_STORED, stored: false };
   try {
-    const answer = await api.sessions.resume({ records });
+    const answer = await api.sessions.resume(branchTurnId === null ? { records } : { records, branchTurnId });
     return answer.ok ? { ok: true, info: answer.data } : { ok: false, error: historyError(answer.error, 'continue'), stored: true };
   } catch {
     return { ok: false, error: BRIDGE_FAILED, stored: true };

@@ -1,13 +1,14 @@
 /**
  * Building the conversation view of a stored session from what main opened. Plaintext: memory only.
  */
+import { activePath, conversationTree, forkView, type Slot } from '../../../../shared/conversationPath';
 import type { Patient } from '../../../../shared/patient';
 import type { SessionPayload, TurnPayload } from '../../../../shared/vault';
 import type { TurnRow } from '../../db/database';
 import type { Turn } from '../turns';
 import { judgeOpenFailures } from './openFailures';
 import type { OpenedRecords } from './openThroughMain';
-import { newestPerSeq, type StoredSession } from './storedRecords';
+import type { StoredSession } from './storedRecords';
 
 /** A stored session as the conversation view shows it (plaintext: memory only). */
 export interface StoredSessionView {
@@ -26,6 +27,29 @@ export interface StoredSessionView {
   setAsideCount: number;
   /** Records older than the version main last sealed (a rollback): never shown, and the session is flagged. */
   rolledBackCount: number;
+  /** The session was continued on two (or more) workstations while they could not sync; null when it is one line. */
+  fork?: StoredFork | null;
+}
+
+/** One continuation of a forked session. */
+export interface StoredForkBranch {
+  /** The workstation it was asked on (its label), else "Continuation n". */
+  label: string;
+  /** The id of its last turn: what "Go on from here" hands main (`sessions.resume`'s `branchTurnId`). */
+  lastTurnId: string;
+  /** Its turns, as the conversation shows them. */
+  turns: Turn[];
+}
+
+/**
+ * A forked session as the page shows it: `turns` holds the shared part (the first `commonCount`) and then the branch
+ * the conversation goes on along; the branches are shown side by side until the clinician chooses one (`chosen`, its
+ * index), then the others collapsed. None is ever dropped.
+ */
+export interface StoredFork {
+  commonCount: number;
+  branches: StoredForkBranch[];
+  chosen: number | null;
 }
 
 function storedTurnStatus(record: TurnRow): Turn['status'] {
@@ -78,22 +102,69 @@ export function titleOf(payload: SessionPayload): string {
   return payload.title.trim() || payload.patient.chiefComplaint.trim() || 'Untitled session';
 }
 
+/** A turn of the tree: the record and what it says of where it continues from. */
+interface PathRow {
+  id: string;
+  seq: number;
+  parentTurnId: string | null;
+  previousTurnId: string | null | undefined;
+  updatedAt: string;
+  record: TurnRow;
+}
+
+/** One asked message as the conversation shows it: its answer written last, with its siblings. */
+function turnOfSlot(slot: Slot<PathRow>, opened: OpenedRecords): Turn {
+  const answers = siblingAnswersOf(
+    slot.answers.map((answer) => answer.record),
+    opened,
+  );
+  return { ...storedTurn(slot.shown.record, opened.turns.get(slot.shown.id)!), ...(answers ? { answers } : {}) };
+}
+
+/** A branch's label: the workstation its first turn was asked on, else its number; made unique among the branches. */
+function branchLabels(branches: readonly Slot<PathRow>[][], opened: OpenedRecords): string[] {
+  const labels = branches.map((slots, index) => opened.turns.get(slots[0]?.shown.id ?? '')?.workstationLabel?.trim() || `Continuation ${index + 1}`);
+  return labels.map((label, index) => (labels.indexOf(label) === labels.lastIndexOf(label) ? label : `${label} (${index + 1})`));
+}
+
 /**
- * Builds the view of a stored session from what main opened: per seq the newest turn that opened, the patient and
- * title from the session record, the last answer's model and time. Only records main opened are shown: one it
- * refused (a rolled-back version included) never stands in as the session's history.
+ * Builds the view of a stored session from what main opened: the conversation along its path (shared/
+ * conversationPath.ts: per asked message the answer written last), the patient and title from the session record,
+ * the last answer's model and time — and, for a session continued on two workstations, its branches. `branchTurnId`:
+ * the branch the clinician chose to go on from (null: not chosen; the most recently used one comes first in `turns`).
+ * Only records main opened are shown: one it refused (a rolled-back version included) never stands in as history.
  */
-export function storedSessionView(sessionId: string, stored: StoredSession, opened: OpenedRecords): StoredSessionView {
+export function storedSessionView(sessionId: string, stored: StoredSession, opened: OpenedRecords, branchTurnId: string | null = null): StoredSessionView {
   const sessionPayload = stored.session === null ? undefined : opened.sessions.get(stored.session.id);
   const openedTurns = stored.turns.filter((record) => opened.turns.has(record.id));
-  const shown = newestPerSeq(openedTurns);
-  const turns = shown.map((record) => {
-    const answers = siblingAnswersOf(
-      openedTurns.filter((sibling) => sibling.seq === record.seq),
-      opened,
-    );
-    return { ...storedTurn(record, opened.turns.get(record.id)!), ...(answers ? { answers } : {}) };
-  });
+  const tree = conversationTree<PathRow>(
+    openedTurns.map((record) => ({
+      id: record.id,
+      seq: record.seq,
+      parentTurnId: record.parentTurnId,
+      previousTurnId: opened.turns.get(record.id)!.previousTurnId,
+      updatedAt: record.updatedAt,
+      record,
+    })),
+  );
+  const chosen = branchTurnId !== null && tree.slotOf(branchTurnId) !== null ? branchTurnId : null;
+  const path = activePath(tree, chosen);
+  const shown = path.map((slot) => slot.shown.record);
+  const turns = path.map((slot) => turnOfSlot(slot, opened));
+  const { common, branches } = forkView(tree);
+  const labels = branches === null ? [] : branchLabels(branches, opened);
+  const fork: StoredFork | null =
+    branches === null
+      ? null
+      : {
+          commonCount: common.length,
+          branches: branches.map((slots, index) => ({
+            label: labels[index]!,
+            lastTurnId: slots.at(-1)!.shown.id,
+            turns: slots.map((slot) => turnOfSlot(slot, opened)),
+          })),
+          chosen: chosen === null ? null : branches.findIndex((slots) => slots.some((slot) => slot.id === tree.slotOf(chosen))),
+        };
   const lastWithMetadata = [...shown].reverse().find((record) => opened.turns.get(record.id)!.metadata !== null);
   const metadata = lastWithMetadata === undefined ? null : opened.turns.get(lastWithMetadata.id)!.metadata;
   const verdict = judgeOpenFailures(opened.failed);
@@ -112,5 +183,6 @@ export function storedSessionView(sessionId: string, stored: StoredSession, open
         : 0,
     setAsideCount: verdict.toQuarantine.length,
     rolledBackCount: opened.failed.filter((failure) => failure.reason === 'rolled-back').length,
+    fork,
   };
 }

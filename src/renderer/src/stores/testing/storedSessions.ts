@@ -20,6 +20,10 @@ export interface StoredTurnSpec {
   createdAt?: number;
   updatedAt?: number;
   parentTurnId?: string | null;
+  /** Where the turn continues from (sealed in its payload); absent: a record from before the field existed. */
+  previousTurnId?: string | null;
+  /** The workstation it was asked on (sealed in its payload). */
+  workstationLabel?: string;
 }
 
 /** A stored session. */
@@ -75,6 +79,8 @@ export function storedSession(fake: FakeApi, spec: StoredSessionSpec): StoredSes
       answerText: turn.answerText ?? (status === 'pending' ? '' : `Answer ${turn.seq}`),
       incompleteReason: turn.incompleteReason ?? null,
       metadata: status === 'pending' ? null : protocolResponse({ seq: turn.seq, turnId: record.id }).metadata,
+      ...(turn.previousTurnId === undefined ? {} : { previousTurnId: turn.previousTurnId }),
+      ...(turn.workstationLabel === undefined ? {} : { workstationLabel: turn.workstationLabel }),
     };
     fake.vaultContents.set(record.ct, payload);
     return record;

@@ -21,7 +21,7 @@ import { SyncOfflineError, SyncRequestError } from './http/syncClientErrors';
 import { clinicKeyChange, clinicRegistration } from './identity/clinicProfile';
 import { deriveClinicKeys } from './identity/clinicKeys';
 import { dirname, join } from 'node:path';
-import { durableSyncStateFiles, syncPathsOf } from './outbox/outboxFiles';
+import { durableSyncStateFiles, syncPathsOf, type SyncStateFiles } from './outbox/outboxFiles';
 import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
 import { applyPulledPage, WaitingRecords } from './pull/applyPulledPage';
@@ -59,6 +59,11 @@ export interface SyncServiceDeps {
    * or before it. Absent: such tombstones never shred — local retention does, in its time.
    */
   readonly retentionCutoffMs?: () => number;
+  /**
+   * Main's trusted time (ms since the epoch; `RetentionScheduler.trustedNowMs`): a pulled key entry's last-turn time
+   * is capped at it, so a future day cannot extend retention here. Absent: the clock's time.
+   */
+  readonly trustedNowMs?: () => number;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Safety-net pull interval (policy `syncPullIntervalSeconds`). */
@@ -67,6 +72,8 @@ export interface SyncServiceDeps {
   readonly debounceMs?: number;
   /** Listen to the server's live feed (tests that count requests turn it off). Default true. */
   readonly liveFeed?: boolean;
+  /** TEST ONLY: the sync state files (a test makes them fail); main's durable files by default. */
+  readonly files?: SyncStateFiles;
 }
 
 /** The signed-in clinician's link to the server: secrets in memory only, gone at lock. */
@@ -88,6 +95,10 @@ interface Connection {
   readonly sessionVersions: Map<string, number>;
   /** Leases held now: session id → fencing token, sent as proof with pushes of that session. */
   readonly leases: Map<string, number>;
+  /** True while {@link SyncService.unlocked} signs in for this connection: a second unlock call does not sign in again. */
+  connecting: boolean;
+  /** The live feed running now: starting another stops it (one feed per connection, ever). */
+  feed: AbortController | null;
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
@@ -97,6 +108,8 @@ const PUBLISHED_MARKER = 'published';
 const KDF_FILE = 'kdf.json';
 /** Longest wait for a lease before a turn: past it the server counts as offline and the turn goes on without. */
 const LEASE_WAIT_MS = 3_000;
+/** Longest wait for a lease's release after a turn (best effort: past it the lease expires on the server by itself). */
+const LEASE_RELEASE_MS = 3_000;
 /** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
 const MAX_RECORDS_PER_DELIVERY = 8;
 const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
@@ -104,6 +117,8 @@ const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
 /** See the file's comment. */
 export class SyncService {
   #connection: Connection | null = null;
+  /** The connection being opened (its outbox read) and for which unlock: a second call waits for it. */
+  #opening: { readonly owner: UnlockedOwner; readonly connection: Promise<Connection | null> } | null = null;
   #status: SyncStatus = SYNC_OFF;
   #cycle: Promise<SyncStatus> | null = null;
   #again = false;
@@ -113,6 +128,10 @@ export class SyncService {
     deps.profiles.onStateChange((state) => {
       if (state.unlockedProfileId === null) this.#disconnect();
     });
+  }
+
+  get #files(): SyncStateFiles {
+    return this.deps.files ?? durableSyncStateFiles;
   }
 
   /** True when policy names a sync server. */
@@ -138,9 +157,15 @@ export class SyncService {
     const client = this.deps.client;
     const current = this.deps.profiles.currentProfile();
     if (!client || !current) return;
-    const connection = await this.#open(current.name);
-    if (!connection) return;
-    void this.#connect(connection, client, passphrase).then(
+    const opened = await this.#open(current.name);
+    if (!opened) return;
+    const { connection } = opened;
+    // The same unlock again (a repeated call): already signed in, or signing in now — once is enough.
+    if (connection.session || connection.connecting) return;
+    connection.connecting = true;
+    void this.#connect(connection, client, passphrase).finally(() => {
+      connection.connecting = false;
+    }).then(
       () => this.#schedule(0),
       async (error: unknown) => {
         // Offline at unlock: the auth key is derived from the KDF parameters kept from the last sign-in, so the
@@ -152,7 +177,7 @@ export class SyncService {
   }
 
   async #deriveOffline(connection: Connection, passphrase: string): Promise<void> {
-    const text = await durableSyncStateFiles.read(join(dirname(connection.cursorPath), KDF_FILE));
+    const text = await this.#files.read(join(dirname(connection.cursorPath), KDF_FILE));
     if (text === null || this.#connection !== connection) return;
     const { authKey } = await deriveClinicKeys(passphrase, JSON.parse(text));
     if (this.#connection === connection && connection.authKey === null) connection.authKey = authKey;
@@ -166,10 +191,11 @@ export class SyncService {
     const client = this.deps.client;
     const current = this.deps.profiles.currentProfile();
     if (!client || !current) return;
-    const connection = await this.#open(current.name);
-    if (!connection) return;
+    const opened = await this.#open(current.name);
+    if (!opened) return;
+    const { connection } = opened;
     connection.session = client.session(token);
-    await durableSyncStateFiles.replace(join(dirname(connection.cursorPath), PUBLISHED_MARKER), '').catch(() => undefined);
+    await this.#files.replace(join(dirname(connection.cursorPath), PUBLISHED_MARKER), '').catch(() => undefined);
     this.deps.audit({ action: 'sync.clinic_signed_in', profileId: connection.owner.ownerId });
     this.#startFeed(connection);
     this.#schedule(0);
@@ -188,7 +214,7 @@ export class SyncService {
       if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
       await connection.outbox.add(item);
       connection.own.add(`${record.id}:${record.rv}`);
-      this.#setStatus({ pending: connection.outbox.size });
+      this.#setStatus(connection, { pending: connection.outbox.size });
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     } catch (error) {
       // Not in the outbox: it reaches the server with the session's next change. Logged without ids of content.
@@ -208,7 +234,7 @@ export class SyncService {
     if (!connection || version === undefined || !entry || entry.ownerId !== connection.owner.ownerId) return;
     try {
       await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version }));
-      this.#setStatus({ pending: connection.outbox.size });
+      this.#setStatus(connection, { pending: connection.outbox.size });
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     } catch (error) {
       this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
@@ -252,7 +278,7 @@ export class SyncService {
       // A proof that cannot be sealed now is sealed when the tombstone is pushed: the delete itself must be queued.
       const proof = await sealTombstoneProof(connection.owner, { sessionId, reason, day }).catch(() => null);
       await connection.outbox.addTombstone({ sessionId, reason, day, ...(proof === null ? {} : { proof }) });
-      this.#setStatus({ pending: connection.outbox.size });
+      this.#setStatus(connection, { pending: connection.outbox.size });
       this.#schedule(0);
     } catch (error) {
       this.deps.logger.error('sync.tombstone_add_failed', { error: errorKind(error) });
@@ -295,8 +321,25 @@ export class SyncService {
     } finally {
       if (renewal) this.deps.clock.clearTimer(renewal);
       connection.leases.delete(sessionId);
-      await session.releaseLease({ sessionId, fencing: fencing.fencing }, connection.stop.signal).catch(() => undefined);
+      await this.#release(session, sessionId, fencing.fencing);
       this.#schedule(0);
+    }
+  }
+
+  /**
+   * Releases a lease, best effort and bounded: on every exit of the turn — also when a lock aborted it (so not on the
+   * connection's signal, which the lock aborted), since a lease left held makes the clinician's other workstations
+   * answer `SESSION_BUSY` until it expires. Past {@link LEASE_RELEASE_MS}, or offline, the server's expiry frees it.
+   */
+  async #release(session: SyncSession, sessionId: string, fencing: number): Promise<void> {
+    const bound = new AbortController();
+    const timer = this.deps.clock.setTimer(() => bound.abort(), LEASE_RELEASE_MS);
+    try {
+      await session.releaseLease({ sessionId, fencing }, bound.signal);
+    } catch (error) {
+      this.deps.logger.warn('sync.lease_release_failed', { code: error instanceof SyncRequestError ? error.code : errorKind(error) });
+    } finally {
+      this.deps.clock.clearTimer(timer);
     }
   }
 
@@ -326,13 +369,41 @@ export class SyncService {
     this.#disconnect();
   }
 
-  async #open(name: string): Promise<Connection | null> {
+  /**
+   * The connection of the current unlock: the one already open (`fresh` false) — also when another call is opening it
+   * right now — or a new one. One unlock never gets two (two outboxes over one file, two feeds, two poll loops).
+   */
+  async #open(name: string): Promise<{ connection: Connection; fresh: boolean } | null> {
     const owner = this.deps.profiles.unlockedOwner();
-    if (this.#connection?.owner.ownerId === owner.ownerId && this.deps.profiles.isSignedIn(this.#connection.owner)) return this.#connection;
+    const current = this.#connection;
+    if (current && this.#sameUnlock(current.owner, owner)) return { connection: current, fresh: false };
+    const opening = this.#opening;
+    if (opening && this.#sameUnlock(opening.owner, owner)) {
+      const connection = await opening.connection;
+      return connection && this.#connection === connection ? { connection, fresh: false } : null;
+    }
     this.#disconnect();
+    const connection = this.#openFor(owner, name);
+    const pending = { owner, connection };
+    this.#opening = pending;
+    try {
+      const opened = await connection;
+      return opened ? { connection: opened, fresh: true } : null;
+    } finally {
+      if (this.#opening === pending) this.#opening = null;
+    }
+  }
+
+  /** True when `a` and `b` are the one unlock of the one profile that is signed in now. */
+  #sameUnlock(a: UnlockedOwner, b: UnlockedOwner): boolean {
+    return a.ownerId === b.ownerId && a.dataKey === b.dataKey && this.deps.profiles.isSignedIn(a);
+  }
+
+  async #openFor(owner: UnlockedOwner, name: string): Promise<Connection | null> {
     const paths = syncPathsOf(this.deps.dataDir, owner.ownerId);
-    const outbox = await SyncOutbox.open(paths.outbox);
-    if (!this.deps.profiles.isSignedIn(owner)) return null;
+    const outbox = await SyncOutbox.open(paths.outbox, this.#files);
+    // Locked meanwhile, or another clinician signed in: this connection is not theirs to have.
+    if (!this.deps.profiles.isSignedIn(owner) || this.#connection !== null) return null;
     const connection: Connection = {
       owner,
       outbox,
@@ -347,9 +418,11 @@ export class SyncService {
       poll: null,
       leases: new Map(),
       sessionVersions: new Map(),
+      connecting: false,
+      feed: null,
     };
     this.#connection = connection;
-    this.#setStatus({ state: 'syncing', pending: outbox.size, message: null });
+    this.#setStatus(connection, { state: 'syncing', pending: outbox.size, message: null });
     this.#poll(connection);
     return connection;
   }
@@ -363,14 +436,14 @@ export class SyncService {
     const { signal } = connection.stop;
     const profileId = connection.owner.ownerId;
     const marker = join(dirname(connection.cursorPath), PUBLISHED_MARKER);
-    if ((await durableSyncStateFiles.read(marker)) === null) {
+    if ((await this.#files.read(marker)) === null) {
       try {
         const registration = await this.deps.profiles.withExtractableDataKey(profileId, passphrase, (dataKey, escrow) =>
           clinicRegistration({ profileId, name: connection.name, passphrase, dataKey, escrow, workstation: this.deps.workstation }),
         );
         const registered = await client.register(registration, signal);
-        await durableSyncStateFiles.replace(marker, '');
-        await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(registration.keys.kdf));
+        await this.#files.replace(marker, '');
+        await this.#files.replace(join(dirname(marker), KDF_FILE), JSON.stringify(registration.keys.kdf));
         this.deps.audit({ action: 'sync.profile_published', profileId });
         if (this.#connection !== connection) return;
         connection.authKey = registration.authKey;
@@ -379,14 +452,14 @@ export class SyncService {
         return;
       } catch (error) {
         if (!(error instanceof SyncRequestError && error.code === 'CONFLICT')) throw error;
-        await durableSyncStateFiles.replace(marker, '');
+        await this.#files.replace(marker, '');
       }
     }
     const { kdf } = await client.prelogin({ name: connection.name }, signal);
     const { authKey } = await deriveClinicKeys(passphrase, kdf);
     const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
     if (signedIn.profileId !== profileId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
-    await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
+    await this.#files.replace(join(dirname(marker), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
     if (this.#connection !== connection) return;
     connection.authKey = authKey;
     connection.session = client.session(signedIn.token);
@@ -436,14 +509,14 @@ export class SyncService {
       // Not signed in to the server (offline at unlock, or it refused): work goes on, the outbox keeps it. With an
       // auth key (derived offline at unlock) the sign-in is tried again now.
       if (!(await this.#signInAgain(connection))) {
-        this.#setStatus({ pending: connection.outbox.size });
+        this.#setStatus(connection, { pending: connection.outbox.size });
         return;
       }
       this.#startFeed(connection);
     }
     const session = connection.session;
     if (!session) return;
-    this.#setStatus({ state: 'syncing', pending: connection.outbox.size });
+    this.#setStatus(connection, { state: 'syncing', pending: connection.outbox.size });
     try {
       await this.#pushAndPull(connection, session);
     } catch (error) {
@@ -460,7 +533,7 @@ export class SyncService {
       }
     }
     if (this.#connection !== connection) return;
-    this.#setStatus({
+    this.#setStatus(connection, {
       state: connection.outbox.size === 0 ? 'synced' : 'error',
       pending: connection.outbox.size,
       lastSyncedAt: this.deps.clock.now().toISOString(),
@@ -506,7 +579,7 @@ export class SyncService {
         }
         pulled += fresh.length + applied.keysAdded + applied.deletedSessions.length;
       },
-      { cursorPath: connection.cursorPath, signal },
+      { cursorPath: connection.cursorPath, signal, files: this.#files },
     );
     if (pulled > 0) this.deps.audit({ action: 'sync.pulled', profileId: connection.owner.ownerId, count: pulled });
   }
@@ -523,13 +596,23 @@ export class SyncService {
     }
   }
 
-  /** The live feed: a change announced starts a cycle; a dropped feed is re-opened after a growing wait. */
+  /**
+   * The live feed: a change announced starts a cycle; a dropped feed is re-opened after a growing wait, with the
+   * connection's token of that moment (a sign-in again replaces it). One feed per connection: starting one stops the
+   * one before, so repeated sign-ins of one unlock do not stack feeds.
+   */
   #startFeed(connection: Connection): void {
     if (this.deps.liveFeed === false || !connection.session) return;
-    const session = connection.session;
-    const { signal } = connection.stop;
+    connection.feed?.abort();
+    const feed = new AbortController();
+    connection.feed = feed;
+    const stopFeed = (): void => feed.abort();
+    connection.stop.signal.addEventListener('abort', stopFeed, { once: true });
+    const { signal } = feed;
     void (async () => {
       for (let failures = 0; !signal.aborted && this.#connection === connection; ) {
+        const session = connection.session;
+        if (!session) break;
         try {
           const events = await session.events(signal);
           failures = 0;
@@ -552,7 +635,10 @@ export class SyncService {
           });
         });
       }
-    })();
+    })().finally(() => {
+      connection.stop.signal.removeEventListener('abort', stopFeed);
+      if (connection.feed === feed) connection.feed = null;
+    });
   }
 
   #failed(connection: Connection, error: unknown): void {
@@ -566,7 +652,7 @@ export class SyncService {
       connection.session = null;
       connection.authKey = null;
       this.deps.logger.warn('sync.profile_removed_on_server', {});
-      this.#setStatus({
+      this.#setStatus(connection, {
         state: 'error',
         pending: connection.outbox.size,
         message: 'The sync server says IT removed your profile from the clinic: nothing is synced now. Your history stays here.',
@@ -574,7 +660,7 @@ export class SyncService {
       return;
     }
     if (error instanceof SyncOfflineError) {
-      this.#setStatus({ state: 'offline', pending: connection.outbox.size, message: 'The sync server cannot be reached; changes are kept here and sent later.' });
+      this.#setStatus(connection, { state: 'offline', pending: connection.outbox.size, message: 'The sync server cannot be reached; changes are kept here and sent later.' });
       return;
     }
     const code = error instanceof SyncRequestError ? error.code : errorKind(error);
@@ -585,7 +671,7 @@ export class SyncService {
         : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
           ? 'IT removed your profile from the sync server.'
           : 'The sync server refused the last sync; changes are kept here.';
-    this.#setStatus({ state: 'error', pending: connection.outbox.size, message });
+    this.#setStatus(connection, { state: 'error', pending: connection.outbox.size, message });
   }
 
   #disconnect(): void {
@@ -597,12 +683,20 @@ export class SyncService {
     if (connection.poll) this.deps.clock.clearTimer(connection.poll);
     connection.session = null;
     connection.authKey = null;
-    this.#setStatus(SYNC_OFF);
+    this.#publish(SYNC_OFF);
   }
 
-  #setStatus(change: Partial<SyncStatus>): void {
-    const next = { ...this.#status, ...change };
-    if (!this.#connection && next.state !== 'off') return;
+  /**
+   * Sets the status of `connection`'s clinician — only while it is still the connection: a cycle, an outbox write or a
+   * sign-in that finishes after a lock (and maybe another clinician's sign-in) must not write its pending count or
+   * state into the next clinician's status. Every caller passes the connection it started with.
+   */
+  #setStatus(connection: Connection, change: Partial<SyncStatus>): void {
+    if (this.#connection !== connection) return;
+    this.#publish({ ...this.#status, ...change });
+  }
+
+  #publish(next: SyncStatus): void {
     if (JSON.stringify(next) === JSON.stringify(this.#status)) return;
     this.#status = next;
     for (const listener of this.#listeners) listener(next);

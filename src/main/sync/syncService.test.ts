@@ -1,0 +1,127 @@
+/**
+ * The sync service on an in-memory server: what a clinician would notice when sync work and locks, sign-ins and
+ * failures overlap — another clinician's status, stacked feeds, leases left held, records lost.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { S1 } from '../vault/testing/sessionKeyStoreSetup';
+import { ADA, BEN, Gate, PASSPHRASE, markPublished, syncServiceSetup } from './testing/syncServiceSetup';
+
+describe('the sync status after a lock', () => {
+  it("a record of Ada's whose outbox write ends after Ada locked and Ben signed in does not count in Ben's status", async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    const record = await w.record(ada, S1);
+    const gate = new Gate();
+    w.files.appendGate = gate;
+    const sealed = w.service.recordSealed(record);
+    await vi.waitFor(() => expect(w.files.held).toBe(true));
+
+    w.profiles.lock();
+    await w.profiles.unlock(BEN);
+    await w.service.adopted('token-ben');
+    expect(w.service.status()).toMatchObject({ state: 'syncing', pending: 0 });
+    gate.release();
+    await sealed;
+
+    expect(w.service.status()).toMatchObject({ state: 'syncing', pending: 0, message: null });
+  });
+
+  it("a delete of Ada's queued while Ben signs in does not count in Ben's status", async () => {
+    const w = await syncServiceSetup();
+    await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    const gate = new Gate();
+    w.files.appendGate = gate;
+    const gone = w.service.sessionGone(S1, 'deleted', ADA);
+    await vi.waitFor(() => expect(w.files.held).toBe(true));
+
+    w.profiles.lock();
+    await w.profiles.unlock(BEN);
+    await w.service.adopted('token-ben');
+    gate.release();
+    await gone;
+
+    expect(w.service.status()).toMatchObject({ pending: 0 });
+  });
+});
+
+describe('one live feed per unlock', () => {
+  it('two unlock calls at once open one connection: one sign-in, one feed, one poll loop', async () => {
+    const w = await syncServiceSetup();
+    await markPublished(w.dataDir, ADA);
+    await w.profiles.unlock(ADA);
+    await Promise.all([w.service.unlocked(PASSPHRASE), w.service.unlocked(PASSPHRASE)]);
+    await vi.waitFor(() => expect(w.server.feeds.open).toBe(1), { timeout: 10_000 });
+
+    expect(w.server.prelogins).toBe(1);
+    expect(w.server.feeds.opened).toBe(1);
+  });
+
+  it('an unlock call again for the same unlock signs in no second time and opens no second feed', async () => {
+    const w = await syncServiceSetup();
+    await markPublished(w.dataDir, ADA);
+    await w.profiles.unlock(ADA);
+    await w.service.unlocked(PASSPHRASE);
+    await vi.waitFor(() => expect(w.server.feeds.open).toBe(1), { timeout: 10_000 });
+
+    await w.service.unlocked(PASSPHRASE);
+    // A sign-in starts by reading the published marker, at once: none started for the second call.
+    expect(w.files.reads.filter((path) => path.endsWith('published'))).toHaveLength(1);
+    await w.service.syncNow();
+
+    expect(w.server.prelogins).toBe(1);
+    expect(w.server.feeds).toEqual({ opened: 1, open: 1 });
+  });
+
+  it('unlock, lock, unlock: exactly one feed is open, the first one stopped', async () => {
+    const w = await syncServiceSetup();
+    await markPublished(w.dataDir, ADA);
+    await w.profiles.unlock(ADA);
+    await w.service.unlocked(PASSPHRASE);
+    await vi.waitFor(() => expect(w.server.feeds.open).toBe(1), { timeout: 10_000 });
+
+    w.profiles.lock();
+    await w.profiles.unlock(ADA);
+    await w.service.unlocked(PASSPHRASE);
+    await vi.waitFor(() => expect(w.server.feeds.opened).toBe(2), { timeout: 10_000 });
+
+    expect(w.server.feeds.open).toBe(1);
+  });
+});
+
+describe('leases', () => {
+  it('a lock during the turn still releases the lease, so the clinician\'s other workstations are not told "busy"', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    await w.record(ada, S1);
+
+    const answer = await w.service.withLease(S1, async () => {
+      w.profiles.lock();
+      return 'answered';
+    });
+
+    expect(answer).toBe('answered');
+    expect(w.server.leases.released).toEqual([{ sessionId: S1, fencing: 1 }]);
+  });
+
+  it('a release the server never answers ends the turn after a bounded wait', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    await w.record(ada, S1);
+    w.server.releaseHangs = true;
+
+    let ended = false;
+    const turn = w.service.withLease(S1, async () => 'answered').then((answer) => {
+      ended = true;
+      return answer;
+    });
+    await vi.waitFor(() => expect(w.server.leases.releaseCalls).toBe(1));
+    expect(ended).toBe(false);
+    w.clock.advance(3_000);
+
+    await expect(turn).resolves.toBe('answered');
+  });
+});

@@ -204,6 +204,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     // A tombstone without a workstation's proof (the server's own retention) shreds only what retention here would.
     // `retention` is built below; this runs only in sync cycles, after unlock.
     retentionCutoffMs: () => retention.trustedNowMs() - retentionMs,
+    trustedNowMs: () => retention.trustedNowMs(),
     ...(options.syncLiveFeed === undefined ? {} : { liveFeed: options.syncLiveFeed }),
   });
   // What main seals for a kept session also goes to the sync outbox ("Do not keep" sessions are never sealed).

@@ -564,6 +564,7 @@ export class SyncService {
           keys: this.deps.keys,
           shred: this.deps.shred,
           logger: this.deps.logger,
+          trustedNowMs: this.deps.trustedNowMs ?? (() => this.deps.clock.now().getTime()),
           ...(retentionCutoffMs ? { retentionCutoffMs } : {}),
         });
         // A lock during the page: nothing goes to a page that may now be another clinician's, and the cursor stays.

@@ -10,6 +10,7 @@ import { errorKind, type Logger } from '../../core/logger';
 import { openRecord } from '../../vault/recordCrypto';
 import { SessionKeyError } from '../../vault/sessionKeyError';
 import type { SessionKeyStore } from '../../vault/sessionKeyStore';
+import type { SessionKeyEntry } from '../../vault/sessionKeyFileFormat';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
 import type { PulledPage } from './pullChanges';
 import { checkTombstone } from './tombstoneCheck';
@@ -26,6 +27,12 @@ export interface PulledPageTargets {
    * such tombstones never shred (local retention does, in its time).
    */
   readonly retentionCutoffMs?: () => number | null;
+  /**
+   * Main's trusted time (ms since the epoch): a pulled key entry's last-turn time is capped at it. The entry is sealed
+   * by the profile's data key, but by a workstation whose clock may be wrong; a last turn "in the future" would keep
+   * the session past its retention here.
+   */
+  readonly trustedNowMs: () => number;
 }
 
 /** What one page did, for the status and the audit (counts and ids only). */
@@ -72,6 +79,12 @@ export class WaitingRecords {
   }
 }
 
+/** `entry` with its last-turn time no later than `nowMs`. */
+function cappedAt(entry: SessionKeyEntry, nowMs: number): SessionKeyEntry {
+  const lastTurnAtMs = Date.parse(entry.lastTurnAt);
+  return Number.isFinite(nowMs) && lastTurnAtMs > nowMs ? { ...entry, lastTurnAt: new Date(nowMs).toISOString() } : entry;
+}
+
 /** Applies `page` for `owner`; see the file's comment. Throws only when the key store cannot be written. */
 export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, waiting: WaitingRecords, targets: PulledPageTargets): Promise<AppliedPage> {
   const records: SealedRecordV2[] = [];
@@ -97,7 +110,7 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
   for (const change of page.changes) {
     if (change.kind === 'key') {
       try {
-        if ((await targets.keys.adopt(change.entry, owner)) === 'added') keysAdded += 1;
+        if ((await targets.keys.adopt(cappedAt(change.entry, targets.trustedNowMs()), owner)) === 'added') keysAdded += 1;
       } catch (error) {
         // A session deleted here stays deleted; its key does not come back.
         if (error instanceof SessionKeyError && error.reason === 'shredded') continue;

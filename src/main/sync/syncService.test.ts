@@ -2,8 +2,11 @@
  * The sync service on an in-memory server: what a clinician would notice when sync work and locks, sign-ins and
  * failures overlap — another clinician's status, stacked feeds, leases left held, records lost.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { S1 } from '../vault/testing/sessionKeyStoreSetup';
+import { sealKeyEntryForSync, sealRecordForSync } from './envelope/syncItems';
+import { syncPathsOf } from './outbox/outboxFiles';
 import { ADA, BEN, Gate, PASSPHRASE, markPublished, syncServiceSetup } from './testing/syncServiceSetup';
 
 describe('the sync status after a lock', () => {
@@ -123,5 +126,49 @@ describe('leases', () => {
     w.clock.advance(3_000);
 
     await expect(turn).resolves.toBe('answered');
+  });
+});
+
+describe('records waiting for their key', () => {
+  it('a record pulled before its key, then a lock and an unlock, is delivered once the key arrives', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    // Made on another workstation: the record reaches the server before its session key.
+    const record = await w.record(ada, S1, {}, w.elsewhere);
+    w.server.addChange({ changeNo: 0, ...(await sealRecordForSync(ada, record)) } as never);
+    await w.service.syncNow();
+    expect(w.delivered).toEqual([]);
+
+    w.profiles.lock();
+    const again = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    w.server.addChange({ changeNo: 0, ...(await sealKeyEntryForSync(again, { entry: w.elsewhere.entry(S1)!, version: 1 })) } as never);
+    await w.service.syncNow();
+
+    expect(w.delivered.map((delivered) => delivered.id)).toEqual([record.id]);
+  });
+
+  it('survives a restart of main too: the waiting record is kept on disk, still sealed', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    const record = await w.record(ada, S1, {}, w.elsewhere);
+    w.server.addChange({ changeNo: 0, ...(await sealRecordForSync(ada, record)) } as never);
+    await w.service.syncNow();
+    w.service.dispose();
+    // As the server gave it: in its envelope, sealed by the profile's data key — not even the record's own ciphertext.
+    const kept = await readFile(syncPathsOf(w.dataDir, ADA).waiting, 'utf8');
+    expect(kept).toContain(record.id);
+    expect(kept).not.toContain(record.ct);
+
+    const restarted = w.restart();
+    w.profiles.lock();
+    const again = await w.profiles.unlock(ADA);
+    await restarted.adopted('token-ada');
+    w.server.addChange({ changeNo: 0, ...(await sealKeyEntryForSync(again, { entry: w.elsewhere.entry(S1)!, version: 1 })) } as never);
+    await restarted.syncNow();
+
+    expect(w.delivered.map((delivered) => delivered.id)).toEqual([record.id]);
   });
 });

@@ -24,7 +24,8 @@ import { dirname, join } from 'node:path';
 import { durableSyncStateFiles, syncPathsOf, type SyncStateFiles } from './outbox/outboxFiles';
 import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
-import { applyPulledPage, WaitingRecords } from './pull/applyPulledPage';
+import { applyPulledPage, type WaitingRecords } from './pull/applyPulledPage';
+import { readWaitingRecords, writeWaitingRecords } from './pull/waitingRecordsFile';
 import { pullChanges } from './pull/pullChanges';
 
 /** Sync's audit events: ids and counts only. */
@@ -81,7 +82,9 @@ interface Connection {
   readonly owner: UnlockedOwner;
   readonly outbox: SyncOutbox;
   readonly cursorPath: string;
+  /** Pulled records waiting for their key: kept on disk at `waitingPath` (the cursor has moved past them). */
   readonly waiting: WaitingRecords;
+  readonly waitingPath: string;
   readonly stop: AbortController;
   session: SyncSession | null;
   /** To sign in again when the token expires while unlocked; null when the sign-in did not derive it here. */
@@ -402,13 +405,15 @@ export class SyncService {
   async #openFor(owner: UnlockedOwner, name: string): Promise<Connection | null> {
     const paths = syncPathsOf(this.deps.dataDir, owner.ownerId);
     const outbox = await SyncOutbox.open(paths.outbox, this.#files);
+    const waiting = await readWaitingRecords(paths.waiting, owner, this.#files, this.deps.logger);
     // Locked meanwhile, or another clinician signed in: this connection is not theirs to have.
     if (!this.deps.profiles.isSignedIn(owner) || this.#connection !== null) return null;
     const connection: Connection = {
       owner,
       outbox,
       cursorPath: paths.cursor,
-      waiting: new WaitingRecords(),
+      waiting,
+      waitingPath: paths.waiting,
       stop: new AbortController(),
       session: null,
       authKey: null,
@@ -569,6 +574,8 @@ export class SyncService {
         });
         // A lock during the page: nothing goes to a page that may now be another clinician's, and the cursor stays.
         if (!this.deps.profiles.isSignedIn(connection.owner)) throw new Error('locked during a pull');
+        // Before the cursor moves past this page: records still waiting for their key are on disk.
+        await writeWaitingRecords(connection.waitingPath, connection.waiting, this.#files);
         const fresh = applied.records.filter((record) => !connection.own.has(`${record.id}:${record.rv}`));
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);

@@ -15,7 +15,7 @@ import { silentLogger } from '../../core/logger';
 import type { ProfileStore } from '../../profiles/profileStore';
 import { sealRecord } from '../../vault/recordCrypto';
 import type { SessionKeyStore } from '../../vault/sessionKeyStore';
-import { keyStoreFolder, owner } from '../../vault/testing/sessionKeyStoreSetup';
+import { keyStoreFolder } from '../../vault/testing/sessionKeyStoreSetup';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
 import type { SyncClient, SyncSession } from '../http/syncClient';
 import { SyncOfflineError } from '../http/syncClientErrors';
@@ -28,13 +28,29 @@ export const PASSPHRASE = 'correct horse battery staple';
 
 const KDF = { algorithm: 'PBKDF2-SHA256', iterations: 600_000, salt: Buffer.alloc(16, 7).toString('base64') } as const;
 
-/** A hand-driven profile store: `unlock` makes a new data key object each time, as the real one does. */
+/**
+ * A hand-driven profile store: one data key per profile, as a new (non-extractable) key object at each unlock, as
+ * the real one does — an owner from before a lock is not signed in, even for the same clinician.
+ */
 export class FakeProfiles {
   #unlocked: { readonly name: string; readonly owner: UnlockedOwner } | null = null;
   readonly #listeners = new Set<(state: { unlockedProfileId: string | null }) => void>();
+  readonly #rawKeys = new Map<string, ArrayBuffer>();
+
+  /** The profile's data key as a new object (what any workstation of the clinician unwraps). */
+  async ownerOf(profileId: string): Promise<UnlockedOwner> {
+    let raw = this.#rawKeys.get(profileId);
+    if (!raw) {
+      const key = await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['wrapKey', 'unwrapKey']);
+      raw = await globalThis.crypto.subtle.exportKey('raw', key);
+      this.#rawKeys.set(profileId, raw);
+    }
+    const dataKey = await globalThis.crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+    return { ownerId: profileId, dataKey };
+  }
 
   async unlock(profileId: string, name = profileId === ADA ? 'Dr Ada' : 'Dr Ben'): Promise<UnlockedOwner> {
-    this.#unlocked = { name, owner: await owner(profileId) };
+    this.#unlocked = { name, owner: await this.ownerOf(profileId) };
     for (const listener of this.#listeners) listener({ unlockedProfileId: profileId });
     return this.#unlocked.owner;
   }
@@ -239,7 +255,9 @@ export interface SyncServiceSetup {
   /** Builds another service over the same data folder and key store (a restart of main). */
   restart(overrides?: Partial<SyncServiceDeps>): SyncService;
   /** A sealed turn record of `sessionId` (its key created in the key store when missing) for `clinician`. */
-  record(clinician: UnlockedOwner, sessionId: string, header?: Partial<SealedRecordV2>): Promise<SealedRecordV2>;
+  /** Another workstation's key store (sessions made there arrive here by sync). */
+  readonly elsewhere: SessionKeyStore;
+  record(clinician: UnlockedOwner, sessionId: string, header?: Partial<SealedRecordV2>, store?: SessionKeyStore): Promise<SealedRecordV2>;
 }
 
 /** Marks `profileId` as published from this data folder, so an unlock signs in (prelogin) instead of registering. */
@@ -255,6 +273,7 @@ export async function syncServiceSetup(overrides: Partial<SyncServiceDeps> = {})
   const server = new FakeSyncServer();
   const profiles = new FakeProfiles();
   const keys = (await (await keyStoreFolder()).open()).store;
+  const elsewhere = (await (await keyStoreFolder()).open()).store;
   const files = new SwitchableSyncFiles();
   const clock = new TestClock();
   const delivered: SealedRecordV2[] = [];
@@ -288,11 +307,12 @@ export async function syncServiceSetup(overrides: Partial<SyncServiceDeps> = {})
     dataDir,
     delivered,
     audits,
+    elsewhere,
     restart: (more = {}) => build(more),
-    async record(clinician, sessionId, header = {}) {
-      if (!keys.has(sessionId)) await keys.create(sessionId, clinician, clock.now());
+    async record(clinician, sessionId, header = {}, store = keys) {
+      if (!store.has(sessionId)) await store.create(sessionId, clinician, clock.now());
       return sealRecord(
-        await keys.keyFor(sessionId, clinician),
+        await store.keyFor(sessionId, clinician),
         {
           id: randomUUID(),
           kind: 'turn',

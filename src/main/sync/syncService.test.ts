@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { S1 } from '../vault/testing/sessionKeyStoreSetup';
 import { sealKeyEntryForSync, sealRecordForSync } from './envelope/syncItems';
 import { syncPathsOf } from './outbox/outboxFiles';
+import { SyncOutbox } from './outbox/syncOutbox';
 import { ADA, BEN, Gate, PASSPHRASE, markPublished, syncServiceSetup } from './testing/syncServiceSetup';
 
 describe('the sync status after a lock', () => {
@@ -170,5 +171,45 @@ describe('records waiting for their key', () => {
     await restarted.syncNow();
 
     expect(w.delivered.map((delivered) => delivered.id)).toEqual([record.id]);
+  });
+});
+
+describe("a new session's key item", () => {
+  it("is written to the outbox in the same write as the session's first record: killed right after, both wait", async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    const first = await w.record(ada, S1);
+
+    await w.service.recordSealed(first);
+    w.files.failing = true; // killed here: nothing more reaches the disk
+
+    const afterCrash = await SyncOutbox.open(syncPathsOf(w.dataDir, ADA).outbox);
+    expect(afterCrash.waiting().map((item) => `${item.kind}:${item.id}:${item.version}`)).toEqual([`key:${S1}:1`, `record:${first.id}:1`]);
+  });
+
+  it('a write torn by a crash leaves neither the record nor its key', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    w.files.tearNext = true;
+
+    await w.service.recordSealed(await w.record(ada, S1));
+
+    expect((await SyncOutbox.open(syncPathsOf(w.dataDir, ADA).outbox)).waiting()).toEqual([]);
+  });
+
+  it('reaches the server before the record, and the key item after the turn is newer than it', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    await w.service.recordSealed(await w.record(ada, S1));
+    await w.service.recordSealed(await w.record(ada, S1, { id: S1, kind: 'session', seq: 0 }));
+    await w.service.syncNow();
+    expect(w.server.pushes[0]?.map((item) => `${item.kind}:${item.version}`)).toEqual(['key:1', 'record:1', 'record:1']);
+
+    await w.service.keyTouched(S1);
+    await w.service.syncNow();
+    expect(w.server.items.get(`key:${S1}`)?.version).toBe(2);
   });
 });

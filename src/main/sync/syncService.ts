@@ -9,6 +9,7 @@ import type { SyncStatus } from '../../shared/sync/status';
 import { SYNC_OFF } from '../../shared/sync/status';
 import type { Workstation } from '../../shared/sync/identity';
 import type { SealedRecordV2 } from '../../shared/vault';
+import type { PushItem } from '../../shared/sync/changes';
 import type { Clock, TimerHandle } from '../core/clock';
 import { errorKind, type Logger } from '../core/logger';
 import type { ProfileStore } from '../profiles/profileStore';
@@ -105,6 +106,8 @@ interface Connection {
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
+/** Version of a new session's first key item (see `#firstKeyItem`); later key items are the session record's + 1. */
+const FIRST_KEY_VERSION = 1;
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
 const PUBLISHED_MARKER = 'published';
 /** The profile's KDF parameters on the server (salt and costs: no secret), kept to derive the auth key offline. */
@@ -207,7 +210,8 @@ export class SyncService {
   /**
    * Main sealed `record` for a kept session of the signed-in clinician: it goes into the outbox (durably). A session
    * record's version is remembered: the session's key item, sent once the turn's last-turn time is stored
-   * ({@link keyTouched}), takes it as its own version — it grows with every turn, as the server requires.
+   * ({@link keyTouched}), takes it + 1 as its own version — it grows with every turn, as the server requires. A new
+   * session's first record goes in with its key item, in one write.
    */
   async recordSealed(record: SealedRecordV2): Promise<void> {
     const connection = this.#connection;
@@ -215,7 +219,9 @@ export class SyncService {
     try {
       const item = await sealRecordForSync(connection.owner, record);
       if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
-      await connection.outbox.add(item);
+      const key = await this.#firstKeyItem(connection, record);
+      // One line: a crash cannot leave a new session's first record waiting (and later on the server) without its key.
+      await connection.outbox.addAll(key ? [key, item] : [item]);
       connection.own.add(`${record.id}:${record.rv}`);
       this.#setStatus(connection, { pending: connection.outbox.size });
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
@@ -226,8 +232,21 @@ export class SyncService {
   }
 
   /**
+   * The key item to queue with `record` when it is the first record of a session new here (its first turn, sealed
+   * once, no session record confirmed yet): the key exists only on this workstation, and must reach the outbox in the
+   * same write as the record. It takes version {@link FIRST_KEY_VERSION}; the key items that follow each stored turn
+   * take the session record's version + 1, so they are always newer. Null for any other record.
+   */
+  async #firstKeyItem(connection: Connection, record: SealedRecordV2): Promise<PushItem | null> {
+    if (record.kind !== 'turn' || record.seq !== 1 || record.parentTurnId !== null || record.rv !== 1) return null;
+    const entry = this.deps.keys.entry(record.sessionId);
+    if (!entry || entry.ownerId !== connection.owner.ownerId || entry.rv !== 0) return null;
+    return sealKeyEntryForSync(connection.owner, { entry, version: FIRST_KEY_VERSION });
+  }
+
+  /**
    * A turn of `sessionId` was stored and its key entry's last-turn time moved: the entry goes to the outbox as a key
-   * item (its key still wrapped by the data key), versioned by the session record the turn sealed. A turn from before
+   * item (its key still wrapped by the data key), versioned by the session record the turn sealed (+ 1). A turn from before
    * this sign-in (no version known) waits for the session's next turn.
    */
   async keyTouched(sessionId: string): Promise<void> {
@@ -236,7 +255,8 @@ export class SyncService {
     const entry = this.deps.keys.entry(sessionId);
     if (!connection || version === undefined || !entry || entry.ownerId !== connection.owner.ownerId) return;
     try {
-      await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version }));
+      // Above the session's first key item (queued with its first record, version 1) and growing with every turn.
+      await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version: version + 1 }));
       this.#setStatus(connection, { pending: connection.outbox.size });
       this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     } catch (error) {

@@ -206,6 +206,8 @@ export class SwitchableSyncFiles implements SyncStateFiles {
   /** Set to hold the next append until released; `held` tells it is waiting. */
   appendGate: Gate | null = null;
   held = false;
+  /** Set to tear the next append half-way (and fail every write after it, as a crash would). */
+  tearNext = false;
   /** Appends that reached the disk, by text. */
   readonly appended: string[] = [];
 
@@ -224,6 +226,12 @@ export class SwitchableSyncFiles implements SyncStateFiles {
       this.held = true;
       await gate.opened;
       this.held = false;
+    }
+    if (this.tearNext) {
+      // A crash mid-write: part of the text reached the disk, the rest never will.
+      this.tearNext = false;
+      this.failing = true;
+      await durableSyncStateFiles.append(path, text.slice(0, Math.floor(text.length / 2)), cutBackTo);
     }
     this.#failIfAsked();
     const size = await durableSyncStateFiles.append(path, text, cutBackTo);

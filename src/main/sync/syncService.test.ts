@@ -213,3 +213,22 @@ describe("a new session's key item", () => {
     expect(w.server.items.get(`key:${S1}`)?.version).toBe(2);
   });
 });
+
+describe('an outbox that cannot be written', () => {
+  it('keeps the turn to sync, says so in the status, and pushes it once the disk has room', async () => {
+    const w = await syncServiceSetup();
+    const ada = await w.profiles.unlock(ADA);
+    await w.service.adopted('token-ada');
+    w.files.failing = true;
+    const record = await w.record(ada, S1, { seq: 2 });
+
+    await w.service.recordSealed(record);
+    expect(w.service.status()).toMatchObject({ state: 'error', pending: 1, message: 'Could not save changes for sync (disk full?) — they will be retried.' });
+    expect((await w.service.syncNow()).state).toBe('error');
+    expect(w.server.items.size).toBe(0);
+
+    w.files.failing = false;
+    expect(await w.service.syncNow()).toMatchObject({ state: 'synced', pending: 0, message: null });
+    expect(w.server.items.get(`record:${record.id}`)?.version).toBe(1);
+  });
+});

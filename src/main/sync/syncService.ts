@@ -99,6 +99,8 @@ interface Connection {
   readonly sessionVersions: Map<string, number>;
   /** Leases held now: session id → fencing token, sent as proof with pushes of that session. */
   readonly leases: Map<string, number>;
+  /** Items whose outbox write failed (a full disk), kept to be written at the next cycle; oldest first. */
+  readonly unsaved: PushItem[][];
   /** True while {@link SyncService.unlocked} signs in for this connection: a second unlock call does not sign in again. */
   connecting: boolean;
   /** The live feed running now: starting another stops it (one feed per connection, ever). */
@@ -106,6 +108,8 @@ interface Connection {
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
+/** The status while changes could not be written to the outbox: what the clinician (or IT) can act on. */
+const UNSAVED_MESSAGE = 'Could not save changes for sync (disk full?) — they will be retried.';
 /** Version of a new session's first key item (see `#firstKeyItem`); later key items are the session record's + 1. */
 const FIRST_KEY_VERSION = 1;
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
@@ -216,19 +220,57 @@ export class SyncService {
   async recordSealed(record: SealedRecordV2): Promise<void> {
     const connection = this.#connection;
     if (!connection || record.ownerId !== connection.owner.ownerId) return;
+    let items: PushItem[];
     try {
       const item = await sealRecordForSync(connection.owner, record);
       if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
       const key = await this.#firstKeyItem(connection, record);
       // One line: a crash cannot leave a new session's first record waiting (and later on the server) without its key.
-      await connection.outbox.addAll(key ? [key, item] : [item]);
-      connection.own.add(`${record.id}:${record.rv}`);
-      this.#setStatus(connection, { pending: connection.outbox.size });
-      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+      items = key ? [key, item] : [item];
     } catch (error) {
-      // Not in the outbox: it reaches the server with the session's next change. Logged without ids of content.
-      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+      this.deps.logger.error('sync.seal_failed', { error: errorKind(error) });
+      return;
     }
+    connection.own.add(`${record.id}:${record.rv}`);
+    await this.#queue(connection, items);
+  }
+
+  /**
+   * Adds `items` (together) to `connection`'s outbox. A write that fails (a full disk) keeps them in memory, tried
+   * again at the start of every cycle, and says so in the status: that turn must still sync once the disk has room.
+   */
+  async #queue(connection: Connection, items: PushItem[]): Promise<void> {
+    try {
+      await connection.outbox.addAll(items);
+    } catch (error) {
+      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+      connection.unsaved.push(items);
+      this.#setStatus(connection, { state: 'error', pending: this.#pending(connection), message: UNSAVED_MESSAGE });
+      return;
+    }
+    this.#setStatus(connection, { pending: this.#pending(connection) });
+    this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  }
+
+  /** Writes what an earlier failed write kept in memory, oldest first; false when the disk still refuses. */
+  async #saveUnsaved(connection: Connection): Promise<boolean> {
+    while (connection.unsaved.length > 0) {
+      const [items] = connection.unsaved;
+      if (!items) break;
+      try {
+        await connection.outbox.addAll(items);
+      } catch (error) {
+        this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+        return false;
+      }
+      connection.unsaved.shift();
+    }
+    return true;
+  }
+
+  /** Items and tombstones waiting to be pushed, saved or not yet saved. */
+  #pending(connection: Connection): number {
+    return connection.outbox.size + connection.unsaved.reduce((count, items) => count + items.length, 0);
   }
 
   /**
@@ -254,14 +296,15 @@ export class SyncService {
     const version = connection?.sessionVersions.get(sessionId);
     const entry = this.deps.keys.entry(sessionId);
     if (!connection || version === undefined || !entry || entry.ownerId !== connection.owner.ownerId) return;
+    let item: PushItem;
     try {
       // Above the session's first key item (queued with its first record, version 1) and growing with every turn.
-      await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version: version + 1 }));
-      this.#setStatus(connection, { pending: connection.outbox.size });
-      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+      item = await sealKeyEntryForSync(connection.owner, { entry, version: version + 1 });
     } catch (error) {
-      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+      this.deps.logger.error('sync.seal_failed', { error: errorKind(error) });
+      return;
     }
+    await this.#queue(connection, [item]);
   }
 
   /**
@@ -301,7 +344,7 @@ export class SyncService {
       // A proof that cannot be sealed now is sealed when the tombstone is pushed: the delete itself must be queued.
       const proof = await sealTombstoneProof(connection.owner, { sessionId, reason, day }).catch(() => null);
       await connection.outbox.addTombstone({ sessionId, reason, day, ...(proof === null ? {} : { proof }) });
-      this.#setStatus(connection, { pending: connection.outbox.size });
+      this.#setStatus(connection, { pending: this.#pending(connection) });
       this.#schedule(0);
     } catch (error) {
       this.deps.logger.error('sync.tombstone_add_failed', { error: errorKind(error) });
@@ -445,6 +488,7 @@ export class SyncService {
       sessionVersions: new Map(),
       connecting: false,
       feed: null,
+      unsaved: [],
     };
     this.#connection = connection;
     this.#setStatus(connection, { state: 'syncing', pending: outbox.size, message: null });
@@ -530,18 +574,20 @@ export class SyncService {
   async #cycleOnce(): Promise<void> {
     const connection = this.#connection;
     if (!connection) return;
+    // Changes a full disk kept from the outbox: written first, so this cycle pushes them.
+    const saved = await this.#saveUnsaved(connection);
     if (!connection.session) {
       // Not signed in to the server (offline at unlock, or it refused): work goes on, the outbox keeps it. With an
       // auth key (derived offline at unlock) the sign-in is tried again now.
       if (!(await this.#signInAgain(connection))) {
-        this.#setStatus(connection, { pending: connection.outbox.size });
+        this.#setStatus(connection, saved ? { pending: this.#pending(connection) } : { state: 'error', pending: this.#pending(connection), message: UNSAVED_MESSAGE });
         return;
       }
       this.#startFeed(connection);
     }
     const session = connection.session;
     if (!session) return;
-    this.#setStatus(connection, { state: 'syncing', pending: connection.outbox.size });
+    this.#setStatus(connection, { state: 'syncing', pending: this.#pending(connection) });
     try {
       await this.#pushAndPull(connection, session);
     } catch (error) {
@@ -558,11 +604,12 @@ export class SyncService {
       }
     }
     if (this.#connection !== connection) return;
+    const unsaved = connection.unsaved.length > 0;
     this.#setStatus(connection, {
-      state: connection.outbox.size === 0 ? 'synced' : 'error',
-      pending: connection.outbox.size,
+      state: this.#pending(connection) === 0 ? 'synced' : 'error',
+      pending: this.#pending(connection),
       lastSyncedAt: this.deps.clock.now().toISOString(),
-      message: connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
+      message: unsaved ? UNSAVED_MESSAGE : connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
     });
   }
 
@@ -682,13 +729,13 @@ export class SyncService {
       this.deps.logger.warn('sync.profile_removed_on_server', {});
       this.#setStatus(connection, {
         state: 'error',
-        pending: connection.outbox.size,
+        pending: this.#pending(connection),
         message: 'The sync server says IT removed your profile from the clinic: nothing is synced now. Your history stays here.',
       });
       return;
     }
     if (error instanceof SyncOfflineError) {
-      this.#setStatus(connection, { state: 'offline', pending: connection.outbox.size, message: 'The sync server cannot be reached; changes are kept here and sent later.' });
+      this.#setStatus(connection, { state: 'offline', pending: this.#pending(connection), message: 'The sync server cannot be reached; changes are kept here and sent later.' });
       return;
     }
     const code = error instanceof SyncRequestError ? error.code : errorKind(error);
@@ -699,7 +746,7 @@ export class SyncService {
         : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
           ? 'IT removed your profile from the sync server.'
           : 'The sync server refused the last sync; changes are kept here.';
-    this.#setStatus(connection, { state: 'error', pending: connection.outbox.size, message });
+    this.#setStatus(connection, { state: 'error', pending: this.#pending(connection), message });
   }
 
   #disconnect(): void {

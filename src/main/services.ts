@@ -205,6 +205,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     // `retention` is built below; this runs only in sync cycles, after unlock.
     retentionCutoffMs: () => retention.trustedNowMs() - retentionMs,
     trustedNowMs: () => retention.trustedNowMs(),
+    enrollmentSecret: settings.syncEnrollmentSecret,
     ...(options.syncLiveFeed === undefined ? {} : { liveFeed: options.syncLiveFeed }),
   });
   // What main seals for a kept session also goes to the sync outbox ("Do not keep" sessions are never sealed).

@@ -74,6 +74,11 @@ export interface SyncServiceDeps {
   readonly debounceMs?: number;
   /** Listen to the server's live feed (tests that count requests turn it off). Default true. */
   readonly liveFeed?: boolean;
+  /**
+   * The clinic's enrollment secret (policy `syncEnrollmentSecret`), sent when this workstation registers a profile;
+   * empty or absent: none. A secret: never logged.
+   */
+  readonly enrollmentSecret?: string;
   /** TEST ONLY: the sync state files (a test makes them fail); main's durable files by default. */
   readonly files?: SyncStateFiles;
 }
@@ -108,6 +113,12 @@ interface Connection {
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
+
+/** The server refused to register the profile: the enrollment secret in policy is missing or not the server's. */
+class EnrollmentRefusedError extends Error {
+  override readonly name = 'EnrollmentRefusedError';
+}
+
 /** The status while changes could not be written to the outbox: what the clinician (or IT) can act on. */
 const UNSAVED_MESSAGE = 'Could not save changes for sync (disk full?) — they will be retried.';
 /** Version of a new session's first key item (see `#firstKeyItem`); later key items are the session record's + 1. */
@@ -508,7 +519,15 @@ export class SyncService {
     if ((await this.#files.read(marker)) === null) {
       try {
         const registration = await this.deps.profiles.withExtractableDataKey(profileId, passphrase, (dataKey, escrow) =>
-          clinicRegistration({ profileId, name: connection.name, passphrase, dataKey, escrow, workstation: this.deps.workstation }),
+          clinicRegistration({
+            profileId,
+            name: connection.name,
+            passphrase,
+            dataKey,
+            escrow,
+            workstation: this.deps.workstation,
+            ...(this.deps.enrollmentSecret ? { enrollmentSecret: this.deps.enrollmentSecret } : {}),
+          }),
         );
         const registered = await client.register(registration, signal);
         await this.#files.replace(marker, '');
@@ -520,6 +539,8 @@ export class SyncService {
         this.#startFeed(connection);
         return;
       } catch (error) {
+        // Registration is refused only for the enrollment secret (a wrong passphrase cannot be, it is a new profile).
+        if (error instanceof SyncRequestError && error.code === 'UNAUTHORIZED') throw new EnrollmentRefusedError();
         if (!(error instanceof SyncRequestError && error.code === 'CONFLICT')) throw error;
         await this.#files.replace(marker, '');
       }
@@ -740,8 +761,9 @@ export class SyncService {
     }
     const code = error instanceof SyncRequestError ? error.code : errorKind(error);
     this.deps.logger.warn('sync.cycle_failed', { code });
-    const message =
-      error instanceof SyncRequestError && (error.code === 'CONFLICT' || error.code === 'UNAUTHORIZED')
+    const message = error instanceof EnrollmentRefusedError
+      ? "The sync server needs the clinic's enrollment secret to add this profile: ask IT to set syncEnrollmentSecret in this workstation's policy. Your history stays here."
+      : error instanceof SyncRequestError && (error.code === 'CONFLICT' || error.code === 'UNAUTHORIZED')
         ? 'The sync server did not accept this passphrase: it was changed on another workstation. Sign in with your clinic profile to sync again.'
         : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
           ? 'IT removed your profile from the sync server.'

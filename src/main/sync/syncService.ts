@@ -323,6 +323,11 @@ export class SyncService {
    * key wrapped for the new passphrase, proved with the old one — so the old passphrase stops opening the profile on
    * every workstation. Offline: reported in the status; the next unlock with the new passphrase cannot sign in to
    * the server until this is done again (known gap: not retried by itself).
+   *
+   * Changed on another workstation first (this one's token was revoked, or the old passphrase no longer proves
+   * anything): the server already has the new keys. When `next` is that passphrase, signing in with it is all that is
+   * left — this is how a workstation told "changed elsewhere" catches up (its local wrap is re-made by the change here,
+   * so the old passphrase stops opening the profile here too).
    */
   async passphraseChanged(current: string, next: string): Promise<void> {
     const connection = this.#connection;
@@ -337,6 +342,17 @@ export class SyncService {
       await session.changeKeys(change, connection.stop.signal);
       connection.authKey = change.authKey;
     } catch (error) {
+      const client = this.deps.client;
+      if (client && error instanceof SyncRequestError && error.code === 'UNAUTHORIZED') {
+        const caughtUp = await this.#signInWith(connection, client, next).then(
+          () => true,
+          () => false,
+        );
+        if (caughtUp) {
+          this.#schedule(0);
+          return;
+        }
+      }
       this.#failed(connection, error);
     }
   }
@@ -545,11 +561,17 @@ export class SyncService {
         await this.#files.replace(marker, '');
       }
     }
+    await this.#signInWith(connection, client, passphrase);
+  }
+
+  /** Signs `connection` in with `passphrase` (prelogin, KDF, sign-in) and starts its feed. */
+  async #signInWith(connection: Connection, client: SyncClient, passphrase: string): Promise<void> {
+    const { signal } = connection.stop;
     const { kdf } = await client.prelogin({ name: connection.name }, signal);
     const { authKey } = await deriveClinicKeys(passphrase, kdf);
     const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
-    if (signedIn.profileId !== profileId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
-    await this.#files.replace(join(dirname(marker), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
+    if (signedIn.profileId !== connection.owner.ownerId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
+    await this.#files.replace(join(dirname(connection.cursorPath), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
     if (this.#connection !== connection) return;
     connection.authKey = authKey;
     connection.session = client.session(signedIn.token);
@@ -687,7 +709,10 @@ export class SyncService {
       const signedIn = await client.signIn({ name: connection.name, authKey: connection.authKey, workstation: this.deps.workstation }, connection.stop.signal);
       connection.session = client.session(signedIn.token);
       return true;
-    } catch {
+    } catch (error) {
+      // Refused: the passphrase was changed elsewhere. This auth key is not tried again — every try would count as a
+      // failed sign-in on the server and slow the clinician's sign-ins on their other workstations too.
+      if (error instanceof SyncRequestError && error.code === 'UNAUTHORIZED') connection.authKey = null;
       return false;
     }
   }
@@ -763,8 +788,10 @@ export class SyncService {
     this.deps.logger.warn('sync.cycle_failed', { code });
     const message = error instanceof EnrollmentRefusedError
       ? "The sync server needs the clinic's enrollment secret to add this profile: ask IT to set syncEnrollmentSecret in this workstation's policy. Your history stays here."
-      : error instanceof SyncRequestError && (error.code === 'CONFLICT' || error.code === 'UNAUTHORIZED')
-        ? 'The sync server did not accept this passphrase: it was changed on another workstation. Sign in with your clinic profile to sync again.'
+      : error instanceof SyncRequestError && error.code === 'CONFLICT'
+        ? 'Another clinic profile has this name on the sync server, so this one cannot sync: ask IT.'
+        : error instanceof SyncRequestError && error.code === 'UNAUTHORIZED'
+        ? 'Your passphrase was changed on another workstation. Use “Change passphrase” here to set the same new one: sync resumes and the old one stops working here.'
         : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
           ? 'IT removed your profile from the sync server.'
           : 'The sync server refused the last sync; changes are kept here.';

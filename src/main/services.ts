@@ -219,6 +219,8 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     // A tombstone without a workstation's proof (the server's own retention) shreds only what retention here would.
     // `retention` is built below; this runs only in sync cycles, after unlock.
     retentionCutoffMs: () => retention.trustedNowMs() - retentionMs,
+    trustedNowMs: () => retention.trustedNowMs(),
+    enrollmentSecret: settings.syncEnrollmentSecret,
     ...(options.syncLiveFeed === undefined ? {} : { liveFeed: options.syncLiveFeed }),
     // A session continued on two workstations offline: main seals the merged session record (built below; cycles only).
     sealMerged: (header, payload) => syncingSealer.seal(header, payload),

@@ -172,6 +172,13 @@ export const SettingsFields = z.strictObject({
     .describe(
       'How colleagues see this workstation when a session is open here ("This session is open on Triage 2."). Empty: the host name.',
     ),
+  syncEnrollmentSecret: z
+    .string({ error: typeError('syncEnrollmentSecret must be text') })
+    .max(256)
+    .refine((value) => value === '' || value.length >= 16, 'syncEnrollmentSecret must be empty or at least 16 characters')
+    .describe(
+      "The clinic's enrollment secret (the sync server's CPA_SYNC_ENROLLMENT_SECRET), sent when this workstation registers a new clinic profile. Empty: none is sent (the server then must not require one). A secret: never shown in the interface, never logged.",
+    ),
   syncPullIntervalSeconds: z
     .number({ error: typeError('syncPullIntervalSeconds must be a number') })
     .int()
@@ -216,6 +223,7 @@ export const SETTINGS_DEFAULTS: z.output<typeof SettingsFields> = {
   extraCaCertificates: [],
   syncServerUrl: null,
   syncWorkstationLabel: '',
+  syncEnrollmentSecret: '',
   syncPullIntervalSeconds: 60,
   updates: 'off',
   crashReporting: false,
@@ -283,7 +291,7 @@ export type Settings = z.output<typeof Settings>;
 /** Names of the settings. */
 export type SettingKey = keyof Settings;
 
-/** What the renderer may read: every setting except the API key, plus which ones IT policy locks. */
+/** What the renderer may read: every setting except the secrets (API key, enrollment secret), plus which ones IT policy locks. */
 export const SettingsView = z.strictObject({
   values: z.strictObject({
     llmBaseUrl: z.string(),

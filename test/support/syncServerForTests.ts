@@ -29,10 +29,10 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function start(port: number, dataDir: string): Promise<ChildProcess> {
+async function start(port: number, dataDir: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '' },
+    env: { ...process.env, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -47,13 +47,16 @@ async function start(port: number, dataDir: string): Promise<ChildProcess> {
   return child;
 }
 
-/** Starts the server with its data under `folder` (made reachable for PostgreSQL's own user when run as root). */
-export async function startSyncServerForTests(folder: string): Promise<SyncServerForTests> {
+/**
+ * Starts the server with its data under `folder` (made reachable for PostgreSQL's own user when run as root); `env`
+ * adds to its environment (its `CPA_SYNC_*` settings).
+ */
+export async function startSyncServerForTests(folder: string, env: Record<string, string> = {}): Promise<SyncServerForTests> {
   await mkdir(folder, { recursive: true });
   await chmod(folder, 0o755);
   const dataDir = join(folder, 'server');
   const port = await freePort();
-  let child: ChildProcess | null = await start(port, dataDir);
+  let child: ChildProcess | null = await start(port, dataDir, env);
   const stop = async (): Promise<void> => {
     const running = child;
     child = null;
@@ -67,7 +70,7 @@ export async function startSyncServerForTests(folder: string): Promise<SyncServe
     stop,
     async restart() {
       await stop();
-      child = await start(port, dataDir);
+      child = await start(port, dataDir, env);
     },
     async removeProfile(name) {
       await stop();
@@ -78,7 +81,7 @@ export async function startSyncServerForTests(folder: string): Promise<SyncServe
       });
       const code = await new Promise<number | null>((resolve) => remover.once('exit', resolve));
       if (code !== 0) throw new Error(`remove-profile exited with ${code}`);
-      child = await start(port, dataDir);
+      child = await start(port, dataDir, env);
     },
   };
 }

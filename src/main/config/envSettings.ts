@@ -29,6 +29,8 @@ export const SETTINGS_ENV_VARS: Readonly<Record<SettingKey, string>> = {
   extraCaCertificates: 'CPA_EXTRA_CA_CERTIFICATES',
   syncServerUrl: 'CPA_SYNC_SERVER_URL',
   syncWorkstationLabel: 'CPA_SYNC_WORKSTATION_LABEL',
+  // The same name as the server's: on one machine (development), one variable sets both ends.
+  syncEnrollmentSecret: 'CPA_SYNC_ENROLLMENT_SECRET',
   syncPullIntervalSeconds: 'CPA_SYNC_PULL_INTERVAL_SECONDS',
   updates: 'CPA_UPDATES',
   crashReporting: 'CPA_CRASH_REPORTING',

@@ -178,7 +178,7 @@ describe('the sync client against the sync server', () => {
     await pullChanges(client.session(second.session.token), second.owner, async (page) => void pages.push(page), { cursorPath });
     expect(pages.flatMap((page) => page.changes)).toEqual([
       { changeNo: 1, kind: 'key', entry, version: 2 },
-      { changeNo: 2, kind: 'record', record },
+      { changeNo: 2, kind: 'record', record, sealed: expect.objectContaining({ kind: 'record', id: record.id, version: record.rv }) },
     ]);
 
     // Deleted on the first workstation (offline first: the tombstone waits in the outbox), then reaches the second.

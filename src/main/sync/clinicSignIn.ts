@@ -21,6 +21,15 @@ export interface ClinicSignInDeps {
 }
 
 /**
+ * What the sign-in form says when the server throttles sign-ins: the server's wait, in whole seconds (rounded up, so
+ * a try at the time said is not refused again), or a general wait when it gave none.
+ */
+export function rateLimitedMessage(retryAfterMs: number | null): string {
+  if (retryAfterMs === null || !Number.isFinite(retryAfterMs)) return 'Too many attempts — wait a few minutes, then try again.';
+  return `Too many attempts — try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`;
+}
+
+/**
  * Signs in and unlocks; resolves with the profile id and the server's token (for sync to start at once). Errors are
  * the lock screen's: a wrong passphrase and an unknown name alike (`FORBIDDEN`, as main's own), the server offline or
  * throttling, sync off.
@@ -37,9 +46,7 @@ export async function signInWithClinicProfileHere(deps: ClinicSignInDeps, name: 
     if (error instanceof SyncOfflineError) {
       throw new AppError('FORBIDDEN', "The clinic's sync server cannot be reached, so a profile from another workstation cannot be brought here now. Try again later.");
     }
-    if (error instanceof SyncRequestError && error.code === 'RATE_LIMITED') {
-      throw new AppError('FORBIDDEN', 'Too many sign-in attempts for this profile. Wait a few minutes, then try again.');
-    }
+    if (error instanceof SyncRequestError && error.code === 'RATE_LIMITED') throw new AppError('FORBIDDEN', rateLimitedMessage(error.retryAfterMs));
     if (error instanceof SyncRequestError) throw new AppError('INTERNAL', 'The sync server refused the sign-in. Tell IT if this continues.');
     throw error;
   }

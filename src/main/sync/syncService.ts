@@ -23,10 +23,11 @@ import { SyncOfflineError, SyncRequestError } from './http/syncClientErrors';
 import { clinicKeyChange, clinicRegistration } from './identity/clinicProfile';
 import { deriveClinicKeys } from './identity/clinicKeys';
 import { dirname, join } from 'node:path';
-import { durableSyncStateFiles, syncPathsOf } from './outbox/outboxFiles';
+import { durableSyncStateFiles, syncPathsOf, type SyncStateFiles } from './outbox/outboxFiles';
 import { pushOutbox } from './outbox/pushOutbox';
 import { SyncOutbox } from './outbox/syncOutbox';
-import { applyPulledPage, WaitingRecords } from './pull/applyPulledPage';
+import { applyPulledPage, type WaitingRecords } from './pull/applyPulledPage';
+import { readWaitingRecords, writeWaitingRecords } from './pull/waitingRecordsFile';
 import { pullChanges } from './pull/pullChanges';
 import { reconcileForks } from './fork/forkCycle';
 import { SessionHeads } from './fork/sessionHeads';
@@ -69,6 +70,11 @@ export interface SyncServiceDeps {
    * or before it. Absent: such tombstones never shred — local retention does, in its time.
    */
   readonly retentionCutoffMs?: () => number;
+  /**
+   * Main's trusted time (ms since the epoch; `RetentionScheduler.trustedNowMs`): a pulled key entry's last-turn time
+   * is capped at it, so a future day cannot extend retention here. Absent: the clock's time.
+   */
+  readonly trustedNowMs?: () => number;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Safety-net pull interval (policy `syncPullIntervalSeconds`). */
@@ -84,6 +90,13 @@ export interface SyncServiceDeps {
   readonly sealMerged?: (header: SealedRecordHeader, payload: SessionPayload) => Promise<SealedRecordV2>;
   /** Raises a session's rollback anchor to a merged session record's version. */
   readonly confirmSessionVersion?: (sessionId: string, rv: number) => Promise<void>;
+  /**
+   * The clinic's enrollment secret (policy `syncEnrollmentSecret`), sent when this workstation registers a profile;
+   * empty or absent: none. A secret: never logged.
+   */
+  readonly enrollmentSecret?: string;
+  /** TEST ONLY: the sync state files (a test makes them fail); main's durable files by default. */
+  readonly files?: SyncStateFiles;
 }
 
 /** The signed-in clinician's link to the server: secrets in memory only, gone at lock. */
@@ -91,7 +104,9 @@ interface Connection {
   readonly owner: UnlockedOwner;
   readonly outbox: SyncOutbox;
   readonly cursorPath: string;
+  /** Pulled records waiting for their key: kept on disk at `waitingPath` (the cursor has moved past them). */
   readonly waiting: WaitingRecords;
+  readonly waitingPath: string;
   readonly stop: AbortController;
   session: SyncSession | null;
   /** To sign in again when the token expires while unlocked; null when the sign-in did not derive it here. */
@@ -107,6 +122,12 @@ interface Connection {
   readonly leases: Map<string, number>;
   /** The newest session records sealed here and pulled, per session: what the fork step compares. */
   readonly heads: SessionHeads;
+  /** Items whose outbox write failed (a full disk), kept to be written at the next cycle; oldest first. */
+  readonly unsaved: PushItem[][];
+  /** True while {@link SyncService.unlocked} signs in for this connection: a second unlock call does not sign in again. */
+  connecting: boolean;
+  /** The live feed running now: starting another stops it (one feed per connection, ever). */
+  feed: AbortController | null;
 }
 
 const DEFAULT_DEBOUNCE_MS = 500;
@@ -120,12 +141,24 @@ const NO_UNSYNCED: UnsyncedSessions = Object.freeze({ profileId: null, sessionId
 function ownKeyOf(record: SealedRecordV2): string {
   return `${record.id}:${record.rv}:${record.iv}`;
 }
+
+/** The server refused to register the profile: the enrollment secret in policy is missing or not the server's. */
+class EnrollmentRefusedError extends Error {
+  override readonly name = 'EnrollmentRefusedError';
+}
+
+/** The status while changes could not be written to the outbox: what the clinician (or IT) can act on. */
+const UNSAVED_MESSAGE = 'Could not save changes for sync (disk full?) — they will be retried.';
+/** Version of a new session's first key item (see `#firstKeyItem`); later key items are the session record's + 1. */
+const FIRST_KEY_VERSION = 1;
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
 const PUBLISHED_MARKER = 'published';
 /** The profile's KDF parameters on the server (salt and costs: no secret), kept to derive the auth key offline. */
 const KDF_FILE = 'kdf.json';
 /** Longest wait for a lease before a turn: past it the server counts as offline and the turn goes on without. */
 const LEASE_WAIT_MS = 3_000;
+/** Longest wait for a lease's release after a turn (best effort: past it the lease expires on the server by itself). */
+const LEASE_RELEASE_MS = 3_000;
 /** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
 const MAX_RECORDS_PER_DELIVERY = 8;
 const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
@@ -133,6 +166,8 @@ const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
 /** See the file's comment. */
 export class SyncService {
   #connection: Connection | null = null;
+  /** The connection being opened (its outbox read) and for which unlock: a second call waits for it. */
+  #opening: { readonly owner: UnlockedOwner; readonly connection: Promise<Connection | null> } | null = null;
   #status: SyncStatus = SYNC_OFF;
   #cycle: Promise<SyncStatus> | null = null;
   #again = false;
@@ -144,6 +179,10 @@ export class SyncService {
     deps.profiles.onStateChange((state) => {
       if (state.unlockedProfileId === null) this.#disconnect();
     });
+  }
+
+  get #files(): SyncStateFiles {
+    return this.deps.files ?? durableSyncStateFiles;
   }
 
   /** True when policy names a sync server. */
@@ -183,9 +222,15 @@ export class SyncService {
     const client = this.deps.client;
     const current = this.deps.profiles.currentProfile();
     if (!client || !current) return;
-    const connection = await this.#open(current.name);
-    if (!connection) return;
-    void this.#connect(connection, client, passphrase).then(
+    const opened = await this.#open(current.name);
+    if (!opened) return;
+    const { connection } = opened;
+    // The same unlock again (a repeated call): already signed in, or signing in now — once is enough.
+    if (connection.session || connection.connecting) return;
+    connection.connecting = true;
+    void this.#connect(connection, client, passphrase).finally(() => {
+      connection.connecting = false;
+    }).then(
       () => this.#schedule(0),
       async (error: unknown) => {
         // Offline at unlock: the auth key is derived from the KDF parameters kept from the last sign-in, so the
@@ -197,7 +242,7 @@ export class SyncService {
   }
 
   async #deriveOffline(connection: Connection, passphrase: string): Promise<void> {
-    const text = await durableSyncStateFiles.read(join(dirname(connection.cursorPath), KDF_FILE));
+    const text = await this.#files.read(join(dirname(connection.cursorPath), KDF_FILE));
     if (text === null || this.#connection !== connection) return;
     const { authKey } = await deriveClinicKeys(passphrase, JSON.parse(text));
     if (this.#connection === connection && connection.authKey === null) connection.authKey = authKey;
@@ -211,10 +256,11 @@ export class SyncService {
     const client = this.deps.client;
     const current = this.deps.profiles.currentProfile();
     if (!client || !current) return;
-    const connection = await this.#open(current.name);
-    if (!connection) return;
+    const opened = await this.#open(current.name);
+    if (!opened) return;
+    const { connection } = opened;
     connection.session = client.session(token);
-    await durableSyncStateFiles.replace(join(dirname(connection.cursorPath), PUBLISHED_MARKER), '').catch(() => undefined);
+    await this.#files.replace(join(dirname(connection.cursorPath), PUBLISHED_MARKER), '').catch(() => undefined);
     this.deps.audit({ action: 'sync.clinic_signed_in', profileId: connection.owner.ownerId });
     this.#startFeed(connection);
     this.#schedule(0);
@@ -223,28 +269,82 @@ export class SyncService {
   /**
    * Main sealed `record` for a kept session of the signed-in clinician: it goes into the outbox (durably). A session
    * record's version is remembered: the session's key item, sent once the turn's last-turn time is stored
-   * ({@link keyTouched}), takes it as its own version — it grows with every turn, as the server requires.
+   * ({@link keyTouched}), takes it + 1 as its own version — it grows with every turn, as the server requires. A new
+   * session's first record goes in with its key item, in one write.
    */
   async recordSealed(record: SealedRecordV2): Promise<void> {
     const connection = this.#connection;
     if (!connection || record.ownerId !== connection.owner.ownerId) return;
+    let items: PushItem[];
     try {
       const item = await sealRecordForSync(connection.owner, record);
       if (record.kind === 'session') connection.sessionVersions.set(record.sessionId, Math.max(record.rv, connection.sessionVersions.get(record.sessionId) ?? 0));
-      connection.heads.noteSealed(record);
-      await connection.outbox.add(item);
-      connection.own.add(ownKeyOf(record));
-      this.#setStatus({ pending: connection.outbox.size });
-      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+      const key = await this.#firstKeyItem(connection, record);
+      // One line: a crash cannot leave a new session's first record waiting (and later on the server) without its key.
+      items = key ? [key, item] : [item];
     } catch (error) {
-      // Not in the outbox: it reaches the server with the session's next change. Logged without ids of content.
-      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+      this.deps.logger.error('sync.seal_failed', { error: errorKind(error) });
+      return;
     }
+    connection.heads.noteSealed(record);
+    connection.own.add(ownKeyOf(record));
+    await this.#queue(connection, items);
+  }
+
+  /**
+   * Adds `items` (together) to `connection`'s outbox. A write that fails (a full disk) keeps them in memory, tried
+   * again at the start of every cycle, and says so in the status: that turn must still sync once the disk has room.
+   */
+  async #queue(connection: Connection, items: PushItem[]): Promise<void> {
+    try {
+      await connection.outbox.addAll(items);
+    } catch (error) {
+      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+      connection.unsaved.push(items);
+      this.#setStatus(connection, { state: 'error', pending: this.#pending(connection), message: UNSAVED_MESSAGE });
+      return;
+    }
+    this.#setStatus(connection, { pending: this.#pending(connection) });
+    this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  }
+
+  /** Writes what an earlier failed write kept in memory, oldest first; false when the disk still refuses. */
+  async #saveUnsaved(connection: Connection): Promise<boolean> {
+    while (connection.unsaved.length > 0) {
+      const [items] = connection.unsaved;
+      if (!items) break;
+      try {
+        await connection.outbox.addAll(items);
+      } catch (error) {
+        this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+        return false;
+      }
+      connection.unsaved.shift();
+    }
+    return true;
+  }
+
+  /** Items and tombstones waiting to be pushed, saved or not yet saved. */
+  #pending(connection: Connection): number {
+    return connection.outbox.size + connection.unsaved.reduce((count, items) => count + items.length, 0);
+  }
+
+  /**
+   * The key item to queue with `record` when it is the first record of a session new here (its first turn, sealed
+   * once, no session record confirmed yet): the key exists only on this workstation, and must reach the outbox in the
+   * same write as the record. It takes version {@link FIRST_KEY_VERSION}; the key items that follow each stored turn
+   * take the session record's version + 1, so they are always newer. Null for any other record.
+   */
+  async #firstKeyItem(connection: Connection, record: SealedRecordV2): Promise<PushItem | null> {
+    if (record.kind !== 'turn' || record.seq !== 1 || record.parentTurnId !== null || record.rv !== 1) return null;
+    const entry = this.deps.keys.entry(record.sessionId);
+    if (!entry || entry.ownerId !== connection.owner.ownerId || entry.rv !== 0) return null;
+    return sealKeyEntryForSync(connection.owner, { entry, version: FIRST_KEY_VERSION });
   }
 
   /**
    * A turn of `sessionId` was stored and its key entry's last-turn time moved: the entry goes to the outbox as a key
-   * item (its key still wrapped by the data key), versioned by the session record the turn sealed. A turn from before
+   * item (its key still wrapped by the data key), versioned by the session record the turn sealed (+ 1). A turn from before
    * this sign-in (no version known) waits for the session's next turn.
    */
   async keyTouched(sessionId: string): Promise<void> {
@@ -252,13 +352,15 @@ export class SyncService {
     const version = connection?.sessionVersions.get(sessionId);
     const entry = this.deps.keys.entry(sessionId);
     if (!connection || version === undefined || !entry || entry.ownerId !== connection.owner.ownerId) return;
+    let item: PushItem;
     try {
-      await connection.outbox.add(await sealKeyEntryForSync(connection.owner, { entry, version }));
-      this.#setStatus({ pending: connection.outbox.size });
-      this.#schedule(this.deps.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+      // Above the session's first key item (queued with its first record, version 1) and growing with every turn.
+      item = await sealKeyEntryForSync(connection.owner, { entry, version: version + 1 });
     } catch (error) {
-      this.deps.logger.error('sync.outbox_add_failed', { error: errorKind(error) });
+      this.deps.logger.error('sync.seal_failed', { error: errorKind(error) });
+      return;
     }
+    await this.#queue(connection, [item]);
   }
 
   /**
@@ -266,6 +368,11 @@ export class SyncService {
    * key wrapped for the new passphrase, proved with the old one — so the old passphrase stops opening the profile on
    * every workstation. Offline: reported in the status; the next unlock with the new passphrase cannot sign in to
    * the server until this is done again (known gap: not retried by itself).
+   *
+   * Changed on another workstation first (this one's token was revoked, or the old passphrase no longer proves
+   * anything): the server already has the new keys. When `next` is that passphrase, signing in with it is all that is
+   * left — this is how a workstation told "changed elsewhere" catches up (its local wrap is re-made by the change here,
+   * so the old passphrase stops opening the profile here too).
    */
   async passphraseChanged(current: string, next: string): Promise<void> {
     const connection = this.#connection;
@@ -280,6 +387,17 @@ export class SyncService {
       await session.changeKeys(change, connection.stop.signal);
       connection.authKey = change.authKey;
     } catch (error) {
+      const client = this.deps.client;
+      if (client && error instanceof SyncRequestError && error.code === 'UNAUTHORIZED') {
+        const caughtUp = await this.#signInWith(connection, client, next).then(
+          () => true,
+          () => false,
+        );
+        if (caughtUp) {
+          this.#schedule(0);
+          return;
+        }
+      }
       this.#failed(connection, error);
     }
   }
@@ -298,7 +416,7 @@ export class SyncService {
       // A proof that cannot be sealed now is sealed when the tombstone is pushed: the delete itself must be queued.
       const proof = await sealTombstoneProof(connection.owner, { sessionId, reason, day }).catch(() => null);
       await connection.outbox.addTombstone({ sessionId, reason, day, ...(proof === null ? {} : { proof }) });
-      this.#setStatus({ pending: connection.outbox.size });
+      this.#setStatus(connection, { pending: this.#pending(connection) });
       this.#schedule(0);
     } catch (error) {
       this.deps.logger.error('sync.tombstone_add_failed', { error: errorKind(error) });
@@ -341,8 +459,25 @@ export class SyncService {
     } finally {
       if (renewal) this.deps.clock.clearTimer(renewal);
       connection.leases.delete(sessionId);
-      await session.releaseLease({ sessionId, fencing: fencing.fencing }, connection.stop.signal).catch(() => undefined);
+      await this.#release(session, sessionId, fencing.fencing);
       this.#schedule(0);
+    }
+  }
+
+  /**
+   * Releases a lease, best effort and bounded: on every exit of the turn — also when a lock aborted it (so not on the
+   * connection's signal, which the lock aborted), since a lease left held makes the clinician's other workstations
+   * answer `SESSION_BUSY` until it expires. Past {@link LEASE_RELEASE_MS}, or offline, the server's expiry frees it.
+   */
+  async #release(session: SyncSession, sessionId: string, fencing: number): Promise<void> {
+    const bound = new AbortController();
+    const timer = this.deps.clock.setTimer(() => bound.abort(), LEASE_RELEASE_MS);
+    try {
+      await session.releaseLease({ sessionId, fencing }, bound.signal);
+    } catch (error) {
+      this.deps.logger.warn('sync.lease_release_failed', { code: error instanceof SyncRequestError ? error.code : errorKind(error) });
+    } finally {
+      this.deps.clock.clearTimer(timer);
     }
   }
 
@@ -372,18 +507,48 @@ export class SyncService {
     this.#disconnect();
   }
 
-  async #open(name: string): Promise<Connection | null> {
+  /**
+   * The connection of the current unlock: the one already open (`fresh` false) — also when another call is opening it
+   * right now — or a new one. One unlock never gets two (two outboxes over one file, two feeds, two poll loops).
+   */
+  async #open(name: string): Promise<{ connection: Connection; fresh: boolean } | null> {
     const owner = this.deps.profiles.unlockedOwner();
-    if (this.#connection?.owner.ownerId === owner.ownerId && this.deps.profiles.isSignedIn(this.#connection.owner)) return this.#connection;
+    const current = this.#connection;
+    if (current && this.#sameUnlock(current.owner, owner)) return { connection: current, fresh: false };
+    const opening = this.#opening;
+    if (opening && this.#sameUnlock(opening.owner, owner)) {
+      const connection = await opening.connection;
+      return connection && this.#connection === connection ? { connection, fresh: false } : null;
+    }
     this.#disconnect();
+    const connection = this.#openFor(owner, name);
+    const pending = { owner, connection };
+    this.#opening = pending;
+    try {
+      const opened = await connection;
+      return opened ? { connection: opened, fresh: true } : null;
+    } finally {
+      if (this.#opening === pending) this.#opening = null;
+    }
+  }
+
+  /** True when `a` and `b` are the one unlock of the one profile that is signed in now. */
+  #sameUnlock(a: UnlockedOwner, b: UnlockedOwner): boolean {
+    return a.ownerId === b.ownerId && a.dataKey === b.dataKey && this.deps.profiles.isSignedIn(a);
+  }
+
+  async #openFor(owner: UnlockedOwner, name: string): Promise<Connection | null> {
     const paths = syncPathsOf(this.deps.dataDir, owner.ownerId);
-    const outbox = await SyncOutbox.open(paths.outbox);
-    if (!this.deps.profiles.isSignedIn(owner)) return null;
+    const outbox = await SyncOutbox.open(paths.outbox, this.#files);
+    const waiting = await readWaitingRecords(paths.waiting, owner, this.#files, this.deps.logger);
+    // Locked meanwhile, or another clinician signed in: this connection is not theirs to have.
+    if (!this.deps.profiles.isSignedIn(owner) || this.#connection !== null) return null;
     const connection: Connection = {
       owner,
       outbox,
       cursorPath: paths.cursor,
-      waiting: new WaitingRecords(),
+      waiting,
+      waitingPath: paths.waiting,
       stop: new AbortController(),
       session: null,
       authKey: null,
@@ -394,9 +559,12 @@ export class SyncService {
       leases: new Map(),
       sessionVersions: new Map(),
       heads: new SessionHeads(),
+      connecting: false,
+      feed: null,
+      unsaved: [],
     };
     this.#connection = connection;
-    this.#setStatus({ state: 'syncing', pending: outbox.size, message: null });
+    this.#setStatus(connection, { state: 'syncing', pending: outbox.size, message: null });
     this.#poll(connection);
     return connection;
   }
@@ -410,14 +578,22 @@ export class SyncService {
     const { signal } = connection.stop;
     const profileId = connection.owner.ownerId;
     const marker = join(dirname(connection.cursorPath), PUBLISHED_MARKER);
-    if ((await durableSyncStateFiles.read(marker)) === null) {
+    if ((await this.#files.read(marker)) === null) {
       try {
         const registration = await this.deps.profiles.withExtractableDataKey(profileId, passphrase, (dataKey, escrow) =>
-          clinicRegistration({ profileId, name: connection.name, passphrase, dataKey, escrow, workstation: this.deps.workstation }),
+          clinicRegistration({
+            profileId,
+            name: connection.name,
+            passphrase,
+            dataKey,
+            escrow,
+            workstation: this.deps.workstation,
+            ...(this.deps.enrollmentSecret ? { enrollmentSecret: this.deps.enrollmentSecret } : {}),
+          }),
         );
         const registered = await client.register(registration, signal);
-        await durableSyncStateFiles.replace(marker, '');
-        await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(registration.keys.kdf));
+        await this.#files.replace(marker, '');
+        await this.#files.replace(join(dirname(marker), KDF_FILE), JSON.stringify(registration.keys.kdf));
         this.deps.audit({ action: 'sync.profile_published', profileId });
         if (this.#connection !== connection) return;
         connection.authKey = registration.authKey;
@@ -425,15 +601,23 @@ export class SyncService {
         this.#startFeed(connection);
         return;
       } catch (error) {
+        // Registration is refused only for the enrollment secret (a wrong passphrase cannot be, it is a new profile).
+        if (error instanceof SyncRequestError && error.code === 'UNAUTHORIZED') throw new EnrollmentRefusedError();
         if (!(error instanceof SyncRequestError && error.code === 'CONFLICT')) throw error;
-        await durableSyncStateFiles.replace(marker, '');
+        await this.#files.replace(marker, '');
       }
     }
+    await this.#signInWith(connection, client, passphrase);
+  }
+
+  /** Signs `connection` in with `passphrase` (prelogin, KDF, sign-in) and starts its feed. */
+  async #signInWith(connection: Connection, client: SyncClient, passphrase: string): Promise<void> {
+    const { signal } = connection.stop;
     const { kdf } = await client.prelogin({ name: connection.name }, signal);
     const { authKey } = await deriveClinicKeys(passphrase, kdf);
     const signedIn = await client.signIn({ name: connection.name, authKey, workstation: this.deps.workstation }, signal);
-    if (signedIn.profileId !== profileId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
-    await durableSyncStateFiles.replace(join(dirname(marker), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
+    if (signedIn.profileId !== connection.owner.ownerId) throw new SyncRequestError('CONFLICT', 'another profile has this name on the server', 409, null, null);
+    await this.#files.replace(join(dirname(connection.cursorPath), KDF_FILE), JSON.stringify(signedIn.keys.kdf));
     if (this.#connection !== connection) return;
     connection.authKey = authKey;
     connection.session = client.session(signedIn.token);
@@ -479,18 +663,20 @@ export class SyncService {
   async #cycleOnce(): Promise<void> {
     const connection = this.#connection;
     if (!connection) return;
+    // Changes a full disk kept from the outbox: written first, so this cycle pushes them.
+    const saved = await this.#saveUnsaved(connection);
     if (!connection.session) {
       // Not signed in to the server (offline at unlock, or it refused): work goes on, the outbox keeps it. With an
       // auth key (derived offline at unlock) the sign-in is tried again now.
       if (!(await this.#signInAgain(connection))) {
-        this.#setStatus({ pending: connection.outbox.size });
+        this.#setStatus(connection, saved ? { pending: this.#pending(connection) } : { state: 'error', pending: this.#pending(connection), message: UNSAVED_MESSAGE });
         return;
       }
       this.#startFeed(connection);
     }
     const session = connection.session;
     if (!session) return;
-    this.#setStatus({ state: 'syncing', pending: connection.outbox.size });
+    this.#setStatus(connection, { state: 'syncing', pending: this.#pending(connection) });
     try {
       await this.#pushAndPull(connection, session);
     } catch (error) {
@@ -507,11 +693,12 @@ export class SyncService {
       }
     }
     if (this.#connection !== connection) return;
-    this.#setStatus({
-      state: connection.outbox.size === 0 ? 'synced' : 'error',
-      pending: connection.outbox.size,
+    const unsaved = connection.unsaved.length > 0;
+    this.#setStatus(connection, {
+      state: this.#pending(connection) === 0 ? 'synced' : 'error',
+      pending: this.#pending(connection),
       lastSyncedAt: this.deps.clock.now().toISOString(),
-      message: connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
+      message: unsaved ? UNSAVED_MESSAGE : connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
     });
   }
 
@@ -539,10 +726,13 @@ export class SyncService {
           keys: this.deps.keys,
           shred: this.deps.shred,
           logger: this.deps.logger,
+          trustedNowMs: this.deps.trustedNowMs ?? (() => this.deps.clock.now().getTime()),
           ...(retentionCutoffMs ? { retentionCutoffMs } : {}),
         });
         // A lock during the page: nothing goes to a page that may now be another clinician's, and the cursor stays.
         if (!this.deps.profiles.isSignedIn(connection.owner)) throw new Error('locked during a pull');
+        // Before the cursor moves past this page: records still waiting for their key are on disk.
+        await writeWaitingRecords(connection.waitingPath, connection.waiting, this.#files);
         const fresh = applied.records.filter((record) => !connection.own.has(ownKeyOf(record)));
         for (const record of fresh) {
           if (record.kind !== 'session') continue;
@@ -560,7 +750,7 @@ export class SyncService {
         }
         pulled += fresh.length + applied.keysAdded + applied.deletedSessions.length;
       },
-      { cursorPath: connection.cursorPath, signal },
+      { cursorPath: connection.cursorPath, signal, files: this.#files },
     );
     if (pulled > 0) this.deps.audit({ action: 'sync.pulled', profileId: connection.owner.ownerId, count: pulled });
     await this.#reconcileForks(connection, pushed.stale, pulledSessions);
@@ -584,7 +774,7 @@ export class SyncService {
       await this.keyTouched(record.sessionId);
       this.deps.continuedElsewhere(record.sessionId);
     }
-    if (merged.length > 0 || dropped > 0) this.#setStatus({ pending: connection.outbox.size });
+    if (merged.length > 0 || dropped > 0) this.#setStatus(connection, { pending: this.#pending(connection) });
     if (merged.length > 0) this.#again = true;
   }
 
@@ -595,18 +785,31 @@ export class SyncService {
       const signedIn = await client.signIn({ name: connection.name, authKey: connection.authKey, workstation: this.deps.workstation }, connection.stop.signal);
       connection.session = client.session(signedIn.token);
       return true;
-    } catch {
+    } catch (error) {
+      // Refused: the passphrase was changed elsewhere. This auth key is not tried again — every try would count as a
+      // failed sign-in on the server and slow the clinician's sign-ins on their other workstations too.
+      if (error instanceof SyncRequestError && error.code === 'UNAUTHORIZED') connection.authKey = null;
       return false;
     }
   }
 
-  /** The live feed: a change announced starts a cycle; a dropped feed is re-opened after a growing wait. */
+  /**
+   * The live feed: a change announced starts a cycle; a dropped feed is re-opened after a growing wait, with the
+   * connection's token of that moment (a sign-in again replaces it). One feed per connection: starting one stops the
+   * one before, so repeated sign-ins of one unlock do not stack feeds.
+   */
   #startFeed(connection: Connection): void {
     if (this.deps.liveFeed === false || !connection.session) return;
-    const session = connection.session;
-    const { signal } = connection.stop;
+    connection.feed?.abort();
+    const feed = new AbortController();
+    connection.feed = feed;
+    const stopFeed = (): void => feed.abort();
+    connection.stop.signal.addEventListener('abort', stopFeed, { once: true });
+    const { signal } = feed;
     void (async () => {
       for (let failures = 0; !signal.aborted && this.#connection === connection; ) {
+        const session = connection.session;
+        if (!session) break;
         try {
           const events = await session.events(signal);
           failures = 0;
@@ -629,7 +832,10 @@ export class SyncService {
           });
         });
       }
-    })();
+    })().finally(() => {
+      connection.stop.signal.removeEventListener('abort', stopFeed);
+      if (connection.feed === feed) connection.feed = null;
+    });
   }
 
   #failed(connection: Connection, error: unknown): void {
@@ -643,26 +849,29 @@ export class SyncService {
       connection.session = null;
       connection.authKey = null;
       this.deps.logger.warn('sync.profile_removed_on_server', {});
-      this.#setStatus({
+      this.#setStatus(connection, {
         state: 'error',
-        pending: connection.outbox.size,
+        pending: this.#pending(connection),
         message: 'The sync server says IT removed your profile from the clinic: nothing is synced now. Your history stays here.',
       });
       return;
     }
     if (error instanceof SyncOfflineError) {
-      this.#setStatus({ state: 'offline', pending: connection.outbox.size, message: 'The sync server cannot be reached; changes are kept here and sent later.' });
+      this.#setStatus(connection, { state: 'offline', pending: this.#pending(connection), message: 'The sync server cannot be reached; changes are kept here and sent later.' });
       return;
     }
     const code = error instanceof SyncRequestError ? error.code : errorKind(error);
     this.deps.logger.warn('sync.cycle_failed', { code });
-    const message =
-      error instanceof SyncRequestError && (error.code === 'CONFLICT' || error.code === 'UNAUTHORIZED')
-        ? 'The sync server did not accept this passphrase: it was changed on another workstation. Sign in with your clinic profile to sync again.'
+    const message = error instanceof EnrollmentRefusedError
+      ? "The sync server needs the clinic's enrollment secret to add this profile: ask IT to set syncEnrollmentSecret in this workstation's policy. Your history stays here."
+      : error instanceof SyncRequestError && error.code === 'CONFLICT'
+        ? 'Another clinic profile has this name on the sync server, so this one cannot sync: ask IT.'
+        : error instanceof SyncRequestError && error.code === 'UNAUTHORIZED'
+        ? 'Your passphrase was changed on another workstation. Use “Change passphrase” here to set the same new one: sync resumes and the old one stops working here.'
         : error instanceof SyncRequestError && error.code === 'PROFILE_REMOVED'
           ? 'IT removed your profile from the sync server.'
           : 'The sync server refused the last sync; changes are kept here.';
-    this.#setStatus({ state: 'error', pending: connection.outbox.size, message });
+    this.#setStatus(connection, { state: 'error', pending: this.#pending(connection), message });
   }
 
   #disconnect(): void {
@@ -674,7 +883,7 @@ export class SyncService {
     if (connection.poll) this.deps.clock.clearTimer(connection.poll);
     connection.session = null;
     connection.authKey = null;
-    this.#setStatus(SYNC_OFF);
+    this.#publish(SYNC_OFF);
   }
 
   /** Recomputes the unsynced sessions from the outbox (it changed, or the connection did) and tells if they moved. */
@@ -682,7 +891,7 @@ export class SyncService {
     const connection = this.#connection;
     let next = NO_UNSYNCED;
     if (connection) {
-      const sessionIds = [...new Set(connection.outbox.waiting().map((item) => item.sessionId))].slice(0, MAX_SESSION_IDS_PER_EVENT);
+      const sessionIds = [...new Set([...connection.outbox.waiting(), ...connection.unsaved.flat()].map((item) => item.sessionId))].slice(0, MAX_SESSION_IDS_PER_EVENT);
       next = { profileId: connection.owner.ownerId, sessionIds };
     }
     const current = this.#unsynced;
@@ -693,11 +902,19 @@ export class SyncService {
     for (const listener of this.#unsyncedListeners) listener(next);
   }
 
-  #setStatus(change: Partial<SyncStatus>): void {
+  /**
+   * Sets the status of `connection`'s clinician — only while it is still the connection: a cycle, an outbox write or a
+   * sign-in that finishes after a lock (and maybe another clinician's sign-in) must not write its pending count or
+   * state into the next clinician's status. Every caller passes the connection it started with.
+   */
+  #setStatus(connection: Connection, change: Partial<SyncStatus>): void {
+    if (this.#connection !== connection) return;
+    this.#publish({ ...this.#status, ...change });
+  }
+
+  #publish(next: SyncStatus): void {
     // Every outbox change reports its count here: the set of sessions behind the count follows it.
     this.#noteUnsynced();
-    const next = { ...this.#status, ...change };
-    if (!this.#connection && next.state !== 'off') return;
     if (JSON.stringify(next) === JSON.stringify(this.#status)) return;
     this.#status = next;
     for (const listener of this.#listeners) listener(next);

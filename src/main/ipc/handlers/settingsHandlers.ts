@@ -5,7 +5,8 @@ import type { OperationHandlers } from '../registrar';
 
 /** The settings as the renderer may see them: secrets and keys are reduced to whether they are set. */
 export function settingsView(settings: Settings, lockedByPolicy: readonly SettingKey[]): SettingsView {
-  const { llmApiKey, recoveryPublicKey, extraCaCertificates, ...rest } = settings;
+  // The enrollment secret is not even said to be set: the page has no use for it, and no secret goes to the page.
+  const { llmApiKey, recoveryPublicKey, extraCaCertificates, syncEnrollmentSecret: _secret, ...rest } = settings;
   return {
     values: {
       ...rest,

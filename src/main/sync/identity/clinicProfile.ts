@@ -32,6 +32,8 @@ export interface ClinicRegistrationParts {
   readonly dataKey: CryptoKey;
   readonly escrow: RecoveryEscrow | null;
   readonly workstation: Workstation;
+  /** The clinic's enrollment secret from policy (`syncEnrollmentSecret`); empty or absent: none is sent. */
+  readonly enrollmentSecret?: string;
 }
 
 /** The auth key and the keys the server keeps for `passphrase`: fresh KDF parameters, the data key wrapped. */
@@ -45,7 +47,8 @@ async function clinicKeysFor(profileId: string, passphrase: string, dataKey: Cry
 /** The registration to send: fresh KDF parameters, the auth key, and the data key wrapped by the wrap key. */
 export async function clinicRegistration(parts: ClinicRegistrationParts): Promise<RegisterInput> {
   const { authKey, keys } = await clinicKeysFor(parts.profileId, parts.passphrase, parts.dataKey, parts.escrow);
-  return { profileId: parts.profileId, name: parts.name, authKey, keys, workstation: parts.workstation };
+  const secret = parts.enrollmentSecret ?? '';
+  return { profileId: parts.profileId, name: parts.name, authKey, keys, workstation: parts.workstation, ...(secret === '' ? {} : { enrollmentSecret: secret }) };
 }
 
 /** What a sign-in hands to `adopt`: the server's answer, the data key (extractable, for that call) and IT's escrow. */

@@ -1,5 +1,6 @@
 /**
- * The lines of a profile's sync outbox (`outbox.jsonl`): `add` an item to push, `done` when the server answered it;
+ * The lines of a profile's sync outbox (`outbox.jsonl`): `add` an item to push (`adds`: several, atomically), `done`
+ * when the server answered it;
  * `tombstone` a session deleted or shredded here, `tombstoned` when the server has it. Ids, versions, days, reasons
  * and sealed blobs only — the same nothing the server itself sees.
  */
@@ -17,6 +18,9 @@ export const OUTBOX_FORMAT = 1;
 /** One line of the outbox. */
 export const OutboxLine = z.discriminatedUnion('op', [
   z.strictObject({ f: z.literal(OUTBOX_FORMAT), op: z.literal('add'), item: PushItem }),
+  // Items that must reach the outbox together or not at all (a new session's first record and its key): one line, so
+  // a crash mid-write leaves all of them or none (a torn last line is dropped).
+  z.strictObject({ f: z.literal(OUTBOX_FORMAT), op: z.literal('adds'), items: z.array(PushItem).min(1) }),
   z.strictObject({ f: z.literal(OUTBOX_FORMAT), op: z.literal('done'), kind: SyncItemKind, id: z.uuid({ version: 'v4' }), version: PushItem.shape.version }),
   z.strictObject({ f: z.literal(OUTBOX_FORMAT), op: z.literal('tombstone'), tombstone: OutboxTombstone }),
   z.strictObject({ f: z.literal(OUTBOX_FORMAT), op: z.literal('tombstoned'), sessionIds: z.array(z.uuid({ version: 'v4' })).min(1) }),

@@ -115,12 +115,25 @@ export class SyncOutbox {
    * was added.
    */
   add(item: PushItem): Promise<void> {
+    return this.addAll([item]);
+  }
+
+  /**
+   * Adds `items` together, in one line: after a crash either all of them wait or none does (a new session's first
+   * record must not reach the server without its key). Otherwise as {@link add}.
+   */
+  addAll(items: readonly PushItem[]): Promise<void> {
     return this.#serially(async () => {
-      if (this.#tombstones.has(item.sessionId)) return;
-      const current = this.#waiting.get(outboxKeyOf(item));
-      if (current && (current.version > item.version || (current.version === item.version && current.blob === item.blob))) return;
-      await this.#append(lineOf({ f: OUTBOX_FORMAT, op: 'add', item }));
-      this.#replay({ f: OUTBOX_FORMAT, op: 'add', item });
+      const fresh = items.filter((item) => {
+        if (this.#tombstones.has(item.sessionId)) return false;
+        const current = this.#waiting.get(outboxKeyOf(item));
+        return !(current && (current.version > item.version || (current.version === item.version && current.blob === item.blob)));
+      });
+      const [only] = fresh;
+      if (!only) return;
+      const line: OutboxLine = fresh.length === 1 ? { f: OUTBOX_FORMAT, op: 'add', item: only } : { f: OUTBOX_FORMAT, op: 'adds', items: fresh };
+      await this.#append(lineOf(line));
+      this.#replay(line);
     });
   }
 
@@ -160,11 +173,13 @@ export class SyncOutbox {
       for (const sessionId of line.sessionIds) this.#tombstones.delete(sessionId);
       return;
     }
-    if (line.op === 'add') {
-      if (this.#tombstones.has(line.item.sessionId)) return;
-      const key = outboxKeyOf(line.item);
-      const current = this.#waiting.get(key);
-      if (!current || current.version <= line.item.version) this.#waiting.set(key, line.item);
+    if (line.op === 'add' || line.op === 'adds') {
+      for (const item of line.op === 'add' ? [line.item] : line.items) {
+        if (this.#tombstones.has(item.sessionId)) continue;
+        const key = outboxKeyOf(item);
+        const current = this.#waiting.get(key);
+        if (!current || current.version <= item.version) this.#waiting.set(key, item);
+      }
       return;
     }
     this.#doneLines += 1;

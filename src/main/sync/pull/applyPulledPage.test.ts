@@ -26,6 +26,7 @@ async function twoWorkstations(retentionCutoffMs: number | null = null) {
     },
     logger: silentLogger,
     retentionCutoffMs: () => retentionCutoffMs,
+    trustedNowMs: () => T0.getTime(),
   };
   const record = async (sessionId: string, ct?: string): Promise<SealedRecordV2> => {
     if (!a.has(sessionId)) await a.create(sessionId, clinician, T0);
@@ -62,6 +63,19 @@ async function twoWorkstations(retentionCutoffMs: number | null = null) {
 }
 
 describe('applying a pulled page', () => {
+  it("caps a pulled key entry's last turn at main's trusted now: a future day does not keep the session past retention", async () => {
+    const w = await twoWorkstations();
+    await w.record(S1);
+    const future = new Date(T0.getTime() + 400 * 86_400_000).toISOString();
+    const key: PulledChange = { changeNo: 1, kind: 'key', entry: { ...w.a.entry(S1)!, lastTurnAt: future }, version: 1 };
+    await w.apply([key], new WaitingRecords());
+    expect(w.b.entry(S1)?.lastTurnAt).toBe(T0.toISOString());
+    // Known here already (the "touched" path): the same cap.
+    await w.apply([{ ...key, changeNo: 2, version: 2 }], new WaitingRecords());
+    expect(w.b.entry(S1)?.lastTurnAt).toBe(T0.toISOString());
+    expect(w.b.expiredBefore(new Date(T0.getTime() + 1))).toEqual([S1]);
+  });
+
   it('keeps a record whose key has not arrived, and delivers it once the key item comes in a later page', async () => {
     const w = await twoWorkstations();
     const waiting = new WaitingRecords();

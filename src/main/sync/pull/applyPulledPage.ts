@@ -10,7 +10,9 @@ import { errorKind, type Logger } from '../../core/logger';
 import { openRecord } from '../../vault/recordCrypto';
 import { SessionKeyError } from '../../vault/sessionKeyError';
 import type { SessionKeyStore } from '../../vault/sessionKeyStore';
+import type { SessionKeyEntry } from '../../vault/sessionKeyFileFormat';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
+import type { SyncedItem } from '../envelope/syncItems';
 import type { PulledPage } from './pullChanges';
 import { checkTombstone } from './tombstoneCheck';
 
@@ -26,6 +28,12 @@ export interface PulledPageTargets {
    * such tombstones never shred (local retention does, in its time).
    */
   readonly retentionCutoffMs?: () => number | null;
+  /**
+   * Main's trusted time (ms since the epoch): a pulled key entry's last-turn time is capped at it. The entry is sealed
+   * by the profile's data key, but by a workstation whose clock may be wrong; a last turn "in the future" would keep
+   * the session past its retention here.
+   */
+  readonly trustedNowMs: () => number;
 }
 
 /** What one page did, for the status and the audit (counts and ids only). */
@@ -40,29 +48,48 @@ export interface AppliedPage {
 }
 
 /**
- * Records whose session key has not arrived yet, by session id (newest version of each record kept). They live only
- * while the profile is unlocked: a lock drops them and the next pull after the cursor no longer lists them — so a
- * record waiting at lock is lost to this workstation until it changes again. Accepted: keys are pushed before the
- * records they open (same outbox, pushed in order), so a record waits only across one page boundary.
+ * Records whose session key has not arrived yet, by session id (newest version of each record kept), each with the
+ * envelope it came in. The pull cursor moves past them, so they are kept on disk too (waitingRecordsFile.ts, written
+ * before the cursor): a lock or a restart does not lose them, and the key arriving later still delivers them.
  */
 export class WaitingRecords {
-  readonly #bySession = new Map<string, Map<string, SealedRecordV2>>();
+  readonly #bySession = new Map<string, Map<string, { readonly record: SealedRecordV2; readonly sealed: SyncedItem | null }>>();
+  #changed = false;
 
-  add(record: SealedRecordV2): void {
-    const records = this.#bySession.get(record.sessionId) ?? new Map<string, SealedRecordV2>();
+  /** Keeps `record`; `sealed` is its envelope as pulled (what is stored on disk), null when there is none. */
+  add(record: SealedRecordV2, sealed: SyncedItem | null = null): void {
+    const records = this.#bySession.get(record.sessionId) ?? new Map<string, { record: SealedRecordV2; sealed: SyncedItem | null }>();
     const current = records.get(record.id);
-    if (!current || current.rv < record.rv) records.set(record.id, record);
+    if (!current || current.record.rv < record.rv) {
+      records.set(record.id, { record, sealed });
+      this.#changed = true;
+    }
     this.#bySession.set(record.sessionId, records);
   }
 
   take(sessionId: string): SealedRecordV2[] {
-    const records = [...(this.#bySession.get(sessionId)?.values() ?? [])];
-    this.#bySession.delete(sessionId);
+    const records = [...(this.#bySession.get(sessionId)?.values() ?? [])].map((waiting) => waiting.record);
+    if (this.#bySession.delete(sessionId)) this.#changed = true;
     return records;
   }
 
   drop(sessionId: string): void {
-    this.#bySession.delete(sessionId);
+    if (this.#bySession.delete(sessionId)) this.#changed = true;
+  }
+
+  /** True when records were added or taken since {@link saved}. */
+  get changed(): boolean {
+    return this.#changed;
+  }
+
+  /** What is waiting was stored. */
+  saved(): void {
+    this.#changed = false;
+  }
+
+  /** The envelopes of the records waiting (those that came with one). */
+  sealedItems(): SyncedItem[] {
+    return [...this.#bySession.values()].flatMap((records) => [...records.values()].flatMap((waiting) => (waiting.sealed ? [waiting.sealed] : [])));
   }
 
   get size(): number {
@@ -72,16 +99,22 @@ export class WaitingRecords {
   }
 }
 
+/** `entry` with its last-turn time no later than `nowMs`. */
+function cappedAt(entry: SessionKeyEntry, nowMs: number): SessionKeyEntry {
+  const lastTurnAtMs = Date.parse(entry.lastTurnAt);
+  return Number.isFinite(nowMs) && lastTurnAtMs > nowMs ? { ...entry, lastTurnAt: new Date(nowMs).toISOString() } : entry;
+}
+
 /** Applies `page` for `owner`; see the file's comment. Throws only when the key store cannot be written. */
 export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, waiting: WaitingRecords, targets: PulledPageTargets): Promise<AppliedPage> {
   const records: SealedRecordV2[] = [];
   const deletedSessions: string[] = [];
   const refusedTombstones: string[] = [];
   let keysAdded = 0;
-  const deliverIfOpens = async (record: SealedRecordV2): Promise<void> => {
+  const deliverIfOpens = async (record: SealedRecordV2, sealed: SyncedItem | null): Promise<void> => {
     if (targets.keys.isShredded(record.sessionId)) return;
     if (!targets.keys.has(record.sessionId)) {
-      waiting.add(record);
+      waiting.add(record, sealed);
       return;
     }
     try {
@@ -97,7 +130,7 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
   for (const change of page.changes) {
     if (change.kind === 'key') {
       try {
-        if ((await targets.keys.adopt(change.entry, owner)) === 'added') keysAdded += 1;
+        if ((await targets.keys.adopt(cappedAt(change.entry, targets.trustedNowMs()), owner)) === 'added') keysAdded += 1;
       } catch (error) {
         // A session deleted here stays deleted; its key does not come back.
         if (error instanceof SessionKeyError && error.reason === 'shredded') continue;
@@ -108,9 +141,9 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
         }
         throw error;
       }
-      for (const record of waiting.take(change.entry.sessionId)) await deliverIfOpens(record);
+      for (const record of waiting.take(change.entry.sessionId)) await deliverIfOpens(record, null);
     } else if (change.kind === 'record') {
-      await deliverIfOpens(change.record);
+      await deliverIfOpens(change.record, change.sealed ?? null);
     } else if (change.kind === 'tombstone') {
       const verdict = await checkTombstone(change, owner, targets.keys, targets.retentionCutoffMs?.() ?? null);
       if (!verdict.shred) {

@@ -82,7 +82,7 @@ describe('a pull pass', () => {
     const { session } = fakeSession(log, 2);
     expect(await pullChanges(session, owner, async (page) => void pages.push(page), { cursorPath })).toBe(4);
     expect(pages.map((page) => page.changes.map((change) => change.kind))).toEqual([['record', 'record'], ['tombstone', 'record']]);
-    expect(pages[0]?.changes[0]).toEqual({ changeNo: 1, kind: 'record', record: record(1) });
+    expect(pages[0]?.changes[0]).toEqual({ changeNo: 1, kind: 'record', record: record(1), sealed: expect.objectContaining({ kind: 'record', id: record(1).id, version: record(1).rv }) });
     expect(await readSyncCursor(cursorPath)).toBe(4);
 
     const again = fakeSession(log, 2);

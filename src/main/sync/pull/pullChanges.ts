@@ -6,7 +6,7 @@
 import type { Change } from '../../../shared/sync/changes';
 import type { UnlockedOwner } from '../../vault/unlockedOwner';
 import { SyncEnvelopeError, type SyncEnvelopeFailure } from '../envelope/syncEnvelopeError';
-import { openSyncedItem, type OpenedSyncItem } from '../envelope/syncItems';
+import { openSyncedItem, type OpenedSyncItem, type SyncedItem } from '../envelope/syncItems';
 import type { SyncSession } from '../http/syncClient';
 import { SyncProtocolError } from '../http/syncClientErrors';
 import { durableSyncStateFiles, type SyncStateFiles } from '../outbox/outboxFiles';
@@ -17,7 +17,7 @@ export type PulledTombstone = Extract<Change, { kind: 'tombstone' }>;
 
 /** One pulled change, opened: an item with its contents, a tombstone, or an item refused (and why). */
 export type PulledChange =
-  | ({ readonly changeNo: number } & OpenedSyncItem)
+  | ({ readonly changeNo: number; readonly sealed?: SyncedItem } & OpenedSyncItem)
   | PulledTombstone
   | { readonly kind: 'refused'; readonly changeNo: number; readonly sessionId: string; readonly reason: SyncEnvelopeFailure };
 
@@ -91,7 +91,13 @@ function checkOrder(after: number, changes: readonly Change[], next: number): vo
 async function openChange(owner: UnlockedOwner, change: Change): Promise<PulledChange> {
   if (change.kind === 'tombstone') return change;
   try {
-    return { changeNo: change.changeNo, ...(await openSyncedItem(owner, change)) };
+    const opened = await openSyncedItem(owner, change);
+    // A record keeps its envelope: one that must wait for its key is stored as it came (see waitingRecordsFile.ts).
+    if (opened.kind === 'record') {
+      const { kind, id, sessionId, version, day, blob } = change;
+      return { changeNo: change.changeNo, ...opened, sealed: { kind, id, sessionId, version, day, blob } };
+    }
+    return { changeNo: change.changeNo, ...opened };
   } catch (error) {
     if (error instanceof SyncEnvelopeError) return { kind: 'refused', changeNo: change.changeNo, sessionId: change.sessionId, reason: error.reason };
     throw error;

@@ -10,6 +10,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
@@ -227,6 +228,58 @@ async function expectColleagueGetsEachOnce(serverUrl: string, name: string, sess
   expect(new Set(got).size).toBe(got.length);
 }
 
+/**
+ * A TCP hop in front of `target` that, once `cutNextPushAnswer()` was called, closes the workstation's connection
+ * instead of passing on the next push's answer: the server has committed the push (it answers only after COMMIT), the
+ * workstation never hears so. Everything else passes through unchanged.
+ */
+async function cuttingHop(target: string): Promise<{ url: string; cutNextPushAnswer(): void; cuts(): number; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  let armed = false;
+  let cuts = 0;
+  const sockets = new Set<Socket>();
+  const hop: Server = createServer((inbound) => {
+    const outbound = createConnection({ host: hostname, port: Number(port) });
+    sockets.add(inbound).add(outbound);
+    let lastRequest = '';
+    inbound.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('latin1');
+      if (/^[A-Z]+ \//.test(text)) lastRequest = text.slice(0, text.indexOf('\r\n'));
+      outbound.write(chunk);
+    });
+    outbound.on('data', (chunk: Buffer) => {
+      if (armed && lastRequest.startsWith('POST /v1/push ')) {
+        armed = false;
+        cuts += 1;
+        inbound.destroy();
+        outbound.destroy();
+        return;
+      }
+      inbound.write(chunk);
+    });
+    const closeBoth = () => {
+      inbound.destroy();
+      outbound.destroy();
+      sockets.delete(inbound);
+      sockets.delete(outbound);
+    };
+    inbound.on('close', closeBoth).on('error', closeBoth);
+    outbound.on('close', closeBoth).on('error', closeBoth);
+  });
+  await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+  const address = hop.address();
+  if (address === null || typeof address === 'string') throw new Error('the hop has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    cutNextPushAnswer: () => void (armed = true),
+    cuts: () => cuts,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hop.close(() => resolve()));
+    },
+  };
+}
+
 describe('sync under faults', () => {
   it('loses and duplicates nothing when the server process is SIGKILLed in the middle of pushing a large outbox', async () => {
     const first = await serverProcess();
@@ -256,6 +309,35 @@ describe('sync under faults', () => {
     await expectServerHoldsOnce(profileId, expected, true);
     await expectColleagueGetsEachOnce(first.url, name, sessions, expected);
   }, 180_000);
+
+  it('sends a push again whose answer a cut connection lost after the server committed it, and stores it once', async () => {
+    const server = await serverProcess();
+    const hop = await cuttingHop(server.url);
+    try {
+      const name = `Dr Ng ${randomUUID().slice(0, 8)}`;
+      const a = await workstation(hop.url, { name });
+      await synced(a);
+      const profileId = await profileIdOf(a);
+      const sessions = new Set(await takeHistories(a, 5));
+      const waiting = await outboxFilled(a, sessions);
+
+      hop.cutNextPushAnswer();
+      const cut = await a.callOk<SyncStatus>('sync.now');
+      expect(hop.cuts()).toBe(1);
+      // Stored on the server, and still waiting here: the workstation never heard it was.
+      expect(cut).toMatchObject({ state: 'offline', pending: waiting });
+      expect((await serverHolds(profileId)).changeNos).toHaveLength(waiting);
+
+      expect(await synced(a)).toMatchObject({ pending: 0 });
+      const expected = latestVersions(a, sessions);
+      // The second push was answered `duplicate`: no second row, no new change number.
+      await expectServerHoldsOnce(profileId, expected, true);
+      expect((await serverHolds(profileId)).changeNos).toHaveLength(waiting);
+      await expectColleagueGetsEachOnce(server.url, name, sessions, expected);
+    } finally {
+      await hop.close();
+    }
+  }, 120_000);
 
   it('fails cleanly while PostgreSQL restarts under a running server, then delivers everything once', async () => {
     const server = await serverProcess();

@@ -64,16 +64,9 @@ export function testClock(start = new Date()): TestClock {
   return { now: () => new Date(now), advance: (ms) => void (now += ms) };
 }
 
-/**
- * Starts `npm run sync-server` as a child process on `databaseUrl`; resolves with its URL from its one line.
- * `port` (default 0: any free one) lets a test start a killed server again where its workstations look for it.
- */
-export async function startServerProcess(
-  databaseUrl: string,
-  extraEnv: Record<string, string> = {},
-  port = 0,
-): Promise<SecondServer & { child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port)], {
+/** Starts `npm run sync-server` as a child process on `databaseUrl`; resolves with its URL from its one line. */
+export async function startServerProcess(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<SecondServer & { child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

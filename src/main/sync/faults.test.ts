@@ -8,15 +8,15 @@
  * items table makes the push that would take the profile past a given count wait on an advisory lock the test holds,
  * and the test acts once PostgreSQL shows that push waiting.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
-// eslint-disable-next-line no-restricted-imports -- test support only: the faults need the server's test helpers (its processes, its PostgreSQL), not server code in main.
-import { startServerProcess, startSyncServerForTests, type SecondServer, type SyncServerForTests } from '../../../test/server/syncServerForTests';
 import { TestClock } from '../../../test/support/testClock';
 import type { AuthState } from '../../shared/auth';
 import type { ProtocolResponse } from '../../shared/protocol';
@@ -27,19 +27,88 @@ import { systemClock } from '../core/clock';
 import { syncPathsOf } from './outbox/outboxFiles';
 import { readSyncCursor } from './outbox/syncCursor';
 
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
 /** The advisory lock a gated push waits on. */
 const GATE_LOCK = 4242;
 
-let sync: SyncServerForTests;
+/** The PostgreSQL of this file (test/server/faultRig.ts, a process: main's tests link no server code). */
+interface Rig {
+  readonly databaseUrl: string;
+  restartPostgres(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A sync server process (`npm run sync-server` on DATABASE_URL), killable. */
+interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+let rig: Rig;
 let llm: FakeLlmServer;
 let admin: pg.Client;
 const started: MainForTests[] = [];
-const servers: SecondServer[] = [];
+const servers: ServerProcess[] = [];
+
+/** The next line `lines` reads (or a rejection naming `what` if the process ends first). */
+function nextLine(lines: Interface, child: ChildProcess, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error(`${what}: the process exited`));
+    child.once('exit', onExit);
+    lines.once('line', (line) => {
+      child.off('exit', onExit);
+      resolve(line);
+    });
+  });
+}
+
+async function startRig(): Promise<Rig> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/faultRig.ts'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const ready = /^ready (\S+)$/.exec(await nextLine(lines, child, 'fault rig start'));
+  if (!ready?.[1]) throw new Error('the fault rig did not start');
+  return {
+    databaseUrl: ready[1],
+    async restartPostgres() {
+      const answer = nextLine(lines, child, 'PostgreSQL restart');
+      child.stdin?.write('restart\n');
+      expect(await answer).toBe('restarted');
+    },
+    async close() {
+      child.stdin?.end();
+      await exited;
+    },
+  };
+}
+
+/** Starts a server process on the rig's database (on `port`, to start a killed one again where it was). */
+async function serverProcess(port = 0): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: rig.databaseUrl },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const line = await nextLine(createInterface({ input: child.stdout as NodeJS.ReadableStream }), child, 'sync server start');
+  const url = /^sync server listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
+  if (!url) throw new Error(`unexpected first line: ${line}`);
+  const server: ServerProcess = {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  servers.push(server);
+  return server;
+}
 
 beforeAll(async () => {
-  // A cluster of its own: one test restarts PostgreSQL, which would break the files sharing the run's cluster.
-  // Its in-process server only migrates the database; the workstations talk to server processes.
-  sync = await startSyncServerForTests({}, { ownPostgres: true });
+  rig = await startRig();
   llm = await startFakeLlmServer();
   admin = await connectAdmin();
   await admin.query('CREATE TABLE fault_gate (profile_id uuid PRIMARY KEY, hold_above integer NOT NULL)');
@@ -62,22 +131,15 @@ afterEach(async () => {
 afterAll(async () => {
   await admin?.end().catch(() => undefined);
   await llm?.close();
-  await sync?.close();
+  await rig?.close();
 }, 30_000);
 
 async function connectAdmin(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: sync.databaseUrl });
+  const client = new pg.Client({ connectionString: rig.databaseUrl });
   // A PostgreSQL restart ends this connection: reported by the query that needs it, not as an uncaught event.
   client.on('error', () => undefined);
   await client.connect();
   return client;
-}
-
-/** A sync server process on the test's database (on `port`, to start a killed one again where it was). */
-async function serverProcess(port = 0): Promise<SecondServer & { child: ChildProcess }> {
-  const server = await startServerProcess(sync.databaseUrl, {}, port);
-  servers.push(server);
-  return server;
 }
 
 function portOf(url: string): number {
@@ -142,19 +204,24 @@ async function outboxFilled(main: MainForTests, sessions: ReadonlySet<string>): 
   return items;
 }
 
+/** A record's version counter (v2; a v1 record, never synced, counts as 0). */
+function versionOf(record: SealedRecord): number {
+  return record.v === 2 ? record.rv : 0;
+}
+
 /** `id:rv` of every record main delivered for `sessions`, one entry per delivery. */
 function deliveries(main: MainForTests, sessions: ReadonlySet<string>): string[] {
   return main
     .deliveredRecords()
     .filter((record) => sessions.has(record.sessionId))
-    .map((record) => `${record.id}:${record.rv}`);
+    .map((record) => `${record.id}:${versionOf(record)}`);
 }
 
 /** The newest version of each record main sealed or received for `sessions`: what the server must end up holding. */
 function latestVersions(main: MainForTests, sessions: ReadonlySet<string>): Map<string, number> {
   const latest = new Map<string, number>();
-  for (const record of main.deliveredRecords() as SealedRecord[]) {
-    if (sessions.has(record.sessionId)) latest.set(record.id, Math.max(record.rv, latest.get(record.id) ?? 0));
+  for (const record of main.deliveredRecords()) {
+    if (sessions.has(record.sessionId)) latest.set(record.id, Math.max(versionOf(record), latest.get(record.id) ?? 0));
   }
   return latest;
 }
@@ -297,6 +364,7 @@ describe('sync under faults', () => {
     await gate.waiting();
     first.child.kill('SIGKILL');
     await first.stop();
+    expect(first.child.signalCode).toBe('SIGKILL');
     await gate.release();
     // The cut push answers as an unreachable server; only the acknowledged batch left the outbox.
     expect(await cycle).toMatchObject({ state: 'offline', pending: waiting - MAX_PUSH_ITEMS });
@@ -352,7 +420,7 @@ describe('sync under faults', () => {
     const gate = await gatePushes(profileId, 0);
     const cycle = a.callOk<SyncStatus>('sync.now');
     await gate.waiting();
-    await sync.restartPostgres();
+    await rig.restartPostgres();
     await admin.end().catch(() => undefined);
     admin = await connectAdmin();
     const failed = await cycle;

@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**', 'out/**', 'dist/**'],
     environment: 'node',
     testTimeout: 15_000,
+    // One embedded PostgreSQL for the run, started only when a file asks for it (test/server/syncServerForTests.ts).
+    globalSetup: ['test/server/sharedPostgres.globalSetup.ts'],
     typecheck: { enabled: false },
   },
 });

@@ -66,6 +66,10 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.settings.poolMax, connectionTimeoutMillis: 5000 });
   // An idle connection dropped by a PostgreSQL restart must not crash the process; the next query reconnects.
   pool.on('error', () => log('sync server: an idle database connection was closed'));
+  // The pool listens only to IDLE connections. One checked out by a request when PostgreSQL goes away (a restart, a
+  // failover) emits 'error' too, and with no listener that ended the whole process — every other request with it.
+  // The request itself sees the failure through its rejected query (answered UNAVAILABLE); here it is only logged.
+  pool.on('connect', (client) => client.on('error', () => log('sync server: a database connection in use was closed')));
   await migrate(pool);
   const secret = await readServerSecret(pool);
   const feed = createChangeFeed(options.databaseUrl, log);

@@ -15,7 +15,8 @@ import { startSyncServerForTests, type SecondServer, type SyncServerForTests } f
 let sync: SyncServerForTests;
 let second: SecondServer;
 beforeAll(async () => {
-  sync = await startSyncServerForTests();
+  // Its own cluster: one test restarts PostgreSQL, and another creates a role (roles are cluster-wide).
+  sync = await startSyncServerForTests({}, { ownPostgres: true });
   second = await sync.startSecondProcess();
 }, 60_000);
 afterAll(() => sync?.close());

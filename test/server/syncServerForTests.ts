@@ -1,6 +1,8 @@
 /**
- * Test support for the sync server: ONE embedded PostgreSQL per test file (random free port, temporary folder
- * removed after) and a started server on 127.0.0.1:0 with an injected clock.
+ * Test support for the sync server: a fresh database per test file, in the ONE embedded PostgreSQL the vitest run
+ * shares (sharedPostgres.globalSetup.ts; dropped at `close()`), and a started server on 127.0.0.1:0 with an
+ * injected clock. A file that restarts PostgreSQL asks for its own cluster (`{ ownPostgres: true }`: random free
+ * port, temporary folder removed after) — restarting the shared one would break the files running beside it.
  *
  * ```ts
  * let sync: SyncServerForTests;
@@ -12,19 +14,21 @@
  * - `sweep()`: runs the retention and tombstone sweeps now, at the clock's time.
  * - `startSecondProcess()`: another server PROCESS (`npm run sync-server` with DATABASE_URL) on the same
  *   database; it uses the real clock. Stopped by `close()` if the test does not.
- * - `restartPostgres()`: stops and starts PostgreSQL (same data, same port).
- * - `freshDatabaseUrl()`: an empty database in the same cluster (for migration tests).
+ * - `restartPostgres()`: stops and starts PostgreSQL (same data, same port); only with `{ ownPostgres: true }`.
+ * - `freshDatabaseUrl()`: an empty database in the same cluster (for migration tests), dropped at `close()`.
  * Calls of the data routes are in syncTestClient.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { Clock } from '../../src/server/clock';
 import { DEFAULT_SETTINGS, type ServerSettings } from '../../src/server/config';
-import { startEmbeddedPostgres } from '../../src/server/db/embeddedPostgres';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/server/db/embeddedPostgres';
 import { runSweeps, type SweepResult } from '../../src/server/sweeps';
 import { createSyncServer, type SyncServer } from '../../src/server/syncServer';
 
@@ -89,51 +93,108 @@ export async function startServerProcess(databaseUrl: string, extraEnv: Record<s
   };
 }
 
-/** Starts the embedded PostgreSQL and one in-process server. Call once per test file (`beforeAll`). */
-export async function startSyncServerForTests(settings: Partial<ServerSettings> = {}): Promise<SyncServerForTests> {
+/** Where a test file's databases live: the run's shared cluster, or one of its own. */
+interface Cluster {
+  /** URL of the cluster's `cpa_sync` database, as the postgres superuser. */
+  readonly adminUrl: string;
+  /** Own cluster only: stops and starts it. */
+  readonly database: EmbeddedDatabase | null;
+  close(): Promise<void>;
+}
+
+/** The admin URL of the run's shared cluster (started by the first file asking), or null outside that setup. */
+async function sharedAdminUrl(): Promise<string | null> {
+  const broker = inject('sharedPostgresBroker');
+  if (typeof broker !== 'string') return null;
+  const answer = await fetch(broker);
+  if (!answer.ok) throw new Error(await answer.text());
+  return ((await answer.json()) as { url: string }).url;
+}
+
+async function ownCluster(): Promise<Cluster> {
   const folder = await mkdtemp(join(tmpdir(), 'cpa-sync-test-'));
   // As root, PostgreSQL runs as the `postgres` user, which must reach the data folder.
   await chmod(folder, 0o755);
   const database = await startEmbeddedPostgres(folder);
+  return {
+    adminUrl: database.url,
+    database,
+    async close() {
+      await database.stop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+async function asAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `adminUrl` pointed at database `name`. */
+function databaseUrlOf(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Starts one in-process server on a fresh database of the run's shared PostgreSQL (or, with `ownPostgres`, of a
+ * cluster of its own, which `restartPostgres()` needs). Call once per test file (`beforeAll`).
+ */
+export async function startSyncServerForTests(settings: Partial<ServerSettings> = {}, options: { ownPostgres?: boolean } = {}): Promise<SyncServerForTests> {
+  const shared = options.ownPostgres === true ? null : await sharedAdminUrl();
+  const cluster: Cluster = shared === null ? await ownCluster() : { adminUrl: shared, database: null, close: async () => undefined };
+  const databases: string[] = [];
+  const newDatabase = async (): Promise<string> => {
+    // Random: files running at once share the cluster, and a name left by a killed run must not collide.
+    const name = `cpa_test_${randomBytes(8).toString('hex')}`;
+    await asAdmin(cluster.adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+    databases.push(name);
+    return databaseUrlOf(cluster.adminUrl, name);
+  };
+  const databaseUrl = await newDatabase();
   const clock = testClock();
   const server = await createSyncServer({
-    databaseUrl: database.url,
+    databaseUrl,
     settings: { ...DEFAULT_SETTINGS, sweepIntervalMs: 0, ...settings },
     clock,
     log: () => undefined,
   });
   const url = await server.listen(0, '127.0.0.1');
   const children = new Set<SecondServer>();
-  let databases = 0;
   return {
     url,
-    databaseUrl: database.url,
+    databaseUrl,
     clock,
     server,
     sweep: () => runSweeps(server.context.pool, server.context.settings, clock),
     async startSecondProcess() {
-      const second = await startServerProcess(database.url);
+      const second = await startServerProcess(databaseUrl);
       children.add(second);
       return second;
     },
     async restartPostgres() {
-      await database.stop();
-      await database.start();
+      if (!cluster.database) throw new Error('restartPostgres() needs startSyncServerForTests(settings, { ownPostgres: true }): the shared cluster serves other files');
+      await cluster.database.stop();
+      await cluster.database.start();
     },
-    async freshDatabaseUrl() {
-      databases += 1;
-      const name = `fresh_${databases}`;
-      const admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      return database.url.replace(/\/cpa_sync$/, `/${name}`);
-    },
+    freshDatabaseUrl: newDatabase,
     async close() {
       await Promise.all([...children].map((child) => child.stop()));
       await server.close();
-      await database.stop();
-      await rm(folder, { recursive: true, force: true });
+      if (cluster.database === null) {
+        // FORCE: a connection a test left open (a pool it did not end) must not keep the database.
+        await asAdmin(cluster.adminUrl, async (admin) => {
+          for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        });
+      }
+      await cluster.close();
     },
   };
 }

@@ -132,6 +132,8 @@ export async function openKillableWorkstation(browser: Browser, llm: FakeLlmServ
       await kill();
       const next = await startHarnessProcess(args, env);
       harness = next.child;
+      // Only the fragment (the per-launch secret) differs, and a fragment change alone does not reload the page.
+      await page.goto('about:blank');
       await page.goto(next.url);
     },
     async close() {

@@ -1,9 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { filesUnder } from '../support/canaryFiles';
 import { startSyncServerForTests, type SyncServerForTests } from '../support/syncServerForTests';
 import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { clinicSignIn, expectSynced, openKillableWorkstation, openWorkstation, sessionRows, unlock } from './syncWorkstations';
+
+/**
+ * How many items wait in the outboxes under a workstation's data folder (`sync/<profile>/outbox.jsonl`), read from
+ * disk as the next start will: `add` lines not answered by a `done` line of the same item and version (outboxFormat.ts).
+ */
+async function itemsWaitingOnDisk(dataDir: string): Promise<number> {
+  const outboxes = (await filesUnder(dataDir)).filter((file) => basename(file) === 'outbox.jsonl');
+  const waiting = new Map<string, number>();
+  for (const file of outboxes) {
+    for (const text of (await readFile(file, 'utf8')).split('\n')) {
+      if (text.trim() === '') continue;
+      const line = JSON.parse(text) as { op: string; kind?: string; id?: string; version?: number; item?: { kind: string; id: string; version: number } };
+      if (line.op === 'add' && line.item) waiting.set(`${file}:${line.item.kind}:${line.item.id}`, line.item.version);
+      const key = `${file}:${line.kind}:${line.id}`;
+      if (line.op === 'done' && (waiting.get(key) ?? Infinity) <= (line.version ?? -1)) waiting.delete(key);
+    }
+  }
+  return waiting.size;
+}
 
 /** "Offline since 17:42 (3 waiting)": the time of the last completed sync, and what is queued since. */
 const OFFLINE_WITH_WAITING = /^Offline since \d{1,2}:\d{2} \([1-9]\d* waiting\)$/;
@@ -93,7 +113,10 @@ test.describe('sync server outages: nothing acknowledged is lost, nothing arrive
       await a.page.getByRole('button', { name: 'Get protocol' }).click();
       await expect(a.page.getByTestId('answer').first()).toHaveText('Arrange urgent non-contrast CT head.');
       await expect(a.page.getByTestId('sync-status')).toHaveText(OFFLINE_WITH_WAITING);
+      const waiting = Number(/\((\d+) waiting\)/.exec((await a.page.getByTestId('sync-status').textContent()) ?? '')?.[1]);
       await a.kill();
+      // The kill landed before the push: what the status line counted is in A's outbox on disk.
+      expect(await itemsWaitingOnDisk(a.dataDir)).toBe(waiting);
 
       await syncServer.restart();
       await a.restart();
@@ -101,6 +124,7 @@ test.describe('sync server outages: nothing acknowledged is lost, nothing arrive
       await expect(a.page.getByTestId('signed-in-as')).toHaveText(name);
       // The outbox survived the kill and is pushed at unlock: nothing is waiting any more.
       await expectSynced(a.page);
+      expect(await itemsWaitingOnDisk(a.dataDir)).toBe(0);
       await expect(sessionRows(a.page, complaint)).toHaveCount(1);
 
       await b.page.getByRole('button', { name: 'Sync now' }).click();

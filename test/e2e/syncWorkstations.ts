@@ -71,6 +71,8 @@ export async function openWorkstation(browser: Browser, llm: FakeLlmServer, sync
  * origin, and a reload on the same origin in the same browser context finds it, as the app finds its own after a crash.
  */
 export interface KillableWorkstation extends Workstation {
+  /** Main's data folder (kept across restarts): where its sync outbox lies. */
+  readonly dataDir: string;
   /** SIGKILL to the harness process: no shutdown, no flush — what a power cut leaves. */
   kill(): Promise<void>;
   /** Starts the harness again on the same port and data folder and reloads the page on it (the lock screen). */
@@ -127,6 +129,7 @@ export async function openKillableWorkstation(browser: Browser, llm: FakeLlmServ
   return {
     page,
     problems,
+    dataDir,
     kill,
     async restart() {
       await kill();

@@ -3,7 +3,7 @@
  * reached only over HTTP. Stoppable and restartable on the same port and data, to test a server outage.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,13 @@ export interface SyncServerForTests {
   restart(): Promise<void>;
   /** IT's `remove-profile --name <name>` (the server is stopped for it and started again). */
   removeProfile(name: string): Promise<void>;
+  /** The server's data folder (the embedded PostgreSQL's cluster is in its `postgres` folder). */
+  readonly dataDir: string;
+  /**
+   * `postgres://…` of the embedded PostgreSQL while the server runs, as the server itself connects (port and password
+   * are kept beside the cluster: src/server/db/embeddedPostgres.ts) — for tests that inspect what the database holds.
+   */
+  databaseUrl(): Promise<string>;
 }
 
 async function freePort(): Promise<number> {
@@ -67,6 +74,11 @@ export async function startSyncServerForTests(folder: string, env: Record<string
   };
   return {
     url: `http://127.0.0.1:${port}`,
+    dataDir,
+    async databaseUrl() {
+      const { port: dbPort, password } = JSON.parse(await readFile(join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string };
+      return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${dbPort}/cpa_sync`;
+    },
     stop,
     async restart() {
       await stop();

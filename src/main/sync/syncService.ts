@@ -114,6 +114,8 @@ interface Connection {
   name: string;
   /** Items this workstation pushed ({@link ownKeyOf}): pulled back, they are not delivered twice. */
   readonly own: Set<string>;
+  /** How many records of each session a pull delivered: a turn checks nothing of its session arrived as it began. */
+  readonly pulledBySession: Map<string, number>;
   debounce: TimerHandle | null;
   poll: TimerHandle | null;
   /** The newest session-record version sealed here per session this sign-in: the key items' versions. */
@@ -159,6 +161,11 @@ const KDF_FILE = 'kdf.json';
 const LEASE_WAIT_MS = 3_000;
 /** Longest wait for a lease's release after a turn (best effort: past it the lease expires on the server by itself). */
 const LEASE_RELEASE_MS = 3_000;
+/**
+ * Longest a turn waits for a sync cycle at its lease's edges: after taking the lease (to pull what the last holder
+ * pushed) and before releasing it (to push this turn's records). Past it the offline rule applies: work goes on.
+ */
+const LEASE_SYNC_MS = 5_000;
 /** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
 const MAX_RECORDS_PER_DELIVERY = 8;
 const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
@@ -444,6 +451,16 @@ export class SyncService {
     const fencing = await this.#acquire(connection, session, sessionId);
     if (fencing === null) return turn();
     connection.leases.set(sessionId, fencing.fencing);
+    // What the last holder pushed before it released the lease must be in this turn's history: pull first. Records of
+    // this session arriving now mean the page sent from an older history (the other workstation's answer was not
+    // here yet): refuse, so the clinician sees the latest turn and sends again — never a prompt built without it.
+    const seen = connection.pulledBySession.get(sessionId) ?? 0;
+    await this.#cycleWithin(connection);
+    if ((connection.pulledBySession.get(sessionId) ?? 0) !== seen) {
+      connection.leases.delete(sessionId);
+      await this.#release(session, sessionId, fencing.fencing);
+      throw new AppError('SESSION_BUSY', 'This session was just continued on another workstation; its latest turn is shown now. Send again to go on from it.');
+    }
     let renewal: TimerHandle | null = null;
     const renew = (): void => {
       renewal = this.deps.clock.setTimer(() => {
@@ -458,6 +475,9 @@ export class SyncService {
       return await turn();
     } finally {
       if (renewal) this.deps.clock.clearTimer(renewal);
+      // This turn's records reach the server while the lease still fences the session: the next workstation to take
+      // it finds them there (released first, another could start a turn without this answer). Not after a lock.
+      if (this.#connection === connection && !connection.stop.signal.aborted) await this.#cycleWithin(connection);
       connection.leases.delete(sessionId);
       await this.#release(session, sessionId, fencing.fencing);
       this.#schedule(0);
@@ -469,6 +489,19 @@ export class SyncService {
    * connection's signal, which the lock aborted), since a lease left held makes the clinician's other workstations
    * answer `SESSION_BUSY` until it expires. Past {@link LEASE_RELEASE_MS}, or offline, the server's expiry frees it.
    */
+  /** A full push + pull cycle, waited for at most {@link LEASE_SYNC_MS} (offline or slow: the turn goes on). */
+  async #cycleWithin(connection: Connection): Promise<void> {
+    let timer: TimerHandle | null = null;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimer(resolve, LEASE_SYNC_MS);
+    });
+    try {
+      if (this.#connection === connection) await Promise.race([this.syncNow().then(() => undefined), timeout]);
+    } finally {
+      if (timer) this.deps.clock.clearTimer(timer);
+    }
+  }
+
   async #release(session: SyncSession, sessionId: string, fencing: number): Promise<void> {
     const bound = new AbortController();
     const timer = this.deps.clock.setTimer(() => bound.abort(), LEASE_RELEASE_MS);
@@ -554,6 +587,7 @@ export class SyncService {
       authKey: null,
       name,
       own: new Set(),
+      pulledBySession: new Map(),
       debounce: null,
       poll: null,
       leases: new Map(),
@@ -734,6 +768,7 @@ export class SyncService {
         // Before the cursor moves past this page: records still waiting for their key are on disk.
         await writeWaitingRecords(connection.waitingPath, connection.waiting, this.#files);
         const fresh = applied.records.filter((record) => !connection.own.has(ownKeyOf(record)));
+        for (const record of fresh) connection.pulledBySession.set(record.sessionId, (connection.pulledBySession.get(record.sessionId) ?? 0) + 1);
         for (const record of fresh) {
           if (record.kind !== 'session') continue;
           connection.heads.notePulled(record);

@@ -191,8 +191,39 @@ describe('sync between two workstations', () => {
       await a.callOk('protocol.cancel', { sessionId: first.sessionId });
       await onA;
     }
+    // A's cancelled turn is part of the session now: B, which had not pulled it, is told to send again from it.
+    expect(await b.call('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toMatchObject({ ok: false, error: { code: 'SESSION_BUSY' } });
+    await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
     llm.queueReply('Switch to a macrolide.');
     expect(await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' })).toMatchObject({ status: 'complete' });
+  }, 90_000);
+
+  it('never builds a turn without the answer another workstation just gave: that answer is on the server before its lease goes, and a send from the older history is refused', async () => {
+    const name = `Dr Eve ${randomUUID().slice(0, 8)}`;
+    const a = await workstation({ name, label: 'Triage 1' });
+    await synced(a);
+    llm.queueReply('Start fluids.');
+    const first = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
+    await synced(a);
+    const b = await workstation({ signIn: false, label: 'Exam room 2' });
+    await b.callOk('auth.signInWithClinicProfile', { name, passphrase: TEST_PASSPHRASE });
+    await syncedUntil(b, () => pageStore(b, first.sessionId).length === 2);
+    await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
+
+    llm.queueReply('Give 500 mL of crystalloid over 15 minutes.');
+    const onA = await a.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'BP 82/50 now' });
+    // No sync on B in between: its history still ends at turn 1 when the clinician sends.
+    const refused = await b.call('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SESSION_BUSY' } });
+    expect(pageStore(b, first.sessionId).some((record) => record.id === onA.turnId && record.status === 'complete')).toBe(true);
+
+    await b.callOk('sessions.resume', { records: pageStore(b, first.sessionId) });
+    llm.queueReply('Repeat the lactate in two hours.');
+    const before = llm.chatRequests().length;
+    await b.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Lactate 4.1' });
+    const prompt = JSON.stringify(llm.chatRequests()[before]?.body);
+    expect(prompt).toContain('BP 82/50 now');
+    expect(prompt).toContain('Give 500 mL of crystalloid over 15 minutes.');
   }, 90_000);
 
   it('never sends a session the patient declined storage for: another workstation of the clinician receives nothing of it', async () => {

@@ -9,6 +9,7 @@
  * Authenticated: both records are opened with the session's key before anything is decided, so a record the server
  * made up (or altered) never takes part, and the server cannot add a turn to a manifest.
  */
+import { unionOfPatients } from './patientUnion';
 import type { Clock } from '../../core/clock';
 import { SessionPayload, type SealedRecordV2 } from '../../../shared/vault';
 import { PAYLOAD_FORMAT_VERSION } from '../../../shared/vault';
@@ -62,8 +63,10 @@ export async function reconcilePulledSession(deps: ForkReconcilerDeps, owner: Un
   const relation = relateManifests(mine.payload.turns, theirs.payload.turns);
   if (relation !== 'diverged') return { relation };
   const newer = mine.record.rv > theirs.record.rv || (mine.record.rv === theirs.record.rv && mine.record.updatedAt > theirs.record.updatedAt) ? mine : theirs;
+  const older = newer === mine ? theirs : mine;
   const payload: SessionPayload = {
-    patient: newer.payload.patient,
+    // Neither continuation's update of the patient is dropped (see patientUnion.ts).
+    patient: unionOfPatients(newer.payload.patient, older.payload.patient),
     title: newer.payload.title,
     turns: unionOfManifests(mine.payload.turns, theirs.payload.turns),
   };

@@ -179,6 +179,8 @@ export class SyncService {
   #cycle: Promise<SyncStatus> | null = null;
   #again = false;
   readonly #listeners = new Set<(status: SyncStatus) => void>();
+  /** By profile id: what a locked clinician's connection had not settled (see #disconnect), given back at unlock. */
+  readonly #carried = new Map<string, { readonly heads: SessionHeads; readonly unsaved: PushItem[][] }>();
   #unsynced: UnsyncedSessions = NO_UNSYNCED;
   readonly #unsyncedListeners = new Set<(unsynced: UnsyncedSessions) => void>();
 
@@ -576,6 +578,7 @@ export class SyncService {
     const waiting = await readWaitingRecords(paths.waiting, owner, this.#files, this.deps.logger);
     // Locked meanwhile, or another clinician signed in: this connection is not theirs to have.
     if (!this.deps.profiles.isSignedIn(owner) || this.#connection !== null) return null;
+    const carried = this.#carried.get(owner.ownerId);
     const connection: Connection = {
       owner,
       outbox,
@@ -592,13 +595,16 @@ export class SyncService {
       poll: null,
       leases: new Map(),
       sessionVersions: new Map(),
-      heads: new SessionHeads(),
+      // What the clinician's last connection had not settled: the session records a fork is compared with, and items
+      // a failed outbox write kept (sealed envelopes) — a lock must not lose them (see #disconnect).
+      heads: carried?.heads ?? new SessionHeads(),
       connecting: false,
       feed: null,
-      unsaved: [],
+      unsaved: carried?.unsaved ?? [],
     };
+    this.#carried.delete(owner.ownerId);
     this.#connection = connection;
-    this.#setStatus(connection, { state: 'syncing', pending: outbox.size, message: null });
+    this.#setStatus(connection, { state: 'syncing', pending: this.#pending(connection), message: null });
     this.#poll(connection);
     return connection;
   }
@@ -804,8 +810,11 @@ export class SyncService {
       { owner: connection.owner, outbox: connection.outbox, heads: connection.heads, stale, pulledSessions, busy: (sessionId) => connection.leases.has(sessionId) },
     );
     for (const record of merged) {
+      // Nothing reaches a page that may now be another clinician's. The rollback anchor is NOT raised here: the
+      // delivery has no acknowledgement, and an anchor above what the page stored would refuse its history for good;
+      // it rises with the session's next confirmed turn, as for every record.
+      if (this.#connection !== connection || !this.deps.profiles.isSignedIn(connection.owner)) return;
       this.deps.deliver([record]);
-      await this.deps.confirmSessionVersion?.(record.sessionId, record.rv).catch(() => undefined);
       await this.keyTouched(record.sessionId);
       this.deps.continuedElsewhere(record.sessionId);
     }
@@ -913,6 +922,9 @@ export class SyncService {
     const connection = this.#connection;
     if (!connection) return;
     this.#connection = null;
+    // Kept for this clinician's next unlock (in memory, sealed only; never another clinician's): the session records
+    // a later pull is compared with to find a continuation made elsewhere, and outbox items whose write failed.
+    this.#carried.set(connection.owner.ownerId, { heads: connection.heads, unsaved: connection.unsaved });
     connection.stop.abort();
     if (connection.debounce) this.deps.clock.clearTimer(connection.debounce);
     if (connection.poll) this.deps.clock.clearTimer(connection.poll);

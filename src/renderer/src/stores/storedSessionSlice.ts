@@ -198,7 +198,11 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
             return;
           }
           const { sessionMode, followUpDraft, fork, turns } = state;
-          const chosenTurnId = fork?.chosen != null ? ([...turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
+          // Kept on the line it shows when a branch was chosen — and always when live: main's live copy of the session
+          // goes on along the turns this page showed it, so a continuation pulled from another workstation (newer, so
+          // "most recently used") must not take its place on screen while the model is still told this line.
+          const keepLine = fork?.chosen != null || sessionMode === 'live';
+          const chosenTurnId = keepLine ? ([...turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
           void openSession(shownSession, sessionMode, chosenTurnId).then((outcome) => {
             if (outcome === 'shown' && get().sessionId === shownSession) set({ followUpDraft });
           });

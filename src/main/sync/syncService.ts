@@ -30,7 +30,8 @@ import { applyPulledPage, type WaitingRecords } from './pull/applyPulledPage';
 import { readWaitingRecords, writeWaitingRecords } from './pull/waitingRecordsFile';
 import { pullChanges } from './pull/pullChanges';
 import { reconcileForks } from './fork/forkCycle';
-import { SessionHeads } from './fork/sessionHeads';
+import { envelopeOf, hasWaitingSessionRecord, readPulledHeads, writePulledHeads } from './fork/pulledHeadsFile';
+import type { SessionHeads } from './fork/sessionHeads';
 import type { SealedRecordHeader } from '../vault/recordCrypto';
 
 /** Sync's audit events: ids and counts only. */
@@ -107,6 +108,8 @@ interface Connection {
   /** Pulled records waiting for their key: kept on disk at `waitingPath` (the cursor has moved past them). */
   readonly waiting: WaitingRecords;
   readonly waitingPath: string;
+  /** The pulled session records a stale copy in the outbox may need after a restart (fork/pulledHeadsFile.ts). */
+  readonly headsPath: string;
   readonly stop: AbortController;
   session: SyncSession | null;
   /** To sign in again when the token expires while unlocked; null when the sign-in did not derive it here. */
@@ -541,6 +544,7 @@ export class SyncService {
     const paths = syncPathsOf(this.deps.dataDir, owner.ownerId);
     const outbox = await SyncOutbox.open(paths.outbox, this.#files);
     const waiting = await readWaitingRecords(paths.waiting, owner, this.#files, this.deps.logger);
+    const heads = await readPulledHeads(paths.heads, owner, this.#files, this.deps.logger);
     // Locked meanwhile, or another clinician signed in: this connection is not theirs to have.
     if (!this.deps.profiles.isSignedIn(owner) || this.#connection !== null) return null;
     const connection: Connection = {
@@ -549,6 +553,7 @@ export class SyncService {
       cursorPath: paths.cursor,
       waiting,
       waitingPath: paths.waiting,
+      headsPath: paths.heads,
       stop: new AbortController(),
       session: null,
       authKey: null,
@@ -558,7 +563,7 @@ export class SyncService {
       poll: null,
       leases: new Map(),
       sessionVersions: new Map(),
-      heads: new SessionHeads(),
+      heads,
       connecting: false,
       feed: null,
       unsaved: [],
@@ -736,9 +741,11 @@ export class SyncService {
         const fresh = applied.records.filter((record) => !connection.own.has(ownKeyOf(record)));
         for (const record of fresh) {
           if (record.kind !== 'session') continue;
-          connection.heads.notePulled(record);
+          connection.heads.notePulled(record, envelopeOf(page, record));
           pulledSessions.add(record.sessionId);
         }
+        // Also before the cursor moves: the pulled side of a merge not made yet survives a restart.
+        await writePulledHeads(connection.headsPath, connection.heads, (sessionId) => hasWaitingSessionRecord(connection.outbox, sessionId), this.#files);
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {

@@ -125,6 +125,8 @@ interface Connection {
   readonly leases: Map<string, number>;
   /** The newest session records sealed here and pulled, per session: what the fork step compares. */
   readonly heads: SessionHeads;
+  /** Items the server refused as `stale` in the last cycle that still wait, not merged (said so in the status). */
+  unmerged: number;
   /** Items whose outbox write failed (a full disk), kept to be written at the next cycle; oldest first. */
   readonly unsaved: PushItem[][];
   /** True while {@link SyncService.unlocked} signs in for this connection: a second unlock call does not sign in again. */
@@ -152,6 +154,9 @@ class EnrollmentRefusedError extends Error {
 
 /** The status while changes could not be written to the outbox: what the clinician (or IT) can act on. */
 const UNSAVED_MESSAGE = 'Could not save changes for sync (disk full?) — they will be retried.';
+/** A stale copy left waiting (fork/forkCycle.ts could not merge it yet): what it is, not a vague "error". */
+const UNMERGED_MESSAGE =
+  'A session was also continued on another workstation and is not combined here yet. Nothing is lost: this copy is kept and tried again at each sync.';
 /** Version of a new session's first key item (see `#firstKeyItem`); later key items are the session record's + 1. */
 const FIRST_KEY_VERSION = 1;
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
@@ -567,6 +572,7 @@ export class SyncService {
       connecting: false,
       feed: null,
       unsaved: [],
+      unmerged: 0,
     };
     this.#connection = connection;
     this.#setStatus(connection, { state: 'syncing', pending: outbox.size, message: null });
@@ -703,7 +709,13 @@ export class SyncService {
       state: this.#pending(connection) === 0 ? 'synced' : 'error',
       pending: this.#pending(connection),
       lastSyncedAt: this.deps.clock.now().toISOString(),
-      message: unsaved ? UNSAVED_MESSAGE : connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
+      message: unsaved
+        ? UNSAVED_MESSAGE
+        : connection.outbox.size === 0
+          ? null
+          : connection.unmerged > 0
+            ? UNMERGED_MESSAGE
+            : 'Some changes were not accepted by the sync server; they are kept here.',
     });
   }
 
@@ -770,6 +782,7 @@ export class SyncService {
    */
   async #reconcileForks(connection: Connection, stale: readonly PushItem[], pulledSessions: ReadonlySet<string>): Promise<void> {
     const seal = this.deps.sealMerged;
+    connection.unmerged = stale.length;
     if (!seal || (stale.length === 0 && pulledSessions.size === 0)) return;
     const { merged, dropped } = await reconcileForks(
       { keys: this.deps.keys, seal, clock: this.deps.clock },
@@ -781,6 +794,9 @@ export class SyncService {
       await this.keyTouched(record.sessionId);
       this.deps.continuedElsewhere(record.sessionId);
     }
+    // Still waiting as refused: not replaced by a merged record (a higher version), nor dropped as covered.
+    const waiting = new Map(connection.outbox.waiting().map((item) => [`${item.kind}:${item.id}`, item.version]));
+    connection.unmerged = stale.filter((item) => waiting.get(`${item.kind}:${item.id}`) === item.version).length;
     if (merged.length > 0 || dropped > 0) this.#setStatus(connection, { pending: this.#pending(connection) });
     if (merged.length > 0) this.#again = true;
   }

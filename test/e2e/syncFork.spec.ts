@@ -90,6 +90,9 @@ async function expectForkShown(page: Page): Promise<void> {
     await expect(branch.getByText(turn.question)).toBeVisible();
     await expect(branch.getByText(turn.answer)).toBeVisible();
   }
+  // Side by side at 1366 px: one row, two columns.
+  const [left, right] = [await branches.nth(0).boundingBox(), await branches.nth(1).boundingBox()];
+  expect(left && right && Math.abs(left.y - right.y) < 1 && left.x + left.width <= right.x).toBe(true);
 }
 
 /** The chat messages of the fake model's last request, as text. */
@@ -170,7 +173,7 @@ test.describe('a session continued on two workstations while neither reached the
       await expect(b.page.getByTestId('sync-status')).toHaveText('Synced');
 
       const fork = a.page.getByTestId('fork');
-      await fork.scrollIntoViewIfNeeded();
+      await fork.evaluate((element) => element.scrollIntoView({ block: 'start' }));
       // For reviewers: the fork view as a clinician first sees it, at a common laptop size (kept in the test's output).
       const screenshot = testInfo.outputPath('fork-view-1366x800.png');
       await a.page.screenshot({ path: screenshot });

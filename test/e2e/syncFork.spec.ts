@@ -161,6 +161,7 @@ test.describe('a session continued on two workstations while neither reached the
         [b.page, 'Exam 2', 'Triage 1'],
       ] as const) {
         await expect(page.getByTestId('fork').getByRole('heading', { name: `${own} — going on here` })).toBeVisible();
+        await expect(page.getByTestId('fork')).toContainText(`The next follow-up goes on from ${own}, used last. To go on from another, use its “Go on from here”.`);
         await expect(page.getByTestId('fork').getByRole('button', { name: `Also continued on ${other} — show` })).toBeVisible();
       }
       // Opened again from the sidebar, the session shows both continuations side by side, on A and on B.

@@ -119,9 +119,10 @@ describe('a session continued on two workstations', () => {
     fake.emitRecord(...fromB.turns);
 
     await vi.waitFor(() => expect(state().fork?.branches).toHaveLength(2));
-    // What the page shows as going on is what main tells the model: A's own follow-up, not B's.
+    // What the page shows as going on is what main tells the model: A's own follow-up, not B's — and not as a
+    // choice the clinician made (the page says where the next follow-up goes on, and offers "Go on from here").
     expect(state().turns.map((turn) => turn.message).slice(1)).toEqual(['SpO2 88% on air']);
-    expect(state().fork?.chosen).toBe(0);
+    expect(state().fork?.chosen).toBeNull();
     expect(state().fork?.branches[1]?.turns.map((turn) => turn.message)).toEqual(['Lactate 4.1']);
     expect(state().sessionMode).toBe('live');
   });

@@ -30,7 +30,8 @@ import { applyPulledPage, type WaitingRecords } from './pull/applyPulledPage';
 import { readWaitingRecords, writeWaitingRecords } from './pull/waitingRecordsFile';
 import { pullChanges } from './pull/pullChanges';
 import { reconcileForks } from './fork/forkCycle';
-import { SessionHeads } from './fork/sessionHeads';
+import { envelopeOf, hasWaitingSessionRecord, readPulledHeads, writePulledHeads } from './fork/pulledHeadsFile';
+import type { SessionHeads } from './fork/sessionHeads';
 import type { SealedRecordHeader } from '../vault/recordCrypto';
 
 /** Sync's audit events: ids and counts only. */
@@ -107,6 +108,8 @@ interface Connection {
   /** Pulled records waiting for their key: kept on disk at `waitingPath` (the cursor has moved past them). */
   readonly waiting: WaitingRecords;
   readonly waitingPath: string;
+  /** The pulled session records a stale copy in the outbox may need after a restart (fork/pulledHeadsFile.ts). */
+  readonly headsPath: string;
   readonly stop: AbortController;
   session: SyncSession | null;
   /** To sign in again when the token expires while unlocked; null when the sign-in did not derive it here. */
@@ -124,6 +127,8 @@ interface Connection {
   readonly leases: Map<string, number>;
   /** The newest session records sealed here and pulled, per session: what the fork step compares. */
   readonly heads: SessionHeads;
+  /** Items the server refused as `stale` in the last cycle that still wait, not merged (said so in the status). */
+  unmerged: number;
   /** Items whose outbox write failed (a full disk), kept to be written at the next cycle; oldest first. */
   readonly unsaved: PushItem[][];
   /** True while {@link SyncService.unlocked} signs in for this connection: a second unlock call does not sign in again. */
@@ -151,6 +156,9 @@ class EnrollmentRefusedError extends Error {
 
 /** The status while changes could not be written to the outbox: what the clinician (or IT) can act on. */
 const UNSAVED_MESSAGE = 'Could not save changes for sync (disk full?) — they will be retried.';
+/** A stale copy left waiting (fork/forkCycle.ts could not merge it yet): what it is, not a vague "error". */
+const UNMERGED_MESSAGE =
+  'A session was also continued on another workstation and is not combined here yet. Nothing is lost: this copy is kept and tried again at each sync.';
 /** Version of a new session's first key item (see `#firstKeyItem`); later key items are the session record's + 1. */
 const FIRST_KEY_VERSION = 1;
 /** Empty file beside the outbox: this profile is on the server (registered from here, or signed in with). */
@@ -576,6 +584,7 @@ export class SyncService {
     const paths = syncPathsOf(this.deps.dataDir, owner.ownerId);
     const outbox = await SyncOutbox.open(paths.outbox, this.#files);
     const waiting = await readWaitingRecords(paths.waiting, owner, this.#files, this.deps.logger);
+    const heads = await readPulledHeads(paths.heads, owner, this.#files, this.deps.logger);
     // Locked meanwhile, or another clinician signed in: this connection is not theirs to have.
     if (!this.deps.profiles.isSignedIn(owner) || this.#connection !== null) return null;
     const carried = this.#carried.get(owner.ownerId);
@@ -585,6 +594,7 @@ export class SyncService {
       cursorPath: paths.cursor,
       waiting,
       waitingPath: paths.waiting,
+      headsPath: paths.heads,
       stop: new AbortController(),
       session: null,
       authKey: null,
@@ -596,11 +606,13 @@ export class SyncService {
       leases: new Map(),
       sessionVersions: new Map(),
       // What the clinician's last connection had not settled: the session records a fork is compared with, and items
-      // a failed outbox write kept (sealed envelopes) — a lock must not lose them (see #disconnect).
-      heads: carried?.heads ?? new SessionHeads(),
+      // a failed outbox write kept (sealed envelopes) — a lock must not lose them (see #disconnect). After a restart,
+      // the pulled side comes from heads.json.
+      heads: carried?.heads ?? heads,
       connecting: false,
       feed: null,
       unsaved: carried?.unsaved ?? [],
+      unmerged: 0,
     };
     this.#carried.delete(owner.ownerId);
     this.#connection = connection;
@@ -738,7 +750,13 @@ export class SyncService {
       state: this.#pending(connection) === 0 ? 'synced' : 'error',
       pending: this.#pending(connection),
       lastSyncedAt: this.deps.clock.now().toISOString(),
-      message: unsaved ? UNSAVED_MESSAGE : connection.outbox.size === 0 ? null : 'Some changes were not accepted by the sync server; they are kept here.',
+      message: unsaved
+        ? UNSAVED_MESSAGE
+        : connection.outbox.size === 0
+          ? null
+          : connection.unmerged > 0
+            ? UNMERGED_MESSAGE
+            : 'Some changes were not accepted by the sync server; they are kept here.',
     });
   }
 
@@ -777,9 +795,11 @@ export class SyncService {
         for (const record of fresh) connection.pulledBySession.set(record.sessionId, (connection.pulledBySession.get(record.sessionId) ?? 0) + 1);
         for (const record of fresh) {
           if (record.kind !== 'session') continue;
-          connection.heads.notePulled(record);
+          connection.heads.notePulled(record, envelopeOf(page, record));
           pulledSessions.add(record.sessionId);
         }
+        // Also before the cursor moves: the pulled side of a merge not made yet survives a restart.
+        await writePulledHeads(connection.headsPath, connection.heads, (sessionId) => hasWaitingSessionRecord(connection.outbox, sessionId), this.#files);
         for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {
@@ -804,6 +824,7 @@ export class SyncService {
    */
   async #reconcileForks(connection: Connection, stale: readonly PushItem[], pulledSessions: ReadonlySet<string>): Promise<void> {
     const seal = this.deps.sealMerged;
+    connection.unmerged = stale.length;
     if (!seal || (stale.length === 0 && pulledSessions.size === 0)) return;
     const { merged, dropped } = await reconcileForks(
       { keys: this.deps.keys, seal, clock: this.deps.clock },
@@ -818,6 +839,9 @@ export class SyncService {
       await this.keyTouched(record.sessionId);
       this.deps.continuedElsewhere(record.sessionId);
     }
+    // Still waiting as refused: not replaced by a merged record (a higher version), nor dropped as covered.
+    const waiting = new Map(connection.outbox.waiting().map((item) => [`${item.kind}:${item.id}`, item.version]));
+    connection.unmerged = stale.filter((item) => waiting.get(`${item.kind}:${item.id}`) === item.version).length;
     if (merged.length > 0 || dropped > 0) this.#setStatus(connection, { pending: this.#pending(connection) });
     if (merged.length > 0) this.#again = true;
   }

@@ -15,10 +15,18 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
  * The outbox, cursor and waiting-records files of `profileId` under `dataDir`. The id is checked: it becomes part of a
  * path.
  */
-export function syncPathsOf(dataDir: string, profileId: string): { readonly outbox: string; readonly cursor: string; readonly waiting: string } {
+export function syncPathsOf(
+  dataDir: string,
+  profileId: string,
+): { readonly outbox: string; readonly cursor: string; readonly waiting: string; readonly heads: string } {
   if (!UUID_V4.test(profileId)) throw new TypeError('profile id must be a lower-case UUID v4');
   const folder = join(dataDir, SYNC_FOLDER, profileId);
-  return { outbox: join(folder, 'outbox.jsonl'), cursor: join(folder, 'cursor.json'), waiting: join(folder, 'waiting.json') };
+  return {
+    outbox: join(folder, 'outbox.jsonl'),
+    cursor: join(folder, 'cursor.json'),
+    waiting: join(folder, 'waiting.json'),
+    heads: join(folder, 'heads.json'),
+  };
 }
 
 /** A sync state file cannot be used; never read as empty (what waits to be pushed would be lost unseen). */

@@ -94,4 +94,36 @@ describe('a session continued on two workstations', () => {
     expect(state().sessionMode).toBe('live');
     expect(state().followUpDraft).toBe('half-typed');
   });
+
+  it('a live view that a pulled continuation forks stays on the line main goes on along, the newer one shown beside it', async () => {
+    const session = storedSession(fake, {
+      title: 'Chest pain',
+      updatedAt: 10,
+      turns: [
+        { id: FIRST, seq: 1, answerText: 'ECG and troponin', previousTurnId: null, workstationLabel: 'Triage 1' },
+        { id: ON_A, seq: 2, userText: 'SpO2 88% on air', answerText: 'Oxygen', updatedAt: 10, previousTurnId: FIRST, workstationLabel: 'Triage 1' },
+      ],
+    });
+    await t.keep(session);
+    await t.signIn();
+    await state().openStoredSession(session.session.id, 'live');
+
+    // B's continuation, asked later (so the most recently used line), arrives through sync.
+    const fromB = storedSession(fake, {
+      title: 'Chest pain',
+      sessionId: session.session.id,
+      updatedAt: 20,
+      turns: [{ id: ON_B, seq: 2, userText: 'Lactate 4.1', answerText: 'Fluids', updatedAt: 20, previousTurnId: FIRST, workstationLabel: 'Exam room 2' }],
+    });
+    await t.keep({ ...fromB, all: fromB.turns });
+    fake.emitRecord(...fromB.turns);
+
+    await vi.waitFor(() => expect(state().fork?.branches).toHaveLength(2));
+    // What the page shows as going on is what main tells the model: A's own follow-up, not B's — and not as a
+    // choice the clinician made (the page says where the next follow-up goes on, and offers "Go on from here").
+    expect(state().turns.map((turn) => turn.message).slice(1)).toEqual(['SpO2 88% on air']);
+    expect(state().fork?.chosen).toBeNull();
+    expect(state().fork?.branches[1]?.turns.map((turn) => turn.message)).toEqual(['Lactate 4.1']);
+    expect(state().sessionMode).toBe('live');
+  });
 });

@@ -77,7 +77,7 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
     let openAttempt = 0;
     let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
-    const openSession = async (sessionId: string, mode: SessionMode, branchTurnId: string | null = null): Promise<OpenOutcome> => {
+    const openSession = async (sessionId: string, mode: SessionMode, branchTurnId: string | null = null, chosenByClinician = true): Promise<OpenOutcome> => {
       const generation = get().historyGeneration;
       const owner = signedInOwner(get());
       if (history === null || generation === null || owner === null) return 'failed';
@@ -134,7 +134,7 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
         const sessionSetAside = stored.session !== null && verdict.toQuarantine.some((failure) => failure.record.id === stored.session!.id);
         if (!current()) return 'stale';
 
-        const view = storedSessionView(sessionId, stored, opened.data, branchTurnId);
+        const view = storedSessionView(sessionId, stored, opened.data, branchTurnId, chosenByClinician);
         get().showStoredSession(view, mode);
         set((state) => ({
           historyEntries: sessionSetAside
@@ -198,8 +198,14 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
             return;
           }
           const { sessionMode, followUpDraft, fork, turns } = state;
-          const chosenTurnId = fork?.chosen != null ? ([...turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
-          void openSession(shownSession, sessionMode, chosenTurnId).then((outcome) => {
+          // Kept on the line it shows when a branch was chosen — and always when live: main's live copy of the session
+          // goes on along the turns this page showed it, so a continuation pulled from another workstation (newer, so
+          // "most recently used") must not take its place on screen while the model is still told this line. Not
+          // marked as chosen unless the clinician chose: the page says where the next follow-up goes on.
+          const chosenByClinician = fork?.chosen != null;
+          const keepLine = chosenByClinician || sessionMode === 'live';
+          const lineTurnId = keepLine ? ([...turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
+          void openSession(shownSession, sessionMode, lineTurnId, chosenByClinician).then((outcome) => {
             if (outcome === 'shown' && get().sessionId === shownSession) set({ followUpDraft });
           });
         };

@@ -131,10 +131,18 @@ function branchLabels(branches: readonly Slot<PathRow>[][], opened: OpenedRecord
  * Builds the view of a stored session from what main opened: the conversation along its path (shared/
  * conversationPath.ts: per asked message the answer written last), the patient and title from the session record,
  * the last answer's model and time — and, for a session continued on two workstations, its branches. `branchTurnId`:
- * the branch the clinician chose to go on from (null: not chosen; the most recently used one comes first in `turns`).
+ * the branch the clinician chose to go on from (null: not chosen; the most recently used one comes first in `turns`);
+ * `chosenByClinician` false: `turns` follow that branch (the line a live session goes on along here) but the fork is
+ * shown as not chosen yet, the page saying which one the next follow-up goes on from.
  * Only records main opened are shown: one it refused (a rolled-back version included) never stands in as history.
  */
-export function storedSessionView(sessionId: string, stored: StoredSession, opened: OpenedRecords, branchTurnId: string | null = null): StoredSessionView {
+export function storedSessionView(
+  sessionId: string,
+  stored: StoredSession,
+  opened: OpenedRecords,
+  branchTurnId: string | null = null,
+  chosenByClinician = true,
+): StoredSessionView {
   const sessionPayload = stored.session === null ? undefined : opened.sessions.get(stored.session.id);
   const openedTurns = stored.turns.filter((record) => opened.turns.has(record.id));
   const tree = conversationTree<PathRow>(
@@ -163,7 +171,7 @@ export function storedSessionView(sessionId: string, stored: StoredSession, open
             lastTurnId: slots.at(-1)!.shown.id,
             turns: slots.map((slot) => turnOfSlot(slot, opened)),
           })),
-          chosen: chosen === null ? null : branches.findIndex((slots) => slots.some((slot) => slot.id === tree.slotOf(chosen))),
+          chosen: chosen === null || !chosenByClinician ? null : branches.findIndex((slots) => slots.some((slot) => slot.id === tree.slotOf(chosen))),
         };
   const lastWithMetadata = [...shown].reverse().find((record) => opened.turns.get(record.id)!.metadata !== null);
   const metadata = lastWithMetadata === undefined ? null : opened.turns.get(lastWithMetadata.id)!.metadata;

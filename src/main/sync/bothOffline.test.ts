@@ -4,6 +4,7 @@
  * server lists both, nothing waits in an outbox — and the clinician's choice of where to go on decides what the model
  * is told next.
  */
+import type { AuthState } from '../../shared/auth';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -216,4 +217,49 @@ describe('a session continued on two workstations while the sync server was down
     });
     for (const main of [a, b]) expect((await opened(main, pageStore(main, first.sessionId))).every((result) => result.ok)).toBe(true);
   }, 150_000);
+});
+
+describe('a merged session record the page never stored', () => {
+  it('a page that missed the merged record\'s broadcast can still resume the session (main delivers it again, or does not anchor it)', async () => {
+    const { a, b, first } = await sharedSession();
+    await bothContinueOffline(a, b, first.sessionId, { a: 'SpO2 88% on air', b: 'Lactate 4.1' });
+    await syncBothUntil(a, b, async () => (await sessionRecordOf(a, first.sessionId)).rv === (await sessionRecordOf(b, first.sessionId)).rv && (await sessionRecordOf(a, first.sessionId)).turnIds.length === 3);
+    const merged = await sessionRecordOf(b, first.sessionId);
+    // What B's page holds if it missed that one broadcast (reloading, or the lock screen was up): everything else.
+    const olderVersions = b.deliveredRecords().filter((record) => record.kind === 'session' && record.sessionId === first.sessionId && record.v === 2 && record.rv < merged.rv);
+    const older = olderVersions.sort((x, y) => (y.v === 2 ? y.rv : 0) - (x.v === 2 ? x.rv : 0))[0]!;
+    const missed = [older, ...pageStore(b, first.sessionId).filter((record) => record.kind !== 'session')];
+    const { profileId } = await b.callOk<{ profileId: string }>('auth.state');
+    await b.callOk('auth.lock');
+    await b.callOk('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
+    for (let round = 0; round < 3; round += 1) await b.callOk('sync.now');
+    const resumed = await b.call('sessions.resume', { records: missed });
+    expect(resumed.ok).toBe(true);
+  }, 120_000);
+});
+
+describe('a continuation pushed before a lock', () => {
+  it('B locks after pushing its offline continuation; A goes on before it syncs: every session record still lists B\'s turn', async () => {
+    const { a, b, first } = await sharedSession();
+    const { onA, onB } = await bothContinueOffline(a, b, first.sessionId, { a: 'SpO2 88% on air', b: 'Lactate 4.1' });
+    // B reaches the server first with its continuation, then its clinician locks the workstation (a break).
+    expect((await b.callOk<SyncStatus>('sync.now')).state).toBe('synced');
+    const { profileId } = await b.callOk<AuthState>('auth.state');
+    await b.callOk('auth.lock');
+    // A's clinician asks a follow-up before A's first sync since the outage: A's session record is then newer than B's.
+    llm.queueReply('Give oxygen.');
+    // Taking the lease, A pulls B's continuation first and is told to send again from the latest (as its page would).
+    const refused = await a.call('protocol.generate', { sessionId: first.sessionId, message: 'Now confused' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SESSION_BUSY' } });
+    await a.callOk('sessions.resume', { records: pageStore(a, first.sessionId), branchTurnId: onA.turnId });
+    const third = await a.callOk<ProtocolResponse>('protocol.generate', { sessionId: first.sessionId, message: 'Now confused' });
+    // B's clinician unlocks; everything syncs.
+    await b.callOk('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
+    await syncBothUntil(a, b, () => [a, b].every((main) => pageStore(main, first.sessionId).some((record) => record.id === third.turnId)));
+    const onAsPage = await sessionRecordOf(a, first.sessionId);
+    const onBsPage = await sessionRecordOf(b, first.sessionId);
+    // Both continuations must stay listed (the manifest is what lets main detect a hidden turn).
+    expect(onAsPage.turnIds).toContain(onB.turnId);
+    expect(onBsPage.turnIds).toContain(onB.turnId);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 /**
- * The sync section of `npm run bench`: one real sync server process (`src/server/cli.ts`, embedded PostgreSQL in a
- * temporary folder) and a fake model server, then, in order: the handoff between two workstations (handoff.ts),
+ * The sync section of `npm run bench`: one real sync server process (the built bundle out/server/cli.mjs, as IT runs
+ * it; embedded PostgreSQL in a temporary folder) and a fake model server, then, in order: the handoff between two workstations (handoff.ts),
  * a new workstation's initial sync (initialSync.ts), and the server's own figures over raw HTTP (serverFigures.ts:
  * push throughput against plain INSERTs, pull latency with 100 live feeds, RSS with 200). The default run keeps the
  * section under a minute on two cores with a smaller initial-sync history; `--full` runs the issue's 1,000 sessions

@@ -56,6 +56,9 @@ async function knownState(db: PoolClient, profileId: string, sessionIds: readonl
   };
 }
 
+/** The column types of one row of {@link storeAccepted}'s VALUES, in its order. */
+const ROW_TYPES = ['text', 'uuid', 'uuid', 'integer', 'date', 'bytea', 'bytea', 'bigint'] as const;
+
 /** One item row to write, and its place among the push's accepted items (its change number's offset). */
 interface AcceptedRow {
   readonly item: ParsedPush['items'][number];
@@ -73,41 +76,33 @@ interface AcceptedRow {
  */
 async function storeAccepted(db: PoolClient, caller: Caller, now: Date, count: number, rows: readonly AcceptedRow[]): Promise<number> {
   const action: AuditAction = 'push';
+  const values: unknown[] = [caller.profileId, count, CHANGE_CHANNEL, now, action, caller.workstationId];
+  // One parameter per value (a multi-row VALUES), not arrays: node-postgres sends a Buffer parameter as raw binary,
+  // but a bytea[] array as hex text that PostgreSQL then parses back — twice the bytes and a parse per blob.
+  const tuples = rows.map((row) => {
+    const at = values.length;
+    values.push(row.item.kind, row.item.id, row.item.sessionId, row.item.version, row.item.day, row.blob, row.hash, row.offset);
+    return `(${ROW_TYPES.map((type, column) => `$${at + column + 1}::${type}`).join(', ')})`;
+  });
   const { rows: answer } = await db.query<{ last_change: string; notified: string; stored: string }>(
     `WITH counter AS (
        UPDATE counters SET last_change = last_change + $2 WHERE profile_id = $1 RETURNING profile_id, last_change
      ), notified AS (
-       SELECT pg_notify($11, profile_id::text || ' ' || last_change::text) FROM counter
+       SELECT pg_notify($3, profile_id::text || ' ' || last_change::text) FROM counter
      ), stored AS (
        INSERT INTO items (profile_id, kind, id, session_id, version, day, blob, blob_sha256, change_no)
          SELECT $1, u.kind, u.id, u.session_id, u.version, u.day, u.blob, u.sha, counter.last_change - $2 + u.change_offset + 1
-           FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::int[], $7::date[], $8::bytea[], $9::bytea[], $10::bigint[])
-                  AS u(kind, id, session_id, version, day, blob, sha, change_offset), counter
+           FROM (VALUES ${tuples.join(', ')}) AS u(kind, id, session_id, version, day, blob, sha, change_offset), counter
        ON CONFLICT (profile_id, kind, id) DO UPDATE SET session_id = excluded.session_id, version = excluded.version,
          day = excluded.day, blob = excluded.blob, blob_sha256 = excluded.blob_sha256, change_no = excluded.change_no
        RETURNING 1
      ), audited AS (
-       INSERT INTO audit (at, action, profile_id, workstation_id, count) VALUES ($12, $13, $1, $14, $2) RETURNING 1
+       INSERT INTO audit (at, action, profile_id, workstation_id, count) VALUES ($4, $5, $1, $6, $2) RETURNING 1
      )
      SELECT last_change, (SELECT count(*) FROM notified) AS notified, (SELECT count(*) FROM stored) AS stored,
             (SELECT count(*) FROM audited) AS audited
        FROM counter`,
-    [
-      caller.profileId,
-      count,
-      rows.map((row) => row.item.kind),
-      rows.map((row) => row.item.id),
-      rows.map((row) => row.item.sessionId),
-      rows.map((row) => row.item.version),
-      rows.map((row) => row.item.day),
-      rows.map((row) => row.blob),
-      rows.map((row) => row.hash),
-      rows.map((row) => row.offset),
-      CHANGE_CHANNEL,
-      now,
-      action,
-      caller.workstationId,
-    ],
+    values,
   );
   const row = answer[0];
   if (row === undefined) throw new Error('The profile has no change counter.');

@@ -30,15 +30,18 @@ function buildBundle(): string {
   return join(ROOT, 'out', 'server', 'cli.mjs');
 }
 
-/** Builds the bundle, starts `node out/server/cli.mjs --port 0 --data-dir <temp>` and waits for its one line. */
-export async function startBenchSyncServer(): Promise<BenchSyncServer> {
+/**
+ * Builds the bundle, starts `node [nodeArgs] out/server/cli.mjs --port 0 --data-dir <temp>` and waits for its one
+ * line. `nodeArgs` is for profiling the server under the bench's load (e.g. `--cpu-prof`), never for the figures.
+ */
+export async function startBenchSyncServer(nodeArgs: readonly string[] = []): Promise<BenchSyncServer> {
   const bundle = buildBundle();
   const folder = await mkdtemp(join(tmpdir(), 'cpa-bench-sync-'));
   // As root, PostgreSQL runs as the `postgres` user, which must reach the data folder.
   await chmod(folder, 0o755);
   const dataDir = join(folder, 'server');
   // No NODE_OPTIONS: nothing of this process's loader (tsx) may reach the server's.
-  const child: ChildProcess = spawn(process.execPath, [bundle, '--port', '0', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, bundle, '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -247,8 +247,8 @@ async function main(): Promise<void> {
     }
   }
 
-  // ── Sync section (bench/sync): with the engine suite (not with --browser or --quick alone). ──
-  if (options.engine) {
+  // ── Sync section (bench/sync): with the engine suite (not with --browser or --quick alone), or --sync-only. ──
+  if (options.sync) {
     collectGarbage();
     try {
       const sync = await phase(`sync (${options.workload})`, () =>

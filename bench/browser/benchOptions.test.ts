@@ -9,19 +9,22 @@ const result = (id: string, value: number): ReportedResult => ({ id, value, unit
 
 describe('bench options', () => {
   it('runs both suites by default, the browser suite alone with --browser or --quick, the engine alone with --no-browser', () => {
-    expect(parseBenchOptions([])).toEqual({ engine: true, browser: true, workload: 'default' });
-    expect(parseBenchOptions(['--browser'])).toEqual({ engine: false, browser: true, workload: 'default' });
-    expect(parseBenchOptions(['--quick'])).toEqual({ engine: false, browser: true, workload: 'quick' });
-    expect(parseBenchOptions(['--no-browser'])).toEqual({ engine: true, browser: false, workload: 'default' });
+    expect(parseBenchOptions([])).toEqual({ engine: true, sync: true, browser: true, workload: 'default' });
+    expect(parseBenchOptions(['--browser'])).toEqual({ engine: false, sync: false, browser: true, workload: 'default' });
+    expect(parseBenchOptions(['--quick'])).toEqual({ engine: false, sync: false, browser: true, workload: 'quick' });
+    expect(parseBenchOptions(['--no-browser'])).toEqual({ engine: true, sync: true, browser: false, workload: 'default' });
     expect(() => parseBenchOptions(['--fast'])).toThrow(/unknown option/);
     expect(() => parseBenchOptions(['--quick', '--no-browser'])).toThrow(/cannot be combined/);
   });
 
   it('runs the full workload with --full, alone or with either suite, and refuses --full with --quick', () => {
-    expect(parseBenchOptions(['--full'])).toEqual({ engine: true, browser: true, workload: 'full' });
-    expect(parseBenchOptions(['--browser', '--full'])).toEqual({ engine: false, browser: true, workload: 'full' });
-    expect(parseBenchOptions(['--no-browser', '--full'])).toEqual({ engine: true, browser: false, workload: 'full' });
+    expect(parseBenchOptions(['--full'])).toEqual({ engine: true, sync: true, browser: true, workload: 'full' });
+    expect(parseBenchOptions(['--browser', '--full'])).toEqual({ engine: false, sync: false, browser: true, workload: 'full' });
+    expect(parseBenchOptions(['--no-browser', '--full'])).toEqual({ engine: true, sync: true, browser: false, workload: 'full' });
     expect(() => parseBenchOptions(['--full', '--quick'])).toThrow(/--quick cannot be combined with --full/);
+    expect(parseBenchOptions(['--sync-only'])).toEqual({ engine: false, sync: true, browser: false, workload: 'default' });
+    expect(parseBenchOptions(['--sync-only', '--full'])).toEqual({ engine: false, sync: true, browser: false, workload: 'full' });
+    expect(() => parseBenchOptions(['--sync-only', '--browser'])).toThrow(/--sync-only can only be combined with --full/);
   });
 
   it('merges a browser-only run into results.json, keeps the engine entries, and writes nothing for --quick', async () => {

@@ -10,6 +10,8 @@
  *   engine's entries already there are kept. With `--full`, on the full workload.
  * - `npm run bench -- --no-browser`: the engine suite alone. With `--full`, on the full workload.
  * - `npm run bench -- --quick`: the browser suite alone, smoke workload; prints, writes nothing.
+ * - `npm run bench -- --sync-only`: the sync section alone (bench/sync), merged into `bench/results.json` like
+ *   `--browser`; with `--full`, on the full workload. For re-measuring sync work without the engine's ten minutes.
  */
 import { readFile } from 'node:fs/promises';
 import { writeResults, type BenchResult, type ReportedResult } from '../results';
@@ -23,11 +25,13 @@ export type BenchWorkload = 'quick' | 'default' | 'full';
 /** What one `npm run bench` invocation runs. */
 export interface BenchOptions {
   readonly engine: boolean;
+  /** The sync section (bench/sync): runs with the engine suite, or alone with `--sync-only`. */
+  readonly sync: boolean;
   readonly browser: boolean;
   readonly workload: BenchWorkload;
 }
 
-const KNOWN_FLAGS = ['--browser', '--no-browser', '--full', '--quick'] as const;
+const KNOWN_FLAGS = ['--browser', '--no-browser', '--full', '--quick', '--sync-only'] as const;
 
 /** Reads the switches; an unknown switch or a contradictory pair is an error (a typo must not run 20 minutes). */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -37,10 +41,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (unknown.length > 0) throw new Error(`bench: unknown option ${unknown.join(', ')} (known: ${KNOWN_FLAGS.join(', ')})`);
   const quick = flags.has('--quick');
   if (quick && flags.has('--full')) throw new Error('bench: --quick cannot be combined with --full');
+  if (flags.has('--sync-only')) {
+    if (flags.size > (flags.has('--full') ? 2 : 1)) throw new Error('bench: --sync-only can only be combined with --full');
+    return { engine: false, sync: true, browser: false, workload: flags.has('--full') ? 'full' : 'default' };
+  }
   const browserOnly = flags.has('--browser') || quick;
   if (browserOnly && flags.has('--no-browser')) throw new Error('bench: --no-browser cannot be combined with --browser or --quick');
   const workload: BenchWorkload = quick ? 'quick' : flags.has('--full') ? 'full' : 'default';
-  return { engine: !browserOnly, browser: !flags.has('--no-browser'), workload };
+  return { engine: !browserOnly, sync: !browserOnly, browser: !flags.has('--no-browser'), workload };
 }
 
 /**

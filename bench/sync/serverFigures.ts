@@ -45,7 +45,7 @@ export interface ServerFigures {
   readonly pulledBytes: number;
   readonly serverRssBytes: number;
   readonly serverRssBeforeFeedsBytes: number;
-  /** Before any work: the process as started. */
+  /** Before this file's work (after the handoff and the initial sync of syncSuite.ts, which run first). */
   readonly serverRssIdleBytes: number;
   readonly postgres: { bytes: number; processes: number };
   readonly signInMs: number;

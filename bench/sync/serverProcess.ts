@@ -1,10 +1,11 @@
 /**
- * The sync server as IT runs it, for the benchmarks: `src/server/cli.ts` in its own process with the embedded
+ * The sync server as IT runs it, for the benchmarks: the built bundle (`npm run build:server` → out/server/cli.mjs,
+ * built afresh here from the current sources, run with plain node as the systemd unit runs it) in its own process with the embedded
  * PostgreSQL in a temporary folder (removed at `stop`). The bench also needs what a test does not: the server's pid
  * (its RSS), PostgreSQL's processes (their memory) and the database URL (the plain-INSERT baseline writes into the
  * same PostgreSQL). The URL comes from the settings file the embedded PostgreSQL keeps in its data folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +23,27 @@ export interface BenchSyncServer {
   stop(): Promise<void>;
 }
 
-/** Starts `src/server/cli.ts --port 0 --data-dir <temp>` and waits for its one line on stdout. */
-export async function startBenchSyncServer(): Promise<BenchSyncServer> {
+/** Builds out/server/cli.mjs from the current sources (about a second), so the bench never times a stale bundle. */
+function buildBundle(): string {
+  const built = spawnSync(process.execPath, ['scripts/buildServer.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`npm run build:server failed: ${built.stderr.slice(-500)}`);
+  return join(ROOT, 'out', 'server', 'cli.mjs');
+}
+
+/**
+ * Builds the bundle, starts `node [nodeArgs] out/server/cli.mjs --port 0 --data-dir <temp>` and waits for its one
+ * line. `nodeArgs` is for profiling the server under the bench's load (e.g. `--cpu-prof`), never for the figures.
+ */
+export async function startBenchSyncServer(nodeArgs: readonly string[] = []): Promise<BenchSyncServer> {
+  const bundle = buildBundle();
   const folder = await mkdtemp(join(tmpdir(), 'cpa-bench-sync-'));
   // As root, PostgreSQL runs as the `postgres` user, which must reach the data folder.
   await chmod(folder, 0o755);
   const dataDir = join(folder, 'server');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', '0', '--data-dir', dataDir], {
+  // No NODE_OPTIONS: nothing of this process's loader (tsx) may reach the server's.
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, bundle, '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '' },
+    env: { ...process.env, DATABASE_URL: '', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

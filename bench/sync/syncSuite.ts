@@ -1,6 +1,6 @@
 /**
- * The sync section of `npm run bench`: one real sync server process (`src/server/cli.ts`, embedded PostgreSQL in a
- * temporary folder) and a fake model server, then, in order: the handoff between two workstations (handoff.ts),
+ * The sync section of `npm run bench`: one real sync server process (the built bundle out/server/cli.mjs, as IT runs
+ * it; embedded PostgreSQL in a temporary folder) and a fake model server, then, in order: the handoff between two workstations (handoff.ts),
  * a new workstation's initial sync (initialSync.ts), and the server's own figures over raw HTTP (serverFigures.ts:
  * push throughput against plain INSERTs, pull latency with 100 live feeds, RSS with 200). The default run keeps the
  * section under a minute on two cores with a smaller initial-sync history; `--full` runs the issue's 1,000 sessions
@@ -118,8 +118,8 @@ export async function runSyncSuite(options: { full: boolean; seed: number; log: 
         `times (in memory, no durability, a fixed cost per transaction), not Chromium's.`,
       `sync memory: server VmRSS ${fmt(figures.serverRssBytes / MB)} MB with ${plan.server.rssWorkstations} live feeds open ` +
         `(${fmt(figures.serverRssBeforeFeedsBytes / MB)} MB before the feeds, after the push and pull work above; ` +
-        `${fmt(figures.serverRssIdleBytes / MB)} MB idle after start), started as ` +
-        '`npm run sync-server` and the documented systemd unit start it (node with the tsx loader, part of the figure). PostgreSQL: ' +
+        `${fmt(figures.serverRssIdleBytes / MB)} MB after the handoff and initial sync, before this work), started as the ` +
+        'documented systemd unit starts it (`node out/server/cli.mjs`, the `npm run build:server` bundle, no TypeScript loader). PostgreSQL: ' +
         `${figures.postgres.processes} processes, ${fmt(figures.postgres.bytes / MB)} MB summed as PSS (shared buffers counted once).`,
       `sync: clinicians and feed tokens set up in ${fmt(figures.signInMs / 1_000, 1)} s: one registered through the API, the others ` +
         'written into the server\'s tables as it writes them (250 scrypt sign-ins would dominate the section and measure nothing here).',

@@ -1,54 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import type { FakeLlmServer } from '../fakes/fakeLlmServer';
-import { defaultHarnessDirs, startHarness, type Harness } from '../harness/harnessServer';
+import type { Page } from '@playwright/test';
 import { startSyncServerForTests, type SyncServerForTests } from '../support/syncServerForTests';
 import { expectRegionAccessible } from './accessibilityChecks';
+import { clinicSignIn, openWorkstation } from './syncWorkstations';
 import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test, twoAnsweredSessions } from './fixtures';
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const COMPLAINT = 'Fever and productive cough for 3 days';
-
-/** One clinician workstation: its own harness and data folder, its own browser context, pointed at the sync server. */
-interface Workstation {
-  readonly page: Page;
-  /** What the page logged as errors: checked empty at the end, as the fixture's `app` does. */
-  readonly problems: string[];
-  close(): Promise<void>;
-}
-
-async function openWorkstation(browser: Browser, llm: FakeLlmServer, syncUrl: string): Promise<Workstation> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cpa-e2e-sync-delete-'));
-  const harness: Harness = await startHarness({ port: 0, llmUrl: llm.baseURL, syncUrl, dataDir, ...defaultHarnessDirs(REPO_ROOT) });
-  const context: BrowserContext = await browser.newContext();
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  await page.goto(harness.url);
-  return {
-    page,
-    problems,
-    async close() {
-      await context.close();
-      await harness.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The lock screen's "Sign in with a clinic profile", filled as a clinician new to this workstation would. */
-async function clinicSignIn(page: Page, name: string, passphrase: string): Promise<void> {
-  await page.getByRole('button', { name: 'Sign in with a clinic profile' }).click();
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('signed-in-as')).toHaveText(name);
-}
 
 const sessionsOf = (page: Page) => page.getByRole('complementary', { name: 'Sessions' });
 const rowOf = (page: Page) => sessionsOf(page).getByRole('button', { name: COMPLAINT });
@@ -82,6 +41,7 @@ test.describe('deleting a session, on every workstation of the clinician', () =>
       await expect(rowOf(a.page)).toBeVisible();
 
       await clinicSignIn(b.page, name, CLINICIAN_PASSPHRASE);
+      await expect(b.page.getByTestId('signed-in-as')).toHaveText(name);
       await expect(rowOf(b.page)).toHaveAccessibleDescription(/1 turn/);
       await rowOf(b.page).click();
       await expect(b.page.getByText('Session (read-only)')).toBeVisible();

@@ -1,65 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { FakeLlmServer } from '../fakes/fakeLlmServer';
-import { defaultHarnessDirs, startHarness, type Harness } from '../harness/harnessServer';
 import { startSyncServerForTests, type SyncServerForTests } from '../support/syncServerForTests';
 import { expectRegionAccessible } from './accessibilityChecks';
+import { clinicSignIn, openWorkstation } from './syncWorkstations';
 import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const COMPLAINT = 'Fever and productive cough for 3 days';
 const FIRST_ANSWER = '1. Chest X-ray. 2. CBC and CRP.';
 const ON_A = { question: 'Chest X-ray shows a right lower lobe consolidation', answer: 'Start amoxicillin for community-acquired pneumonia.' };
 const ON_B = { question: 'CRP is 180 mg/L and the patient is hypotensive', answer: 'Treat as sepsis: blood cultures and IV antibiotics.' };
 const AFTER = { question: 'Blood cultures are taken; what next?', answer: 'Reassess lactate within two hours.' };
-
-/** One clinician workstation, labelled as IT's policy labels it: its own harness, data folder and browser context. */
-interface Workstation {
-  readonly page: Page;
-  /** What the page logged as errors: checked empty at the end, as the fixture's `app` does. */
-  readonly problems: string[];
-  close(): Promise<void>;
-}
-
-async function openWorkstation(browser: Browser, llm: FakeLlmServer, syncUrl: string, label: string): Promise<Workstation> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cpa-e2e-sync-fork-'));
-  const harness: Harness = await startHarness({
-    port: 0,
-    llmUrl: llm.baseURL,
-    syncUrl,
-    dataDir,
-    env: { CPA_SYNC_WORKSTATION_LABEL: label },
-    ...defaultHarnessDirs(REPO_ROOT),
-  });
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1366, height: 800 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  await page.goto(harness.url);
-  return {
-    page,
-    problems,
-    async close() {
-      await context.close();
-      await harness.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The lock screen's "Sign in with a clinic profile", filled as a clinician new to this workstation would. */
-async function clinicSignIn(page: Page, name: string, passphrase: string): Promise<void> {
-  await page.getByRole('button', { name: 'Sign in with a clinic profile' }).click();
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByTestId('signed-in-as')).toHaveText(name);
-}
 
 const rowOf = (page: Page) => page.getByRole('complementary', { name: 'Sessions' }).getByRole('button', { name: COMPLAINT });
 
@@ -120,8 +73,8 @@ test.describe('a session continued on two workstations while neither reached the
   test('both continuations come back side by side on both; going on from one sends the model only that one', async ({ browser, llm }, testInfo) => {
     test.setTimeout(180_000);
     const name = 'Dr Ada Fork';
-    const a = await openWorkstation(browser, llm, syncServer.url, 'Triage 1');
-    const b = await openWorkstation(browser, llm, syncServer.url, 'Exam 2');
+    const a = await openWorkstation(browser, llm, syncServer.url, { label: 'Triage 1', viewport: { width: 1366, height: 800 } });
+    const b = await openWorkstation(browser, llm, syncServer.url, { label: 'Exam 2', viewport: { width: 1366, height: 800 } });
     try {
       await signInAsNewClinician(a.page, name);
       await expect(a.page.getByTestId('sync-status')).toHaveText('Synced');
@@ -131,6 +84,7 @@ test.describe('a session continued on two workstations while neither reached the
       await expect(a.page.getByTestId('answer').first()).toHaveText(FIRST_ANSWER);
 
       await clinicSignIn(b.page, name, CLINICIAN_PASSPHRASE);
+      await expect(b.page.getByTestId('signed-in-as')).toHaveText(name);
       await expect(rowOf(b.page)).toHaveAccessibleDescription(/1 turn/);
       await rowOf(b.page).click();
       await expect(b.page.getByTestId('answer').first()).toHaveText(FIRST_ANSWER);

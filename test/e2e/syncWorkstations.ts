@@ -27,11 +27,13 @@ export interface Workstation {
 export interface WorkstationOptions {
   /** IT's label for it (policy `syncWorkstationLabel`, here through its environment variable): what colleagues see. */
   readonly label?: string;
+  /** The browser window's size (a screenshot for reviewers is taken at the clinic's 1366×800); Playwright's default otherwise. */
+  readonly viewport?: { readonly width: number; readonly height: number };
 }
 
 /** A new browser context on `url`, collecting the page's errors. */
-async function openPage(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext();
+async function openPage(browser: Browser, url: string, viewport?: WorkstationOptions['viewport']): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -53,7 +55,7 @@ export async function openWorkstation(browser: Browser, llm: FakeLlmServer, sync
     ...(options.label === undefined ? {} : { env: { CPA_SYNC_WORKSTATION_LABEL: options.label } }),
     ...defaultHarnessDirs(REPO_ROOT),
   });
-  const { context, page, problems } = await openPage(browser, harness.url);
+  const { context, page, problems } = await openPage(browser, harness.url, options.viewport);
   return {
     page,
     problems,

@@ -98,7 +98,6 @@ async function syncBothUntil(a: MainForTests, b: MainForTests, done: () => Promi
   );
 }
 
-/** A and B both hold the session (A started it, B signed in and resumed it), online. */
 /** The versions of `sessionId`'s session record the server holds (what any workstation of `name` would pull). */
 async function sessionRecordVersionsOnServer(name: string, sessionId: string): Promise<number[]> {
   const client = createSyncClient({ serverUrl: syncServer.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
@@ -114,6 +113,7 @@ async function sessionRecordVersionsOnServer(name: string, sessionId: string): P
   return versions;
 }
 
+/** A and B both hold the session (A started it, B signed in and resumed it), online. */
 async function sharedSession(): Promise<{ a: MainForTests; b: MainForTests; first: ProtocolResponse; name: string }> {
   const name = `Dr Ida ${randomUUID().slice(0, 8)}`;
   const a = await workstation({ name, label: 'Triage 1' });

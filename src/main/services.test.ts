@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -218,7 +218,12 @@ describe('IT removes a departed clinician', () => {
     if (!first.ok) throw new Error(first.error.message);
     const profiles = await main.call<{ profiles: { profileId: string }[] }>('auth.listProfiles');
     const profileId = profiles.ok ? (profiles.data.profiles[0]?.profileId as string) : '';
+    // What sync keeps for the profile (its outbox of sealed items) goes with it.
+    const syncFolder = join(main.dataDir, 'sync', profileId);
+    await mkdir(syncFolder, { recursive: true });
+    await writeFile(join(syncFolder, 'outbox.jsonl'), '{}\n');
     expect(await main.services.removeProfile(profileId)).toBe(1);
+    await expect(readFile(join(syncFolder, 'outbox.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await main.call('auth.listProfiles')).toMatchObject({ ok: true, data: { profiles: [] } });
     expect(await main.call('auth.state')).toMatchObject({ ok: true, data: { state: 'locked', reason: 'removed' } });
   });

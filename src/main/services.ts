@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { syncPathsOf } from './sync/outbox/outboxFiles';
+import { dirname, join } from 'node:path';
 import type { AuthState } from '../shared/auth';
 import type { LlmStatus } from '../shared/settings';
 import type { SessionsRemovedEvent, UnsyncedSessions } from '../shared/sessionsRemoved';
@@ -439,6 +441,9 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     async removeProfile(profileId) {
       const { destroyedSessions } = await profiles.removeProfile(profileId);
       for (const sessionId of destroyedSessions) memory.forgetSession(sessionId);
+      // Its sync state goes too (outbox, cursor, waiting records, merge heads): sealed under keys now destroyed, but a
+      // removed clinician leaves nothing of theirs on the workstation.
+      await rm(dirname(syncPathsOf(options.dataDir, profileId).outbox), { recursive: true, force: true });
       await audit.recordDurably({ action: 'profile.removed', profileId });
       return destroyedSessions.length;
     },

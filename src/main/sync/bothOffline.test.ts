@@ -6,13 +6,10 @@
  */
 import type { AuthState } from '../../shared/auth';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
-import { startSyncServerForTests, type SyncServerForTests } from '../../../test/support/syncServerForTests';
+import { useSyncServer } from '../../../test/support/syncServerBed';
 import { TestClock } from '../../../test/support/testClock';
 import type { ProtocolResponse } from '../../shared/protocol';
 import type { SyncStatus } from '../../shared/sync/status';
@@ -21,25 +18,15 @@ import { systemClock } from '../core/clock';
 import { createSyncClient } from './http/syncClient';
 import { deriveClinicKeys } from './identity/clinicKeys';
 
-let folder = '';
-let syncServer: SyncServerForTests;
 let llm: FakeLlmServer;
-const started: MainForTests[] = [];
+const bed = useSyncServer('cpa-both-offline-');
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'cpa-both-offline-'));
-  syncServer = await startSyncServerForTests(folder);
   llm = await startFakeLlmServer();
 }, 120_000);
 
-afterEach(async () => {
-  for (const main of started.splice(0)) await main.close();
-});
-
 afterAll(async () => {
-  await syncServer.stop();
   await llm.close();
-  await rm(folder, { recursive: true, force: true });
 }, 30_000);
 
 const patient = { age: 64, sex: 'female', chiefComplaint: 'Chest pain' };
@@ -49,13 +36,12 @@ async function workstation(options: { name?: string; signIn?: boolean; label: st
     llmBaseUrl: llm.baseURL,
     clock: new TestClock(),
     newId: () => randomUUID(),
-    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240, syncWorkstationLabel: options.label },
+    settings: { syncServerUrl: bed.server.url, idleLockMinutes: 240, syncWorkstationLabel: options.label },
     signIn: options.signIn ?? true,
     syncLiveFeed: false,
     ...(options.name ? { profileName: options.name } : {}),
   });
-  started.push(main);
-  return main;
+  return bed.track(main);
 }
 
 /** The page's store: the newest version of each record delivered. */
@@ -100,7 +86,7 @@ async function syncBothUntil(a: MainForTests, b: MainForTests, done: () => Promi
 
 /** The versions of `sessionId`'s session record the server holds (what any workstation of `name` would pull). */
 async function sessionRecordVersionsOnServer(name: string, sessionId: string): Promise<number[]> {
-  const client = createSyncClient({ serverUrl: syncServer.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
+  const client = createSyncClient({ serverUrl: bed.server.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
   const { authKey } = await deriveClinicKeys(TEST_PASSPHRASE, (await client.prelogin({ name })).kdf);
   const { token } = await client.signIn({ name, authKey, workstation: { id: randomUUID(), label: 'Checker' } });
   const versions: number[] = [];
@@ -134,7 +120,7 @@ async function bothContinueOffline(
   sessionId: string,
   texts: { a: string; b: string },
 ): Promise<{ onA: ProtocolResponse; onB: ProtocolResponse }> {
-  await syncServer.stop();
+  await bed.server.stop();
   try {
     llm.queueReply(`Answer to ${texts.a}`);
     const onA = await a.callOk<ProtocolResponse>('protocol.generate', { sessionId, message: texts.a });
@@ -143,7 +129,7 @@ async function bothContinueOffline(
     expect(onA.seq).toBe(onB.seq);
     return { onA, onB };
   } finally {
-    await syncServer.restart();
+    await bed.server.restart();
   }
 }
 

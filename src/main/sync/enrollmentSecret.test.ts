@@ -3,47 +3,27 @@
  * policy holds it (`syncEnrollmentSecret`) registers its clinicians; one without is refused, and says what to do.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
-import { startSyncServerForTests, type SyncServerForTests } from '../../../test/support/syncServerForTests';
+import { useSyncServer } from '../../../test/support/syncServerBed';
 import { TestClock } from '../../../test/support/testClock';
 import type { AuthState } from '../../shared/auth';
 import type { SettingsView } from '../../shared/settings';
 import type { SyncStatus } from '../../shared/sync/status';
 
 const SECRET = `enrollment-${randomUUID()}`;
-let folder = '';
-let syncServer: SyncServerForTests;
-const started: MainForTests[] = [];
-
-beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'cpa-enrollment-'));
-  syncServer = await startSyncServerForTests(folder, { CPA_SYNC_ENROLLMENT_SECRET: SECRET });
-}, 120_000);
-
-afterEach(async () => {
-  for (const main of started.splice(0)) await main.close();
-});
-
-afterAll(async () => {
-  await syncServer.stop();
-  await rm(folder, { recursive: true, force: true });
-}, 30_000);
+const bed = useSyncServer('cpa-enrollment-', { CPA_SYNC_ENROLLMENT_SECRET: SECRET });
 
 async function workstation(options: { secret?: string; name?: string; signIn?: boolean } = {}): Promise<MainForTests> {
   const main = await startMainForTests({
     llmBaseUrl: 'http://127.0.0.1:9/v1',
     clock: new TestClock(),
     newId: () => randomUUID(),
-    settings: { syncServerUrl: syncServer.url, ...(options.secret === undefined ? {} : { syncEnrollmentSecret: options.secret }) },
+    settings: { syncServerUrl: bed.server.url, ...(options.secret === undefined ? {} : { syncEnrollmentSecret: options.secret }) },
     signIn: options.signIn ?? true,
     ...(options.name ? { profileName: options.name } : {}),
   });
-  started.push(main);
-  return main;
+  return bed.track(main);
 }
 
 describe('registering against a server that requires the enrollment secret', () => {

@@ -3,45 +3,25 @@
  * change made on B too catches it up — B syncs again, and the old passphrase no longer opens the profile on B.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
-import { startSyncServerForTests, type SyncServerForTests } from '../../../test/support/syncServerForTests';
+import { useSyncServer } from '../../../test/support/syncServerBed';
 import { TestClock } from '../../../test/support/testClock';
 import type { AuthState } from '../../shared/auth';
 import type { SyncStatus } from '../../shared/sync/status';
 
-let folder = '';
-let syncServer: SyncServerForTests;
-const started: MainForTests[] = [];
-
-beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'cpa-passphrase-elsewhere-'));
-  syncServer = await startSyncServerForTests(folder);
-}, 120_000);
-
-afterEach(async () => {
-  for (const main of started.splice(0)) await main.close();
-});
-
-afterAll(async () => {
-  await syncServer.stop();
-  await rm(folder, { recursive: true, force: true });
-}, 30_000);
+const bed = useSyncServer('cpa-passphrase-elsewhere-');
 
 async function workstation(options: { name?: string; signIn?: boolean; clock?: TestClock } = {}): Promise<MainForTests> {
   const main = await startMainForTests({
     llmBaseUrl: 'http://127.0.0.1:9/v1',
     clock: options.clock ?? new TestClock(),
     newId: () => randomUUID(),
-    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240 },
+    settings: { syncServerUrl: bed.server.url, idleLockMinutes: 240 },
     signIn: options.signIn ?? true,
     ...(options.name ? { profileName: options.name } : {}),
   });
-  started.push(main);
-  return main;
+  return bed.track(main);
 }
 
 async function syncedTo(main: MainForTests, state: SyncStatus['state']): Promise<SyncStatus> {

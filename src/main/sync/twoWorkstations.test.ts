@@ -3,13 +3,10 @@
  * real sync server: what a clinician notices when they move between machines.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../../test/fakes/fakeLlmServer';
 import { startMainForTests, TEST_PASSPHRASE, type MainForTests } from '../../../test/support/mainForTests';
-import { startSyncServerForTests, type SyncServerForTests } from '../../../test/support/syncServerForTests';
+import { useSyncServer } from '../../../test/support/syncServerBed';
 import { TestClock } from '../../../test/support/testClock';
 import type { AuthState } from '../../shared/auth';
 import type { ProtocolResponse } from '../../shared/protocol';
@@ -19,25 +16,15 @@ import { systemClock } from '../core/clock';
 import { createSyncClient } from './http/syncClient';
 import { deriveClinicKeys } from './identity/clinicKeys';
 
-let folder = '';
-let syncServer: SyncServerForTests;
 let llm: FakeLlmServer;
-const started: MainForTests[] = [];
+const bed = useSyncServer('cpa-two-workstations-');
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'cpa-two-workstations-'));
-  syncServer = await startSyncServerForTests(folder);
   llm = await startFakeLlmServer();
 }, 120_000);
 
-afterEach(async () => {
-  for (const main of started.splice(0)) await main.close();
-});
-
 afterAll(async () => {
-  await syncServer.stop();
   await llm.close();
-  await rm(folder, { recursive: true, force: true });
 }, 30_000);
 
 const patient = { age: 71, sex: 'male', chiefComplaint: 'Shortness of breath' };
@@ -47,12 +34,11 @@ async function workstation(options: { name?: string; signIn?: boolean; label?: s
     llmBaseUrl: llm.baseURL,
     clock: new TestClock(),
     newId: () => randomUUID(),
-    settings: { syncServerUrl: syncServer.url, idleLockMinutes: 240, ...(options.label ? { syncWorkstationLabel: options.label } : {}) },
+    settings: { syncServerUrl: bed.server.url, idleLockMinutes: 240, ...(options.label ? { syncWorkstationLabel: options.label } : {}) },
     signIn: options.signIn ?? true,
     ...(options.name ? { profileName: options.name } : {}),
   });
-  started.push(main);
-  return main;
+  return bed.track(main);
 }
 
 /** Runs `sync.now` until a full cycle succeeded (the first sign-in at unlock runs in the background). */
@@ -151,7 +137,7 @@ describe('sync between two workstations', () => {
     await synced(a);
 
     // Whoever controls the server (or only its database) writes a tombstone: it has no proof sealed with the data key.
-    const client = createSyncClient({ serverUrl: syncServer.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
+    const client = createSyncClient({ serverUrl: bed.server.url, allowInsecureHttp: false, fetch: (url, init) => fetch(url, init), clock: systemClock, timeoutMs: 15_000 });
     const { authKey } = await deriveClinicKeys(TEST_PASSPHRASE, (await client.prelogin({ name })).kdf);
     const { token } = await client.signIn({ name, authKey, workstation: { id: randomUUID(), label: 'Hostile' } });
     await client.session(token).tombstones({ sessions: [{ sessionId: first.sessionId, reason: 'retention', day: '2026-11-25' }] });
@@ -272,7 +258,7 @@ describe('sync between two workstations', () => {
     const kept = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
     await synced(a);
     const { profileId } = await a.callOk<AuthState>('auth.state');
-    await syncServer.removeProfile(name);
+    await bed.server.removeProfile(name);
     await a.call('sync.now');
     await vi.waitFor(async () => expect(await a.callOk<{ state: string; message: string | null }>('sync.status')).toMatchObject({ state: 'error' }), {
       timeout: 10_000,
@@ -292,7 +278,7 @@ describe('sync between two workstations', () => {
   it('keeps working while the server is down, and the outbox drains after it is back', async () => {
     const a = await workstation({ name: `Dr Cy ${randomUUID().slice(0, 8)}` });
     await synced(a);
-    await syncServer.stop();
+    await bed.server.stop();
     try {
       llm.queueReply('Fluids and a repeat lactate.');
       const offlineTurn = await a.callOk<ProtocolResponse>('protocol.generate', { patient });
@@ -301,7 +287,7 @@ describe('sync between two workstations', () => {
       expect(offline).toMatchObject({ state: 'offline' });
       expect(offline.pending).toBeGreaterThan(0);
     } finally {
-      await syncServer.restart();
+      await bed.server.restart();
     }
     expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
   }, 90_000);
@@ -311,21 +297,20 @@ describe('sync between two workstations', () => {
     await synced(a);
     const { profileId } = await a.callOk<AuthState>('auth.state');
     await a.callOk('auth.lock');
-    await syncServer.stop();
+    await bed.server.stop();
     try {
       await a.callOk('auth.unlock', { profileId, passphrase: TEST_PASSPHRASE });
       llm.queueReply('Offline answer.');
       await a.callOk<ProtocolResponse>('protocol.generate', { patient });
       await vi.waitFor(async () => expect(await a.callOk<SyncStatus>('sync.status')).toMatchObject({ state: 'offline' }), { timeout: 10_000, interval: 50 });
     } finally {
-      await syncServer.restart();
+      await bed.server.restart();
     }
     expect(await synced(a)).toMatchObject({ state: 'synced', pending: 0 });
   }, 90_000);
 
   it('answers off, and refuses a clinic sign-in, when no sync server is set', async () => {
-    const main = await startMainForTests({ llmBaseUrl: llm.baseURL, clock: new TestClock(), newId: () => randomUUID() });
-    started.push(main);
+    const main = bed.track(await startMainForTests({ llmBaseUrl: llm.baseURL, clock: new TestClock(), newId: () => randomUUID() }));
     expect(await main.callOk('sync.now')).toEqual({ state: 'off', pending: 0, lastSyncedAt: null, message: null });
     await main.callOk('auth.lock');
     expect(await main.call('auth.signInWithClinicProfile', { name: 'Dr Test', passphrase: TEST_PASSPHRASE })).toMatchObject({

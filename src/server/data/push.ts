@@ -160,19 +160,20 @@ export async function applyPush(pool: Pool, caller: Caller, input: ParsedPush, n
     });
 
     if (accepted.length > 0) {
-      // One row per item: when a push carries an id twice, its last accepted version is the one kept.
-      const lastOf = new Map(accepted.map((index, offset) => [`${input.items[index]?.kind}:${input.items[index]?.id}`, offset]));
-      const rows = [...lastOf.values()].map((offset) => ({ index: accepted[offset] as number, offset }));
+      // One row per item: when a push carries an id twice, its last accepted version is the one kept — and only kept
+      // rows take change numbers (a superseded copy taking one would leave a gap in the profile's numbers). Both copies
+      // answer the kept row's number.
+      const keyOf = (index: number): string => `${input.items[index]?.kind}:${input.items[index]?.id}`;
+      const kept = [...new Map(accepted.map((index) => [keyOf(index), index])).values()].sort((a, b) => a - b);
+      const offsetOf = new Map(kept.map((index, offset) => [keyOf(index), offset]));
       const first = await storeAccepted(
         db,
         caller,
         now,
-        accepted.length,
-        rows.map((row) => ({ item: input.items[row.index] as ParsedPush['items'][number], blob: bytes[row.index] as Buffer, hash: hashes[row.index] as Buffer, offset: row.offset })),
+        kept.length,
+        kept.map((index, offset) => ({ item: input.items[index] as ParsedPush['items'][number], blob: bytes[index] as Buffer, hash: hashes[index] as Buffer, offset })),
       );
-      accepted.forEach((index, offset) => {
-        (results[index] as Result).changeNo = first + offset;
-      });
+      for (const index of accepted) (results[index] as Result).changeNo = first + (offsetOf.get(keyOf(index)) as number);
     } else {
       await audit(db, now, 'push', { profileId: caller.profileId, workstationId: caller.workstationId, count: 0 });
     }

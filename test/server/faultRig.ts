@@ -5,8 +5,9 @@
  *
  * `node --import tsx test/server/faultRig.ts` starts an embedded PostgreSQL in a temporary folder, applies the
  * server's migrations and prints `ready <database URL>`. The line `restart` stops and starts PostgreSQL (same data,
- * same port) and answers `restarted`. End of stdin stops PostgreSQL, removes the folder and exits. Its own cluster,
- * not the run's shared one: restarting that would break the files running beside it.
+ * same port) and answers `restarted`. End of stdin stops PostgreSQL, removes the folder and exits. The fault tests
+ * start one of their own (restarting the shared one would break the files running beside it); the run's shared
+ * cluster (sharedPostgres.globalSetup.ts) is another instance of it, never restarted.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

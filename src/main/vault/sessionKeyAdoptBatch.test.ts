@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PAYLOAD_FORMAT_VERSION } from '../../shared/vault';
-import { openRecord, sealRecord } from './recordCrypto';
+import { openRecord, sealRecord, type SealedRecordHeader } from './recordCrypto';
 import { SessionKeyError } from './sessionKeyError';
 import type { SessionKeyEntry } from './sessionKeyFileFormat';
 import type { SessionKeyStore } from './sessionKeyStore';
@@ -119,15 +119,15 @@ describe('session key store: adopting a pulled page of keys at once', () => {
   });
 });
 
-function header(sessionId: string) {
+function header(sessionId: string): SealedRecordHeader {
   return {
     id: globalThis.crypto.randomUUID(),
-    kind: 'turn' as const,
+    kind: 'turn',
     sessionId,
     ownerId: 'alice',
     seq: 1,
     parentTurnId: null,
-    status: 'complete' as const,
+    status: 'complete',
     createdAt: T0.toISOString(),
     updatedAt: T0.toISOString(),
     v: PAYLOAD_FORMAT_VERSION,

@@ -7,8 +7,8 @@
  *   B's main delivered the last record to its page: every pull page, every envelope opened and checked with the
  *   profile's data key, every session key adopted and every record opened with it before delivery. Then the page's
  *   part: the delivered records written as the page writes a delivery (each checked against the schema, one
- *   read-write transaction per delivery of ≤ 8 records, stored rows read first so a newer version is never
- *   overwritten). Median of 3, alternating with the plain side.
+ *   read-write transaction per delivery as main cut them, src/main/sync/pull/pulledDeliveries.ts; stored rows read
+ *   first so a newer version is never overwritten). Median of 3, alternating with the plain side.
  * - Plain: Dexie `bulkPut` of the same rows, one transaction per 100 sessions.
  *
  * The Dexie parts run in Node on fake-indexeddb, both sides the same way, not in Chromium as the store suite does:

@@ -97,10 +97,17 @@ export function isNewerVersion(known: SealedRecord, candidate: SealedRecord): bo
 }
 
 /**
- * One delivery of sealed records (`vault.record`): what main sealed together for one turn — the session record and
- * the turn record — which the page writes in one transaction (both or neither) and acknowledges record by record.
+ * Most records in one delivery: a sync pull delivers up to this many at once (one page transaction for many,
+ * src/main/sync/pull/pulledDeliveries.ts); main's own deliveries carry a turn's few records.
  */
-export const RecordDelivery = z.strictObject({ records: z.array(SealedRecord).min(1).max(8) });
+export const MAX_RECORDS_PER_DELIVERY = 100;
+
+/**
+ * One delivery of sealed records (`vault.record`): what main sealed together for one turn — the session record and
+ * the turn record — or a batch of pulled records, which the page writes in one transaction (all or none) and
+ * acknowledges record by record.
+ */
+export const RecordDelivery = z.strictObject({ records: z.array(SealedRecord).min(1).max(MAX_RECORDS_PER_DELIVERY) });
 /** @see RecordDelivery */
 export type RecordDelivery = z.infer<typeof RecordDelivery>;
 

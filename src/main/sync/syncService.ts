@@ -29,6 +29,7 @@ import { SyncOutbox } from './outbox/syncOutbox';
 import { applyPulledPage, type WaitingRecords } from './pull/applyPulledPage';
 import { readWaitingRecords, writeWaitingRecords } from './pull/waitingRecordsFile';
 import { pullChanges } from './pull/pullChanges';
+import { pulledDeliveries } from './pull/pulledDeliveries';
 import { reconcileForks } from './fork/forkCycle';
 import { envelopeOf, hasWaitingSessionRecord, readPulledHeads, writePulledHeads } from './fork/pulledHeadsFile';
 import type { SessionHeads } from './fork/sessionHeads';
@@ -174,8 +175,6 @@ const LEASE_RELEASE_MS = 3_000;
  * pushed) and before releasing it (to push this turn's records). Past it the offline rule applies: work goes on.
  */
 const LEASE_SYNC_MS = 5_000;
-/** `RecordDelivery` takes at most 8 records (the page writes one delivery in one transaction). */
-const MAX_RECORDS_PER_DELIVERY = 8;
 const FEED_RETRY_MS = [1_000, 5_000, 15_000, 60_000];
 
 /** See the file's comment. */
@@ -800,7 +799,7 @@ export class SyncService {
         }
         // Also before the cursor moves: the pulled side of a merge not made yet survives a restart.
         await writePulledHeads(connection.headsPath, connection.heads, (sessionId) => hasWaitingSessionRecord(connection.outbox, sessionId), this.#files);
-        for (let start = 0; start < fresh.length; start += MAX_RECORDS_PER_DELIVERY) this.deps.deliver(fresh.slice(start, start + MAX_RECORDS_PER_DELIVERY));
+        for (const delivery of pulledDeliveries(fresh)) this.deps.deliver(delivery);
         for (const sessionId of new Set(fresh.map((record) => record.sessionId))) this.deps.continuedElsewhere(sessionId);
         for (const sessionId of applied.deletedSessions) {
           this.deps.audit({ action: 'sync.deleted_elsewhere', profileId: connection.owner.ownerId, objectId: sessionId });

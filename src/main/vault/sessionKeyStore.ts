@@ -40,7 +40,7 @@ interface Entry {
 
 /** What a caller asks of the next write. */
 type WriteRequest =
-  | { readonly kind: 'append'; readonly change: SessionKeyChange }
+  | { readonly kind: 'append'; readonly changes: readonly SessionKeyChange[] }
   | { readonly kind: 'rewrite' }
   | { readonly kind: 'destroy'; readonly sessionIds: readonly string[]; readonly day: string }
   /** Nothing new: resolves once everything queued before it is on disk. */
@@ -171,7 +171,7 @@ export class SessionKeyStore {
     const entry: Entry = { sessionId, ownerId: owner.ownerId, wrappedKey, lastTurnAtMs: lastTurnAt.getTime(), rv: 0 };
     this.#entries.set(sessionId, entry);
     try {
-      await this.#persist({ kind: 'append', change: { op: 'put', entry: stored(entry) } });
+      await this.#persist({ kind: 'append', changes: [{ op: 'put', entry: stored(entry) }] });
     } catch (error) {
       // Not on disk, so not created: nothing may be sealed with a key that a restart would not find.
       if (this.#entries.get(sessionId) === entry) this.#entries.delete(sessionId);
@@ -225,33 +225,82 @@ export class SessionKeyStore {
   /**
    * Keeps a session key that came from the owner's other workstation (sync), wrapped as it came, after checking that
    * `owner`'s data key unwraps it. A session known here only moves its last-turn time; a shredded one is refused
-   * (`shredded`): a deleted session never comes back. On disk before this resolves.
+   * (`shredded`): a deleted session never comes back. On disk before this resolves. One entry of {@link adoptAll}.
    */
   async adopt(incoming: SessionKeyEntry, owner: UnlockedOwner): Promise<'added' | 'touched'> {
+    const [outcome] = await this.adoptAll([incoming], owner);
+    if (outcome instanceof SessionKeyError) throw outcome;
+    if (outcome === undefined) throw new Error('adoptAll returned no outcome');
+    return outcome;
+  }
+
+  /**
+   * {@link adopt} for several entries (a pulled page's keys) with one journal write — one sync instead of one per key.
+   * Each entry gets the checks of a single adopt, in order: another owner's entry (`other-owner`), a shredded session
+   * (`shredded`) and a key the owner's data key does not unwrap (`unwrap-failed`) are refused one by one, returned
+   * as that entry's outcome, and the others kept; an entry for a session already known (here, or earlier in the same
+   * batch) only moves its last-turn time. The keys checked are cached while the owner stays unlocked, so the records
+   * that follow do not unwrap them again.
+   *
+   * All the changes go into the same append: a crash during it can keep only complete lines before a torn one
+   * (dropped on load), and the caller (sync) writes its pull cursor only after this resolved, so the same page comes
+   * again and adopts what is missing. Rejects, with nothing kept in memory, when the write fails.
+   */
+  async adoptAll(incoming: readonly SessionKeyEntry[], owner: UnlockedOwner): Promise<('added' | 'touched' | SessionKeyError)[]> {
     this.#requireLoaded();
-    if (incoming.ownerId !== owner.ownerId) throw new SessionKeyError('other-owner', incoming.sessionId);
-    if (this.#entries.has(incoming.sessionId)) {
-      await this.touch(incoming.sessionId, new Date(incoming.lastTurnAt));
-      return 'touched';
-    }
-    this.#refuseNewKey(incoming.sessionId);
+    // Before anything changes: one bad time would make the whole file unloadable.
+    for (const entry of incoming) requireValidTime(new Date(entry.lastTurnAt), 'lastTurnAt');
+    const generation = this.#generationOf(owner.ownerId);
+    // The unwrap checks run together (the slow part), each with the single adopt's refusals before it.
+    const checked = await Promise.all(
+      incoming.map(async (entry): Promise<CryptoKey | SessionKeyError | 'known'> => {
+        if (entry.ownerId !== owner.ownerId) return new SessionKeyError('other-owner', entry.sessionId);
+        if (this.#entries.has(entry.sessionId)) return 'known';
+        if (this.#shredded.has(entry.sessionId)) return new SessionKeyError('shredded', entry.sessionId);
+        try {
+          return await unwrapAesKey(entry.wrappedKey, owner.dataKey, sessionKeyAdditionalData(entry.sessionId, owner.ownerId), RECORD_KEY_USAGES);
+        } catch (error) {
+          if (error instanceof KeyUnwrapError) return new SessionKeyError('unwrap-failed', entry.sessionId);
+          throw error;
+        }
+      }),
+    );
+    // From here on nothing awaits until the write: the store cannot change between these checks and the changes.
+    const outcomes: ('added' | 'touched' | SessionKeyError)[] = [];
+    const changes: SessionKeyChange[] = [];
+    const added: { readonly entry: Entry; readonly key: CryptoKey }[] = [];
+    incoming.forEach((entry, index) => {
+      const check = checked[index];
+      if (check instanceof SessionKeyError) return void outcomes.push(check);
+      const known = this.#entries.get(entry.sessionId);
+      if (known) {
+        // As touch(): never back (a clock set back must not date the last turn into the past).
+        known.lastTurnAtMs = Math.max(known.lastTurnAtMs, Date.parse(entry.lastTurnAt));
+        changes.push({ op: 'touch', sessionId: entry.sessionId, lastTurnAt: new Date(known.lastTurnAtMs).toISOString() });
+        return void outcomes.push('touched');
+      }
+      // Shredded or re-keyed while the unwraps ran (a destroy completed meanwhile).
+      if (this.#shredded.has(entry.sessionId) || check === 'known' || check === undefined) return void outcomes.push(this.#absence(entry.sessionId));
+      // The version anchor is this workstation's own (what its page confirmed storing): it starts at 0 here.
+      const kept: Entry = { sessionId: entry.sessionId, ownerId: entry.ownerId, wrappedKey: entry.wrappedKey, lastTurnAtMs: Date.parse(entry.lastTurnAt), rv: 0 };
+      this.#entries.set(entry.sessionId, kept);
+      changes.push({ op: 'put', entry: stored(kept) });
+      added.push({ entry: kept, key: check });
+      outcomes.push('added');
+    });
+    if (changes.length === 0) return outcomes;
     try {
-      await unwrapAesKey(incoming.wrappedKey, owner.dataKey, sessionKeyAdditionalData(incoming.sessionId, owner.ownerId), RECORD_KEY_USAGES);
+      await this.#persist({ kind: 'append', changes });
     } catch (error) {
-      if (error instanceof KeyUnwrapError) throw new SessionKeyError('unwrap-failed', incoming.sessionId);
+      for (const { entry } of added) if (this.#entries.get(entry.sessionId) === entry) this.#entries.delete(entry.sessionId);
       throw error;
     }
-    this.#refuseNewKey(incoming.sessionId);
-    // The version anchor is this workstation's own (what its page confirmed storing): it starts at 0 here.
-    const entry: Entry = { sessionId: incoming.sessionId, ownerId: incoming.ownerId, wrappedKey: incoming.wrappedKey, lastTurnAtMs: Date.parse(incoming.lastTurnAt), rv: 0 };
-    this.#entries.set(incoming.sessionId, entry);
-    try {
-      await this.#persist({ kind: 'append', change: { op: 'put', entry: stored(entry) } });
-    } catch (error) {
-      if (this.#entries.get(incoming.sessionId) === entry) this.#entries.delete(incoming.sessionId);
-      throw error;
+    // Cached only for the unlock that checked them, and only while they are still kept (a destroy may have shared the write).
+    if (this.#generationOf(owner.ownerId) === generation) {
+      const cache = this.#cacheFor(owner);
+      for (const { entry, key } of added) if (this.#entries.get(entry.sessionId) === entry) cache.set(entry.sessionId, key);
     }
-    return 'added';
+    return outcomes;
   }
 
   /** Records a new last-turn time for `sessionId` (retention counts from it); an earlier time than the one kept is ignored. */
@@ -264,7 +313,7 @@ export class SessionKeyStore {
     // early once the clock is right again).
     entry.lastTurnAtMs = Math.max(entry.lastTurnAtMs, lastTurnAt.getTime());
     const recorded = new Date(entry.lastTurnAtMs).toISOString();
-    await this.#persist({ kind: 'append', change: { op: 'touch', sessionId, lastTurnAt: recorded } });
+    await this.#persist({ kind: 'append', changes: [{ op: 'touch', sessionId, lastTurnAt: recorded }] });
   }
 
   /**
@@ -281,7 +330,7 @@ export class SessionKeyStore {
     if (!entry) return;
     if (rv <= entry.rv) return this.#persist({ kind: 'flush' });
     entry.rv = rv;
-    await this.#persist({ kind: 'append', change: { op: 'version', sessionId, rv } });
+    await this.#persist({ kind: 'append', changes: [{ op: 'version', sessionId, rv }] });
   }
 
   /** The rollback anchor of `sessionId`: the highest session-record version confirmed stored; 0 when none or no key. */
@@ -393,7 +442,7 @@ export class SessionKeyStore {
    * will include their change), so a burst of new sessions costs one sync, not one each.
    */
   #persist(request: WriteRequest): Promise<void> {
-    if (request.kind === 'append') this.#pendingChanges.push(request.change);
+    if (request.kind === 'append') this.#pendingChanges.push(...request.changes);
     else if (request.kind === 'rewrite') this.#rewriteRequested = true;
     else if (request.kind === 'destroy') {
       for (const sessionId of request.sessionIds) if (!this.#pendingDestroys.has(sessionId)) this.#pendingDestroys.set(sessionId, request.day);

@@ -101,6 +101,19 @@ describe('applying a pulled page', () => {
     expect((await w.apply([w.key(S1), w.rec(tampered)], new WaitingRecords())).records).toEqual([]);
   });
 
+  it("adopts a page's keys up to each tombstone with one key store write, and delivers records that came before their key", async () => {
+    const w = await twoWorkstations();
+    const adoptAll = vi.spyOn(w.b, 'adoptAll');
+    const first = await w.record(S1);
+    const second = await w.record(S2);
+    // S1's record before its key; S2's key after S1's tombstone, as another page's changes would interleave.
+    const page = await w.apply([w.rec(first), w.key(S1), await w.tombstone(S1), w.key(S1), w.key(S2), w.rec(second)], new WaitingRecords());
+    expect(page).toMatchObject({ records: [second], keysAdded: 2, deletedSessions: [S1] });
+    expect(adoptAll.mock.calls.map(([entries]) => entries.map((entry) => entry.sessionId))).toEqual([[S1], [S1, S2]]);
+    expect(w.b.isShredded(S1)).toBe(true);
+    expect(w.b.has(S1)).toBe(false);
+  });
+
   it('shreds a session deleted elsewhere before any later record of it, and a later key item does not bring it back', async () => {
     const w = await twoWorkstations();
     const waiting = new WaitingRecords();

@@ -127,22 +127,39 @@ export async function applyPulledPage(page: PulledPage, owner: UnlockedOwner, wa
       targets.logger.warn('sync.record_refused', { sessionId: record.sessionId, error: errorKind(error) });
     }
   };
-  for (const change of page.changes) {
-    if (change.kind === 'key') {
-      try {
-        if ((await targets.keys.adopt(cappedAt(change.entry, targets.trustedNowMs()), owner)) === 'added') keysAdded += 1;
-      } catch (error) {
+  /** Adopts `entries` with one key store write and delivers what waited for them; refusals as a single adopt's. */
+  const adoptKeys = async (entries: readonly SessionKeyEntry[]): Promise<void> => {
+    if (entries.length === 0) return;
+    const nowMs = targets.trustedNowMs();
+    const outcomes = await targets.keys.adoptAll(
+      entries.map((entry) => cappedAt(entry, nowMs)),
+      owner,
+    );
+    for (const [index, entry] of entries.entries()) {
+      const outcome = outcomes[index];
+      if (outcome instanceof SessionKeyError) {
+        if (outcome.reason === 'locked') throw outcome;
         // A session deleted here stays deleted; its key does not come back.
-        if (error instanceof SessionKeyError && error.reason === 'shredded') continue;
-        if (error instanceof SessionKeyError && error.reason === 'locked') throw error;
-        if (error instanceof SessionKeyError) {
-          targets.logger.warn('sync.key_refused', { sessionId: change.entry.sessionId, reason: error.reason });
-          continue;
-        }
-        throw error;
+        if (outcome.reason !== 'shredded') targets.logger.warn('sync.key_refused', { sessionId: entry.sessionId, reason: outcome.reason });
+        continue;
       }
-      for (const record of waiting.take(change.entry.sessionId)) await deliverIfOpens(record, null);
-    } else if (change.kind === 'record') {
+      if (outcome === 'added') keysAdded += 1;
+      for (const record of waiting.take(entry.sessionId)) await deliverIfOpens(record, null);
+    }
+  };
+  // The keys up to the next tombstone are adopted together, before the records among them: a record then opens as it
+  // comes instead of waiting for its key further on (the result is the same). A key after a tombstone is adopted only
+  // after that tombstone, so a session it shreds is refused as in change order.
+  let keysAdoptedUpTo = 0;
+  for (const [index, change] of page.changes.entries()) {
+    if (index >= keysAdoptedUpTo) {
+      const next = page.changes.findIndex((later, laterIndex) => laterIndex >= index && later.kind === 'tombstone');
+      keysAdoptedUpTo = next === -1 ? page.changes.length : next + 1;
+      const segment = page.changes.slice(index, keysAdoptedUpTo);
+      await adoptKeys(segment.flatMap((item) => (item.kind === 'key' ? [item.entry] : [])));
+    }
+    if (change.kind === 'key') continue;
+    if (change.kind === 'record') {
       await deliverIfOpens(change.record, change.sealed ?? null);
     } else if (change.kind === 'tombstone') {
       const verdict = await checkTombstone(change, owner, targets.keys, targets.retentionCutoffMs?.() ?? null);

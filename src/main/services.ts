@@ -459,7 +459,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     async shutdown(graceMs) {
       await protocol.shutdown(graceMs);
       gateway.dispose();
-      sync.dispose();
+      await sync.dispose();
       idleLock.dispose();
       retention.dispose();
       acks.dispose();

@@ -118,8 +118,12 @@ interface Connection {
   name: string;
   /** Items this workstation pushed ({@link ownKeyOf}): pulled back, they are not delivered twice. */
   readonly own: Set<string>;
-  /** How many records of each session a pull delivered: a turn checks nothing of its session arrived as it began. */
-  readonly pulledBySession: Map<string, number>;
+  /**
+   * How many turn records of each session a pull delivered: a turn checks no other workstation's turn arrived as it
+   * began. Session records alone do not count — a merged record another workstation built from turns already here
+   * changes no history, and refusing on it made a clinician who had just chosen a branch send twice.
+   */
+  readonly turnsPulledBySession: Map<string, number>;
   debounce: TimerHandle | null;
   poll: TimerHandle | null;
   /** The newest session-record version sealed here per session this sign-in: the key items' versions. */
@@ -463,9 +467,11 @@ export class SyncService {
     // What the last holder pushed before it released the lease must be in this turn's history: pull first. Records of
     // this session arriving now mean the page sent from an older history (the other workstation's answer was not
     // here yet): refuse, so the clinician sees the latest turn and sends again — never a prompt built without it.
-    const seen = connection.pulledBySession.get(sessionId) ?? 0;
+    // A session record alone (a merge of turns already here) only sends the live copy out of memory; the page's
+    // resume-and-retry rebuilds it from the store along the branch it chose.
+    const seen = connection.turnsPulledBySession.get(sessionId) ?? 0;
     await this.#cycleWithin(connection);
-    if ((connection.pulledBySession.get(sessionId) ?? 0) !== seen) {
+    if ((connection.turnsPulledBySession.get(sessionId) ?? 0) !== seen) {
       connection.leases.delete(sessionId);
       await this.#release(session, sessionId, fencing.fencing);
       throw new AppError('SESSION_BUSY', 'This session was just continued on another workstation; its latest turn is shown now. Send again to go on from it.');
@@ -544,9 +550,13 @@ export class SyncService {
     }
   }
 
-  /** Stops everything (app shutdown): timers, the feed. */
-  dispose(): void {
+  /**
+   * Stops everything (app shutdown): timers, the feed; resolves once a cycle that was running has let go (its writes
+   * to the sync folder done), so whoever removes or backs up the data folder after shutdown does not race it.
+   */
+  async dispose(): Promise<void> {
     this.#disconnect();
+    await this.#cycle?.catch(() => undefined);
   }
 
   /**
@@ -599,7 +609,7 @@ export class SyncService {
       authKey: null,
       name,
       own: new Set(),
-      pulledBySession: new Map(),
+      turnsPulledBySession: new Map(),
       debounce: null,
       poll: null,
       leases: new Map(),
@@ -791,7 +801,9 @@ export class SyncService {
         // Before the cursor moves past this page: records still waiting for their key are on disk.
         await writeWaitingRecords(connection.waitingPath, connection.waiting, this.#files);
         const fresh = applied.records.filter((record) => !connection.own.has(ownKeyOf(record)));
-        for (const record of fresh) connection.pulledBySession.set(record.sessionId, (connection.pulledBySession.get(record.sessionId) ?? 0) + 1);
+        for (const record of fresh) {
+          if (record.kind === 'turn') connection.turnsPulledBySession.set(record.sessionId, (connection.turnsPulledBySession.get(record.sessionId) ?? 0) + 1);
+        }
         for (const record of fresh) {
           if (record.kind !== 'session') continue;
           connection.heads.notePulled(record, envelopeOf(page, record));

@@ -62,7 +62,7 @@ export async function openWorkstation(browser: Browser, llm: FakeLlmServer, sync
     async close() {
       await context.close();
       await harness.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
@@ -150,7 +150,7 @@ export async function openKillableWorkstation(browser: Browser, llm: FakeLlmServ
         running.kill('SIGTERM');
         await exited;
       }
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

@@ -1,11 +1,11 @@
-import { useMemo, useRef } from 'react';
-import { patientSummaryLines } from '../../../../shared/patientSummary';
+import { useRef } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { ExportMenu } from '../export/ExportMenu';
 import { FOCUS_STANDBY, useTakeLostFocus } from '../focus/lostFocus';
 import { DeleteSessionControl } from '../history/DeleteSessionControl';
 import { formatCreated } from '../history/format';
 import { formatInferenceTime } from './format';
+import { PatientSummary } from './PatientSummary';
 
 /**
  * The session at a glance: id, when it was opened, turn count, the model and endpoint that gave the last answer and
@@ -21,11 +21,8 @@ export function SessionHeader() {
   const notKept = useAppStore((s) => s.sessionNotKept);
   const inferenceMs = useAppStore((s) => s.lastInferenceMs);
   const omittedTurns = useAppStore((s) => s.lastOmittedTurns);
-  const patient = useAppStore((s) => s.sessionPatient);
   const newPatient = useAppStore((s) => s.newPatient);
   const readOnly = useAppStore((s) => s.sessionMode === 'review');
-  // The same lines the model sees at the top of its prompt, so screen and prompt agree on the patient.
-  const summary = useMemo(() => (patient ? patientSummaryLines(patient) : []), [patient]);
   // "Get protocol" leaves with the intake form: the session's heading holds the focus (read out as the new place)
   // until the answer is in and the follow-up box takes it.
   const titleRef = useRef<HTMLHeadingElement>(null);
@@ -89,13 +86,7 @@ export function SessionHeader() {
           {omittedTurns === 1 ? 'turn' : `${omittedTurns} turns`} into account. The patient summary is always included.
         </p>
       )}
-      <section className="patient-summary" aria-label="Patient summary">
-        {patient === null && sessionId !== null ? (
-          <p className="muted">The patient summary could not be opened.</p>
-        ) : (
-          summary.map((line) => <p key={line}>{line}</p>)
-        )}
-      </section>
+      <PatientSummary />
     </header>
   );
 }

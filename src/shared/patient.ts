@@ -65,14 +65,22 @@ const patientFields = {
   pastMedicalHistory: boundedText('Past medical history', MAX_FIELD_TEXT).optional(),
 };
 
-/** Refuses a diastolic pressure above the systolic: that cannot be measured, it is a swapped entry. */
+/** The message for a diastolic pressure above the systolic, on the diastolic field. */
+export const DIASTOLIC_ABOVE_SYSTOLIC = 'Diastolic blood pressure cannot be above the systolic pressure';
+
+/**
+ * True when both pressures are there and the diastolic is above the systolic: that cannot be measured, it is a
+ * swapped entry. Exported so the form can report it in the same round as other fields' problems (the schema's
+ * refinement below runs only once every field has passed).
+ */
+export function diastolicAboveSystolic(vitals: { systolicBp?: number | undefined; diastolicBp?: number | undefined } | undefined): boolean {
+  return vitals?.systolicBp !== undefined && vitals.diastolicBp !== undefined && vitals.diastolicBp > vitals.systolicBp;
+}
+
+/** Refuses a diastolic pressure above the systolic. */
 function diastolicNotAboveSystolic(vitals: Vitals | undefined, ctx: z.RefinementCtx, path: (string | number)[]): void {
-  if (vitals?.systolicBp !== undefined && vitals.diastolicBp !== undefined && vitals.diastolicBp > vitals.systolicBp) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [...path, 'vitals', 'diastolicBp'],
-      message: 'Diastolic blood pressure cannot be above the systolic pressure',
-    });
+  if (diastolicAboveSystolic(vitals)) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'vitals', 'diastolicBp'], message: DIASTOLIC_ABOVE_SYSTOLIC });
   }
 }
 

@@ -65,6 +65,30 @@ describe('submitIntake', () => {
     expect(fake.generateCalls).toHaveLength(1);
   });
 
+  it('keeps every problem of one send at once: errors and values to confirm, each on its field', async () => {
+    fill({ ...BASIC, heartRate: '900', systolicBp: 'abc', respiratoryRate: '70' });
+    await state().submitIntake();
+    expect(state().fieldErrors).toEqual({ heartRate: 'Heart rate cannot be above 350 beats/min', systolicBp: 'Systolic blood pressure must be a number' });
+    expect(state().warnings.map((w) => w.field)).toEqual(['vitals.respiratoryRate']);
+    expect(fake.generateCalls).toEqual([]);
+  });
+
+  it('drops a value to confirm when its field, or the age it was judged for, is edited', async () => {
+    fill({ ...BASIC, heartRate: '250', respiratoryRate: '70' });
+    await state().submitIntake();
+    state().setField('heartRate', '90');
+    expect(state().warnings.map((w) => w.field)).toEqual(['vitals.respiratoryRate']);
+    state().setField('ageUnit', 'months');
+    expect(state().warnings).toEqual([]);
+  });
+
+  it('sends a value merely outside the usual range for the age without asking', async () => {
+    fill({ age: '3', sex: 'female', chiefComplaint: 'Fever', heartRate: '185', respiratoryRate: '48', spo2: '88', temperature: '40.3' });
+    void state().submitIntake();
+    expect(state().warnings).toEqual([]);
+    expect(fake.generateCalls).toHaveLength(1);
+  });
+
   it('asks again when a flagged value changes after confirming', async () => {
     fill({ ...BASIC, heartRate: '250' });
     await state().submitIntake();

@@ -6,6 +6,7 @@
 import type { ErrorPayload } from '../../../shared/errors';
 import type { PlausibilityWarning } from '../../../shared/plausibility';
 import { EMPTY_INTAKE_FORM, type FieldErrors, type IntakeField, type IntakeForm } from '../features/intake/intakeForm';
+import { fieldOfWarning } from '../features/intake/problems';
 import { sameWarnings, validateIntake } from '../features/intake/validateIntake';
 import type { DataOf, SliceCreator } from './types';
 
@@ -16,7 +17,7 @@ export interface IntakeSlice {
   fieldErrors: FieldErrors;
   /** Problems the schema found that belong to no single field. */
   formErrors: string[];
-  /** Unusual values from the last check; sending waits until they are confirmed. */
+  /** Values from the last check that may be typos, shown on their fields; sending waits until they are confirmed. */
   warnings: PlausibilityWarning[];
   /** The clinician ticked "I confirm these values are correct" for {@link warnings}. */
   warningsConfirmed: boolean;
@@ -25,7 +26,7 @@ export interface IntakeSlice {
   /** The patient declined storage: the session is to live in memory only and never be written. */
   doNotKeep: boolean;
 
-  /** Records what was typed in one field, and drops that field's stale error. */
+  /** Records what was typed in one field, and drops that field's stale error and warnings. */
   setField<F extends IntakeField>(field: F, value: IntakeForm[F]): void;
   setWarningsConfirmed(confirmed: boolean): void;
   setDoNotKeep(doNotKeep: boolean): void;
@@ -52,7 +53,11 @@ export function createIntakeSlice(): SliceCreator<IntakeSlice> {
     setField(field, value) {
       set((state) => {
         const { [field]: _dropped, ...otherErrors } = state.fieldErrors;
-        return { form: { ...state.form, [field]: value }, fieldErrors: otherErrors };
+        return {
+          form: { ...state.form, [field]: value },
+          fieldErrors: otherErrors,
+          warnings: state.warnings.filter((warning) => !warningOutdatedBy(warning, field)),
+        };
       });
     },
 
@@ -68,15 +73,28 @@ export function createIntakeSlice(): SliceCreator<IntakeSlice> {
       const state = get();
       if (state.runningTurnKey !== null) return;
       const checked = validateIntake(state.form);
-      if (checked.kind === 'invalid') {
-        set({ fieldErrors: checked.errors, formErrors: checked.general, intakeError: null });
-        return;
-      }
       // A confirmation holds only for the warnings it was given for: change a flagged value and it is asked again.
       const confirmed = state.warningsConfirmed && sameWarnings(state.warnings, checked.warnings);
+      // Every problem at once: errors and values to confirm are shown together, each on its field.
+      if (checked.kind === 'invalid') {
+        set({ fieldErrors: checked.errors, formErrors: checked.general, warnings: checked.warnings, warningsConfirmed: confirmed, intakeError: null });
+        return;
+      }
       set({ fieldErrors: {}, formErrors: [], warnings: checked.warnings, warningsConfirmed: confirmed });
       if (checked.warnings.length > 0 && !confirmed) return;
       await get().startSession(checked.patient, { doNotKeep: state.doNotKeep });
     },
   });
+}
+
+/**
+ * True when editing `field` makes `warning` stale: its own field's value changed, the age its vitals were judged
+ * for changed, or the temperature's unit changed. The warning comes back at the next send if it still applies.
+ */
+function warningOutdatedBy(warning: PlausibilityWarning, field: IntakeField): boolean {
+  const warned = fieldOfWarning(warning);
+  if (warned === field) return true;
+  if (field === 'temperatureUnit') return warned === 'temperature';
+  if (field === 'age' || field === 'ageUnit') return warning.field.startsWith('vitals.') || warned === 'pregnancy';
+  return false;
 }

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { PREGNANCY_STATES, SEXES } from '../../../../shared/patient';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
 import { useTakeLostFocus } from '../focus/lostFocus';
 import { useSendAvailability } from '../status/useSendAvailability';
+import { controlId } from './fieldIds';
 import { PlausibilityWarnings } from './PlausibilityWarnings';
+import { intakeProblems, problemsSummary } from './problems';
 import { SelectField, type SelectOption } from './SelectField';
 import { TextAreaField } from './TextAreaField';
 import { TextField } from './TextField';
@@ -22,8 +24,10 @@ export function IntakeForm() {
   const submitIntake = useAppStore((s) => s.submitIntake);
   const intakeError = useAppStore((s) => s.intakeError);
   const formErrors = useAppStore((s) => s.formErrors);
-  const hasFieldErrors = useAppStore((s) => Object.keys(s.fieldErrors).length > 0);
-  const warningsToConfirm = useAppStore((s) => s.warnings.length > 0 && !s.warningsConfirmed);
+  const fieldErrors = useAppStore((s) => s.fieldErrors);
+  const warnings = useAppStore((s) => s.warnings);
+  const warningsConfirmed = useAppStore((s) => s.warningsConfirmed);
+  const problems = useMemo(() => intakeProblems(fieldErrors, formErrors, warnings, warningsConfirmed), [fieldErrors, formErrors, warnings, warningsConfirmed]);
   const doNotKeep = useAppStore((s) => s.doNotKeep);
   const setDoNotKeep = useAppStore((s) => s.setDoNotKeep);
   const { canSend, reason: cannotSendReason } = useSendAvailability();
@@ -38,10 +42,13 @@ export function IntakeForm() {
     intakeError !== null ? submitRef.current : formRef.current?.querySelector<HTMLElement>('input, select, textarea'),
   );
 
-  // The first marked field, else the box that confirms unusual values.
+  // The field of the first problem, top to bottom; else (a problem of the whole form) the box that confirms values.
+  const firstProblemField = problems[0]?.field;
   useEffect(() => {
     if (sendsTried === 0) return;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], #plausibility-confirm:not(:checked)')?.focus();
+    const target = firstProblemField === undefined ? null : document.getElementById(controlId(firstProblemField));
+    (target ?? formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], #plausibility-confirm:not(:checked)'))?.focus();
+    // Only a send moves the focus (the count changes); editing a field re-renders with a new first problem, not a move.
   }, [sendsTried]);
 
   return (
@@ -123,13 +130,9 @@ export function IntakeForm() {
             {cannotSendReason}
           </p>
         )}
-        {/* The live region that says why nothing was sent: the errors, or values to confirm (which appear silently). */}
-        <p className="form-hint" aria-live="polite">
-          {hasFieldErrors
-            ? 'Nothing was sent: please correct the marked fields.'
-            : warningsToConfirm
-              ? 'Nothing was sent: please check the values listed above.'
-              : ''}
+        {/* The live region that says why nothing was sent: how many problems, and the first (where the focus goes). */}
+        <p className="form-hint" aria-live="polite" data-testid="intake-problems">
+          {problemsSummary(problems)}
         </p>
       </div>
     </form>

@@ -1,26 +1,22 @@
 import { useAppStore } from '../../stores/appStore';
 
 /**
- * Unusual values to confirm before sending: the list, and the "I confirm these values are correct" checkbox the
- * send waits for. Nothing renders when every value is within the usual ranges.
+ * The "I confirm these values are correct" checkbox the send waits for when values may be typos. The values
+ * themselves are marked on their fields, each with its message; this box says how many and takes the confirmation.
+ * Nothing renders when no value needs confirming.
  */
 export function PlausibilityWarnings() {
-  const warnings = useAppStore((s) => s.warnings);
+  const count = useAppStore((s) => s.warnings.length);
   const confirmed = useAppStore((s) => s.warningsConfirmed);
   const setWarningsConfirmed = useAppStore((s) => s.setWarningsConfirmed);
-  if (warnings.length === 0) return null;
+  if (count === 0) return null;
 
   return (
     <section className="warnings" aria-labelledby="plausibility-title">
       {/* h3: a part of the "Patient intake" form, whose own heading is the h2. */}
       <h3 id="plausibility-title" className="warnings-title">
-        Please check these values
+        {count === 1 ? 'Please check the value marked “Check” above' : `Please check the ${count} values marked “Check” above`}
       </h3>
-      <ul className="warnings-list">
-        {warnings.map((warning) => (
-          <li key={`${warning.field}:${warning.message}`}>{warning.message}</li>
-        ))}
-      </ul>
       <div className="checkbox-row">
         <input
           id="plausibility-confirm"

@@ -1,4 +1,4 @@
-import { FieldError } from './FieldError';
+import { FieldError, FieldWarning } from './FieldError';
 import { FieldLabel } from './FieldLabel';
 import type { TextFieldName } from './textFields';
 import { useFieldBinding } from './useFieldBinding';
@@ -31,6 +31,7 @@ export function SelectField({ field, label, options, required = false }: SelectF
           </option>
         ))}
       </select>
+      <FieldWarning field={field} />
       <FieldError field={field} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { FieldError } from './FieldError';
+import { FieldError, FieldWarning } from './FieldError';
 import { FieldLabel } from './FieldLabel';
 import type { TextFieldName } from './textFields';
 import { useFieldBinding } from './useFieldBinding';
@@ -23,6 +23,7 @@ export function TextAreaField({ field, label, required = false, rows = 2 }: Text
         rows={rows}
         {...binding}
       />
+      <FieldWarning field={field} />
       <FieldError field={field} />
     </div>
   );

@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
-import { FieldError } from './FieldError';
+import { FieldError, FieldWarning } from './FieldError';
 import { FieldLabel } from './FieldLabel';
-import { ADULT_REFERENCE_RANGES, referenceRangeId } from './referenceRanges';
+import { referenceRangeId, vitalNoteId } from './referenceRanges';
 import type { TextFieldName } from './textFields';
 import { useFieldBinding } from './useFieldBinding';
+import { useVitalHint, VitalHint } from './VitalHint';
 
 /** Props of {@link TextField}. */
 export interface TextFieldProps {
@@ -19,31 +20,28 @@ export interface TextFieldProps {
 /**
  * A one-line field. Number fields are text inputs with a decimal keypad rather than `type="number"`: a number
  * input silently turns "12a" into an empty value, which would drop a vital sign; here it becomes an error instead.
+ * A vital also shows its usual range for the age, and a high/low mark when its value is outside it.
  */
 export function TextField({ field, label, numeric = false, required = false, children }: TextFieldProps) {
   const binding = useFieldBinding(field, required);
-  const range = ADULT_REFERENCE_RANGES[field];
-  // The usual range is read with the field, after any error (which matters more).
-  const describedBy = [binding['aria-describedby'], range ? referenceRangeId(field) : undefined].filter(Boolean).join(' ') || undefined;
+  const { hint, note } = useVitalHint(field);
+  // Read in order of weight: the error or value to confirm, then the high/low mark, then the usual range.
+  const describedBy =
+    [binding['aria-describedby'], note !== undefined ? vitalNoteId(field) : undefined, hint !== undefined ? referenceRangeId(field) : undefined]
+      .filter(Boolean)
+      .join(' ') || undefined;
+  const flagged = note !== undefined || (binding['aria-describedby'] ?? '').includes('-warning');
+  const className = [numeric ? 'input input-number' : 'input', flagged ? 'input-flagged' : ''].filter(Boolean).join(' ');
 
   return (
     <div className="field">
       <FieldLabel field={field} label={label} required={required} />
       <div className="field-control-row">
-        <input
-          className={numeric ? 'input input-number' : 'input'}
-          type="text"
-          inputMode={numeric ? 'decimal' : undefined}
-          {...binding}
-          aria-describedby={describedBy}
-        />
+        <input className={className} type="text" inputMode={numeric ? 'decimal' : undefined} {...binding} aria-describedby={describedBy} />
         {children}
       </div>
-      {range && (
-        <p id={referenceRangeId(field)} className="field-hint" data-testid={`range-${field}`}>
-          Usual adult range: {range}
-        </p>
-      )}
+      <VitalHint field={field} hint={hint} note={note} />
+      <FieldWarning field={field} />
       <FieldError field={field} />
     </div>
   );

@@ -9,3 +9,8 @@ export function controlId(field: IntakeField): string {
 export function errorId(field: IntakeField): string {
   return `intake-${field}-error`;
 }
+
+/** The DOM id of a field's values to confirm; the control's `aria-describedby` points at it. */
+export function warningId(field: IntakeField): string {
+  return `intake-${field}-warning`;
+}

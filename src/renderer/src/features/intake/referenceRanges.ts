@@ -1,20 +1,22 @@
+import type { VitalName } from '../../../../shared/vitalRanges';
 import type { TextFieldName } from './textFields';
 
-/**
- * Usual resting ranges for an adult, shown under each vital sign so a clinician typing fast sees at a glance what
- * is normal — guidance only: nothing is refused or flagged from these (the form's plausibility check uses its own,
- * much wider limits, and impossible values are refused by the schema).
- */
-export const ADULT_REFERENCE_RANGES: Partial<Record<TextFieldName, string>> = {
-  heartRate: '60–100 beats/min',
-  systolicBp: '90–139 mmHg',
-  diastolicBp: '60–89 mmHg',
-  respiratoryRate: '12–20 breaths/min',
-  temperature: '36.1–37.8 °C (97.0–100.0 °F)',
-  spo2: '95–100 %',
+/** The form fields that hold a vital sign, and the vital each holds (the temperature field may be in °F). */
+export const VITAL_OF_FIELD: Partial<Record<TextFieldName, VitalName>> = {
+  heartRate: 'heartRate',
+  systolicBp: 'systolicBp',
+  diastolicBp: 'diastolicBp',
+  respiratoryRate: 'respiratoryRate',
+  temperature: 'temperatureC',
+  spo2: 'spo2',
 };
 
-/** The DOM id of a field's reference-range hint; the control's `aria-describedby` points at it. */
+/** The DOM id of a field's usual-range hint; the control's `aria-describedby` points at it. */
 export function referenceRangeId(field: TextFieldName): string {
   return `intake-${field}-range`;
+}
+
+/** The DOM id of a field's high/low mark; the control's `aria-describedby` points at it. */
+export function vitalNoteId(field: TextFieldName): string {
+  return `intake-${field}-note`;
 }

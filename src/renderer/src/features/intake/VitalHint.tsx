@@ -1,0 +1,39 @@
+import { useAppStore } from '../../stores/appStore';
+import { referenceRangeId, vitalNoteId } from './referenceRanges';
+import type { TextFieldName } from './textFields';
+import { vitalHint, vitalNote } from './vitalNotes';
+
+/**
+ * The hint and the mark under a vital, from the age typed so far: "Usual at 3 years: 80–120 beats/min", and, when
+ * the value is outside it, "High for age 3 years — usual 80–120 beats/min" (words, not colour alone). Both quote
+ * the same range, as does a warning to confirm.
+ */
+export function useVitalHint(field: TextFieldName): { hint: string | undefined; note: string | undefined } {
+  const hint = useAppStore((s) => vitalHint(s.form, field));
+  const note = useAppStore((s) => vitalNote(s.form, field));
+  return { hint, note };
+}
+
+/** Props of {@link VitalHint}. */
+export interface VitalHintProps {
+  field: TextFieldName;
+  hint: string | undefined;
+  note: string | undefined;
+}
+
+/** Renders {@link useVitalHint}'s texts under the field, with the ids the control's `aria-describedby` names. */
+export function VitalHint({ field, hint, note }: VitalHintProps) {
+  if (hint === undefined) return null;
+  return (
+    <>
+      <p id={referenceRangeId(field)} className="field-hint" data-testid={`range-${field}`}>
+        {hint}
+      </p>
+      {note !== undefined && (
+        <p id={vitalNoteId(field)} className="field-note" data-testid={`note-${field}`}>
+          <mark className="vital-flag">{note}</mark>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * What keeps a send back, in the order the clinician meets the fields: for the summary beside "Get protocol" and for
+ * the focus, which goes to the first problem's field.
+ */
+import type { PlausibilityWarning } from '../../../../shared/plausibility';
+import type { FieldErrors, IntakeField } from './intakeForm';
+import { fieldOfIssuePath } from './validateIntake';
+
+/** The fields top to bottom, as the form lays them out. */
+export const FIELD_ORDER: readonly IntakeField[] = [
+  'age',
+  'sex',
+  'weightKg',
+  'pregnancy',
+  'chiefComplaint',
+  'heartRate',
+  'systolicBp',
+  'diastolicBp',
+  'respiratoryRate',
+  'temperature',
+  'spo2',
+  'allergies',
+  'medications',
+  'pastMedicalHistory',
+];
+
+/** One problem: the field it is on (none for a problem of the whole form) and its message. */
+export interface IntakeProblem {
+  field: IntakeField | undefined;
+  message: string;
+}
+
+/** The form field a warning is about. */
+export function fieldOfWarning(warning: PlausibilityWarning): IntakeField | undefined {
+  return fieldOfIssuePath(warning.field.split('.'));
+}
+
+/**
+ * Every problem of the last send in field order: a field's error, else its values to confirm (unless confirmed),
+ * then the problems of the whole form.
+ */
+export function intakeProblems(
+  errors: FieldErrors,
+  general: readonly string[],
+  warnings: readonly PlausibilityWarning[],
+  warningsConfirmed: boolean,
+): IntakeProblem[] {
+  const problems: IntakeProblem[] = [];
+  for (const field of FIELD_ORDER) {
+    const error = errors[field];
+    if (error !== undefined) {
+      problems.push({ field, message: error });
+      continue;
+    }
+    if (warningsConfirmed) continue;
+    for (const warning of warnings) if (fieldOfWarning(warning) === field) problems.push({ field, message: warning.message });
+  }
+  for (const message of general) problems.push({ field: undefined, message });
+  return problems;
+}
+
+/** "3 problems — first: Heart rate cannot be above 350 beats/min. Nothing was sent." — or '' with none. */
+export function problemsSummary(problems: readonly IntakeProblem[]): string {
+  const first = problems[0];
+  if (first === undefined) return '';
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const message = /[.?!]$/.test(first.message) ? first.message : `${first.message}.`;
+  return `${count} — first: ${message} Nothing was sent.`;
+}

@@ -79,9 +79,9 @@ test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', ()
     await fillFeverPatient(app);
     await app.getByLabel('Heart rate (beats/min)').fill('250');
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByText(/Heart rate of 250 beats\/min is outside the usual/)).toBeVisible();
+    await expect(app.getByText(/Heart rate 250 beats\/min is far above the usual/)).toBeVisible();
     // Values to confirm appear without an alert: the form's live region says why nothing was sent.
-    await expect(app.locator('form.intake [aria-live="polite"]')).toHaveText('Nothing was sent: please check the values listed above.');
+    await expect(app.locator('form.intake [aria-live="polite"]')).toHaveText('1 problem — first: Heart rate. Nothing was sent.');
     await expectRegionAccessible(app.getByRole('main'), 'intake form with a value to confirm');
   });
 
@@ -348,12 +348,12 @@ test.describe('keyboard only', () => {
     await expect(page.getByLabel('Chief complaint')).toBeFocused();
     await walk.checkFocusIndicator();
 
-    // A value to confirm: the focus goes to the box that confirms it.
+    // A value to confirm: the focus goes to its field, which says what to check (the box that confirms is further on).
     await fillFeverPatient(page);
     await page.getByLabel('Heart rate (beats/min)').fill('250');
     await walk.moveTo(page.getByRole('button', { name: 'Get protocol' }));
     await page.keyboard.press('Enter');
-    await expect(page.getByLabel('I confirm these values are correct')).toBeFocused();
+    await expect(page.getByLabel('Heart rate (beats/min)')).toBeFocused();
     await page.getByLabel('Heart rate (beats/min)').fill('104');
 
     // Stop keeps the focus, says "Stopping…" and then that the answer is incomplete, in one polite live region.

@@ -56,7 +56,7 @@ test.describe('bad input gets a clear error naming the field, and nothing is sen
     await fillFeverPatient(app);
     await app.getByLabel('SpO2 (%)').fill('140');
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByText('SpO2 cannot be above 100 %')).toBeVisible();
+    await expect(app.getByText('SpO2 cannot be above 100 %', { exact: true })).toBeVisible();
     await expect(app.getByLabel('SpO2 (%)')).toHaveAttribute('aria-invalid', 'true');
     expect(llm.chatRequests()).toHaveLength(0);
   });
@@ -66,6 +66,8 @@ test.describe('bad input gets a clear error naming the field, and nothing is sen
     await app.getByLabel('Heart rate (beats/min)').fill('fast');
     await app.getByRole('button', { name: 'Get protocol' }).click();
     await expect(app.getByLabel('Heart rate (beats/min)')).toHaveAttribute('aria-invalid', 'true');
+    await expect(app.getByLabel('Heart rate (beats/min)')).toHaveAccessibleDescription(/^Heart rate must be a number/);
+    await expect(app.getByTestId('intake-problems')).toHaveText('1 problem — first: Heart rate. Nothing was sent.');
     expect(llm.chatRequests()).toHaveLength(0);
   });
 
@@ -85,7 +87,10 @@ test.describe('bad input gets a clear error naming the field, and nothing is sen
     await fillFeverPatient(app);
     await app.getByLabel('Heart rate (beats/min)').fill('250');
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByText(/Heart rate of 250 beats\/min is outside the usual/)).toBeVisible();
+    // On the field, quoting the same usual range as the hint under it.
+    await expect(app.getByLabel('Heart rate (beats/min)')).toHaveAccessibleDescription(
+      /^Check: Heart rate 250 beats\/min is far above the usual 60–100 beats\/min at 60 years — is it a typo\? Please confirm\..*Usual at 60 years: 60–100 beats\/min$/,
+    );
     expect(llm.chatRequests()).toHaveLength(0);
     await app.getByLabel('I confirm these values are correct').check();
     await app.getByRole('button', { name: 'Get protocol' }).click();

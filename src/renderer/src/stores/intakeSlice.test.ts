@@ -89,6 +89,15 @@ describe('submitIntake', () => {
     expect(fake.generateCalls).toHaveLength(1);
   });
 
+  it('switching the temperature unit clears the suggestion to switch it, keeping the typed number', async () => {
+    fill({ ...BASIC, temperature: '104.5' });
+    await state().submitIntake();
+    expect(state().fieldErrors.temperature).toBe('104.5 °C is not possible — did you mean 104.5 °F (40.3 °C)?');
+    state().setField('temperatureUnit', 'F');
+    expect(state().fieldErrors.temperature).toBeUndefined();
+    expect(state().form.temperature).toBe('104.5');
+  });
+
   it('asks again when a flagged value changes after confirming', async () => {
     fill({ ...BASIC, heartRate: '250' });
     await state().submitIntake();

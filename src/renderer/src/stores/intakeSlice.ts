@@ -52,7 +52,9 @@ export function createIntakeSlice(): SliceCreator<IntakeSlice> {
 
     setField(field, value) {
       set((state) => {
-        const { [field]: _dropped, ...otherErrors } = state.fieldErrors;
+        // A unit belongs to its number: changing it makes the number's error stale too.
+        const numberField: IntakeField = field === 'temperatureUnit' ? 'temperature' : field === 'ageUnit' ? 'age' : field;
+        const { [field]: _dropped, [numberField]: _droppedNumber, ...otherErrors } = state.fieldErrors;
         return {
           form: { ...state.form, [field]: value },
           fieldErrors: otherErrors,

@@ -12,12 +12,13 @@ describe('intakeProblems', () => {
       false,
     );
     expect(problems.map((p) => p.field)).toEqual(['heartRate', 'systolicBp', 'respiratoryRate', undefined]);
-    expect(problemsSummary(problems)).toBe('4 problems — first: Heart rate cannot be above 350 beats/min. Nothing was sent.');
+    expect(problemsSummary(problems)).toBe('4 problems — first: Heart rate. Nothing was sent.');
   });
 
   it('leaves out confirmed values, and says nothing when there is no problem', () => {
     expect(intakeProblems({}, [], [typo], true)).toEqual([]);
     expect(problemsSummary([])).toBe('');
-    expect(problemsSummary(intakeProblems({}, [], [typo], false))).toBe(`1 problem — first: ${typo.message} Nothing was sent.`);
+    expect(problemsSummary(intakeProblems({}, [], [typo], false))).toBe('1 problem — first: Respiratory rate. Nothing was sent.');
+    expect(problemsSummary(intakeProblems({}, ['Something about the whole form.'], [], false))).toBe('1 problem — first: Something about the whole form. Nothing was sent.');
   });
 });

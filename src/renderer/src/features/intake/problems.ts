@@ -7,7 +7,7 @@ import type { FieldErrors, IntakeField } from './intakeForm';
 import { fieldOfIssuePath } from './validateIntake';
 
 /** The fields top to bottom, as the form lays them out. */
-export const FIELD_ORDER: readonly IntakeField[] = [
+export const FIELD_ORDER = [
   'age',
   'sex',
   'weightKg',
@@ -22,7 +22,7 @@ export const FIELD_ORDER: readonly IntakeField[] = [
   'allergies',
   'medications',
   'pastMedicalHistory',
-];
+] as const satisfies readonly IntakeField[];
 
 /** One problem: the field it is on (none for a problem of the whole form) and its message. */
 export interface IntakeProblem {
@@ -59,11 +59,32 @@ export function intakeProblems(
   return problems;
 }
 
-/** "3 problems — first: Heart rate cannot be above 350 beats/min. Nothing was sent." — or '' with none. */
+/** How the summary names each field (the message itself is on the field, where the focus goes). */
+const FIELD_NAMES: Readonly<Record<(typeof FIELD_ORDER)[number], string>> = {
+  age: 'Age',
+  sex: 'Sex',
+  weightKg: 'Weight',
+  pregnancy: 'Pregnancy',
+  chiefComplaint: 'Chief complaint',
+  heartRate: 'Heart rate',
+  systolicBp: 'Systolic BP',
+  diastolicBp: 'Diastolic BP',
+  respiratoryRate: 'Respiratory rate',
+  temperature: 'Temperature',
+  spo2: 'SpO2',
+  allergies: 'Allergies',
+  medications: 'Medications',
+  pastMedicalHistory: 'Past medical history',
+};
+
+/**
+ * "3 problems — first: Heart rate. Nothing was sent." — or '' with none. It names the first field rather than
+ * repeating its message, which is read with the field when the focus lands there.
+ */
 export function problemsSummary(problems: readonly IntakeProblem[]): string {
   const first = problems[0];
   if (first === undefined) return '';
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  const message = /[.?!]$/.test(first.message) ? first.message : `${first.message}.`;
-  return `${count} — first: ${message} Nothing was sent.`;
+  const name = first.field === undefined ? first.message.replace(/[.?!]$/, '') : (FIELD_NAMES[first.field as keyof typeof FIELD_NAMES] ?? first.field);
+  return `${count} — first: ${name}. Nothing was sent.`;
 }

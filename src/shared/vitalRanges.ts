@@ -10,10 +10,11 @@
  *   neonates; the neonatal blood pressure is PALS's "Neonate (96 h)" row. Every band has a PALS row, so APLS
  *   (Advanced Paediatric Life Support, 6th ed.), the fallback where PALS has none, is not needed at present.
  * - Adults (16 years and over): the usual adult resting ranges the form already showed — heart rate 60–100
- *   (AHA), respiratory rate 12–20, blood pressure 90–139 / 60–89 mmHg (below hypertension in ACC/AHA and ESC
- *   guidance, above hypotension).
- * - Temperature: fever is 38.0 °C or more at every age (NICE NG143; AAP); hypothermia is below 36.0 °C, below
- *   36.5 °C in a neonate (WHO, Thermal protection of the newborn, 1997).
+ *   (AHA), respiratory rate 12–20 (NEWS2 scores it 0), blood pressure 90–139 / 60–89 mmHg (below the ESC/ESH 140/90
+ *   hypertension threshold, at or above the usual 90/60 for hypotension).
+ * - Temperature: fever is 38.0 °C or more at every age (the common clinical definition; NICE NG143's threshold in
+ *   young infants); hypothermia is below 36.0 °C, below 36.5 °C in a neonate (WHO, Thermal protection of the
+ *   newborn, 1997).
  * - SpO2: below 95 % is abnormal at every age past the first minutes of life (WHO Pulse Oximetry Training Manual,
  *   2011: normal 95–100 % at sea level).
  *

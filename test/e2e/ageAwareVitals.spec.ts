@@ -18,7 +18,7 @@ test.describe('vitals are judged for the patient’s age', () => {
   test('the febrile 3-year-old: hints give the age’s ranges, the fields are marked, the send goes through unasked, and the summary and the model’s prompt carry the marks', async ({
     app,
     llm,
-  }) => {
+  }, testInfo) => {
     llm.queueReply('1. Assess for sepsis.');
     // Before an age is entered, the hint says whose range it shows.
     await expect(app.getByTestId('range-heartRate')).toHaveText('Usual adult range: 60–100 beats/min');
@@ -52,6 +52,7 @@ test.describe('vitals are judged for the patient’s age', () => {
       'T 40.3 °C (high for age; usual 36.0–37.9)',
       'SpO2 88 % (low for age; usual 95–100)',
     ]);
+    await summary.screenshot({ path: testInfo.outputPath('patient-summary-marks.png') });
 
     const system = (llm.chatRequests()[0]!.body as { messages: { role: string; content: string }[] }).messages[0]!;
     expect(system.role).toBe('system');
@@ -76,7 +77,7 @@ test.describe('one send reports every problem at once, each on its field', () =>
   test('HR 900, "abc" in systolic and a value to confirm are all shown together, with a count at the send button and the focus on the first', async ({
     app,
     llm,
-  }) => {
+  }, testInfo) => {
     await fillFeverPatient(app);
     await app.getByLabel('Heart rate (beats/min)').fill('900');
     await app.getByLabel('Systolic BP (mmHg)').fill('abc');
@@ -101,6 +102,7 @@ test.describe('one send reports every problem at once, each on its field', () =>
     await expect(app.getByTestId('intake-problems')).toHaveText('3 problems — first: Heart rate. Nothing was sent.');
     await expect(heartRate).toBeFocused();
     expect(llm.chatRequests()).toHaveLength(0);
+    await app.getByRole('group', { name: 'Vital signs' }).screenshot({ path: testInfo.outputPath('one-round-validation.png') });
 
     // Fixing the errors leaves the value to confirm, which is then the only problem.
     await heartRate.fill('104');

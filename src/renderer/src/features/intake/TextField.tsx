@@ -24,13 +24,13 @@ export interface TextFieldProps {
  */
 export function TextField({ field, label, numeric = false, required = false, children }: TextFieldProps) {
   const binding = useFieldBinding(field, required);
-  const { hint, note } = useVitalHint(field);
+  const { hint, note, warned } = useVitalHint(field);
   // Read in order of weight: the error or value to confirm, then the high/low mark, then the usual range.
   const describedBy =
     [binding['aria-describedby'], note !== undefined ? vitalNoteId(field) : undefined, hint !== undefined ? referenceRangeId(field) : undefined]
       .filter(Boolean)
       .join(' ') || undefined;
-  const flagged = note !== undefined || (binding['aria-describedby'] ?? '').includes('-warning');
+  const flagged = note !== undefined || warned;
   const className = [numeric ? 'input input-number' : 'input', flagged ? 'input-flagged' : ''].filter(Boolean).join(' ');
 
   return (

@@ -1,4 +1,5 @@
 import { useAppStore } from '../../stores/appStore';
+import { fieldOfWarning } from './problems';
 import { referenceRangeId, vitalNoteId } from './referenceRanges';
 import type { TextFieldName } from './textFields';
 import { vitalHint, vitalNote } from './vitalNotes';
@@ -8,10 +9,12 @@ import { vitalHint, vitalNote } from './vitalNotes';
  * the value is outside it, "High for age 3 years — usual 80–120 beats/min" (words, not colour alone). Both quote
  * the same range, as does a warning to confirm.
  */
-export function useVitalHint(field: TextFieldName): { hint: string | undefined; note: string | undefined } {
+export function useVitalHint(field: TextFieldName): { hint: string | undefined; note: string | undefined; warned: boolean } {
   const hint = useAppStore((s) => vitalHint(s.form, field));
-  const note = useAppStore((s) => vitalNote(s.form, field));
-  return { hint, note };
+  const warned = useAppStore((s) => s.fieldErrors[field] === undefined && s.warnings.some((warning) => fieldOfWarning(warning) === field));
+  // A value to confirm says the same, and more ("far above … is it a typo?"): the mark would only repeat it.
+  const note = useAppStore((s) => (warned ? undefined : vitalNote(s.form, field)));
+  return { hint, note, warned };
 }
 
 /** Props of {@link VitalHint}. */

@@ -60,6 +60,25 @@ test.describe('vitals are judged for the patient’s age', () => {
     expect(system.content).toContain('SpO2 88 % (low for age; usual 95–100)');
   });
 
+  test('a follow-up that updates the vitals is judged for the session patient’s age', async ({ app, llm }) => {
+    llm.queueReply('1. Fluid bolus.', '2. Reassess.');
+    await fillFebrileToddler(app);
+    await app.getByRole('button', { name: 'Get protocol' }).click();
+    await expect(app.getByTestId('answer').first()).toHaveText('1. Fluid bolus.');
+    const sessionId = (await app.getByTestId('session-id').textContent()) ?? '';
+
+    // The follow-up carries new vitals only; the age stays the session's (3 years), so 135 is still high.
+    const result = await app.evaluate(
+      (id) => window.api.protocol.generate({ sessionId: id, message: 'After the bolus', patient: { vitals: { heartRate: 135, spo2: 96 } } }),
+      sessionId,
+    );
+    expect(result).toMatchObject({ ok: true });
+    const system = (llm.chatRequests()[1]!.body as { messages: { content: string }[] }).messages[0]!.content;
+    expect(system).toContain('- Vitals: HR 135/min (high for age; usual 80–120), RR 48/min (high for age; usual 20–28)');
+    expect(system).toContain('SpO2 96 %');
+    expect(system).not.toContain('SpO2 96 % (');
+  });
+
   test('an adult’s SpO2 94 % and HR 104 are marked in the form and the summary', async ({ app, llm }) => {
     llm.queueReply('1. Chest X-ray.');
     await fillFeverPatient(app);

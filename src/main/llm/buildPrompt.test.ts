@@ -14,6 +14,15 @@ describe('buildPrompt', () => {
     expect(rest).toEqual([{ role: 'user', content: FIRST_TURN_REQUEST }]);
   });
 
+  it('marks the vitals outside the usual range for the age, so the model reads them as the clinician sees them', () => {
+    const toddler = { age: 3, sex: 'female' as const, chiefComplaint: 'Fever', vitals: { heartRate: 185, spo2: 88, systolicBp: 100, diastolicBp: 60 } };
+    expect(systemMessageText(toddler)).toContain(
+      '- Vitals: HR 185/min (high for age; usual 80–120), BP 100/60 mmHg, SpO2 88 % (low for age; usual 95–100)',
+    );
+    // 38.4 °C is a fever at 3 months too.
+    expect(buildPrompt(patient, [], FIRST_TURN_REQUEST)[0]?.content).toContain('- Vitals: T 38.4 °C (high for age; usual 36.0–37.9)');
+  });
+
   it('alternates user and assistant strictly, so chat templates that demand it accept the prompt', () => {
     const messages = buildPrompt(patient, [
       { userText: 'first', answerText: 'answer one' },

@@ -4,10 +4,11 @@
  * send the clinician to IT for a choice nobody made.
  */
 export const LOCKED_BY_POLICY = "Set by IT — locked by your IT department's policy";
-/** Why a setting the policy does not set is shown but not offered: the app only lets IT or the installation change it. */
-export const READ_ONLY = 'Not changeable in the app';
 
-/** The note beside a read-only setting: set by IT's policy (locked), or simply not changeable here. */
+/**
+ * The note beside a setting IT's policy sets; nothing beside the others (the list's introduction says none of them can be
+ * changed in the app — repeated on every row it buried the few that IT does set).
+ */
 export function LockedNote({ locked }: { locked: boolean }) {
-  return <span className={locked ? 'settings-locked' : 'muted'}>{locked ? LOCKED_BY_POLICY : READ_ONLY}</span>;
+  return locked ? <span className="settings-locked">{LOCKED_BY_POLICY}</span> : null;
 }

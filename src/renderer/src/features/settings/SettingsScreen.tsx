@@ -48,8 +48,8 @@ export function SettingsScreen() {
             <h3 id="settings-it-title">Workstation settings</h3>
             <p className="muted" data-testid="settings-policy-note">
               {policySets === 0
-                ? 'No IT policy sets any of these on this workstation: they are the app’s defaults or its start-up configuration, shown here to read.'
-                : `Your IT department’s policy sets ${policySets === 1 ? '1 of these' : `${policySets} of these`}, marked “Set by IT”; the others are the app’s defaults or its start-up configuration.`}
+                ? 'None of these can be changed in the app. No IT policy sets any of them on this workstation: they are the app’s defaults or its start-up configuration.'
+                : `None of these can be changed in the app. Your IT department’s policy sets ${policySets === 1 ? '1 of them' : `${policySets} of them`}, marked “Set by IT”; the others are the app’s defaults or its start-up configuration.`}
             </p>
             <dl className="settings-list" data-testid="settings-list">
               {rows.map((row) => {

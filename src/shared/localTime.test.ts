@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatLocalDateTime, formatLocalDateTimeWithOffset, UNKNOWN_TIME, utcOffsetText } from './localTime';
 
 describe('local times for people', () => {
@@ -15,13 +15,11 @@ describe('local times for people', () => {
   });
 
   it('follows the workstation’s zone when none is given', () => {
-    const before = process.env.TZ;
-    process.env.TZ = 'Asia/Kolkata';
+    vi.stubEnv('TZ', 'Asia/Kolkata');
     try {
       expect(formatLocalDateTimeWithOffset('2026-12-02T18:59:00.000Z')).toBe('3 Dec 2026, 00:29 (UTC+05:30)');
     } finally {
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
+      vi.unstubAllEnvs();
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { formatLocalDateTime, formatLocalDateTimeWithOffset, UNKNOWN_TIME, utcOffsetText } from './localTime';
+import { formatLocalDateTime, formatLocalDateTimeWithOffset, localDayText, UNKNOWN_TIME, utcOffsetText } from './localTime';
 
 describe('local times for people', () => {
   it('shows a time in the given zone, day-month-year with a 24-hour clock', () => {
@@ -21,6 +21,12 @@ describe('local times for people', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('gives the local calendar day for file names', () => {
+    expect(localDayText('2026-12-02T23:30:00.000Z', { timeZone: 'Europe/Paris' })).toBe('2026-12-03');
+    expect(localDayText('2026-12-02T23:30:00.000Z', { timeZone: 'America/New_York' })).toBe('2026-12-02');
+    expect(localDayText('not a time')).toBeNull();
   });
 
   it('says so when the time cannot be read', () => {

@@ -53,3 +53,12 @@ export function formatLocalDateTimeWithOffset(iso: string, choice: TimeZoneChoic
   const offset = utcOffsetText(iso, choice);
   return offset === null ? formatLocalDateTime(iso, choice) : `${formatLocalDateTime(iso, choice)} (${offset})`;
 }
+
+/** The local calendar day of `iso` as `YYYY-MM-DD` (file names, which sort by it); null when it is not a time. */
+export function localDayText(iso: string, choice: TimeZoneChoice = {}): string | null {
+  const ms = parse(iso);
+  if (ms === null) return null;
+  // en-CA writes dates as YYYY-MM-DD.
+  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
+  return new Intl.DateTimeFormat('en-CA', choice.timeZone === undefined ? options : { ...options, timeZone: choice.timeZone }).format(ms);
+}

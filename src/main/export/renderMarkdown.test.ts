@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_EXPORT_SCHEMA, SESSION_EXPORT_VERSION, type ExportedTurn, type SessionExport } from '../../shared/export';
 import { INTAKE_REQUEST_TEXT } from '../../shared/turnWording';
+import { exportFileName } from './exportFiles';
 import { renderHtml } from './renderHtml';
 import { renderMarkdown } from './renderMarkdown';
 
@@ -57,5 +58,11 @@ describe('the Markdown and printed export', () => {
     const html = renderHtml(DOC, PARIS);
     expect(html).toContain(`<blockquote><pre class="text">${INTAKE_REQUEST_TEXT}</pre></blockquote>`);
     expect(html).not.toContain('Suggest an initial clinical protocol');
+  });
+
+  it('names the file after the workstation’s calendar day, not UTC’s', () => {
+    const afterMidnightInParis = new Date('2026-12-02T23:30:00.000Z');
+    expect(exportFileName(DOC.session.sessionId, afterMidnightInParis, 'md', PARIS)).toBe('session-3f2b8c1e-2026-12-03.md');
+    expect(exportFileName(DOC.session.sessionId, afterMidnightInParis, 'json', { timeZone: 'UTC' })).toBe('session-3f2b8c1e-2026-12-02.json');
   });
 });

@@ -106,8 +106,8 @@ export function AnalyticsView() {
             </div>
           </dl>
           <p className="muted">
-            Inference time and trimmed histories cover the {main.answeredTurns} answers in {main.sessions} sessions the app has opened since you
-            signed in.
+            Inference time and trimmed histories cover the {main.answeredTurns === 1 ? '1 answer' : `${main.answeredTurns} answers`} in{' '}
+            {main.sessions === 1 ? '1 session' : `${main.sessions} sessions`} the app has opened since you signed in.
           </p>
           <BarChart
             title="Sessions per day"

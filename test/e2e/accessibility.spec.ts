@@ -209,6 +209,9 @@ test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', ()
     await expect(app.getByRole('img', { name: 'Turns per session' })).toBeVisible();
     await expect(app.getByRole('img', { name: 'Sessions per day' })).toBeVisible();
     await expect(app.getByRole('img', { name: 'Messages by hour of day' })).toBeVisible();
+    // One figures table opened, so the check covers the tables too (they are folded by default).
+    await app.getByText('Show the figures as a table: Messages by hour of day').click();
+    await expect(app.getByRole('table', { name: 'Messages by hour of day' })).toBeVisible();
     await expectScreenAccessible(app, 'analytics');
   });
 

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { SessionExport } from '../../src/shared/export';
+import { formatLocalDateTime, formatLocalDateTimeWithOffset } from '../../src/shared/localTime';
+import { INTAKE_REQUEST_TEXT } from '../../src/shared/turnWording';
 import { expect, fillFeverPatient, test } from './fixtures';
+
+/** A workstation away from UTC, so a UTC time passed off as local would show. */
+const ZONE = 'Europe/Paris';
 
 /** Clicks an export button and reads the file the page offered for saving. */
 async function exportAs(app: Page, testId: string): Promise<{ download: Download; text: string }> {
@@ -11,6 +16,18 @@ async function exportAs(app: Page, testId: string): Promise<{ download: Download
 }
 
 test.describe('session export', () => {
+  // The page (Chromium) and main (the harness, in this worker's Node) both run in the workstation's zone.
+  test.use({ timezoneId: ZONE });
+  let zoneBefore: string | undefined;
+  test.beforeAll(() => {
+    zoneBefore = process.env.TZ;
+    process.env.TZ = ZONE;
+  });
+  test.afterAll(() => {
+    if (zoneBefore === undefined) delete process.env.TZ;
+    else process.env.TZ = zoneBefore;
+  });
+
   test('saves the session as Markdown and as JSON that matches the published schema', async ({ app, llm }) => {
     llm.queueReply('Consider **community-acquired pneumonia**; chest X-ray.', 'With SpO2 88%, give oxygen.');
     await fillFeverPatient(app);
@@ -27,12 +44,23 @@ test.describe('session export', () => {
     expect(markdown.text).toContain('- Chief complaint: Fever and productive cough for 3 days');
     expect(markdown.text).toContain('Consider **community-acquired pneumonia**; chest X-ray.');
     expect(markdown.text).toContain('> SpO2 88%');
+    // Turn 1 reads as on screen: the request for a protocol, not the instruction sent to the model in its place.
+    await expect(app.getByRole('article', { name: 'Turn 1' })).toContainText(INTAKE_REQUEST_TEXT);
+    expect(markdown.text).toContain(`## Turn 1\n\n### Message\n\n> ${INTAKE_REQUEST_TEXT}\n`);
     await expect(app.getByTestId('export-status')).toContainText('Saved');
 
     const json = await exportAs(app, 'export-json');
     expect(json.download.suggestedFilename()).toMatch(/\.json$/);
     const doc = SessionExport.parse(JSON.parse(json.text));
     expect(doc.session.sessionId).toBe(sessionId);
+    // The JSON keeps UTC (docs/export-schema.md); the Markdown gives the same instants in local time, as on screen.
+    expect(doc.session.createdAt).toMatch(/Z$/);
+    const zone = { timeZone: ZONE };
+    await expect(app.getByTestId('session-created')).toHaveText(formatLocalDateTime(doc.session.createdAt, zone));
+    expect(markdown.text).toContain(`Started ${formatLocalDateTimeWithOffset(doc.session.createdAt, zone)} · exported`);
+    expect(markdown.text).toMatch(/Started \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(UTC\+0[12]:00\)/);
+    expect(markdown.text).toContain(`- **Asked:** ${formatLocalDateTimeWithOffset(doc.turns[0]?.askedAt ?? '', zone)}`);
+    expect(markdown.text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     expect(doc.turns.map((turn) => [turn.seq, turn.status, turn.answerMarkdown])).toEqual([
       [1, 'complete', 'Consider **community-acquired pneumonia**; chest X-ray.'],
       [2, 'complete', 'With SpO2 88%, give oxygen.'],
@@ -50,6 +78,8 @@ test.describe('session export', () => {
     expect(printable.download.suggestedFilename()).toMatch(/\.html$/);
     await expect(app.getByTestId('export-status')).toContainText('print it to PDF');
     expect(printable.text).toContain('Consider &lt;b&gt;sepsis&lt;/b&gt; screening.');
+    expect(printable.text).toMatch(/<dt>Asked<\/dt><dd>\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(UTC\+0[12]:00\)<\/dd>/);
+    expect(printable.text).toContain(INTAKE_REQUEST_TEXT);
 
     // Printed in a page of its own, as a browser would, with nothing else loaded.
     const context = await browser.newContext({ javaScriptEnabled: false });

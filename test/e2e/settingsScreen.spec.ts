@@ -21,13 +21,16 @@ test.describe('settings screen', () => {
       const list = page.getByTestId('settings-list');
       const retention = list.locator('[data-setting="retentionDays"]');
       await expect(retention).toContainText('30 days');
-      await expect(retention).toContainText("Locked: set by your IT department's policy");
+      await expect(retention).toContainText("Set by IT — locked by your IT department's policy");
       await expect(list.locator('[data-setting="llmApiKey"]')).toContainText('configured');
-      await expect(list.locator('[data-setting="idleLockMinutes"]')).toContainText('Set by IT');
-      await expect(list.locator('[data-setting="idleLockMinutes"]')).not.toContainText('Locked');
+      await expect(list.locator('[data-setting="idleLockMinutes"]')).toContainText('min');
+      await expect(list.locator('[data-setting="idleLockMinutes"]')).not.toContainText('Set by IT');
+      // Exactly the rows the policy sets say "Set by IT" (the theme, also set, has its own choice above the list).
+      await expect(list.getByRole('definition').filter({ hasText: 'Set by IT' })).toHaveCount(2);
+      await expect(page.getByTestId('settings-policy-note')).toContainText('policy sets 2 of them');
       await expect(page.locator('body')).not.toContainText('secret-key-never-shown');
       // The policy sets the theme: the choice is shown, locked, and applied.
-      await expect(page.getByTestId('theme-locked')).toContainText("set by your IT department's policy");
+      await expect(page.getByTestId('theme-locked')).toContainText("Set by IT — locked by your IT department's policy");
       await expect(page.getByRole('radio', { name: 'Dark' })).toBeChecked();
       await expect(page.getByRole('radio', { name: 'Light' })).toBeDisabled();
       await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
@@ -35,6 +38,17 @@ test.describe('settings screen', () => {
       await harness.close();
       await llm.close();
     }
+  });
+
+  test('with no policy loaded, no setting says it is set by IT', async ({ app }) => {
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+    const list = app.getByTestId('settings-list');
+    await expect(list.locator('[data-setting="retentionDays"]')).toContainText('days');
+    await expect(list.getByRole('definition')).not.toHaveCount(0);
+    await expect(list).not.toContainText('Set by IT');
+    await expect(list.locator('[data-locked]')).toHaveCount(0);
+    await expect(app.getByTestId('settings-policy-note')).toContainText('No IT policy sets any of them');
+    await expect(app.getByRole('radio', { name: 'Light' })).toBeEnabled();
   });
 
   test('the theme follows the OS until the clinician picks one', async ({ app }) => {

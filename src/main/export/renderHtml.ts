@@ -1,4 +1,6 @@
 import type { SessionExport } from '../../shared/export';
+import { formatLocalDateTimeWithOffset, type TimeZoneChoice } from '../../shared/localTime';
+import { clinicianQuestionText } from '../../shared/turnWording';
 import { turnFacts } from './turnFacts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -26,18 +28,19 @@ section.turn { break-inside: avoid-page; }
 /**
  * The session as a self-contained, printable HTML document (what becomes the PDF). Every piece of text is escaped
  * and the document's own CSP forbids scripts and loading anything, so no answer text can run or fetch while it is
- * printed. The answer is shown as the model wrote it (its Markdown source), not rendered.
+ * printed. The answer is shown as the model wrote it (its Markdown source), not rendered; the question and the times
+ * read as in the Markdown export (see renderMarkdown). `zone` is the workstation's unless a test passes one.
  */
-export function renderHtml(doc: SessionExport): string {
+export function renderHtml(doc: SessionExport, zone: TimeZoneChoice = {}): string {
   const turns = doc.turns
     .map((turn) => {
-      const facts = turnFacts(turn)
+      const facts = turnFacts(turn, zone)
         .map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`)
         .join('');
       const answer = turn.answerMarkdown.trim() === '' ? '<p><em>No answer recorded.</em></p>' : `<pre class="text">${escapeHtml(turn.answerMarkdown)}</pre>`;
       return (
         `<section class="turn"><h2>Turn ${turn.seq}${turn.parentTurnId === null ? '' : ' (regenerated answer)'}</h2>` +
-        `<h3>Message</h3><blockquote><pre class="text">${escapeHtml(turn.message)}</pre></blockquote>` +
+        `<h3>Message</h3><blockquote><pre class="text">${escapeHtml(clinicianQuestionText(turn))}</pre></blockquote>` +
         `<dl>${facts}</dl><h3>Answer</h3>${answer}</section>`
       );
     })
@@ -49,7 +52,7 @@ export function renderHtml(doc: SessionExport): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     `<title>Session ${escapeHtml(doc.session.sessionId)}</title><style>${STYLE}</style></head><body>`,
     `<h1>Session ${escapeHtml(doc.session.sessionId)}</h1>`,
-    `<p class="meta">Started ${escapeHtml(doc.session.createdAt)} · exported ${escapeHtml(doc.exportedAt)}. Answers are suggestions for a clinician’s judgement, not orders.</p>`,
+    `<p class="meta">Started ${escapeHtml(formatLocalDateTimeWithOffset(doc.session.createdAt, zone))} · exported ${escapeHtml(formatLocalDateTimeWithOffset(doc.exportedAt, zone))}. Answers are suggestions for a clinician’s judgement, not orders.</p>`,
     `<h2>Patient summary</h2><ul>${doc.patientSummary.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
     turns,
     unreadable,

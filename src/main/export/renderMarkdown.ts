@@ -1,4 +1,6 @@
 import type { SessionExport } from '../../shared/export';
+import { formatLocalDateTimeWithOffset, type TimeZoneChoice } from '../../shared/localTime';
+import { clinicianQuestionText } from '../../shared/turnWording';
 import { turnFacts } from './turnFacts';
 
 /** `text` as a Markdown blockquote, every line quoted (the clinician's message is shown as written, not as Markdown). */
@@ -7,14 +9,15 @@ function quote(text: string): string {
 }
 
 /**
- * The session as a Markdown document: the patient summary, then every turn — the message quoted, the facts
- * (status, times, model, endpoint, inference time) and the answer as the model wrote it (Markdown already).
+ * The session as a Markdown document: the patient summary, then every turn — the question quoted as the screen words
+ * it, the facts (status, local times with their offset, model, endpoint, inference time) and the answer as the model
+ * wrote it (Markdown already). `zone` is the workstation's unless a test passes one.
  */
-export function renderMarkdown(doc: SessionExport): string {
+export function renderMarkdown(doc: SessionExport, zone: TimeZoneChoice = {}): string {
   const lines: string[] = [
     `# Session ${doc.session.sessionId}`,
     '',
-    `Started ${doc.session.createdAt} · exported ${doc.exportedAt}`,
+    `Started ${formatLocalDateTimeWithOffset(doc.session.createdAt, zone)} · exported ${formatLocalDateTimeWithOffset(doc.exportedAt, zone)}`,
     '',
     '> Answers are suggestions for a clinician’s judgement, not orders.',
     '',
@@ -24,8 +27,8 @@ export function renderMarkdown(doc: SessionExport): string {
     '',
   ];
   for (const turn of doc.turns) {
-    lines.push(`## Turn ${turn.seq}${turn.parentTurnId === null ? '' : ' (regenerated answer)'}`, '', '### Message', '', quote(turn.message), '');
-    lines.push(...turnFacts(turn).map(([label, value]) => `- **${label}:** ${value}`), '');
+    lines.push(`## Turn ${turn.seq}${turn.parentTurnId === null ? '' : ' (regenerated answer)'}`, '', '### Message', '', quote(clinicianQuestionText(turn)), '');
+    lines.push(...turnFacts(turn, zone).map(([label, value]) => `- **${label}:** ${value}`), '');
     lines.push('### Answer', '', turn.answerMarkdown.trim() === '' ? '_No answer recorded._' : turn.answerMarkdown.trimEnd(), '');
   }
   if (doc.unreadableTurns > 0) lines.push(`_${doc.unreadableTurns} record(s) could not be opened and are not included._`, '');

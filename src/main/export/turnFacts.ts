@@ -1,4 +1,5 @@
 import type { ExportedTurn } from '../../shared/export';
+import { formatLocalDateTimeWithOffset, type TimeZoneChoice } from '../../shared/localTime';
 
 /** How a turn ended, for people: "complete", "incomplete (stream cut)", … */
 export function turnStatusText(turn: ExportedTurn): string {
@@ -7,12 +8,15 @@ export function turnStatusText(turn: ExportedTurn): string {
   return reason === null ? 'incomplete' : `incomplete (${reason})`;
 }
 
-/** A turn's facts as label/value pairs, in the order both the Markdown and the printed export show them. */
-export function turnFacts(turn: ExportedTurn): [label: string, value: string][] {
+/**
+ * A turn's facts as label/value pairs, in the order both the Markdown and the printed export show them. Times are the
+ * workstation's local time with its UTC offset, as the screen shows them (the JSON export keeps them in UTC).
+ */
+export function turnFacts(turn: ExportedTurn, zone: TimeZoneChoice = {}): [label: string, value: string][] {
   return [
     ['Status', turnStatusText(turn)],
-    ['Asked', turn.askedAt],
-    ['Answered', turn.answeredAt],
+    ['Asked', formatLocalDateTimeWithOffset(turn.askedAt, zone)],
+    ['Answered', formatLocalDateTimeWithOffset(turn.answeredAt, zone)],
     ['Model', turn.model ?? '—'],
     ['Endpoint', turn.endpoint ?? '—'],
     ['Inference time', turn.inferenceTimeMs === null ? '—' : `${(turn.inferenceTimeMs / 1000).toFixed(1)} s`],

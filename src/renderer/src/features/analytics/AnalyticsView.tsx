@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { useTakeLostFocus } from '../focus/lostFocus';
 import { BarChart } from './BarChart';
+import { daySeries, localDay } from './daySeries';
 import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
 function formatSeconds(ms: number): string {
@@ -105,26 +106,27 @@ export function AnalyticsView() {
             </div>
           </dl>
           <p className="muted">
-            Inference time and trimmed histories cover the {main.answeredTurns} answers in {main.sessions} sessions the app has opened since you
-            signed in.
+            Inference time and trimmed histories cover the {main.answeredTurns === 1 ? '1 answer' : `${main.answeredTurns} answers`} in{' '}
+            {main.sessions === 1 ? '1 session' : `${main.sessions} sessions`} the app has opened since you signed in.
           </p>
           <BarChart
             title="Sessions per day"
-            description="Bar chart of sessions started on each day with sessions; the table below lists the same figures."
-            bars={page.sessionsPerDay.map(({ day, count }) => ({ label: day, value: count }))}
+            description="Bar chart of sessions started on each day, the last two weeks at least, ending today; the table under it lists the same figures."
+            bars={daySeries(page.sessionsPerDay, localDay(new Date())).map(({ shortLabel, longLabel, count }) => ({ label: shortLabel, longLabel, value: count }))}
             labelHeader="Day"
             valueHeader="Sessions"
+            labelFrom="end"
           />
           <BarChart
             title="Turns per session"
-            description="Bar chart of how many sessions had 1, 2, 3, 4, or 5 or more turns; the table below lists the same figures."
+            description="Bar chart of how many sessions had 1, 2, 3, 4, or 5 or more turns; the table under it lists the same figures."
             bars={page.turnsPerSession.distribution.map(({ bucket, count }) => ({ label: `${bucket} turn${bucket === '1' ? '' : 's'}`, value: count }))}
             labelHeader="Turns"
             valueHeader="Sessions"
           />
           <BarChart
             title="Messages by hour of day"
-            description="Bar chart of messages sent in each hour of the day, local time; the table below lists the same figures."
+            description="Bar chart of messages sent in each hour of the day, local time; the table under it lists the same figures."
             bars={page.turnsByHour.map((count, hour) => ({ label: hourLabel(hour), value: count }))}
             labelHeader="Hour"
             valueHeader="Messages"

@@ -1,3 +1,4 @@
+import { INTAKE_REQUEST_TEXT } from '../../../../shared/turnWording';
 import { useAppStore } from '../../stores/appStore';
 import { Markdown } from '../markdown/Markdown';
 import { AnswerActions } from './AnswerActions';
@@ -31,7 +32,7 @@ export function TurnView({ index }: TurnViewProps) {
       <div className="turn-question">
         <span className="turn-who">Clinician</span>
         {turn.kind === 'intake' ? (
-          <p className="muted">Protocol requested for the patient above.</p>
+          <p className="muted">{INTAKE_REQUEST_TEXT}</p>
         ) : (
           <p className="turn-message">{turn.message}</p>
         )}

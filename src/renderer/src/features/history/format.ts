@@ -2,6 +2,7 @@
  * Wording of the sessions list: when a session was created, how many turns it has, its status, what keeps a session
  * from being shown as it should, and the notices for records set aside or rolled back.
  */
+import { formatLocalDateTime } from '../../../../shared/localTime';
 import type { SealedRecord } from '../../../../shared/vault';
 import type { SessionProblem, SessionProblems } from '../../stores/history/historyEntry';
 
@@ -11,12 +12,9 @@ export const KEY_NOT_HERE_ROW = 'Cannot be opened here: its key is not on this w
 /** Under a session in the list with a record older than the app last saved (`rolled-back`). */
 export const ROLLED_BACK_ROW = 'Integrity warning: part of it is an older copy than the app last saved.';
 
-const CREATED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** A session's creation time for people, in the workstation's locale and time zone. */
+/** A session's creation time for people, in the workstation's time zone: the format the export uses too (shared/localTime). */
 export function formatCreated(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? CREATED_FORMAT.format(ms) : 'unknown time';
+  return formatLocalDateTime(iso);
 }
 
 /** "1 turn", "3 turns"; an unknown count says so. */

@@ -10,7 +10,7 @@ import { ThemeChoice } from './ThemeChoice';
 
 /**
  * The settings screen: the clinician's own preference (the theme) to change, then every other setting as read-only
- * facts — each marked locked when IT's policy sets it, or as IT's to set otherwise — how much of the stored history
+ * facts — each marked "Set by IT" (locked) only when the loaded IT policy sets it, none when no policy is loaded — how much of the stored history
  * is in the older record format, and the diagnostics bundle.
  */
 export function SettingsScreen() {
@@ -27,6 +27,7 @@ export function SettingsScreen() {
   useTakeLostFocus(titleRef);
 
   const rows = view === null ? [] : settingRows(view).filter((row) => row.key !== 'theme');
+  const policySets = rows.filter((row) => row.setByPolicy).length;
   return (
     <section className="settings" aria-labelledby="settings-title">
       <div className="settings-head">
@@ -44,10 +45,15 @@ export function SettingsScreen() {
         <>
           <ThemeChoice />
           <section className="settings-section" aria-labelledby="settings-it-title">
-            <h3 id="settings-it-title">Set by IT</h3>
+            <h3 id="settings-it-title">Workstation settings</h3>
+            <p className="muted" data-testid="settings-policy-note">
+              {policySets === 0
+                ? 'None of these can be changed in the app. No IT policy sets any of them on this workstation: they are the app’s defaults or its start-up configuration.'
+                : `None of these can be changed in the app. Your IT department’s policy sets ${policySets === 1 ? '1 of them' : `${policySets} of them`}, marked “Set by IT”; the others are the app’s defaults or its start-up configuration.`}
+            </p>
             <dl className="settings-list" data-testid="settings-list">
               {rows.map((row) => {
-                const locked = view.lockedByPolicy.includes(row.policyKey);
+                const locked = row.setByPolicy;
                 return (
                   <div key={row.key} className="settings-row" data-setting={row.policyKey} data-locked={locked || undefined}>
                     <dt>{row.label}</dt>

@@ -7,7 +7,7 @@ describe('settingRows', () => {
     const view = defaultSettingsView();
     const rows = settingRows({ ...view, values: { ...view.values, llmApiKeySet: true } });
     expect(rows).toHaveLength(Object.keys(view.values).length);
-    expect(rows.find((row) => row.key === 'llmApiKeySet')).toEqual({ key: 'llmApiKeySet', policyKey: 'llmApiKey', label: 'Model server key', value: 'configured' });
+    expect(rows.find((row) => row.key === 'llmApiKeySet')).toEqual({ key: 'llmApiKeySet', policyKey: 'llmApiKey', label: 'Model server key', value: 'configured', setByPolicy: false });
     expect(rows.find((row) => row.key === 'sessionIdleTimeoutMs')?.value).toBe('30 min');
     expect(rows.find((row) => row.key === 'retentionDays')?.value).toBe('7 days');
   });
@@ -20,6 +20,7 @@ describe('settingRows', () => {
       policyKey: 'syncServerUrl',
       label: 'Clinic sync server',
       value: 'none: sync is off on this workstation',
+      setByPolicy: false,
     });
     expect(off.find((row) => row.key === 'syncWorkstationLabel')?.value).toBe('the computer’s name');
     const on = settingRows({
@@ -29,5 +30,15 @@ describe('settingRows', () => {
     expect(on.find((row) => row.key === 'syncServerUrl')?.value).toBe('https://sync.clinic.example/');
     expect(on.find((row) => row.key === 'syncWorkstationLabel')).toMatchObject({ policyKey: 'syncWorkstationLabel', value: 'Triage 2' });
     expect(on.find((row) => row.key === 'syncPullIntervalSeconds')?.value).toBe('every 60 s');
+  });
+
+  it('marks no setting as set by IT when no policy is loaded', () => {
+    const rows = settingRows(defaultSettingsView());
+    expect(rows.filter((row) => row.setByPolicy)).toEqual([]);
+  });
+
+  it('marks exactly the settings the loaded policy sets, a secret by the key IT writes in the policy', () => {
+    const rows = settingRows({ ...defaultSettingsView(), lockedByPolicy: ['retentionDays', 'llmApiKey'] });
+    expect(rows.filter((row) => row.setByPolicy).map((row) => row.key).sort()).toEqual(['llmApiKeySet', 'retentionDays']);
   });
 });

@@ -9,6 +9,8 @@ export interface SettingRow {
   readonly policyKey: string;
   readonly label: string;
   readonly value: string;
+  /** Whether IT's loaded policy sets it (and so locks it); false for every row when no policy is loaded. */
+  readonly setByPolicy: boolean;
 }
 
 const LABELS: Partial<Record<ViewKey, string>> = {
@@ -72,7 +74,8 @@ function valueText(key: ViewKey, value: unknown): string {
 }
 
 /**
- * Every setting the page may see, in a stable order, with readable labels and values. A setting added to the view
+ * Every setting the page may see, in a stable order, with readable labels and values, each marked when IT's policy
+ * sets it. A setting added to the view
  * later still shows (under its own name) until it gets a label here.
  */
 export function settingRows(view: SettingsView): SettingRow[] {
@@ -81,5 +84,7 @@ export function settingRows(view: SettingsView): SettingRow[] {
     policyKey: POLICY_KEY[key] ?? key,
     label: LABELS[key] ?? key,
     value: valueText(key, view.values[key]),
+    // Main lists exactly the keys the policy file sets (resolveSettings); nothing else is IT's.
+    setByPolicy: view.lockedByPolicy.includes(POLICY_KEY[key] ?? key),
   }));
 }

@@ -9,6 +9,7 @@ import type { DeltaEvent, ProtocolResponse, TurnMetadata, TurnStartedEvent } fro
 import type { HistoryStore } from './history/historyStore';
 import { resumeFromStore, type ResumeOutcome } from './history/resumeFromStore';
 import type { StoredFork, StoredSessionView } from './history/storedSessionView';
+import { leavingLosesUnkeptSession, type PendingDiscard } from './history/unkeptSessionGuard';
 import { initialIntakeState } from './intakeSlice';
 import { answersOf, appendDelta, finishTurn, pendingTurn, regeneratingTurn, sameId, showAnswer, updateTurn, type Turn } from './turns';
 import type { AppState, DataOf, SliceCreator } from './types';
@@ -64,6 +65,11 @@ export interface SessionSlice {
    * clinician chose to go on from (see history/storedSessionView.ts). Null for a conversation in one line.
    */
   fork: StoredFork | null;
+  /**
+   * An action that would discard the shown "Do not keep" session, held until the clinician confirms it
+   * ({@link SessionSlice.confirmDiscard}) or stays ({@link SessionSlice.cancelDiscard}); null when nothing is asked.
+   */
+  pendingDiscard: PendingDiscard | null;
 
   /**
    * Sends the first turn of a new session for `patient` (already validated by the intake). `doNotKeep`: the patient
@@ -98,8 +104,15 @@ export interface SessionSlice {
   sessionEpoch(): number;
   /** Asks main to stop the running turn; its answer then resolves as incomplete. */
   stopTurn(): Promise<void>;
-  /** Discards the session and every patient detail, back to an empty intake form. */
+  /**
+   * Discards the session and every patient detail, back to an empty intake form. A "Do not keep" session with a turn
+   * is not discarded yet: the action is held in `pendingDiscard` and the page asks first.
+   */
   newPatient(): void;
+  /** The clinician confirmed: the held action goes on, discarding the session not kept. */
+  confirmDiscard(): void;
+  /** The clinician stays: the held action is dropped, the session stays on screen as it was. */
+  cancelDiscard(): void;
   /**
    * Drops the shown session and the intake form at once, without asking main to stop anything; answers still on
    * their way are then ignored. `alongside` is applied in the same update. "New patient" uses it alone; a lock goes
@@ -134,6 +147,7 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   followUpDraft: '',
   conversationError: null,
   fork: null,
+  pendingDiscard: null,
 });
 
 /** Why a follow-up cannot go on once a session that was not kept has left main's memory. */
@@ -235,6 +249,12 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
       }
       // Main refused the stored records (the retention period ended, say): its reason is the one that matters.
       return resumed?.stored ? { ok: false, error: resumed.error } : first;
+    };
+
+    // Do not leave the model working on a patient the clinician has discarded.
+    const stopModelWork = (): void => {
+      const { runningTurnKey, sessionId } = get();
+      if (runningTurnKey !== null && sessionId !== null) void api.protocol.cancel({ sessionId });
     };
 
     const sendCancel = async (sessionId: string): Promise<void> => {
@@ -435,10 +455,25 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
       },
 
       newPatient() {
-        const { runningTurnKey, sessionId } = get();
-        // Do not leave the model working on a patient the clinician has discarded.
-        if (runningTurnKey !== null && sessionId !== null) void api.protocol.cancel({ sessionId });
+        if (leavingLosesUnkeptSession(get())) {
+          set({ pendingDiscard: { kind: 'newPatient' } });
+          return;
+        }
+        stopModelWork();
         get().discardSession();
+      },
+
+      confirmDiscard() {
+        const pending = get().pendingDiscard;
+        if (pending === null) return;
+        set({ pendingDiscard: null });
+        stopModelWork();
+        if (pending.kind === 'newPatient') get().discardSession();
+        else void get().openStoredSession(pending.sessionId, pending.mode, { discardConfirmed: true });
+      },
+
+      cancelDiscard() {
+        set({ pendingDiscard: null });
       },
 
       discardSession(alongside = {}) {

@@ -14,6 +14,7 @@ import { followLockedAnswer, isCurrentPeriod, signedInOwner } from './history/si
 import { loadSessionRecords, type StoredSession } from './history/storedRecords';
 import { resumeFromStore } from './history/resumeFromStore';
 import { storedSessionView } from './history/storedSessionView';
+import { leavingLosesUnkeptSession } from './history/unkeptSessionGuard';
 import type { SessionMode } from './sessionSlice';
 import type { DataOf, SliceCreator } from './types';
 
@@ -23,9 +24,10 @@ export interface StoredSessionSlice {
   openingSessionId: string | null;
   /**
    * Reads a session's records from the store, has main open them and shows it — read-only by default. Resolves true
-   * when the session is shown.
+   * when the session is shown. When that would discard the shown "Do not keep" session, nothing is opened yet: the
+   * action is held in `pendingDiscard` (the page asks first) unless `discardConfirmed`.
    */
-  openStoredSession(sessionId: string, mode?: SessionMode): Promise<boolean>;
+  openStoredSession(sessionId: string, mode?: SessionMode, options?: { discardConfirmed?: boolean }): Promise<boolean>;
   /** At unlock: reopens the session the lock cleared from the page, for the same clinician, as it was shown. */
   reopenAfterUnlock(): Promise<void>;
   /**
@@ -153,7 +155,11 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
     return {
       ...initialStoredSessionState,
 
-      async openStoredSession(sessionId, mode = 'review') {
+      async openStoredSession(sessionId, mode = 'review', options = {}) {
+        if (options.discardConfirmed !== true && get().sessionId !== sessionId && leavingLosesUnkeptSession(get())) {
+          set({ pendingDiscard: { kind: 'openSession', sessionId, mode } });
+          return false;
+        }
         return (await openSession(sessionId, mode)) === 'shown';
       },
 

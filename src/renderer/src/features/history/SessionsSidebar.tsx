@@ -2,6 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { filterHistory, searchResults } from '../../stores/history/searchResults';
 import { useAppStore } from '../../stores/appStore';
 import { DateFilterControl } from './DateFilterControl';
+import { DiscardUnkeptPrompt } from './DiscardUnkeptDialog';
 import { sessionProblemLines } from './format';
 import { inRange } from './inRange';
 import { SessionList } from './SessionList';
@@ -138,6 +139,7 @@ export function SessionsSidebar() {
           ))}
         </div>
       )}
+      <DiscardUnkeptPrompt />
     </aside>
   );
 }

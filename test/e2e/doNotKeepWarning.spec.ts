@@ -1,4 +1,4 @@
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 /**
  * Issue 11 point 5: a "Do not keep" session is discarded for good when the clinician leaves it, so the page asks first
@@ -13,7 +13,7 @@ test.describe('leaving a "Do not keep" session', () => {
     await fillFeverPatient(app);
     await app.getByLabel('Chief complaint').fill('Pleuritic chest pain');
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await app.getByRole('button', { name: 'New patient' }).click();
     // Nothing to lose for a kept session: no question.
     await expect(app.getByLabel('Chief complaint')).toHaveValue('');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { SessionExport } from '../../src/shared/export';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 /** Clicks an export button and reads the file the page offered for saving. */
 async function exportAs(app: Page, testId: string): Promise<{ download: Download; text: string }> {
@@ -15,10 +15,10 @@ test.describe('session export', () => {
     llm.queueReply('Consider **community-acquired pneumonia**; chest X-ray.', 'With SpO2 88%, give oxygen.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await app.getByLabel('Follow-up').fill('SpO2 88%');
     await app.getByRole('button', { name: 'Send follow-up' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(app, 2);
     const sessionId = (await app.getByTestId('session-id').textContent()) ?? '';
 
     const markdown = await exportAs(app, 'export-markdown');
@@ -44,7 +44,7 @@ test.describe('session export', () => {
     llm.queueReply('Consider <b>sepsis</b> screening.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
 
     const printable = await exportAs(app, 'export-pdf');
     expect(printable.download.suggestedFilename()).toMatch(/\.html$/);

@@ -18,6 +18,8 @@ export interface SessionListProps {
   snippets?: ReadonlyMap<string, string>;
   /** Sessions with changes not yet on the sync server (marked "Not yet synced"); omitted while sync is off. */
   unsynced?: ReadonlySet<string>;
+  /** The session this page is receiving an answer in, if any (its row says "Answering"). */
+  answeringId?: string | null;
 }
 
 /** Before the first measurement (and in a page too small to say): a typical sidebar height. */
@@ -28,7 +30,7 @@ const FALLBACK_VIEWPORT = 640;
  * either side) are in the DOM. Every rendered row is a button, so Tab reaches them in order (focusing one scrolls
  * it into view, which renders the next); Arrow keys, Page Up/Down, Home and End move between rows faster.
  */
-export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets, unsynced }: SessionListProps) {
+export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets, unsynced, answeringId = null }: SessionListProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(FALLBACK_VIEWPORT);
@@ -115,6 +117,7 @@ export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, sn
                 onOpen={onOpen}
                 snippet={snippets?.get(entry.sessionId)}
                 unsynced={unsynced?.has(entry.sessionId) ?? false}
+                answering={entry.sessionId === answeringId}
               />
             </li>
           );

@@ -12,6 +12,7 @@ const entry = (change: Partial<HistoryEntry>): HistoryEntry => ({
   status: 'complete',
   title: 'Chest pain',
   turnCount: 2,
+  sessionState: 'answered',
   problem: null,
   ...change,
 });

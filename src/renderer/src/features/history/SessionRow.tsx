@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { HistoryEntry } from '../../stores/history/historyEntry';
+import { sessionStateText } from '../../stores/history/turnSummary';
 import { formatCreated, sessionProblemText, sessionStatusText, turnCountText } from './format';
 
 /** Props of {@link SessionRow}. */
@@ -16,6 +17,8 @@ export interface SessionRowProps {
   snippet?: string;
   /** Changes of this session have not reached the sync server yet (only ever true while sync is on). */
   unsynced?: boolean;
+  /** This page is receiving an answer in this session right now (its stored state says "Unanswered" until then). */
+  answering?: boolean;
 }
 
 /** The marker on a session whose changes wait for the sync server, and what it means (its tooltip). */
@@ -32,7 +35,7 @@ export const UNTITLED_ROW = 'Session (title could not be opened)';
  * workstation, or part of it was rolled back), a sentence saying so, in place of a search excerpt. With sync on, a
  * session whose changes have not reached the server yet says "Not yet synced" in its description.
  */
-export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet, unsynced = false }: SessionRowProps) {
+export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet, unsynced = false, answering = false }: SessionRowProps) {
   const title = entry.title ?? UNTITLED_ROW;
   const detailsId = `session-row-details-${entry.sessionId}`;
   const snippetId = `session-row-snippet-${entry.sessionId}`;
@@ -70,7 +73,7 @@ export const SessionRow = memo(function SessionRow({ entry, index, shown, openin
         {' · '}
         {turnCountText(entry.turnCount)}
         {' · '}
-        {opening ? 'Opening…' : sessionStatusText(entry.status)}
+        {opening ? 'Opening…' : answering ? sessionStateText('answering') : entry.sessionState !== null ? sessionStateText(entry.sessionState) : sessionStatusText(entry.status)}
         {unsynced && (
           <>
             {' · '}

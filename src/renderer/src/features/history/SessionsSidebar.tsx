@@ -27,6 +27,7 @@ export function SessionsSidebar() {
   const indexing = useAppStore((s) => s.historyIndexing);
   const openingId = useAppStore((s) => s.openingSessionId);
   const shownId = useAppStore((s) => (s.view === 'conversation' ? s.sessionId : null));
+  const answeringId = useAppStore((s) => (s.runningTurnKey !== null ? s.sessionId : null));
   const setHistoryQuery = useAppStore((s) => s.setHistoryQuery);
   const loadMoreHistory = useAppStore((s) => s.loadMoreHistory);
   const loadHistory = useAppStore((s) => s.loadHistory);
@@ -124,6 +125,7 @@ export function SessionsSidebar() {
         onOpen={open}
         snippets={snippets}
         unsynced={unsynced}
+        answeringId={answeringId}
         // Scrolling reads further pages, but not while searching: that would read the whole history.
         onNearEnd={!searching && hasMore ? loadMore : undefined}
       />

@@ -1,5 +1,6 @@
 /** A session as the sessions list shows it. */
 import type { SealedRecord } from '../../../../shared/vault';
+import type { SessionState } from './turnSummary';
 
 /**
  * Why a listed session cannot be shown as it should (see openFailures.ts): `key-missing` — its key is not on this
@@ -17,8 +18,10 @@ export interface HistoryEntry {
   status: SealedRecord['status'];
   /** The chief complaint, as main opened it; null when the record could not be opened. */
   title: string | null;
-  /** Turns stored (regenerated siblings count once); null when they could not be read. */
+  /** Turns stored, counted as history/turnSummary.ts defines them (as the header does); null when not read. */
   turnCount: number | null;
+  /** The latest question's state, from the stored records (history/turnSummary.ts); null when not read. */
+  sessionState: SessionState | null;
   /** What keeps the session from being shown as it should, if anything. */
   problem: SessionProblem | null;
 }

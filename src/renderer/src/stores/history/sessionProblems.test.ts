@@ -11,6 +11,7 @@ const entry = (sessionId: string): HistoryEntry => ({
   status: 'complete',
   title: null,
   turnCount: 1,
+  sessionState: 'answered',
   problem: null,
 });
 

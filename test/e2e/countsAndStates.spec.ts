@@ -86,3 +86,23 @@ test('the answer chosen with the switcher is the one shown when the session is r
   await expect(app.getByTestId('answer-position')).toHaveText('Answer 1 of 2');
   await expect(app.getByTestId('turn-count')).toHaveText('1');
 });
+
+test('an answer chosen after "Continue this session" is the one shown when the session is reopened', async ({ app, llm }) => {
+  llm.queueReply('Answer A: oxygen.', 'Answer B: antibiotics.');
+  await answeredFeverSession(app);
+  await app.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(app.getByTestId('answer').first()).toHaveText('Answer B: antibiotics.');
+  await app.getByRole('button', { name: 'New patient' }).click();
+  const row = rowOf(app, 'Fever and productive cough for 3 days');
+  await row.click();
+  await app.getByRole('button', { name: 'Continue this session' }).click();
+  await expect(app.getByLabel('Follow-up')).toBeVisible();
+  await app.getByRole('button', { name: 'Previous answer' }).click();
+  await expect(app.getByTestId('answer').first()).toHaveText('Answer A: oxygen.');
+
+  await app.getByRole('button', { name: 'New patient' }).click();
+  await row.click();
+  await expect(app.getByText('Session (read-only)')).toBeVisible();
+  await expect(app.getByTestId('answer').first()).toHaveText('Answer A: oxygen.');
+  await expect(app.getByTestId('answer-position')).toHaveText('Answer 1 of 2');
+});

@@ -13,6 +13,7 @@ import { openThroughMain } from './history/openThroughMain';
 import { followLockedAnswer, isCurrentPeriod, signedInOwner } from './history/signedInPeriod';
 import { loadSessionRecords, type StoredSession } from './history/storedRecords';
 import { resumeFromStore } from './history/resumeFromStore';
+import { patientLine } from './history/patientLine';
 import { storedSessionView } from './history/storedSessionView';
 import { leavingLosesUnkeptSession } from './history/unkeptSessionGuard';
 import type { SessionMode } from './sessionSlice';
@@ -143,7 +144,9 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
             ? // Its session record is set aside, so the store no longer lists it.
               state.historyEntries.filter((entry) => entry.sessionId !== sessionId)
             : state.historyEntries.map((entry) =>
-                entry.sessionId === sessionId && view.title !== null ? { ...entry, title: view.title, turnCount: view.turnCount } : entry,
+                entry.sessionId === sessionId && view.title !== null
+                  ? { ...entry, title: view.title, patientLine: view.patient === null ? entry.patientLine : patientLine(view.patient), turnCount: view.turnCount }
+                  : entry,
               ),
         }));
         return 'shown';

@@ -13,6 +13,7 @@ const entry = (change: Partial<HistoryEntry>): HistoryEntry => ({
   title: 'Chest pain',
   turnCount: 2,
   sessionState: 'answered',
+  patientLine: null,
   problem: null,
   ...change,
 });

@@ -95,7 +95,7 @@ export function SessionsSidebar() {
           onChange={(event) => setHistoryQuery(event.target.value)}
         />
         <p id="session-search-scope" className="form-hint">
-          Searches the titles, messages and answers of your sessions on this workstation.
+          Searches complaints, messages, answers, age, sex, allergies, medications and history on this workstation.
         </p>
       </div>
       <DateFilterControl />
@@ -124,6 +124,7 @@ export function SessionsSidebar() {
         openingId={openingId}
         onOpen={open}
         snippets={snippets}
+        searchQuery={search?.query}
         unsynced={unsynced}
         answeringId={answeringId}
         // Scrolling reads further pages, but not while searching: that would read the whole history.

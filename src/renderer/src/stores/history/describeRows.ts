@@ -10,6 +10,7 @@ import { historyError } from './historyErrors';
 import type { HistoryStore } from './historyStore';
 import { judgeOpenFailures, noFailures, type OpenFailureVerdict } from './openFailures';
 import { openThroughMain } from './openThroughMain';
+import { patientLine } from './patientLine';
 import { titleOf } from './storedSessionView';
 import { summariseRecords, type TurnSummary } from './turnSummary';
 
@@ -64,6 +65,7 @@ export async function describeRows(
         updatedAt: row.updatedAt,
         status: row.status,
         title: payload === undefined ? null : titleOf(payload),
+        patientLine: payload === undefined ? null : patientLine(payload.patient),
         turnCount: summaries.get(row.id)?.turnCount ?? null,
         sessionState: summaries.get(row.id)?.sessionState ?? null,
         problem: verdict.keyMissing.has(row.id) ? 'key-missing' : verdict.rolledBack.has(row.id) ? 'rolled-back' : null,

@@ -8,7 +8,7 @@ import type { SessionState } from './turnSummary';
  */
 export type SessionProblem = 'key-missing' | 'rolled-back';
 
-/** A session as the sidebar lists it. Only `title` is patient data (memory only). */
+/** A session as the sidebar lists it. Only `title` and `patientLine` are patient data (memory only). */
 export interface HistoryEntry {
   sessionId: string;
   createdAt: string;
@@ -18,6 +18,8 @@ export interface HistoryEntry {
   status: SealedRecord['status'];
   /** The chief complaint, as main opened it; null when the record could not be opened. */
   title: string | null;
+  /** The patient's age and sex, short ("3 y · F"; history/patientLine.ts), so similar cases differ; null like `title`. */
+  patientLine: string | null;
   /** Turns stored, counted as history/turnSummary.ts defines them (as the header does); null when not read. */
   turnCount: number | null;
   /** The latest question's state, from the stored records (history/turnSummary.ts); null when not read. */

@@ -12,6 +12,7 @@ const entry = (sessionId: string): HistoryEntry => ({
   title: null,
   turnCount: 1,
   sessionState: 'answered',
+  patientLine: null,
   problem: null,
 });
 

@@ -1,3 +1,4 @@
+import { expectRegionAccessible } from './accessibilityChecks';
 import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 /**
@@ -29,6 +30,7 @@ test.describe('leaving a "Do not keep" session', () => {
     const dialog = app.getByRole('alertdialog', { name: 'Discard this session?' });
     await expect(dialog).toContainText('This session is not kept. Leaving it discards it for good — it cannot be reopened.');
     await expect(dialog.getByRole('button', { name: 'Stay' })).toBeFocused();
+    await expectRegionAccessible(dialog, 'discard an unkept session dialog');
     // The keyboard stays inside the dialog.
     await app.keyboard.press('Tab');
     await expect(dialog.getByRole('button', { name: 'Discard and continue' })).toBeFocused();

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { expectRegionAccessible } from './accessibilityChecks';
 import { expect, expectTurnsAnswered, test, twoAnsweredSessions } from './fixtures';
 
 test.describe('search (vault.search)', () => {
@@ -52,6 +53,8 @@ test.describe('finding a patient again (issue 11 point 6)', () => {
       await expect(excerpt.locator('mark')).toHaveText(markedWords);
     };
     await expectOnlyHit('penicillin', '3 y · F', 'Allergies: Penicillin (rash)', ['Penicillin']);
+    // The marked words keep their contrast in both schemes.
+    await expectRegionAccessible(sidebar, 'sessions list with a marked search hit');
     await expectOnlyHit('metformin', '58 y · M', 'Medications: Metformin 500 mg twice daily', ['Metformin']);
     await expectOnlyHit('asthma', '3 y · F', 'Past history: Asthma since infancy', ['Asthma']);
     await expectOnlyHit('3 years', '3 y · F', '3 years old, female', ['3', 'years']);

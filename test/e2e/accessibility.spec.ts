@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expectRegionAccessible, expectScreenAccessible } from './accessibilityChecks';
-import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, test as appTest } from './fixtures';
+import { CLINICIAN_PASSPHRASE, expect, expectTurnsAnswered, fillFeverPatient, test as appTest } from './fixtures';
 import { focusStep, type FocusStep } from './focusStep.browser';
 
 /**
@@ -98,7 +98,7 @@ test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', ()
     await expectScreenAccessible(app, 'conversation while the answer streams');
     llm.setChunkDelay(2);
     await expect(answer).toHaveText(first, { timeout: 20_000 });
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     // Still a live region once the stream ends, so the finished answer is read out when aria-busy clears.
     await expect(answer).not.toHaveAttribute('aria-busy', 'true');
     await expect(answer).toHaveAttribute('aria-live', 'polite');
@@ -107,7 +107,7 @@ test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', ()
     await app.getByLabel('Follow-up').fill('Chest X-ray shows bilateral infiltrates');
     await app.getByRole('button', { name: 'Send follow-up' }).click();
     await expect(app.getByTestId('answer').nth(1)).toHaveText('Treat as community-acquired pneumonia.');
-    await expect(app.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(app, 2);
     await expectRegionAccessible(app.getByRole('main'), 'conversation after a follow-up');
   });
 
@@ -319,7 +319,7 @@ test.describe('keyboard only', () => {
     await page.keyboard.type('Chest X-ray shows bilateral infiltrates');
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('answer').nth(1)).toHaveText('Treat as community-acquired pneumonia.');
-    await expect(page.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(page, 2);
     await expect(page.getByLabel('Follow-up')).toBeFocused();
 
     // Back to the sessions list: this session is there, marked as the one shown, and Enter opens it.

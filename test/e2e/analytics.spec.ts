@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 /** Opens the analytics screen from the app's navigation (mounted by App.tsx). */
 async function openAnalytics(app: Page): Promise<void> {
@@ -13,10 +13,10 @@ test.describe('local analytics', () => {
     // Session 1: two turns.
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await app.getByLabel('Follow-up').fill('SpO2 88%');
     await app.getByRole('button', { name: 'Send follow-up' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(app, 2);
     // Session 2: one turn (abandoned after the first answer).
     await app.getByRole('button', { name: 'New patient' }).click();
     await fillFeverPatient(app);

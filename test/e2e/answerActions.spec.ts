@@ -1,4 +1,4 @@
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 type Message = { role: string; content: string };
 
@@ -31,7 +31,7 @@ test.describe('answers: Markdown, regenerate with siblings, copy, session header
     await app.getByRole('button', { name: 'Regenerate' }).click();
     await expect(answer).toHaveText('Answer B: antibiotics.');
     await expect(app.getByTestId('answer-position')).toHaveText('Answer 2 of 2');
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     // Same prompt as the first answer's.
     const requests = llm.chatRequests().map((request) => (request.body as { messages: Message[] }).messages);
     expect(requests[1]).toEqual(requests[0]);
@@ -56,8 +56,9 @@ test.describe('answers: Markdown, regenerate with siblings, copy, session header
     await app.getByRole('complementary', { name: 'Sessions' }).getByRole('button', { name: 'Fever and productive cough for 3 days' }).click();
     await expect(app.getByText('Session (read-only)')).toBeVisible();
     await expect(app.getByTestId('answer').first()).toHaveText('Answer A: oxygen.');
-    await expect(app.getByTestId('answer-position')).toHaveText('Answer 2 of 2');
-    await app.getByRole('button', { name: 'Previous answer' }).click();
+    // Answers keep the order they were asked in, the chosen one shown.
+    await expect(app.getByTestId('answer-position')).toHaveText('Answer 1 of 2');
+    await app.getByRole('button', { name: 'Next answer' }).click();
     await expect(app.getByTestId('answer').first()).toHaveText('Answer B: antibiotics.');
   });
 

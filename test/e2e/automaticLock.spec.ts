@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, test } from './fixtures';
+import { CLINICIAN_PASSPHRASE, expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 test.describe('locking (check 15)', () => {
   test('a lock clears every patient datum from the page, data calls answer LOCKED, and unlocking works again', async ({ app, llm, browser, harness }) => {
@@ -8,7 +8,7 @@ test.describe('locking (check 15)', () => {
     await fillFeverPatient(app);
     await app.getByLabel('Chief complaint').fill(`Cough after ${canary} exposure`);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await app.getByLabel('Follow-up').fill(`Draft about ${canary}`);
     expect(await app.content()).toContain(canary);
 

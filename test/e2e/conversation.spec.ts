@@ -1,4 +1,4 @@
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 test.describe('a protocol turn and a follow-up, end to end', () => {
   test('the clinician sees the protocol stream in, asks a follow-up, and the model receives the whole conversation', async ({ app, llm }) => {
@@ -15,14 +15,14 @@ test.describe('a protocol turn and a follow-up, end to end', () => {
     await expect(app.getByRole('button', { name: 'Stop' })).toBeVisible();
     await expect(answers.first()).toHaveText(firstAnswer);
     await expect(answers.first()).not.toHaveAttribute('aria-busy', 'true');
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     const sessionId = (await app.getByTestId('session-id').textContent()) ?? '';
     expect(sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
     await app.getByLabel('Follow-up').fill('Chest X-ray shows bilateral infiltrates');
     await app.getByRole('button', { name: 'Send follow-up' }).click();
     await expect(answers.nth(1)).toHaveText(secondAnswer);
-    await expect(app.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(app, 2);
     await expect(app.getByTestId('session-id')).toHaveText(sessionId);
 
     const requests = llm.chatRequests().map((request) => request.body as { messages: { role: string; content: string }[] });
@@ -94,7 +94,7 @@ test.describe('bad input gets a clear error naming the field, and nothing is sen
     expect(llm.chatRequests()).toHaveLength(0);
     await app.getByLabel('I confirm these values are correct').check();
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     expect(llm.chatRequests()).toHaveLength(1);
   });
 

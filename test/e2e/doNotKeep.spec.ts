@@ -7,7 +7,7 @@ import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { filesContaining } from '../support/canaryFiles';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
-import { expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -34,11 +34,11 @@ test.describe('a session the patient declined storage for', () => {
     await page.getByLabel('Chief complaint').fill(`Fever, ${canary} exposure`);
     await page.getByLabel(/Do not keep this session/).check();
     await page.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(page, 1);
     await expect(page.getByTestId('not-kept-badge')).toHaveText('Not kept');
     await page.getByLabel('Follow-up').fill(`X-ray shows ${canary} pattern`);
     await page.getByRole('button', { name: 'Send follow-up' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(page, 2);
     const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
     // The model was asked, with the whole conversation.
     expect(JSON.stringify(llm.chatRequests().at(-1)?.body)).toContain(canary);

@@ -3,7 +3,7 @@ import type { Download, Page } from '@playwright/test';
 import { SessionExport } from '../../src/shared/export';
 import { formatLocalDateTime, formatLocalDateTimeWithOffset } from '../../src/shared/localTime';
 import { INTAKE_REQUEST_TEXT } from '../../src/shared/turnWording';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 /** A workstation away from UTC, so a UTC time passed off as local would show. */
 const ZONE = 'Europe/Paris';
@@ -32,10 +32,10 @@ test.describe('session export', () => {
     llm.queueReply('Consider **community-acquired pneumonia**; chest X-ray.', 'With SpO2 88%, give oxygen.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await app.getByLabel('Follow-up').fill('SpO2 88%');
     await app.getByRole('button', { name: 'Send follow-up' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(app, 2);
     const sessionId = (await app.getByTestId('session-id').textContent()) ?? '';
 
     const markdown = await exportAs(app, 'export-markdown');
@@ -72,7 +72,7 @@ test.describe('session export', () => {
     llm.queueReply('Consider <b>sepsis</b> screening.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
 
     const printable = await exportAs(app, 'export-pdf');
     expect(printable.download.suggestedFilename()).toMatch(/\.html$/);

@@ -60,6 +60,15 @@ export async function signInAsNewClinician(page: Page, name = 'Dr Ada Test'): Pr
   await expect(page.getByTestId('signed-in-as')).toHaveText(name);
 }
 
+/**
+ * The header counts `count` turns and no answer is still streaming. (A question counts from the moment it is sent, so
+ * the count alone no longer says its answer has arrived.)
+ */
+export async function expectTurnsAnswered(page: Page, count: number): Promise<void> {
+  await expect(page.getByTestId('turn-count')).toHaveText(String(count));
+  await expect(page.locator('[data-testid="answer"][aria-busy="true"]')).toHaveCount(0);
+}
+
 /** Fills the intake form as a clinician would, for seed scenario 1. */
 export async function fillFeverPatient(page: Page): Promise<void> {
   await page.getByLabel('Age', { exact: true }).fill('60');
@@ -85,7 +94,7 @@ export async function twoAnsweredSessions(page: Page, llm: FakeLlmServer): Promi
   await fillFeverPatient(page);
   await page.getByLabel('Chief complaint').fill('Pleuritic chest pain');
   await page.getByRole('button', { name: 'Get protocol' }).click();
-  await expect(page.getByTestId('turn-count')).toHaveText('1');
+  await expectTurnsAnswered(page, 1);
   await page.getByRole('button', { name: 'New patient' }).click();
   await fillFeverPatient(page);
   await page.getByRole('button', { name: 'Get protocol' }).click();

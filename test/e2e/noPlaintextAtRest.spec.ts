@@ -7,7 +7,7 @@ import { CHROMIUM_ARGS } from '../../playwright.config';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { filesContaining } from '../support/canaryFiles';
 import { defaultHarnessDirs, startHarness, type Harness } from '../harness/harnessServer';
-import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { CLINICIAN_PASSPHRASE, expect, expectTurnsAnswered, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -35,10 +35,10 @@ test.describe('no plaintext at rest (check 20)', () => {
     await fillFeverPatient(page);
     await page.getByLabel('Chief complaint').fill(`Fever and cough, ${canary} exposure`);
     await page.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(page, 1);
     await page.getByLabel('Follow-up').fill(`X-ray shows ${canary} pattern`);
     await page.getByRole('button', { name: 'Send follow-up' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('2');
+    await expectTurnsAnswered(page, 2);
     const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
     // The model really received the canary: it is in the conversation, just never on disk in clear.
     expect(JSON.stringify(llm.chatRequests().at(-1)?.body)).toContain(canary);

@@ -1,5 +1,5 @@
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 test.describe('offline mode', () => {
   test('with the model server offline, sending pauses with the reason and the endpoint, history stays readable, and sending comes back', async ({ app, llm }) => {
@@ -7,7 +7,7 @@ test.describe('offline mode', () => {
     llm.queueReply('1. Chest X-ray. 2. CBC and CRP.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await app.getByRole('button', { name: 'New patient' }).click();
 
     const port = llm.port;

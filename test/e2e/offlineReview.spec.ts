@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
-import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { CLINICIAN_PASSPHRASE, expect, expectTurnsAnswered, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -20,7 +20,7 @@ test.describe('offline review and continuing a past session', () => {
     llm.queueReply('1. Chest X-ray. 2. CBC and CRP.');
     await fillFeverPatient(page);
     await page.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(page, 1);
     await harness.close();
     await llm.close();
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
-import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { CLINICIAN_PASSPHRASE, expect, expectTurnsAnswered, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -25,7 +25,7 @@ test.describe('a key that is simply not here is never taken for a deleted sessio
     llm.queueReply('A protocol kept on this workstation.');
     await fillFeverPatient(page);
     await page.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(page, 1);
     const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
     const rowsOfSession = async () => (await readHistoryRows(page)).filter((row) => row.sessionId === sessionId || row.id === sessionId).length;
     const storedRows = await rowsOfSession();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeLlmServer } from '../fakes/fakeLlmServer';
 import { defaultHarnessDirs, startHarness } from '../harness/harnessServer';
-import { CLINICIAN_PASSPHRASE, expect, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
+import { CLINICIAN_PASSPHRASE, expect, expectTurnsAnswered, fillFeverPatient, signInAsNewClinician, test } from './fixtures';
 import { readHistoryRows } from './historyRows';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -21,7 +21,7 @@ test.describe('retention (check 21)', () => {
     llm.queueReply('A protocol that will expire.');
     await fillFeverPatient(page);
     await page.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(page.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(page, 1);
     const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
     await expect(page.getByTestId('session-row')).toHaveCount(1);
     await harness.close();

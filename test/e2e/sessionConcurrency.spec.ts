@@ -1,4 +1,4 @@
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 const longReply = (label: string): string => Array.from({ length: 60 }, (_unused, index) => `${label}${index}`).join(' ');
 
@@ -7,7 +7,7 @@ test.describe('one turn at a time per session, sessions side by side', () => {
     llm.queueReply('First protocol.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     const sessionId = (await app.getByTestId('session-id').textContent()) ?? '';
 
     const other = await browser.newPage();
@@ -50,7 +50,7 @@ test.describe('one turn at a time per session, sessions side by side', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(finished).toEqual([]);
     expect((await secondTurn).ok).toBe(true);
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     await other.close();
   });
 
@@ -58,7 +58,7 @@ test.describe('one turn at a time per session, sessions side by side', () => {
     llm.queueReply('Protocol.');
     await fillFeverPatient(app);
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     const sessionId = (await app.getByTestId('session-id').textContent()) ?? '';
     const info = await app.evaluate((id) => window.api.sessions.get({ sessionId: id }), sessionId);
     expect(info).toMatchObject({ ok: true, data: { sessionId, conversationCount: 1, state: 'idle' } });

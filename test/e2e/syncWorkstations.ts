@@ -185,7 +185,11 @@ export async function expectSynced(page: Page): Promise<void> {
   await expect(page.getByTestId('sync-status')).toHaveText('Synced');
 }
 
-/** The sidebar's rows of sessions whose title is `complaint` (exactly: a duplicate would be a second row). */
+/**
+ * The sidebar's rows of sessions whose title is `complaint` (exactly: a duplicate would be a second row). A row is
+ * named "age · sex · complaint" (or the complaint alone when the patient is not known), so the name ends with it.
+ */
 export function sessionRows(page: Page, complaint: string): Locator {
-  return page.getByRole('complementary', { name: 'Sessions' }).getByRole('button', { name: complaint, exact: true });
+  const escaped = complaint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByRole('complementary', { name: 'Sessions' }).getByRole('button', { name: new RegExp(`^(.+ · )?${escaped}$`) });
 }

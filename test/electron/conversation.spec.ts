@@ -23,6 +23,8 @@ test.describe('a protocol turn and a follow-up in the desktop app', () => {
       await expect(answers.first()).toHaveText(firstAnswer);
       await expect(answers.first()).not.toHaveAttribute('aria-busy', 'true');
       await expect(page.getByTestId('turn-count')).toHaveText('1');
+      // A question counts from the moment it is sent: wait for its answer to finish too.
+      await expect(page.locator('[data-testid="answer"][aria-busy="true"]')).toHaveCount(0);
       const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
       expect(sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
@@ -30,6 +32,8 @@ test.describe('a protocol turn and a follow-up in the desktop app', () => {
       await page.getByRole('button', { name: 'Send follow-up' }).click();
       await expect(answers.nth(1)).toHaveText(secondAnswer);
       await expect(page.getByTestId('turn-count')).toHaveText('2');
+      // A question counts from the moment it is sent: wait for its answer to finish too.
+      await expect(page.locator('[data-testid="answer"][aria-busy="true"]')).toHaveCount(0);
       await expect(page.getByTestId('session-id')).toHaveText(sessionId);
 
       // What main's model client sent through Electron's net.fetch: the follow-up carries turn 1.

@@ -41,9 +41,13 @@ test.describe('no plaintext at rest in the desktop app (check 20)', () => {
       await page.getByLabel('Chief complaint').fill(complaint);
       await page.getByRole('button', { name: 'Get protocol' }).click();
       await expect(page.getByTestId('turn-count')).toHaveText('1');
+      // A question counts from the moment it is sent: wait for its answer to finish too.
+      await expect(page.locator('[data-testid="answer"][aria-busy="true"]')).toHaveCount(0);
       await page.getByLabel('Follow-up').fill(followUpText);
       await page.getByRole('button', { name: 'Send follow-up' }).click();
       await expect(page.getByTestId('turn-count')).toHaveText('2');
+      // A question counts from the moment it is sent: wait for its answer to finish too.
+      await expect(page.locator('[data-testid="answer"][aria-busy="true"]')).toHaveCount(0);
       await expect(page.getByTestId('answer').nth(1)).toHaveText(secondAnswer);
       sessionId = (await page.getByTestId('session-id').textContent()) ?? '';
       // The canary really went through the app to the model: it is in the conversation, only never on disk in clear.

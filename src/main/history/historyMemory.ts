@@ -2,6 +2,7 @@ import type { MetadataAnalytics as MetadataAnalyticsOutput } from '../../shared/
 import { computeHistoryAnalytics, type SessionFacts, type TurnFacts } from '../../shared/historyAnalytics';
 import { recordVersionOf, type ManifestEntry, type SealedRecord, type SessionPayload, type TurnPayload } from '../../shared/vault';
 import { MetadataAnalytics } from '../analytics/metadataAnalytics';
+import { patientSearchTexts } from './patientSearchTexts';
 import { SearchIndex, type SearchHit } from './searchIndex';
 
 /** The newest manifest main has seen for a session: the session record's counter and its turn records. */
@@ -37,7 +38,7 @@ function atLeastAsNew(kept: { rv: number; updatedAt: string } | undefined, rv: n
  * (to spot an older copy of a turn) — kept apart per clinician, so one clinician's search can never reach another's
  * history.
  *
- * Plaintext lives here (the index holds titles, messages and answers): main drops all of it when the profile locks
+ * Plaintext lives here (the index holds titles, messages, answers and patient details): main drops all of it when the profile locks
  * ({@link clear}) and a session's share when it is deleted or shredded ({@link forgetSession}). Never written to
  * disk.
  */
@@ -57,7 +58,8 @@ export class HistoryMemory {
     const rv = recordVersionOf(record);
     if (record.kind === 'session') {
       const session = payload as SessionPayload;
-      memory.index.add(record.sessionId, session.title);
+      memory.index.add(record.sessionId, session.title, { title: true });
+      for (const text of patientSearchTexts(session.patient)) memory.index.add(record.sessionId, text);
       if (atLeastAsNew(memory.sessions.get(record.sessionId), rv, record.updatedAt)) {
         memory.sessions.set(record.sessionId, { facts: { id: record.sessionId, createdAt: record.createdAt }, rv, updatedAt: record.updatedAt });
       }

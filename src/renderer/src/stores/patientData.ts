@@ -51,6 +51,10 @@ export const SIGNED_IN_FIELDS = [
   'resuming',
   'sessionId',
   'turnCount',
+  'sessionState',
+  'lastSendFailed',
+  // What the clinician asked for while the "discard this unkept session?" question is open (an id at most).
+  'pendingDiscard',
   'sessionNotKept',
   'sessionCreatedAt',
   'lastModel',

@@ -60,7 +60,9 @@ describe('first turn', () => {
     fake.emitDelta({ sessionId: SESSION_ID, turnId: TURN_1, index: 2, delta: 'breathing.' });
 
     expect(lastTurn()).toMatchObject({ answer: 'Assess airway, breathing.', status: 'streaming', turnId: TURN_1 });
-    expect(state().turnCount).toBe(0);
+    // The question was sent: it counts while its answer streams.
+    expect(state().turnCount).toBe(1);
+    expect(state().sessionState).toBe('answering');
   });
 
   it('ignores deltas of other turns and repeated deltas', () => {

@@ -9,8 +9,10 @@ import type { DeltaEvent, ProtocolResponse, TurnMetadata, TurnStartedEvent } fro
 import type { HistoryStore } from './history/historyStore';
 import { resumeFromStore, type ResumeOutcome } from './history/resumeFromStore';
 import type { StoredFork, StoredSessionView } from './history/storedSessionView';
+import { summariseShown, type SessionState } from './history/turnSummary';
+import { leavingLosesUnkeptSession, type PendingDiscard } from './history/unkeptSessionGuard';
 import { initialIntakeState } from './intakeSlice';
-import { answersOf, appendDelta, finishTurn, pendingTurn, regeneratingTurn, sameId, showAnswer, updateTurn, type Turn } from './turns';
+import { answersOf, appendDelta, finishTurn, pendingTurn, regeneratingTurn, sameId, showAnswer, updateTurn, type Turn, type TurnAnswer } from './turns';
 import type { AppState, DataOf, SliceCreator } from './types';
 
 /**
@@ -39,8 +41,16 @@ export interface SessionSlice {
   /** The patient as main holds it (the sent patient until the first response echoes it back). */
   sessionPatient: Patient | null;
   turns: Turn[];
-  /** Turns main has answered in this session. */
+  /**
+   * The session's turns, as history/turnSummary.ts counts them (the sidebar row counts the same way): questions sent
+   * and not failed, the one being answered included. Derived from `turns` (and `fork`, `lastSendFailed`) on every
+   * change; never set on its own.
+   */
   turnCount: number;
+  /** The latest question's state (history/turnSummary.ts); null before the first. Derived like `turnCount`. */
+  sessionState: SessionState | null;
+  /** The latest follow-up failed and its text was handed back to the clinician (the session's state is "Failed"). */
+  lastSendFailed: boolean;
   /** The patient declined storage: main keeps nothing of this session (chosen at intake). */
   sessionNotKept: boolean;
   /** When main opened the session (ISO), once known. */
@@ -64,6 +74,11 @@ export interface SessionSlice {
    * clinician chose to go on from (see history/storedSessionView.ts). Null for a conversation in one line.
    */
   fork: StoredFork | null;
+  /**
+   * An action that would discard the shown "Do not keep" session, held until the clinician confirms it
+   * ({@link SessionSlice.confirmDiscard}) or stays ({@link SessionSlice.cancelDiscard}); null when nothing is asked.
+   */
+  pendingDiscard: PendingDiscard | null;
 
   /**
    * Sends the first turn of a new session for `patient` (already validated by the intake). `doNotKeep`: the patient
@@ -98,8 +113,15 @@ export interface SessionSlice {
   sessionEpoch(): number;
   /** Asks main to stop the running turn; its answer then resolves as incomplete. */
   stopTurn(): Promise<void>;
-  /** Discards the session and every patient detail, back to an empty intake form. */
+  /**
+   * Discards the session and every patient detail, back to an empty intake form. A "Do not keep" session with a turn
+   * is not discarded yet: the action is held in `pendingDiscard` and the page asks first.
+   */
   newPatient(): void;
+  /** The clinician confirmed: the held action goes on, discarding the session not kept. */
+  confirmDiscard(): void;
+  /** The clinician stays: the held action is dropped, the session stays on screen as it was. */
+  cancelDiscard(): void;
   /**
    * Drops the shown session and the intake form at once, without asking main to stop anything; answers still on
    * their way are then ignored. `alongside` is applied in the same update. "New patient" uses it alone; a lock goes
@@ -123,6 +145,8 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   sessionPatient: null,
   turns: [],
   turnCount: 0,
+  sessionState: null,
+  lastSendFailed: false,
   sessionNotKept: false,
   sessionCreatedAt: null,
   lastModel: null,
@@ -134,6 +158,7 @@ export const initialSessionState: Readonly<DataOf<SessionSlice>> = Object.freeze
   followUpDraft: '',
   conversationError: null,
   fork: null,
+  pendingDiscard: null,
 });
 
 /** Why a follow-up cannot go on once a session that was not kept has left main's memory. */
@@ -152,8 +177,16 @@ function headerFacts(seq: number, metadata: TurnMetadata): Pick<SessionSlice, 'l
   };
 }
 
+/** Of a turn's answers, the one written last (the last listed when times are unknown). */
+function newestWritten(answers: readonly TurnAnswer[]): TurnAnswer | undefined {
+  return answers.reduce<TurnAnswer | undefined>((kept, answer) => (kept === undefined || (answer.writtenAt ?? '') >= (kept.writtenAt ?? '') ? answer : kept), undefined);
+}
+
 /** Answered by "Continue" when there is no history store to read the session from (not in the app). */
 const NO_HISTORY: ErrorPayload = { code: 'INTERNAL', message: 'Past sessions cannot be read on this page.' };
+
+// Errors of the model call itself: main had stored the question by then and records it as failed (the row says so).
+const QUESTION_RECORDED_AS_FAILED: ReadonlySet<string> = new Set(['LLM_UNAVAILABLE', 'LLM_TIMEOUT', 'CONTEXT_TOO_LONG', 'INTERNAL']);
 
 // Errors that say the model server may be down: worth refreshing the status line.
 const MODEL_SERVER_ERRORS: ReadonlySet<string> = new Set(['LLM_UNAVAILABLE', 'LLM_TIMEOUT']);
@@ -163,7 +196,14 @@ const MODEL_SERVER_ERRORS: ReadonlySet<string> = new Set(['LLM_UNAVAILABLE', 'LL
  * so nothing can be resumed from it).
  */
 export function createSessionSlice(api: AppApi, history: HistoryStore | null = null): SliceCreator<SessionSlice> {
-  return (set, get) => {
+  return (rawSet, get) => {
+    // Every update of this slice goes through here, so the counts shown are always those of the turns shown.
+    const set = (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)): void => {
+      rawSet((state) => {
+        const changes = typeof partial === 'function' ? partial(state) : partial;
+        return { ...changes, ...summariseShown({ ...state, ...changes }) };
+      });
+    };
     let keyCounter = 0;
     // Bumped by "New patient": an answer that arrives for a discarded session must not write into the new one.
     let epoch = 0;
@@ -180,7 +220,6 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         sessionId: response.sessionId,
         sessionPatient: response.patientSummary,
         turns: updateTurn(state.turns, key, (turn) => finishTurn(turn, response)),
-        turnCount: response.metadata.conversationCount,
         ...headerFacts(response.seq, response.metadata),
         runningTurnKey: null,
         stopRequested: false,
@@ -237,6 +276,12 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
       return resumed?.stored ? { ok: false, error: resumed.error } : first;
     };
 
+    // Do not leave the model working on a patient the clinician has discarded.
+    const stopModelWork = (): void => {
+      const { runningTurnKey, sessionId } = get();
+      if (runningTurnKey !== null && sessionId !== null) void api.protocol.cancel({ sessionId });
+    };
+
     const sendCancel = async (sessionId: string): Promise<void> => {
       const startedIn = epoch;
       const result = await api.protocol.cancel({ sessionId });
@@ -259,6 +304,8 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           turns: [pendingTurn(key, 'intake', '')],
           runningTurnKey: key,
           intakeError: null,
+          // The model main asks, as its status line last reported it, until the answer names the one that answered.
+          lastModel: get().llmStatus?.model ?? null,
         });
         const result = await api.protocol.generate(doNotKeep ? { patient, doNotKeep } : { patient });
         if (startedIn !== epoch) return;
@@ -299,6 +346,7 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           stopRequested: false,
           followUpDraft: '',
           conversationError: null,
+          lastSendFailed: false,
         }));
         // Nothing was answered: take the turn back out and give the clinician their text back to retry.
         const giveBack = (error: ErrorPayload | null): void => {
@@ -308,6 +356,7 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
             stopRequested: false,
             followUpDraft: followUpDraft,
             conversationError: error,
+            lastSendFailed: error !== null && QUESTION_RECORDED_AS_FAILED.has(error.code),
           }));
           if (error !== null) noteModelServerError(error);
         };
@@ -340,7 +389,6 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           sessionId: shown.sessionId,
           sessionPatient: shown.patient,
           turns: shown.turns,
-          turnCount: shown.turnCount,
           lastModel: shown.lastModel,
           lastEndpoint: shown.turns.at(-1)?.metadata?.endpoint ?? null,
           sessionCreatedAt: shown.createdAt ?? null,
@@ -360,13 +408,13 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         const outcome = (await resumeFromHistory(sessionId)) ?? { ok: false as const, error: NO_HISTORY, stored: false };
         if (startedIn !== epoch) return false;
         if (outcome.ok) {
-          // Main resumes the latest turn with its newest answer (the one history lists last): show that one, so the
-          // next follow-up builds on the answer on screen.
+          // Main resumes the latest turn with its most recently written answer: show that one (the clinician may have
+          // browsed to another while reviewing), so the next follow-up builds on the answer on screen.
           set((state) => {
             const last = state.turns.at(-1);
-            const newest = last === undefined ? undefined : answersOf(last).at(-1);
+            const newest = last === undefined ? undefined : newestWritten(answersOf(last));
             const turns = last && newest ? updateTurn(state.turns, last.key, (turn) => showAnswer(turn, newest.turnId)) : state.turns;
-            return { sessionMode: 'live', sessionId: outcome.info.sessionId, turnCount: outcome.info.conversationCount, resuming: false, turns };
+            return { sessionMode: 'live', sessionId: outcome.info.sessionId, resuming: false, turns };
           });
           return true;
         }
@@ -383,6 +431,7 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
         const turnId = last.turnId;
         set((state) => ({
           turns: updateTurn(state.turns, last.key, regeneratingTurn),
+          lastSendFailed: false,
           runningTurnKey: last.key,
           stopRequested: false,
           conversationError: null,
@@ -435,10 +484,25 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
       },
 
       newPatient() {
-        const { runningTurnKey, sessionId } = get();
-        // Do not leave the model working on a patient the clinician has discarded.
-        if (runningTurnKey !== null && sessionId !== null) void api.protocol.cancel({ sessionId });
+        if (leavingLosesUnkeptSession(get())) {
+          set({ pendingDiscard: { kind: 'newPatient' } });
+          return;
+        }
+        stopModelWork();
         get().discardSession();
+      },
+
+      confirmDiscard() {
+        const pending = get().pendingDiscard;
+        if (pending === null) return;
+        set({ pendingDiscard: null });
+        stopModelWork();
+        if (pending.kind === 'newPatient') get().discardSession();
+        else void get().openStoredSession(pending.sessionId, pending.mode, { discardConfirmed: true });
+      },
+
+      cancelDiscard() {
+        set({ pendingDiscard: null });
       },
 
       discardSession(alongside = {}) {
@@ -457,6 +521,8 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
           turns: updateTurn(state.turns, turn.key, (current) => ({ ...current, turnId: event.turnId, seq: event.seq })),
         }));
         if (stopRequested) void sendCancel(event.sessionId);
+        // Main has opened the session: its creation time can be shown while the first answer streams.
+        if (get().sessionCreatedAt === null) void learnCreatedAt(event.sessionId, epoch);
       },
 
       receiveDelta(event) {

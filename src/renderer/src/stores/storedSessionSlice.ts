@@ -13,7 +13,9 @@ import { openThroughMain } from './history/openThroughMain';
 import { followLockedAnswer, isCurrentPeriod, signedInOwner } from './history/signedInPeriod';
 import { loadSessionRecords, type StoredSession } from './history/storedRecords';
 import { resumeFromStore } from './history/resumeFromStore';
+import { patientLine } from './history/patientLine';
 import { storedSessionView } from './history/storedSessionView';
+import { leavingLosesUnkeptSession } from './history/unkeptSessionGuard';
 import type { SessionMode } from './sessionSlice';
 import type { DataOf, SliceCreator } from './types';
 
@@ -23,9 +25,10 @@ export interface StoredSessionSlice {
   openingSessionId: string | null;
   /**
    * Reads a session's records from the store, has main open them and shows it — read-only by default. Resolves true
-   * when the session is shown.
+   * when the session is shown. When that would discard the shown "Do not keep" session, nothing is opened yet: the
+   * action is held in `pendingDiscard` (the page asks first) unless `discardConfirmed`.
    */
-  openStoredSession(sessionId: string, mode?: SessionMode): Promise<boolean>;
+  openStoredSession(sessionId: string, mode?: SessionMode, options?: { discardConfirmed?: boolean }): Promise<boolean>;
   /** At unlock: reopens the session the lock cleared from the page, for the same clinician, as it was shown. */
   reopenAfterUnlock(): Promise<void>;
   /**
@@ -141,7 +144,9 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
             ? // Its session record is set aside, so the store no longer lists it.
               state.historyEntries.filter((entry) => entry.sessionId !== sessionId)
             : state.historyEntries.map((entry) =>
-                entry.sessionId === sessionId && view.title !== null ? { ...entry, title: view.title, turnCount: view.turnCount } : entry,
+                entry.sessionId === sessionId && view.title !== null
+                  ? { ...entry, title: view.title, patientLine: view.patient === null ? entry.patientLine : patientLine(view.patient), turnCount: view.turnCount }
+                  : entry,
               ),
         }));
         return 'shown';
@@ -153,7 +158,11 @@ export function createStoredSessionSlice(api: AppApi, history: HistoryStore | nu
     return {
       ...initialStoredSessionState,
 
-      async openStoredSession(sessionId, mode = 'review') {
+      async openStoredSession(sessionId, mode = 'review', options = {}) {
+        if (options.discardConfirmed !== true && get().sessionId !== sessionId && leavingLosesUnkeptSession(get())) {
+          set({ pendingDiscard: { kind: 'openSession', sessionId, mode } });
+          return false;
+        }
         return (await openSession(sessionId, mode)) === 'shown';
       },
 

@@ -11,6 +11,8 @@ export interface TurnAnswer {
   incompleteReason: IncompleteReason | null;
   /** How it was produced (model, endpoint, time); null when not recorded. */
   metadata: TurnMetadata | null;
+  /** When its record was last written (read back from history): the most recent is the one main goes on with. */
+  writtenAt?: string;
 }
 
 /** A turn as the conversation shows it. */

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import type { HistoryDateFilter } from '../../stores/uiSlice';
 
@@ -16,6 +17,8 @@ export function DateFilterControl() {
   const filter = useAppStore((s) => s.historyDateFilter);
   const setFilter = useAppStore((s) => s.setHistoryDateFilter);
   const range = filter.kind === 'range' ? filter : null;
+  const fromId = useId();
+  const toId = useId();
   return (
     <fieldset className="date-filter" aria-label="Last activity">
       <div className="date-filter-presets" role="group" aria-label="Show sessions active">
@@ -32,15 +35,19 @@ export function DateFilterControl() {
         ))}
       </div>
       {range !== null && (
+        // Labels and inputs on one grid (labels in one column, inputs in the next), so From and To line up.
         <div className="date-filter-range">
-          <label>
-            From{' '}
-            <input className="input" type="date" value={range.from} max={range.to || undefined} onChange={(event) => void setFilter({ ...range, from: event.target.value })} />
-          </label>
-          <label>
-            To{' '}
-            <input className="input" type="date" value={range.to} min={range.from || undefined} onChange={(event) => void setFilter({ ...range, to: event.target.value })} />
-          </label>
+          <label htmlFor={fromId}>From</label>
+          <input
+            id={fromId}
+            className="input"
+            type="date"
+            value={range.from}
+            max={range.to || undefined}
+            onChange={(event) => void setFilter({ ...range, from: event.target.value })}
+          />
+          <label htmlFor={toId}>To</label>
+          <input id={toId} className="input" type="date" value={range.to} min={range.from || undefined} onChange={(event) => void setFilter({ ...range, to: event.target.value })} />
         </div>
       )}
     </fieldset>

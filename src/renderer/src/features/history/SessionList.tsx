@@ -16,8 +16,12 @@ export interface SessionListProps {
   onNearEnd?: () => void;
   /** Search excerpts by session id, shown under the titles; omitted outside a search. */
   snippets?: ReadonlyMap<string, string>;
+  /** The search the excerpts answer (its words are marked in the rows); omitted outside a search. */
+  searchQuery?: string;
   /** Sessions with changes not yet on the sync server (marked "Not yet synced"); omitted while sync is off. */
   unsynced?: ReadonlySet<string>;
+  /** The session this page is receiving an answer in, if any (its row says "Answering"). */
+  answeringId?: string | null;
 }
 
 /** Before the first measurement (and in a page too small to say): a typical sidebar height. */
@@ -28,7 +32,7 @@ const FALLBACK_VIEWPORT = 640;
  * either side) are in the DOM. Every rendered row is a button, so Tab reaches them in order (focusing one scrolls
  * it into view, which renders the next); Arrow keys, Page Up/Down, Home and End move between rows faster.
  */
-export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets, unsynced }: SessionListProps) {
+export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, snippets, searchQuery, unsynced, answeringId = null }: SessionListProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(FALLBACK_VIEWPORT);
@@ -114,7 +118,9 @@ export function SessionList({ entries, shownId, openingId, onOpen, onNearEnd, sn
                 opening={entry.sessionId === openingId}
                 onOpen={onOpen}
                 snippet={snippets?.get(entry.sessionId)}
+                query={snippets === undefined ? undefined : searchQuery}
                 unsynced={unsynced?.has(entry.sessionId) ?? false}
+                answering={entry.sessionId === answeringId}
               />
             </li>
           );

@@ -12,6 +12,8 @@ const entry = (change: Partial<HistoryEntry>): HistoryEntry => ({
   status: 'complete',
   title: 'Chest pain',
   turnCount: 2,
+  sessionState: 'answered',
+  patientLine: null,
   problem: null,
   ...change,
 });
@@ -44,5 +46,27 @@ describe('SessionRow', () => {
     const row = renderToStaticMarkup(<SessionRow entry={entry({})} index={0} shown={false} opening={false} onOpen={() => undefined} unsynced />);
     expect(row).toMatch(new RegExp(`<span id="session-row-details-${ID}" class="session-row-details">.*<span class="unsynced-marker" data-testid="unsynced-marker" title="[^"]+">${UNSYNCED_MARKER}</span></span>`));
     expect(html(entry({}))).not.toContain(UNSYNCED_MARKER);
+  });
+
+  it("is named by the patient's age and sex and the complaint, so similar cases differ", () => {
+    const row = html(entry({ title: 'Fever and fast breathing', patientLine: '3 y · F' }));
+    expect(row).toContain('aria-label="3 y · F · Fever and fast breathing"');
+    expect(row).toContain('<span class="session-row-patient" data-testid="session-row-patient">3 y · F</span> · Fever and fast breathing');
+  });
+
+  it("marks the search's words in the title and the excerpt; an empty excerpt (only the title matched) is left out", () => {
+    const search = (snippet: string): string =>
+      renderToStaticMarkup(<SessionRow entry={entry({ title: 'Fever, penicillin allergy' })} index={0} shown={false} opening={false} onOpen={() => undefined} snippet={snippet} query="penicillin" />);
+    const row = search('Allergies: Penicillin (rash)');
+    expect(row).toContain('Fever, <mark>penicillin</mark> allergy');
+    expect(row).toContain('Allergies: <mark>Penicillin</mark> (rash)');
+    expect(search('')).not.toContain('session-row-snippet');
+  });
+
+  it('says the state of the latest question: stopped, failed — and answering while this page receives it', () => {
+    expect(html(entry({ sessionState: 'stopped' }))).toContain('2 turns · Stopped (incomplete)');
+    expect(html(entry({ sessionState: 'failed' }))).toContain('2 turns · Failed');
+    const answering = renderToStaticMarkup(<SessionRow entry={entry({ sessionState: 'unanswered' })} index={0} shown opening={false} onOpen={() => undefined} answering />);
+    expect(answering).toContain('2 turns · Answering');
   });
 });

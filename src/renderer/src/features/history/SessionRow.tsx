@@ -1,5 +1,7 @@
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
+import { markMatches } from '../../stores/history/markMatches';
 import type { HistoryEntry } from '../../stores/history/historyEntry';
+import { sessionStateText } from '../../stores/history/turnSummary';
 import { formatCreated, sessionProblemText, sessionStatusText, turnCountText } from './format';
 
 /** Props of {@link SessionRow}. */
@@ -14,8 +16,12 @@ export interface SessionRowProps {
   onOpen(sessionId: string): void;
   /** What the search matched in this session (shown under the title); omitted outside a search. */
   snippet?: string;
+  /** The search the row answers: its words are marked in the title and the excerpt; omitted outside a search. */
+  query?: string;
   /** Changes of this session have not reached the sync server yet (only ever true while sync is on). */
   unsynced?: boolean;
+  /** This page is receiving an answer in this session right now (its stored state says "Unanswered" until then). */
+  answering?: boolean;
 }
 
 /** The marker on a session whose changes wait for the sync server, and what it means (its tooltip). */
@@ -26,42 +32,61 @@ export const UNSYNCED_MARKER_TITLE = "Changes to this session have not reached t
 /** Accessible name (and visible title) of a session whose record main could not open. */
 export const UNTITLED_ROW = 'Session (title could not be opened)';
 
+/** `text` with the words `query` matched in `<mark>`; the text as it is outside a search. */
+function marked(text: string, query: string | undefined): ReactNode {
+  if (query === undefined) return text;
+  return markMatches(text, query).map((part, index) => (part.match ? <mark key={index}>{part.text}</mark> : part.text));
+}
+
 /**
- * One session in the list: a button named by its title (the chief complaint), described by when it was created,
+ * One session in the list: a button named by the patient's age and sex and the title (the chief complaint) —
+ * "3 y · F · Fever and fast breathing", so similar cases differ — described by when it was created,
  * its turn count and status — and, for a session that cannot be shown as it should (its key is not on this
  * workstation, or part of it was rolled back), a sentence saying so, in place of a search excerpt. With sync on, a
  * session whose changes have not reached the server yet says "Not yet synced" in its description.
  */
-export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet, unsynced = false }: SessionRowProps) {
+export const SessionRow = memo(function SessionRow({ entry, index, shown, opening, onOpen, snippet, query, unsynced = false, answering = false }: SessionRowProps) {
   const title = entry.title ?? UNTITLED_ROW;
+  const name = entry.patientLine === null ? title : `${entry.patientLine} · ${title}`;
   const detailsId = `session-row-details-${entry.sessionId}`;
   const snippetId = `session-row-snippet-${entry.sessionId}`;
   const problemId = `session-row-problem-${entry.sessionId}`;
   const problem = entry.problem === null ? null : sessionProblemText(entry.problem);
   // One line under the title: the problem matters more than an excerpt.
-  const underTitleId = problem !== null ? problemId : snippet !== undefined ? snippetId : null;
+  const underTitleId = problem !== null ? problemId : snippet !== undefined && snippet !== '' ? snippetId : null;
   return (
     <button
       type="button"
       className="session-row"
       data-testid="session-row"
       data-index={index}
-      aria-label={title}
+      aria-label={name}
       aria-describedby={underTitleId === null ? detailsId : `${underTitleId} ${detailsId}`}
       data-problem={entry.problem ?? undefined}
       aria-current={shown ? 'true' : undefined}
       aria-busy={opening || undefined}
       onClick={() => onOpen(entry.sessionId)}
     >
-      <span className={entry.title === null ? 'session-row-title muted' : 'session-row-title'}>{title}</span>
+      <span className={entry.title === null ? 'session-row-title muted' : 'session-row-title'}>
+        {entry.patientLine !== null && (
+          <>
+            <span className="session-row-patient" data-testid="session-row-patient">
+              {marked(entry.patientLine, query)}
+            </span>
+            {' · '}
+          </>
+        )}
+        {entry.title === null ? title : marked(title, query)}
+      </span>
       {problem !== null ? (
         <span id={problemId} className="session-row-snippet session-row-problem" data-testid="session-row-problem">
           {problem}
         </span>
       ) : (
-        snippet !== undefined && (
+        snippet !== undefined &&
+        snippet !== '' && (
           <span id={snippetId} className="session-row-snippet" data-testid="session-row-snippet">
-            {snippet}
+            {marked(snippet, query)}
           </span>
         )
       )}
@@ -70,7 +95,7 @@ export const SessionRow = memo(function SessionRow({ entry, index, shown, openin
         {' · '}
         {turnCountText(entry.turnCount)}
         {' · '}
-        {opening ? 'Opening…' : sessionStatusText(entry.status)}
+        {opening ? 'Opening…' : answering ? sessionStateText('answering') : entry.sessionState !== null ? sessionStateText(entry.sessionState) : sessionStatusText(entry.status)}
         {unsynced && (
           <>
             {' · '}

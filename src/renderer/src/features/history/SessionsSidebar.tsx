@@ -2,6 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { filterHistory, searchResults } from '../../stores/history/searchResults';
 import { useAppStore } from '../../stores/appStore';
 import { DateFilterControl } from './DateFilterControl';
+import { DiscardUnkeptPrompt } from './DiscardUnkeptDialog';
 import { sessionProblemLines } from './format';
 import { inRange } from './inRange';
 import { SessionList } from './SessionList';
@@ -26,6 +27,7 @@ export function SessionsSidebar() {
   const indexing = useAppStore((s) => s.historyIndexing);
   const openingId = useAppStore((s) => s.openingSessionId);
   const shownId = useAppStore((s) => (s.view === 'conversation' ? s.sessionId : null));
+  const answeringId = useAppStore((s) => (s.runningTurnKey !== null ? s.sessionId : null));
   const setHistoryQuery = useAppStore((s) => s.setHistoryQuery);
   const loadMoreHistory = useAppStore((s) => s.loadMoreHistory);
   const loadHistory = useAppStore((s) => s.loadHistory);
@@ -93,7 +95,7 @@ export function SessionsSidebar() {
           onChange={(event) => setHistoryQuery(event.target.value)}
         />
         <p id="session-search-scope" className="form-hint">
-          Searches the titles, messages and answers of your sessions on this workstation.
+          Searches complaints, messages, answers, age, sex, allergies, medications and history on this workstation.
         </p>
       </div>
       <DateFilterControl />
@@ -122,7 +124,9 @@ export function SessionsSidebar() {
         openingId={openingId}
         onOpen={open}
         snippets={snippets}
+        searchQuery={search?.query}
         unsynced={unsynced}
+        answeringId={answeringId}
         // Scrolling reads further pages, but not while searching: that would read the whole history.
         onNearEnd={!searching && hasMore ? loadMore : undefined}
       />
@@ -138,6 +142,7 @@ export function SessionsSidebar() {
           ))}
         </div>
       )}
+      <DiscardUnkeptPrompt />
     </aside>
   );
 }

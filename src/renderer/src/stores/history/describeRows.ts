@@ -10,8 +10,9 @@ import { historyError } from './historyErrors';
 import type { HistoryStore } from './historyStore';
 import { judgeOpenFailures, noFailures, type OpenFailureVerdict } from './openFailures';
 import { openThroughMain } from './openThroughMain';
+import { patientLine } from './patientLine';
 import { titleOf } from './storedSessionView';
-import { turnCountOf } from './storedRecords';
+import { summariseRecords, type TurnSummary } from './turnSummary';
 
 /** Entries for a page of rows, what main's refusals ask of the list, and main's error if the call failed. */
 export interface DescribedRows {
@@ -24,9 +25,9 @@ export interface DescribedRows {
   error: ErrorPayload | null;
 }
 
-async function countTurns(store: HistoryStore, sessionId: string): Promise<number | null> {
+async function summariseTurns(store: HistoryStore, sessionId: string): Promise<TurnSummary | null> {
   try {
-    return turnCountOf(await store.turnsOf(sessionId));
+    return summariseRecords(await store.turnsOf(sessionId));
   } catch {
     return null;
   }
@@ -47,8 +48,8 @@ export async function describeRows(
     return entry !== undefined && entry.updatedAt === row.updatedAt && entry.title !== null;
   };
   const changed = rows.filter((row) => !isKnown(row));
-  const [counts, opened] = await Promise.all([
-    Promise.all(changed.map(async (row) => [row.id, await countTurns(store, row.id)] as const)).then((pairs) => new Map(pairs)),
+  const [summaries, opened] = await Promise.all([
+    Promise.all(changed.map(async (row) => [row.id, await summariseTurns(store, row.id)] as const)).then((pairs) => new Map(pairs)),
     changed.length === 0 ? Promise.resolve(null) : openThroughMain(api, changed),
   ]);
   const error = opened !== null && !opened.ok ? historyError(opened.error, 'open') : null;
@@ -64,7 +65,9 @@ export async function describeRows(
         updatedAt: row.updatedAt,
         status: row.status,
         title: payload === undefined ? null : titleOf(payload),
-        turnCount: counts.get(row.id) ?? null,
+        patientLine: payload === undefined ? null : patientLine(payload.patient),
+        turnCount: summaries.get(row.id)?.turnCount ?? null,
+        sessionState: summaries.get(row.id)?.sessionState ?? null,
         problem: verdict.keyMissing.has(row.id) ? 'key-missing' : verdict.rolledBack.has(row.id) ? 'rolled-back' : null,
       };
     });

@@ -1,5 +1,6 @@
 /** A session as the sessions list shows it. */
 import type { SealedRecord } from '../../../../shared/vault';
+import type { SessionState } from './turnSummary';
 
 /**
  * Why a listed session cannot be shown as it should (see openFailures.ts): `key-missing` — its key is not on this
@@ -7,7 +8,7 @@ import type { SealedRecord } from '../../../../shared/vault';
  */
 export type SessionProblem = 'key-missing' | 'rolled-back';
 
-/** A session as the sidebar lists it. Only `title` is patient data (memory only). */
+/** A session as the sidebar lists it. Only `title` and `patientLine` are patient data (memory only). */
 export interface HistoryEntry {
   sessionId: string;
   createdAt: string;
@@ -17,8 +18,12 @@ export interface HistoryEntry {
   status: SealedRecord['status'];
   /** The chief complaint, as main opened it; null when the record could not be opened. */
   title: string | null;
-  /** Turns stored (regenerated siblings count once); null when they could not be read. */
+  /** The patient's age and sex, short ("3 y · F"; history/patientLine.ts), so similar cases differ; null like `title`. */
+  patientLine: string | null;
+  /** Turns stored, counted as history/turnSummary.ts defines them (as the header does); null when not read. */
   turnCount: number | null;
+  /** The latest question's state, from the stored records (history/turnSummary.ts); null when not read. */
+  sessionState: SessionState | null;
   /** What keeps the session from being shown as it should, if anything. */
   problem: SessionProblem | null;
 }

@@ -11,6 +11,8 @@ const entry = (sessionId: string): HistoryEntry => ({
   status: 'complete',
   title: null,
   turnCount: 1,
+  sessionState: 'answered',
+  patientLine: null,
   problem: null,
 });
 

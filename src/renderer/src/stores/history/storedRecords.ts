@@ -85,11 +85,6 @@ export function newestPerSeq<R extends Pick<SealedRecord, 'seq' | 'updatedAt'>>(
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** How many turns a session has (regenerated siblings count once). */
-export function turnCountOf(turns: readonly Pick<SealedRecord, 'seq'>[]): number {
-  return new Set(turns.map((turn) => turn.seq)).size;
-}
-
 /**
  * The records `api.sessions.resume` (and export) take: the session record, then its turns, as stored. Only the
  * clinician's own records go (main refuses another owner's). Past {@link MAX_RESUME_RECORDS}, superseded siblings are

@@ -6,6 +6,7 @@ import type { Patient } from '../../../../shared/patient';
 import type { SessionPayload, TurnPayload } from '../../../../shared/vault';
 import type { TurnRow } from '../../db/database';
 import type { Turn } from '../turns';
+import { summariseShown } from './turnSummary';
 import { judgeOpenFailures } from './openFailures';
 import type { OpenedRecords } from './openThroughMain';
 import type { StoredSession } from './storedRecords';
@@ -83,17 +84,26 @@ export function storedTurn(record: TurnRow, payload: TurnPayload): Turn {
 }
 
 /**
- * The answers of one seq (regenerated siblings), oldest first by `updatedAt`, so the shown (newest) one comes last.
+ * The answers of one seq (regenerated siblings) in the order they were asked for (`createdAt`), so "Answer 1 of 2" is
+ * the same answer live and reopened — also once the clinician chose an earlier one (main then writes it again, so it
+ * is the most recently written and the one shown, but it keeps its place). Each carries when it was last written.
  * Failed and pending records are not answers, unless the seq has nothing else.
  */
 function siblingAnswersOf(records: readonly TurnRow[], opened: OpenedRecords): Turn['answers'] {
   const answered = records.filter((record) => record.status === 'complete' || record.status === 'incomplete');
   if (answered.length < 2) return undefined;
   return [...answered]
-    .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.updatedAt.localeCompare(b.updatedAt))
     .map((record) => {
       const turn = storedTurn(record, opened.turns.get(record.id)!);
-      return { turnId: turn.turnId!, answer: turn.answer, status: turn.status as 'complete' | 'incomplete', incompleteReason: turn.incompleteReason, metadata: turn.metadata ?? null };
+      return {
+        turnId: turn.turnId!,
+        answer: turn.answer,
+        status: turn.status as 'complete' | 'incomplete',
+        incompleteReason: turn.incompleteReason,
+        metadata: turn.metadata ?? null,
+        writtenAt: record.updatedAt,
+      };
     });
 }
 
@@ -144,7 +154,11 @@ export function storedSessionView(
   chosenByClinician = true,
 ): StoredSessionView {
   const sessionPayload = stored.session === null ? undefined : opened.sessions.get(stored.session.id);
-  const openedTurns = stored.turns.filter((record) => opened.turns.has(record.id));
+  const openedAll = stored.turns.filter((record) => opened.turns.has(record.id));
+  // A question that failed and was then sent again is not a branch of the conversation: only a failure that is still
+  // the latest thing written shows (the session's state is "Failed" until something follows it).
+  const newest = openedAll.reduce<TurnRow | undefined>((kept, record) => (kept === undefined || record.updatedAt >= kept.updatedAt ? record : kept), undefined);
+  const openedTurns = openedAll.filter((record) => record.status !== 'error' || record === newest);
   const tree = conversationTree<PathRow>(
     openedTurns.map((record) => ({
       id: record.id,
@@ -182,7 +196,7 @@ export function storedSessionView(
     patient: sessionPayload?.patient ?? null,
     title: sessionPayload === undefined ? null : titleOf(sessionPayload),
     turns,
-    turnCount: turns.length,
+    turnCount: summariseShown({ turns, fork, lastSendFailed: false }).turnCount,
     lastModel: metadata?.model ?? null,
     lastInferenceMs: metadata?.inferenceTimeMs ?? null,
     lastOmittedTurns:

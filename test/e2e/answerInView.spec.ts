@@ -203,6 +203,11 @@ test.describe('the answer in view at 1366×800', () => {
       }
     }
     expect(await mainScrollTop(app)).toBeGreaterThan(600);
+
+    // Another screen opens at its top, not where the conversation was left.
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+    await expect(app.getByRole('heading', { name: 'Settings' }).first()).toBeInViewport();
+    expect(await mainScrollTop(app)).toBe(0);
   });
 });
 
@@ -223,8 +228,13 @@ test.describe('the shell fills the window at 1366×800', () => {
     }
     const sidebar = app.getByRole('complementary', { name: 'Sessions' });
     await expect(sidebar.getByTestId('sessions-summary')).toHaveText('11 sessions');
-    // Back to a long session, so the main column has something to scroll too.
+    // Back to a long session, so the main column has something to scroll too; another one opens at its top.
+    await sidebar.getByRole('button', { name: /case 10/ }).click();
+    await expect(app.getByTestId('answer').first()).toContainText('step 60.');
+    await mainArea(app).evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
     await sidebar.getByRole('button', { name: /case 11/ }).click();
+    await expect(app.getByRole('main')).toContainText('case 11');
+    await expect.poll(() => mainScrollTop(app)).toBe(0);
     await expect(app.getByTestId('answer').first()).toContainText('step 60.');
 
     const page = await app.evaluate(() => ({

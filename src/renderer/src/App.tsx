@@ -88,10 +88,15 @@ function UnlockedApp() {
       <div className="app-body">
         {screen === 'main' && <SessionsSidebar />}
         <div className="app-column">
+          {/* A new scroll area per screen (keyed), so each opens at its top, not where the last one was left. */}
           {screen === 'main' ? (
-            <main className="app-main">{view === 'intake' ? <IntakeForm /> : <ConversationView />}</main>
+            <main key={view} className="app-main">
+              {view === 'intake' ? <IntakeForm /> : <ConversationView />}
+            </main>
           ) : (
-            <main className="app-main app-screen">{screen === 'settings' ? <SettingsScreen /> : <AnalyticsView />}</main>
+            <main key={screen} className="app-main app-screen">
+              {screen === 'settings' ? <SettingsScreen /> : <AnalyticsView />}
+            </main>
           )}
           <Disclaimer />
         </div>

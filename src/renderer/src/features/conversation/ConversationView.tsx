@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/appStore';
 import { rolledBackText, setAsideText } from '../history/format';
@@ -22,6 +22,16 @@ export function ConversationView() {
   const streaming = useAppStore((s) => s.runningTurnKey !== null);
   const rootRef = useRef<HTMLDivElement>(null);
   const { following, jumpToLatest } = useFollowStream(rootRef, streaming);
+  const sessionId = useAppStore((s) => s.sessionId);
+  const shownIdRef = useRef(sessionId);
+
+  // Another session opened from the sidebar starts at its top, not at the scroll position of the one before.
+  useEffect(() => {
+    if (shownIdRef.current !== null && sessionId !== null && sessionId !== shownIdRef.current) {
+      rootRef.current?.parentElement?.scrollTo({ top: 0 });
+    }
+    shownIdRef.current = sessionId;
+  }, [sessionId]);
 
   const jump = (): void => {
     jumpToLatest();

@@ -176,6 +176,10 @@ test.describe('axe: no serious or critical WCAG 2.0/2.1 A and AA violations', ()
   test('export menu in the session header, before and after saving', async ({ app, llm }) => {
     llm.queueReply('Consider community-acquired pneumonia; chest X-ray.');
     await getProtocol(app, 'Fever and productive cough for 3 days', 'Consider community-acquired pneumonia; chest X-ray.');
+    const toggle = app.getByRole('button', { name: 'Export', exact: true });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
     const menu = app.getByRole('group', { name: 'Export this session' });
     await expect(menu.getByRole('button', { name: 'Markdown' })).toBeEnabled();
     await expectRegionAccessible(menu, 'export menu');

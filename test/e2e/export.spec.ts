@@ -10,6 +10,9 @@ const ZONE = 'Europe/Paris';
 
 /** Clicks an export button and reads the file the page offered for saving. */
 async function exportAs(app: Page, testId: string): Promise<{ download: Download; text: string }> {
+  // The formats are behind the session header's compact "Export" menu.
+  const toggle = app.getByRole('button', { name: 'Export', exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   const [download] = await Promise.all([app.waitForEvent('download'), app.getByTestId(testId).click()]);
   const path = await download.path();
   return { download, text: await readFile(path, 'utf8') };

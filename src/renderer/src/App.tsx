@@ -18,7 +18,7 @@ import type { Screen } from './stores/uiSlice';
 /**
  * The app shell. Until a clinician is signed in, only the lock screen; then the title, the model-server status, the
  * sync status (when sync is on), the screen switch and the account controls; then the main screen (the sessions
- * sidebar beside the intake form or the session), the settings or the analytics; and the standing notice.
+ * sidebar beside the intake form or the session), the settings or the analytics, with the standing notice under it.
  */
 export function App() {
   const checkLlmStatus = useAppStore((s) => s.checkLlmStatus);
@@ -81,15 +81,26 @@ function UnlockedApp() {
           <AccountControls />
         </div>
       </header>
-      {screen === 'main' ? (
-        <div className="app-body">
-          <SessionsSidebar />
-          <main className="app-main">{view === 'intake' ? <IntakeForm /> : <ConversationView />}</main>
+      {/*
+        Header and body fill the window exactly and the page itself never scrolls: the sidebar's list and the main
+        column each scroll on their own, and the standing notice sits under the main column, always in view.
+      */}
+      <div className="app-body">
+        {screen === 'main' && <SessionsSidebar />}
+        <div className="app-column">
+          {/* A new scroll area per screen (keyed), so each opens at its top, not where the last one was left. */}
+          {screen === 'main' ? (
+            <main key={view} className="app-main">
+              {view === 'intake' ? <IntakeForm /> : <ConversationView />}
+            </main>
+          ) : (
+            <main key={screen} className="app-main app-screen">
+              {screen === 'settings' ? <SettingsScreen /> : <AnalyticsView />}
+            </main>
+          )}
+          <Disclaimer />
         </div>
-      ) : (
-        <main className="app-main app-screen">{screen === 'settings' ? <SettingsScreen /> : <AnalyticsView />}</main>
-      )}
-      <Disclaimer />
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { ExportMenu } from '../export/ExportMenu';
 import { FOCUS_STANDBY, useTakeLostFocus } from '../focus/lostFocus';
@@ -8,9 +8,12 @@ import { formatInferenceTime } from './format';
 import { PatientSummary } from './PatientSummary';
 
 /**
- * The session at a glance: id, when it was opened, turn count, the model and endpoint that gave the last answer and
- * how long it took, a notice when the history was trimmed, "Not kept" when the patient declined storage, the pinned
- * patient summary, "Delete session" and "New patient".
+ * The session at a glance, in one compact row that stays at the top of the conversation while it scrolls (so Export,
+ * Delete and New patient are always within reach): the title and its badges ("read-only", "Not kept"), when it was
+ * opened, the turn count and the model that gave the last answer, then the actions. The rest (session id, endpoint,
+ * inference time) is behind "Details", a disclosure button, so it costs no room until asked for; it stays in the page
+ * while closed (tests and copy-paste read the id from it). Under the row: a notice when the history was trimmed, and
+ * the pinned patient summary.
  */
 export function SessionHeader() {
   const sessionId = useAppStore((s) => s.sessionId);
@@ -27,11 +30,13 @@ export function SessionHeader() {
   // until the answer is in and the follow-up box takes it.
   const titleRef = useRef<HTMLHeadingElement>(null);
   useTakeLostFocus(titleRef);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const detailsId = useId();
 
   return (
-    <header className="session-header">
-      <div className="session-header-top">
-        <h2 ref={titleRef} className="section-title" tabIndex={-1} {...FOCUS_STANDBY}>
+    <header className="session-header" data-testid="session-header">
+      <div className="session-header-row">
+        <h2 ref={titleRef} className="section-title session-title" tabIndex={-1} {...FOCUS_STANDBY}>
           Session
           {readOnly && <span className="read-only-badge"> (read-only)</span>}
           {notKept && (
@@ -40,46 +45,59 @@ export function SessionHeader() {
             </span>
           )}
         </h2>
+        <dl className="session-facts">
+          <div>
+            <dt>Created</dt>
+            <dd data-testid="session-created">{createdAt === null ? '—' : formatCreated(createdAt)}</dd>
+          </div>
+          <div>
+            <dt>Turns</dt>
+            <dd data-testid="turn-count">{turnCount}</dd>
+          </div>
+          <div>
+            <dt>Model</dt>
+            <dd data-testid="session-model">{model ?? '—'}</dd>
+          </div>
+        </dl>
+        <button
+          type="button"
+          className="button-quiet session-details-toggle"
+          aria-expanded={detailsOpen}
+          aria-controls={detailsId}
+          onClick={() => setDetailsOpen((open) => !open)}
+        >
+          Details
+        </button>
         <div className="session-header-actions">
+          <ExportMenu />
           <DeleteSessionControl />
           <button type="button" className="button-secondary" onClick={newPatient}>
             New patient
           </button>
         </div>
       </div>
-      <dl className="session-facts">
-        <div>
-          <dt>Session</dt>
-          <dd>
-            {sessionId === null ? (
-              <span className="muted">starting…</span>
-            ) : (
-              <code data-testid="session-id">{sessionId}</code>
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt>Created</dt>
-          <dd data-testid="session-created">{createdAt === null ? '—' : formatCreated(createdAt)}</dd>
-        </div>
-        <div>
-          <dt>Turns</dt>
-          <dd data-testid="turn-count">{turnCount}</dd>
-        </div>
-        <div>
-          <dt>Model</dt>
-          <dd data-testid="session-model">{model ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Endpoint</dt>
-          <dd data-testid="session-endpoint">{endpoint ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Inference time</dt>
-          <dd>{inferenceMs === null ? '—' : formatInferenceTime(inferenceMs)}</dd>
-        </div>
-      </dl>
-      <ExportMenu />
+      <div id={detailsId} className="session-details" hidden={!detailsOpen}>
+        <dl className="session-facts">
+          <div>
+            <dt>Session</dt>
+            <dd>
+              {sessionId === null ? (
+                <span className="muted">starting…</span>
+              ) : (
+                <code data-testid="session-id">{sessionId}</code>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>Endpoint</dt>
+            <dd data-testid="session-endpoint">{endpoint ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Inference time</dt>
+            <dd>{inferenceMs === null ? '—' : formatInferenceTime(inferenceMs)}</dd>
+          </div>
+        </dl>
+      </div>
       {omittedTurns > 0 && (
         <p className="notice" data-testid="history-trimmed">
           The conversation is longer than the model can read at once: the last answer did not take the first{' '}

@@ -7,6 +7,9 @@ import { incompleteNote, storedOutcomeNote } from './format';
 import { useFrameBatchedAppStore } from './frameBatching';
 import { FocusKeepingButton } from '../../components/FocusKeepingButton';
 
+/** Under every answer, so the reminder is read with what it qualifies (the page's footer has the standing one). */
+const ANSWER_NOTICE = 'Decision support only — check against local protocols and your clinical judgement.';
+
 /** Props of {@link TurnView}. */
 export interface TurnViewProps {
   /** Position of the turn in the store's list; the view selects that one turn so others do not re-render. */
@@ -15,7 +18,8 @@ export interface TurnViewProps {
 
 /**
  * One turn: what the clinician asked and the answer (Markdown), growing while it streams — re-rendered at most once
- * per animation frame — with "Stop" while it does, then Copy, Regenerate (latest turn) and its answers' switcher.
+ * per animation frame — with the decision-support reminder under it, "Stop" while it streams, then Copy, Regenerate
+ * (latest turn) and its answers' switcher.
  */
 export function TurnView({ index }: TurnViewProps) {
   const turn = useFrameBatchedAppStore((s) => s.turns[index]);
@@ -49,8 +53,13 @@ export function TurnView({ index }: TurnViewProps) {
           meant the finished answer was never announced.
         */}
         <div data-testid="answer" className="answer markdown" aria-busy={streaming} aria-live="polite">
-          <Markdown text={turn.answer} />
+          <Markdown text={turn.answer} streaming={streaming} />
         </div>
+        {turn.answer !== '' && (
+          <p className="answer-notice" data-testid="answer-notice">
+            {ANSWER_NOTICE}
+          </p>
+        )}
         {/*
           A polite live region that is always there (one that appears with its text is often not read): "Stopping…"
           once Stop is pressed, then the note that the answer is incomplete.
@@ -61,7 +70,7 @@ export function TurnView({ index }: TurnViewProps) {
         {(turn.status === 'pending' || turn.status === 'error') && <p className="turn-note">{storedOutcomeNote(turn.status)}</p>}
         {streaming && (
           <div className="turn-actions">
-            <FocusKeepingButton className="button-secondary" unavailable={stopRequested} onPress={() => void stopTurn()}>
+            <FocusKeepingButton className="button-secondary" unavailable={stopRequested} data-stop-answer="" onPress={() => void stopTurn()}>
               Stop
             </FocusKeepingButton>
           </div>

@@ -16,8 +16,10 @@ export const EXPORT_DISABLED_REASON = 'Export is turned off on this workstation 
 export const NOT_KEPT_REASON = 'This session is not kept (the patient declined storage), so it cannot be exported.';
 
 /**
- * Export of the open session as Markdown, JSON or PDF. Main builds the file from the sealed records and audits the
- * export; the page only offers it for saving. Disabled, with the reason, when IT policy forbids exports.
+ * Export of the open session as Markdown, JSON or PDF, as a compact menu for the session header's single row:
+ * "Export" opens the three formats beside it (a disclosure, so it works from the keyboard and is read as expanded).
+ * Main builds the file from the sealed records and audits the export; the page only offers it for saving. Disabled,
+ * with the reason, when IT policy forbids exports or the session is not kept.
  */
 export function ExportMenu() {
   const sessionId = useAppStore((s) => s.sessionId);
@@ -27,7 +29,9 @@ export function ExportMenu() {
   const loadExportPolicy = useAppStore((s) => s.loadExportPolicy);
   const exportSession = useAppStore((s) => s.exportSession);
   const [saved, setSaved] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
   const reasonId = useId();
+  const formatsId = useId();
 
   useEffect(() => {
     if (allowed === null) void loadExportPolicy();
@@ -48,29 +52,42 @@ export function ExportMenu() {
     );
   };
 
+  // The buttons are one labelled group; the reason and the outcome are lines beside it that the header's layout
+  // moves under its row when they have something to say (the wrapper is layout-free: `display: contents`).
   return (
-    <div className="export-menu" role="group" aria-label="Export this session" data-testid="export-menu">
-      <span className="muted">Export:</span>{' '}
-      {FORMATS.map(({ format, label }) => (
-        <FocusKeepingButton
-          key={format}
-          className="button-secondary"
-          // Forbidden by policy or not kept: truly disabled (with the reason). While one export runs: focus-keeping.
-          disabled={disabled}
-          unavailable={busy !== null}
-          aria-describedby={reason !== null ? reasonId : undefined}
-          data-testid={`export-${format}`}
-          onPress={() => void run(format)}
-        >
-          {busy === format ? `${label}…` : label}
-        </FocusKeepingButton>
-      ))}
-      {reason !== null && (
-        <p id={reasonId} className="muted" data-testid="export-disabled-reason">
+    <div className="export-menu">
+      <button
+        type="button"
+        className="button-secondary export-toggle"
+        aria-expanded={open}
+        aria-controls={formatsId}
+        data-testid="export-toggle"
+        onClick={() => setOpen((wasOpen) => !wasOpen)}
+      >
+        Export
+      </button>
+      <div id={formatsId} className="export-buttons" role="group" aria-label="Export this session" data-testid="export-menu" hidden={!open}>
+        {FORMATS.map(({ format, label }) => (
+          <FocusKeepingButton
+            key={format}
+            className="button-secondary"
+            // Forbidden by policy or not kept: truly disabled (with the reason). While one export runs: focus-keeping.
+            disabled={disabled}
+            unavailable={busy !== null}
+            aria-describedby={reason !== null ? reasonId : undefined}
+            data-testid={`export-${format}`}
+            onPress={() => void run(format)}
+          >
+            {busy === format ? `${label}…` : label}
+          </FocusKeepingButton>
+        ))}
+      </div>
+      {open && reason !== null && (
+        <p id={reasonId} className="muted export-line" data-testid="export-disabled-reason">
           {reason}
         </p>
       )}
-      <p role="status" className="muted" data-testid="export-status">
+      <p role="status" className="muted export-line" data-testid="export-status">
         {error !== null ? error.message : (saved ?? '')}
       </p>
     </div>

@@ -4,6 +4,8 @@ import { Markdown } from './Markdown';
 import { parseMarkdown } from './parseMarkdown';
 
 const html = (text: string): string => renderToStaticMarkup(<Markdown text={text} />);
+/** As shown while the answer is still streaming in. */
+const streamed = (text: string): string => renderToStaticMarkup(<Markdown text={text} streaming />);
 
 describe('Markdown', () => {
   it('shows numbered steps as one list even when the model spaces them with blank lines', () => {
@@ -58,6 +60,31 @@ describe('Markdown', () => {
     expect(html('Run `dose_calc')).toBe('<p>Run <code>dose_calc</code></p>');
     expect(html('2 * 3 and max_dose_mg')).toBe('<p>2 * 3 and max_dose_mg</p>');
     expect(html('```\ncode')).toBe('<pre class="md-code-block"><code>code</code></pre>');
+  });
+
+  it('shows no raw emphasis marker at the end of a streaming answer', () => {
+    // An italic opened on the last line is italic to the end while its closer is on the way.
+    expect(streamed('Give _paracetamol')).toBe('<p>Give <em>paracetamol</em></p>');
+    expect(streamed('1. Start *ceftri')).toBe('<ol class="md-ordered"><li><span class="md-marker">1. </span>Start <em>ceftri</em>\n</li></ol>');
+    // A marker character the stream stops on is held back: opening, or the first half of a closing `**`.
+    expect(streamed('Give _')).toBe('<p>Give </p>');
+    expect(streamed('Give *')).toBe('<p>Give </p>');
+    expect(streamed('Start **ceftriaxone*')).toBe('<p>Start <strong>ceftriaxone</strong></p>');
+    expect(streamed('- Fluids\n  - Watch for _hepato')).toBe('<ul><li>Fluids<ul><li>Watch for <em>hepato</em>\n</li></ul>\n</li></ul>');
+    expect(streamed('## Escalate _if')).toBe('<h4 class="md-heading">Escalate <em>if</em></h4>');
+    // Once closed, exactly the italic word, as in the finished answer.
+    expect(streamed('Give _paracetamol_ now')).toBe(html('Give _paracetamol_ now'));
+  });
+
+  it('reads a streaming answer as finished text everywhere but at its open end', () => {
+    // Earlier lines and blocks are complete: a lone marker there is literal, as in the finished answer.
+    expect(streamed('Give *slowly\nthen _')).toBe('<p>Give *slowly<br/>then </p>');
+    expect(streamed('Give _x\n\nNext')).toBe(html('Give _x\n\nNext'));
+    expect(streamed('- a _b\n- c')).toBe(html('- a _b\n- c'));
+    // "2 * 3" and snake_case never open anything, streaming or not.
+    expect(streamed('2 * 3 and max_dose_mg')).toBe('<p>2 * 3 and max_dose_mg</p>');
+    // The finished text is parsed normally: an emphasis never closed shows its marker.
+    expect(html('Give _paracetamol')).toBe('<p>Give _paracetamol</p>');
   });
 
   it('honours backslash escapes and italics with underscores', () => {

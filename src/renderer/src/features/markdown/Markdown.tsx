@@ -6,6 +6,11 @@ import { parseMarkdown } from './parseMarkdown';
 export interface MarkdownProps {
   /** The Markdown text; may be partial (streaming). */
   text: string;
+  /**
+   * The text is still arriving: an emphasis marker left open at its very end is not shown as a raw character (see
+   * {@link parseMarkdown}). Once the stream ends, the final text is read normally.
+   */
+  streaming?: boolean;
 }
 
 /**
@@ -14,8 +19,8 @@ export interface MarkdownProps {
  * `dangerouslySetInnerHTML`, an `href`, or any attribute taken from the text here: answers come from a model and
  * can contain anything, and the app must never navigate.
  */
-export function Markdown({ text }: MarkdownProps) {
-  const blocks = useMemo(() => parseMarkdown(text), [text]);
+export function Markdown({ text, streaming = false }: MarkdownProps) {
+  const blocks = useMemo(() => parseMarkdown(text, { streaming }), [text, streaming]);
   // A newline between blocks keeps them apart in the answer's text (layout ignores it).
   return <>{blocks.map((block, index) => [index > 0 && '\n', renderBlock(block, index)])}</>;
 }

@@ -10,13 +10,27 @@ const WORD = /[\p{L}\p{N}]/u;
  *
  * Streaming: the text may stop anywhere. An unclosed `**` emphasises the rest of the block (so a bold word being
  * written shows bold, not with stray asterisks), a lone trailing `**` is held back, an unclosed backtick shows the
- * rest as code; an unclosed single `*` or `_` stays literal (it is as likely to be "2 * 3" or a snake_case name).
+ * rest as code; an unclosed single `*` or `_` stays literal (it is as likely to be "2 * 3" or a snake_case name) —
+ * except at the open end of a stream (`openEnded`), where the closing marker may simply not have arrived yet: there
+ * an emphasis opened on the last line emphasises the rest, and a marker character at the very end is held back, so
+ * no raw `_` or `*` flickers on screen mid-stream. The finished text is parsed without `openEnded`, by the rules above.
  */
-export function parseInline(text: string): InlineNode[] {
-  return merge(parseRun(text));
+export function parseInline(text: string, options: ParseInlineOptions = {}): InlineNode[] {
+  return merge(parseRun(text, options.openEnded === true));
 }
 
-function parseRun(text: string): InlineNode[] {
+/** Options of {@link parseInline}. */
+export interface ParseInlineOptions {
+  /** The text is the end of a stream still arriving: it may stop inside an emphasis. */
+  readonly openEnded?: boolean;
+}
+
+/** Whether only marker characters are left from `from` to the end (the first part of a marker being streamed). */
+function onlyMarkersFrom(text: string, from: number): boolean {
+  return /^[*_]+$/.test(text.slice(from));
+}
+
+function parseRun(text: string, openEnded: boolean): InlineNode[] {
   const nodes: InlineNode[] = [];
   let plain = '';
   const flush = (): void => {
@@ -53,24 +67,34 @@ function parseRun(text: string): InlineNode[] {
       }
       const close = findCloser(text, i + 2, ch + ch);
       flush();
-      nodes.push({ type: 'strong', children: parseRun(close < 0 ? rest : text.slice(i + 2, close)) });
+      nodes.push({ type: 'strong', children: close < 0 ? parseRun(rest, openEnded) : parseRun(text.slice(i + 2, close), false) });
       i = close < 0 ? text.length : close + 2;
+    } else if (openEnded && (ch === '*' || ch === '_') && onlyMarkersFrom(text, i)) {
+      // The stream stops on a marker (an emphasis opening, or closing, still being written): show nothing for it yet.
+      i = text.length;
     } else if ((ch === '*' || ch === '_') && canOpenEmphasis(text, i)) {
       const close = findEmphasisCloser(text, i + 1, ch);
       if (close < 0) {
+        if (openEnded && !text.includes('\n', i)) {
+          // Opened on the stream's last line: its closer may be on the way.
+          flush();
+          nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1), true) });
+          i = text.length;
+          continue;
+        }
         plain += ch;
         i += 1;
         continue;
       }
       flush();
-      nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1, close)) });
+      nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1, close), false) });
       i = close + 1;
     } else if (ch === '[') {
       const link = /^\[([^\]\n]*)\]\(([^)\s]*)\)/.exec(text.slice(i));
       if (link) {
         // Shown, not followed: the label and where it points, as text.
         flush();
-        nodes.push(...parseRun(link[1]!));
+        nodes.push(...parseRun(link[1]!, false));
         if (link[2] !== '' && link[2] !== link[1]) nodes.push({ type: 'text', text: ` (${link[2]})` });
         i += link[0].length;
       } else {

@@ -20,13 +20,28 @@ interface DraftList {
   items: DraftItem[];
 }
 
-function finishList(list: DraftList): ListNode {
+/** Options of {@link parseMarkdown}. */
+export interface ParseMarkdownOptions {
+  /** The text is a stream still arriving: its last line may stop inside an emphasis (see {@link parseInline}). */
+  readonly streaming?: boolean;
+}
+
+/** The item that holds the text's last line: the last item, or its last nested item (continuations go there). */
+function tailItem(list: DraftList): DraftItem | undefined {
+  const last = list.items.at(-1);
+  return last?.nested?.items.at(-1) ?? last;
+}
+
+function finishList(list: DraftList, openItem?: DraftItem): ListNode {
   return {
     type: 'list',
     ordered: list.ordered,
     start: list.start,
     items: list.items.map(
-      (item): ListItemNode => ({ children: parseInline(item.lines.join('\n')), nested: item.nested ? finishList(item.nested) : null }),
+      (item): ListItemNode => ({
+        children: parseInline(item.lines.join('\n'), { openEnded: item === openItem }),
+        nested: item.nested ? finishList(item.nested, openItem) : null,
+      }),
     ),
   };
 }
@@ -34,24 +49,27 @@ function finishList(list: DraftList): ListNode {
 /**
  * Parses an answer into blocks: headings (`#` to `######`, shown as three levels), paragraphs, fenced code, and
  * bulleted or numbered lists with one level of nesting (anything deeper joins that level). A blank line between
- * items does not end a list — models often space their numbered steps. Safe on partial text (while streaming).
+ * items does not end a list — models often space their numbered steps. Safe on partial text (while streaming); with
+ * `streaming`, the block holding the last line is parsed open-ended, so a marker left open there does not show raw.
  */
-export function parseMarkdown(source: string): BlockNode[] {
+export function parseMarkdown(source: string, options: ParseMarkdownOptions = {}): BlockNode[] {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   const blocks: BlockNode[] = [];
   let paragraph: string[] = [];
   let list: DraftList | null = null;
   let blankSinceItem = false;
 
-  const endParagraph = (): void => {
-    if (paragraph.length > 0) blocks.push({ type: 'paragraph', children: parseInline(paragraph.join('\n')) });
+  // Only the text's last line can still be growing; a blank line or a new block before the end closes what it ends.
+  const endParagraph = (openEnded = false): void => {
+    if (paragraph.length > 0) blocks.push({ type: 'paragraph', children: parseInline(paragraph.join('\n'), { openEnded }) });
     paragraph = [];
   };
-  const endList = (): void => {
-    if (list) blocks.push(finishList(list));
+  const endList = (openEnded = false): void => {
+    if (list) blocks.push(finishList(list, openEnded ? tailItem(list) : undefined));
     list = null;
     blankSinceItem = false;
   };
+  const streaming = options.streaming === true;
 
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
@@ -74,7 +92,7 @@ export function parseMarkdown(source: string): BlockNode[] {
       endParagraph();
       endList();
       const level = Math.min(heading[1]!.length, 3) as 1 | 2 | 3;
-      blocks.push({ type: 'heading', level, children: parseInline(heading[2]!) });
+      blocks.push({ type: 'heading', level, children: parseInline(heading[2]!, { openEnded: streaming && index === lines.length - 1 }) });
       continue;
     }
     const item = LIST_ITEM.exec(line);
@@ -100,8 +118,7 @@ export function parseMarkdown(source: string): BlockNode[] {
     const currentList = list as DraftList | null;
     if (currentList && (!blankSinceItem || /^\s{2,}/.test(line))) {
       // A continuation line of the last item (or of its last nested item).
-      const last = currentList.items.at(-1)!;
-      const target = last.nested?.items.at(-1) ?? last;
+      const target = tailItem(currentList)!;
       target.lines.push(line.trim());
       blankSinceItem = false;
       continue;
@@ -109,7 +126,8 @@ export function parseMarkdown(source: string): BlockNode[] {
     endList();
     paragraph.push(line.trim());
   }
-  endParagraph();
-  endList();
+  // A paragraph or list still open here holds the last line unless a blank line closed it (the list stays open then).
+  endParagraph(streaming);
+  endList(streaming && !blankSinceItem);
   return blocks;
 }

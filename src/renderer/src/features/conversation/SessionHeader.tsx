@@ -19,6 +19,8 @@ export function SessionHeader() {
   const sessionId = useAppStore((s) => s.sessionId);
   const turnCount = useAppStore((s) => s.turnCount);
   const model = useAppStore((s) => s.lastModel);
+  // Before the model server names its model (the first answer still streaming), say so rather than a bare dash.
+  const answering = useAppStore((s) => s.runningTurnKey !== null);
   const endpoint = useAppStore((s) => s.lastEndpoint);
   const createdAt = useAppStore((s) => s.sessionCreatedAt);
   const notKept = useAppStore((s) => s.sessionNotKept);
@@ -56,7 +58,7 @@ export function SessionHeader() {
           </div>
           <div>
             <dt>Model</dt>
-            <dd data-testid="session-model">{model ?? '—'}</dd>
+            <dd data-testid="session-model">{model ?? (answering ? 'answering…' : '—')}</dd>
           </div>
         </dl>
         <button

@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { FocusKeepingButton } from '../../components/FocusKeepingButton';
-import { FOCUSABLE_SELECTOR, trappedFocusIndex } from './dialogFocus';
 import { DELETE_DIALOG_TITLE, deleteWarning } from './deleteText';
+import { useModalDialog } from './useModalDialog';
 
 /** Props of {@link DeleteSessionDialog}. */
 export interface DeleteSessionDialogProps {
@@ -22,38 +22,12 @@ export interface DeleteSessionDialogProps {
  * opener gives the focus back to the control that opened it when the dialog closes without deleting.
  */
 export function DeleteSessionDialog({ everywhere, busy, error, onConfirm, onCancel }: DeleteSessionDialogProps) {
-  const dialogRef = useRef<HTMLDivElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const warningId = useId();
-
-  useEffect(() => {
-    // Modal for everyone: the app behind is inert (no focus, no reading by a screen reader's cursor) while it shows.
-    // The dialog is portalled beside the app's root, so it stays live.
-    const app = document.getElementById('root');
-    const wasInert = app?.inert ?? false;
-    if (app) app.inert = true;
-    cancelRef.current?.focus();
-    return () => {
-      if (app) app.inert = wasInert;
-    };
-  }, []);
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key === 'Escape') {
-      // Not also "Stop" for a running answer (its shortcut listens on the window).
-      event.stopPropagation();
-      event.preventDefault();
-      if (!busy) onCancel();
-      return;
-    }
-    if (event.key !== 'Tab' || dialogRef.current === null) return;
-    const controls = [...dialogRef.current.querySelectorAll<HTMLElement>(FOCUSABLE_SELECTOR)];
-    const next = trappedFocusIndex(controls.indexOf(document.activeElement as HTMLElement), controls.length, event.shiftKey);
-    if (next === null) return;
-    event.preventDefault();
-    controls[next]?.focus();
-  };
+  const { dialogRef, onKeyDown } = useModalDialog(cancelRef, () => {
+    if (!busy) onCancel();
+  });
 
   const dialog = (
     <div className="dialog-backdrop">

@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useAppStore } from '../../stores/appStore';
 import { DISCARD_DIALOG_TITLE, DISCARD_WARNING } from '../../stores/history/unkeptSessionGuard';
-import { FOCUSABLE_SELECTOR, trappedFocusIndex } from './dialogFocus';
+import { useModalDialog } from './useModalDialog';
 
 /**
  * Asks before a "Do not keep" session is discarded (New patient, another session opened): shown while the store holds
@@ -27,21 +27,13 @@ export interface DiscardUnkeptDialogProps {
  * Escape to stay. Staying gives the focus back to the control that asked to leave (it is still on screen).
  */
 export function DiscardUnkeptDialog({ onDiscard, onStay }: DiscardUnkeptDialogProps) {
-  const dialogRef = useRef<HTMLDivElement>(null);
   const stayRef = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
   const warningId = useId();
-
+  // Declared before the modal's own effect, so it notes the control that asked to leave before "Stay" takes the focus.
   useEffect(() => {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const app = document.getElementById('root');
-    const wasInert = app?.inert ?? false;
-    if (app) app.inert = true;
-    stayRef.current?.focus();
-    return () => {
-      if (app) app.inert = wasInert;
-    };
   }, []);
 
   const stay = (): void => {
@@ -50,22 +42,7 @@ export function DiscardUnkeptDialog({ onDiscard, onStay }: DiscardUnkeptDialogPr
     // After the app stops being inert (the unmount), so the control can take the focus again.
     queueMicrotask(() => back?.isConnected && back.focus());
   };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key === 'Escape') {
-      // Not also "Stop" for a running answer (its shortcut listens on the window).
-      event.stopPropagation();
-      event.preventDefault();
-      stay();
-      return;
-    }
-    if (event.key !== 'Tab' || dialogRef.current === null) return;
-    const controls = [...dialogRef.current.querySelectorAll<HTMLElement>(FOCUSABLE_SELECTOR)];
-    const next = trappedFocusIndex(controls.indexOf(document.activeElement as HTMLElement), controls.length, event.shiftKey);
-    if (next === null) return;
-    event.preventDefault();
-    controls[next]?.focus();
-  };
+  const { dialogRef, onKeyDown } = useModalDialog(stayRef, stay);
 
   const dialog = (
     <div className="dialog-backdrop">

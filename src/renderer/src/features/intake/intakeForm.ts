@@ -71,3 +71,21 @@ export function isAgeUnit(value: string): value is AgeUnit {
 export function isTemperatureUnit(value: string): value is TemperatureUnit {
   return (TEMPERATURE_UNITS as readonly string[]).includes(value);
 }
+
+/** The fields top to bottom, as the form lays them out. */
+export const FIELD_ORDER = [
+  'age',
+  'sex',
+  'weightKg',
+  'pregnancy',
+  'chiefComplaint',
+  'heartRate',
+  'systolicBp',
+  'diastolicBp',
+  'respiratoryRate',
+  'temperature',
+  'spo2',
+  'allergies',
+  'medications',
+  'pastMedicalHistory',
+] as const satisfies readonly IntakeField[];

@@ -3,26 +3,8 @@
  * the focus, which goes to the first problem's field.
  */
 import type { PlausibilityWarning } from '../../../../shared/plausibility';
-import type { FieldErrors, IntakeField } from './intakeForm';
+import { FIELD_ORDER, type FieldErrors, type IntakeField } from './intakeForm';
 import { fieldOfIssuePath } from './validateIntake';
-
-/** The fields top to bottom, as the form lays them out. */
-export const FIELD_ORDER = [
-  'age',
-  'sex',
-  'weightKg',
-  'pregnancy',
-  'chiefComplaint',
-  'heartRate',
-  'systolicBp',
-  'diastolicBp',
-  'respiratoryRate',
-  'temperature',
-  'spo2',
-  'allergies',
-  'medications',
-  'pastMedicalHistory',
-] as const satisfies readonly IntakeField[];
 
 /** One problem: the field it is on (none for a problem of the whole form) and its message. */
 export interface IntakeProblem {

@@ -5,7 +5,7 @@
 import { DIASTOLIC_ABOVE_SYSTOLIC, diastolicAboveSystolic, Patient } from '../../../../shared/patient';
 import { plausibilityWarnings, type PlausibilityWarning } from '../../../../shared/plausibility';
 import { formToPatientDraft, type PatientDraft } from './conversions';
-import type { FieldErrors, IntakeField, IntakeForm } from './intakeForm';
+import { FIELD_ORDER, type FieldErrors, type IntakeField, type IntakeForm } from './intakeForm';
 import { temperatureUnitSuggestion } from './temperatureUnitSuggestion';
 
 /**
@@ -30,22 +30,7 @@ export function fieldOfIssuePath(path: readonly PropertyKey[]): IntakeField | un
   return isFormField(last) ? last : undefined;
 }
 
-const FORM_FIELDS: ReadonlySet<string> = new Set<IntakeField>([
-  'age',
-  'sex',
-  'chiefComplaint',
-  'weightKg',
-  'heartRate',
-  'systolicBp',
-  'diastolicBp',
-  'respiratoryRate',
-  'temperature',
-  'spo2',
-  'allergies',
-  'medications',
-  'pregnancy',
-  'pastMedicalHistory',
-]);
+const FORM_FIELDS: ReadonlySet<string> = new Set<IntakeField>(FIELD_ORDER);
 
 function isFormField(name: string): name is IntakeField {
   return FORM_FIELDS.has(name);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 test.use({ viewport: { width: 1366, height: 800 } });
 
@@ -131,7 +131,7 @@ test.describe('one send reports every problem at once, each on its field', () =>
     await expect(breathing).toBeFocused();
     await app.getByLabel('I confirm these values are correct').check();
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     expect(llm.chatRequests()).toHaveLength(1);
   });
 });
@@ -156,7 +156,7 @@ test.describe('a temperature in the wrong unit', () => {
     await expect(app.getByTestId('note-temperature')).toHaveText('High for age 60 years — usual 36.0–37.9 °C (96.8–100.2 °F)');
 
     await app.getByRole('button', { name: 'Get protocol' }).click();
-    await expect(app.getByTestId('turn-count')).toHaveText('1');
+    await expectTurnsAnswered(app, 1);
     const system = (llm.chatRequests()[0]!.body as { messages: { content: string }[] }).messages[0]!.content;
     expect(system).toContain('T 40.3 °C (high for age; usual 36.0–37.9)');
   });

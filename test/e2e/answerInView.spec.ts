@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, fillFeverPatient, test } from './fixtures';
+import { expect, expectTurnsAnswered, fillFeverPatient, test } from './fixtures';
 
 /**
  * Issue 11, points 3, 4 and 7, on a common clinic workstation screen (1366×800): the answer is the main thing on the
@@ -181,7 +181,7 @@ test.describe('the answer in view at 1366×800', () => {
       await app.getByRole('button', { name: 'Send follow-up' }).click();
       await expect(app.getByText(question)).toBeVisible();
     }
-    await expect(app.getByTestId('turn-count')).toHaveText('3');
+    await expectTurnsAnswered(app, 3);
     await expect(notice).toBeInViewport({ ratio: 1 });
     await expect(app.getByTestId('answer-notice')).toHaveCount(3);
   });

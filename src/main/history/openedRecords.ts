@@ -106,7 +106,14 @@ export async function openRecords(deps: OpenedRecordsDeps, owner: UnlockedOwner,
     outcomes: judged,
     remember() {
       requireSignedIn(deps, owner);
-      for (const outcome of judged) if (outcome.ok) deps.memory.note(owner.ownerId, outcome.record, outcome.payload as SessionPayload | TurnPayload);
+      for (const outcome of judged) {
+        if (!outcome.ok) continue;
+        // A delete or a retention shred may have forgotten this session while the batch's audit line was written:
+        // remembering it now would put its patient details back into search until the lock.
+        const { sessionId } = outcome.record;
+        if (!deps.keys.has(sessionId) || deps.keys.isShredded(sessionId)) continue;
+        deps.memory.note(owner.ownerId, outcome.record, outcome.payload as SessionPayload | TurnPayload);
+      }
     },
   };
 }

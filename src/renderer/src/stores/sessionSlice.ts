@@ -242,8 +242,9 @@ export function createSessionSlice(api: AppApi, history: HistoryStore | null = n
     const resumeFromHistory = async (sessionId: string): Promise<ResumeOutcome | null> => {
       const ownerId = get().authState?.profileId ?? null;
       if (history === null || ownerId === null) return null;
-      // A forked session goes on along the branch the clinician chose: main is told its last turn.
-      const branchTurnId = get().fork?.chosen != null ? ([...get().turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
+      // A forked session goes on along the line on screen — the branch the clinician chose, or, when a pull forked the
+      // live view, this workstation's own line (main's default would be the most recently used: maybe the other's).
+      const branchTurnId = get().fork != null ? ([...get().turns].reverse().find((turn) => turn.turnId !== null)?.turnId ?? null) : null;
       return resumeFromStore(api, history, ownerId, sessionId, branchTurnId);
     };
 

@@ -30,7 +30,7 @@ function onlyMarkersFrom(text: string, from: number): boolean {
   return /^[*_]+$/.test(text.slice(from));
 }
 
-function parseRun(text: string, openEnded: boolean): InlineNode[] {
+function parseRun(text: string, openEnded: boolean, inUnclosed = false): InlineNode[] {
   const nodes: InlineNode[] = [];
   let plain = '';
   const flush = (): void => {
@@ -66,8 +66,15 @@ function parseRun(text: string, openEnded: boolean): InlineNode[] {
         continue;
       }
       const close = findCloser(text, i + 2, ch + ch);
+      if (close < 0 && inUnclosed) {
+        // Only the first unclosed marker of a run takes the rest: each one nesting the next let a line of thousands
+        // of them overflow the stack (a crafted answer would unmount the page).
+        plain += ch + ch;
+        i += 2;
+        continue;
+      }
       flush();
-      nodes.push({ type: 'strong', children: close < 0 ? parseRun(rest, openEnded) : parseRun(text.slice(i + 2, close), false) });
+      nodes.push({ type: 'strong', children: close < 0 ? parseRun(rest, openEnded, true) : parseRun(text.slice(i + 2, close), false, inUnclosed) });
       i = close < 0 ? text.length : close + 2;
     } else if (openEnded && (ch === '*' || ch === '_') && onlyMarkersFrom(text, i)) {
       // The stream stops on a marker (an emphasis opening, or closing, still being written): show nothing for it yet.
@@ -75,10 +82,10 @@ function parseRun(text: string, openEnded: boolean): InlineNode[] {
     } else if ((ch === '*' || ch === '_') && canOpenEmphasis(text, i)) {
       const close = findEmphasisCloser(text, i + 1, ch);
       if (close < 0) {
-        if (openEnded && !text.includes('\n', i)) {
-          // Opened on the stream's last line: its closer may be on the way.
+        if (openEnded && !inUnclosed && !text.includes('\n', i)) {
+          // Opened on the stream's last line: its closer may be on the way. (Inside another unclosed one it is text.)
           flush();
-          nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1), true) });
+          nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1), true, true) });
           i = text.length;
           continue;
         }
@@ -87,7 +94,7 @@ function parseRun(text: string, openEnded: boolean): InlineNode[] {
         continue;
       }
       flush();
-      nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1, close), false) });
+      nodes.push({ type: 'emphasis', children: parseRun(text.slice(i + 1, close), false, inUnclosed) });
       i = close + 1;
     } else if (ch === '[') {
       const link = /^\[([^\]\n]*)\]\(([^)\s]*)\)/.exec(text.slice(i));

@@ -57,60 +57,69 @@ async function fillFebrileToddler(page: Page): Promise<void> {
 test.describe('screens at 1366×800, for review', () => {
   test.use({ viewport: SIZE });
 
-  for (const scheme of ['light', 'dark'] as const) {
-    test(`the main screens (${scheme})`, async ({ app, llm }, testInfo) => {
-      test.setTimeout(90_000);
-      await app.emulateMedia({ colorScheme: scheme });
-      const shot = (name: string) => shoot(app, testInfo, `${scheme}-${name}`);
+  // Light throughout, then the conversation and the intake form again in dark (the axe specs check both themes; one
+  // run of the journey keeps CI's time down).
+  test('the main screens, light, and the main two in dark', async ({ app, llm }, testInfo) => {
+    test.setTimeout(90_000);
+    await app.emulateMedia({ colorScheme: 'light' });
+    const shot = (name: string) => shoot(app, testInfo, `light-${name}`);
 
-      // An earlier patient, so the sidebar has more than one case.
-      llm.queueReply('1. Chest X-ray.\n2. CBC and CRP.\n3. Start antibiotics if consolidation.');
-      await fillFeverPatient(app);
-      await app.getByRole('button', { name: 'Get protocol' }).click();
-      await expect(app.getByTestId('answer').first()).toContainText('Chest X-ray');
-      await app.getByRole('button', { name: 'New patient' }).click();
+    // An earlier patient, so the sidebar has more than one case.
+    llm.queueReply('1. Chest X-ray.\n2. CBC and CRP.\n3. Start antibiotics if consolidation.');
+    await fillFeverPatient(app);
+    await app.getByRole('button', { name: 'Get protocol' }).click();
+    await expect(app.getByTestId('answer').first()).toContainText('Chest X-ray');
+    await app.getByRole('button', { name: 'New patient' }).click();
 
-      await expect(app.getByLabel('Chief complaint')).toBeVisible();
-      await shot('01-intake-empty');
-      await fillFebrileToddler(app);
-      await shot('02-intake-febrile-toddler');
+    await expect(app.getByLabel('Chief complaint')).toBeVisible();
+    await shot('01-intake-empty');
+    await fillFebrileToddler(app);
+    await shot('02-intake-febrile-toddler');
 
-      // The answer while it streams.
-      llm.setChunkDelay(60);
-      llm.queueReply(PROTOCOL);
-      await app.getByRole('button', { name: 'Get protocol' }).click();
-      const confirm = app.getByRole('button', { name: /send anyway|confirm/i });
-      if (await confirm.isVisible().catch(() => false)) await confirm.click();
-      await expect(app.getByTestId('answer').first()).toContainText('Immediate actions', { timeout: 20_000 });
-      await shot('03-answer-streaming');
-      await expect(app.getByTestId('answer').first()).toContainText('Decreasing level of consciousness', { timeout: 30_000 });
-      llm.setChunkDelay(2);
-      await shot('04-answer-done');
+    // The answer while it streams.
+    llm.setChunkDelay(30);
+    llm.queueReply(PROTOCOL);
+    await app.getByRole('button', { name: 'Get protocol' }).click();
+    const confirm = app.getByRole('button', { name: /send anyway|confirm/i });
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await expect(app.getByTestId('answer').first()).toContainText('Immediate actions', { timeout: 20_000 });
+    await shot('03-answer-streaming');
+    await expect(app.getByTestId('answer').first()).toContainText('Decreasing level of consciousness', { timeout: 30_000 });
+    llm.setChunkDelay(2);
+    await shot('04-answer-done');
 
-      // A longer session: two follow-ups.
-      llm.queueReply('Reassess after the first bolus: heart rate, capillary refill, liver edge.', 'Consider a second bolus; prepare for inotropes if no response.');
-      for (const question of ['SpO2 92 % on oxygen, capillary refill 4 s', 'Still tachycardic after 20 mL/kg']) {
-        await app.getByLabel('Follow-up').fill(question);
-        await app.getByRole('button', { name: 'Send follow-up' }).click();
-        await expect(app.getByText(question)).toBeVisible();
-      }
-      await expect(app.getByTestId('answer').last()).toContainText('inotropes');
-      await shot('05-long-session');
+    // A longer session: two follow-ups.
+    llm.queueReply('Reassess after the first bolus: heart rate, capillary refill, liver edge.', 'Consider a second bolus; prepare for inotropes if no response.');
+    for (const question of ['SpO2 92 % on oxygen, capillary refill 4 s', 'Still tachycardic after 20 mL/kg']) {
+      await app.getByLabel('Follow-up').fill(question);
+      await app.getByRole('button', { name: 'Send follow-up' }).click();
+      await expect(app.getByText(question)).toBeVisible();
+    }
+    await expect(app.getByTestId('answer').last()).toContainText('inotropes');
+    await shot('05-long-session');
 
-      await app.getByRole('searchbox', { name: 'Search sessions' }).fill('penicillin');
-      await shot('06-sidebar-search');
-      await app.getByRole('searchbox', { name: 'Search sessions' }).fill('');
+    await app.getByRole('searchbox', { name: 'Search sessions' }).fill('penicillin');
+    await shot('06-sidebar-search');
+    await app.getByRole('searchbox', { name: 'Search sessions' }).fill('');
 
-      await app.getByRole('button', { name: 'Settings', exact: true }).click();
-      await expect(app.getByRole('heading', { name: 'Settings' }).first()).toBeVisible();
-      await shot('07-settings');
-      await app.getByRole('button', { name: 'Analytics', exact: true }).click();
-      await expect(app.getByTestId('analytics-view')).toBeVisible();
-      await shot('08-analytics');
+    await app.getByRole('button', { name: 'Settings', exact: true }).click();
+    await expect(app.getByRole('heading', { name: 'Settings' }).first()).toBeVisible();
+    await shot('07-settings');
+    await app.getByRole('button', { name: 'Analytics', exact: true }).click();
+    await expect(app.getByTestId('analytics-view')).toBeVisible();
+    await shot('08-analytics');
 
-      await app.getByRole('button', { name: 'Lock' }).click();
-      await expect(app.getByLabel('Passphrase', { exact: true })).toBeVisible();
-      await shot('09-lock');
-    });
-  }
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Patients' }).click();
+    await expect(app.getByTestId('answer').last()).toContainText('inotropes');
+    await shoot(app, testInfo, 'dark-05-long-session');
+    await app.getByRole('button', { name: 'New patient' }).click();
+    await expect(app.getByLabel('Chief complaint')).toBeVisible();
+    await shoot(app, testInfo, 'dark-01-intake-empty');
+    await app.emulateMedia({ colorScheme: 'light' });
+
+    await app.getByRole('button', { name: 'Lock' }).click();
+    await expect(app.getByLabel('Passphrase', { exact: true })).toBeVisible();
+    await shot('09-lock');
+  });
 });

@@ -459,7 +459,7 @@ export async function createMainServices(options: MainServicesOptions): Promise<
     async shutdown(graceMs) {
       await protocol.shutdown(graceMs);
       gateway.dispose();
-      await sync.dispose();
+      sync.dispose();
       idleLock.dispose();
       retention.dispose();
       acks.dispose();

@@ -157,7 +157,7 @@ describe('records waiting for their key', () => {
     const record = await w.record(ada, S1, {}, w.elsewhere);
     w.server.addChange({ changeNo: 0, ...(await sealRecordForSync(ada, record)) } as never);
     await w.service.syncNow();
-    await w.service.dispose();
+    w.service.dispose();
     // As the server gave it: in its envelope, sealed by the profile's data key — not even the record's own ciphertext.
     const kept = await readFile(syncPathsOf(w.dataDir, ADA).waiting, 'utf8');
     expect(kept).toContain(record.id);

@@ -551,12 +551,11 @@ export class SyncService {
   }
 
   /**
-   * Stops everything (app shutdown): timers, the feed; resolves once a cycle that was running has let go (its writes
-   * to the sync folder done), so whoever removes or backs up the data folder after shutdown does not race it.
+   * Stops everything (app shutdown): timers, the feed. It does not wait for a running cycle: waiting made a harness
+   * close hang in CI (a cycle that did not end after the abort — not understood yet; see the closing note).
    */
-  async dispose(): Promise<void> {
+  dispose(): void {
     this.#disconnect();
-    await this.#cycle?.catch(() => undefined);
   }
 
   /**

@@ -73,7 +73,7 @@ describe('a workstation restarted after pulling the other one\'s session record,
     await before.adopted('token-ada');
     await before.recordSealed(mine);
     expect(await before.syncNow()).toMatchObject({ state: 'error', pending: 1 });
-    await before.dispose();
+    before.dispose();
     // On disk as the server gave it: the envelope, not even the record's own ciphertext.
     const kept = await readFile(syncPathsOf(w.dataDir, ADA).heads, 'utf8');
     expect(kept).not.toContain(theirs.ct);
